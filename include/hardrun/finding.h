@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A finding is data: what a policy pass saw, what it did about it and how
+ * a user can change that. Reports (text, JSON), logs and exit codes are
+ * renderings of the same list.
+ */
+#ifndef HARDRUN_FINDING_H
+#define HARDRUN_FINDING_H
+
+#include "hardrun/util.h"
+
+enum hr_severity {
+	HR_SEV_INFO,
+	HR_SEV_LOW,
+	HR_SEV_MEDIUM,
+	HR_SEV_HIGH,
+	HR_SEV_CRITICAL,
+};
+
+/* Where in the Build -> Ship -> Run -> Deploy pipeline the concern lives. */
+enum hr_stage {
+	HR_STAGE_BUILD,
+	HR_STAGE_SHIP,
+	HR_STAGE_RUN,
+	HR_STAGE_DEPLOY,
+};
+
+enum hr_outcome {
+	HR_CHANGED, /* the spec was tightened */
+	HR_REFUSED, /* the spec cannot run under the profile */
+	HR_WARNED,  /* reported, left as it was */
+};
+
+/* A rule: the stable identity behind findings. The table lives in
+ * src/core/rules.c and is what the man page's rule list is checked against. */
+struct hr_rule {
+	const char *id;
+	enum hr_severity severity;
+	enum hr_stage stage;
+	const char *summary; /* what the rule enforces, one line */
+	const char *hint;    /* the general way to allow what it restricts */
+};
+
+extern const struct hr_rule hr_rules[];
+extern const size_t hr_rules_count;
+/* NULL if unknown. */
+const struct hr_rule *hr_rule_find(const char *id);
+
+struct hr_finding {
+	const struct hr_rule *rule;
+	enum hr_outcome outcome;
+	char *pointer; /* JSON pointer into the spec */
+	char *before;  /* compact JSON of the old value, NULL if absent */
+	char *after;   /* compact JSON of the new value, NULL if removed */
+	char *message; /* what happened, one sentence */
+	char *hint;    /* how to allow it, one line (defaults to the rule's) */
+};
+
+struct hr_findings {
+	struct hr_finding *v;
+	size_t n, cap;
+};
+
+void hr_findings_free(struct hr_findings *f);
+void hr_findings_freep(struct hr_findings *f);
+
+/*
+ * Record a finding; before/after are copied, the message is formatted.
+ * `rule_id` must name a row of hr_rules (an unknown id aborts: it is a bug).
+ * hint may be NULL for the rule's general hint.
+ */
+void hr_finding_add(struct hr_findings *f, const char *rule_id, enum hr_outcome outcome,
+		    const char *pointer, const char *before, const char *after,
+		    const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
+size_t hr_findings_count(const struct hr_findings *f, enum hr_outcome outcome);
+
+const char *hr_severity_name(enum hr_severity s);
+const char *hr_stage_name(enum hr_stage s);
+const char *hr_outcome_name(enum hr_outcome o);
+
+#endif

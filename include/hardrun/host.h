@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The thin shell around the policy core: finding and reading profile
+ * files, telling the core facts about this host, finding the real
+ * runtime.
+ */
+#ifndef HARDRUN_HOST_H
+#define HARDRUN_HOST_H
+
+#include "hardrun/bundle.h"
+#include "hardrun/harden.h"
+#include "hardrun/profile.h"
+
+#define HR_PROFILE_MAX_BYTES (1u << 20)
+#define HR_PROFILE_MAX_DEPTH 16
+
+/*
+ * Load profile `name_or_path`: a name is looked up as NAME.json in each
+ * of `dirs` in turn (NULL-terminated); anything with a '/' or ending in
+ * ".json" is a file. "extends" chains are followed (a cycle or more than
+ * HR_PROFILE_MAX_DEPTH levels is an error). When running as root, a
+ * profile file or its directory writable by anyone but root is refused.
+ * Errors name the file. Returns 0 or a negative code.
+ */
+int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profile **ret,
+		    hr_error *err);
+
+/* The directories searched for profiles by default. */
+extern char *const hr_default_profile_dirs[];
+
+/*
+ * Refuse a file that someone other than root could change when we run as
+ * root: owner not root, or group/other write permission on it or on its
+ * directory. `what` names it in the message.
+ */
+int hr_check_trusted_file(int fd, const char *path, const char *what, hr_error *err);
+
+/* Host facts for the core, for a spec in bundle `b` (relative bind
+ * sources are resolved against it). */
+struct hr_host_env {
+	struct hr_env env;
+	const struct hr_bundle *bundle;
+};
+void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b);
+
+/*
+ * Find the real runtime: a path is used as given (it must be
+ * executable); a name is searched in $PATH; NULL means runc, else crun.
+ * Returns 0 with a malloc'd absolute path, or -ENOENT/-EACCES.
+ */
+int hr_runtime_find(const char *name_or_path, char **ret, hr_error *err);
+
+#endif

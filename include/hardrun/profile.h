@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A hardening profile: what a workload may keep. Profiles are JSON files
+ * (man/hardrun-profile.5); this module turns their text into a validated,
+ * resolved struct. It does no I/O: the loader in src/runtime reads the
+ * files, follows "extends" and calls in here.
+ */
+#ifndef HARDRUN_PROFILE_H
+#define HARDRUN_PROFILE_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "hardrun/util.h"
+
+enum hr_ns_type {
+	HR_NS_PID,
+	HR_NS_NETWORK,
+	HR_NS_MOUNT,
+	HR_NS_IPC,
+	HR_NS_UTS,
+	HR_NS_USER,
+	HR_NS_CGROUP,
+	HR_NS_TIME,
+	HR_NS__MAX,
+};
+/* OCI name of a namespace type, and back (-1 if unknown). */
+const char *hr_ns_name(enum hr_ns_type t);
+int hr_ns_from_name(const char *name);
+
+struct hr_device {
+	char *path;
+	char type; /* 'c' or 'b' */
+	int64_t major, minor;
+};
+
+/* A device cgroup allow rule; major/minor -1 stands for "*". */
+struct hr_devrule {
+	char type; /* 'c', 'b' or 'a' */
+	int64_t major, minor;
+	char access[4];
+};
+
+struct hr_seccomp_profile {
+	char *default_action; /* a deny action: SCMP_ACT_ERRNO, _KILL*, _TRAP */
+	int default_errno;
+	char **arch_names;     /* OCI names, e.g. SCMP_ARCH_X86_64 ("native" resolved) */
+	uint32_t *arch_tokens; /* libseccomp tokens, same order */
+	size_t n_arch;
+	char **allow; /* unconditionally allowed names, sorted, unique */
+	size_t n_allow;
+	cJSON *rules; /* OCI syscall rules (conditional allows, errno answers) */
+};
+
+struct hr_profile {
+	char *name;   /* as selected, e.g. "restricted" */
+	char *source; /* the file it came from, for messages */
+	char *description;
+
+	struct {
+		bool allow_root;
+		uint32_t uid, gid; /* given to a process that would run as root */
+		uint32_t umask;
+	} user;
+
+	struct {
+		uint64_t allow; /* bit per capability number */
+		bool ambient;
+	} caps;
+
+	struct hr_seccomp_profile seccomp;
+
+	struct {
+		bool readonly;
+		char **writable;
+		char *tmpfs_options;
+	} rootfs;
+
+	struct {
+		char **denied_sources;   /* host paths (and what is below or above them) */
+		char **allowed_sources;  /* patterns: exceptions below denied sources */
+		char **writable_sources; /* patterns: bind sources that stay writable */
+		char **denied_types;
+	} mounts;
+
+	struct {
+		unsigned required;   /* bit per enum hr_ns_type */
+		unsigned allow_host; /* may share the host's namespace of this type */
+		unsigned allow_join; /* may join another (non-host) namespace by path */
+	} ns;
+
+	struct {
+		int64_t memory; /* bytes */
+		int64_t pids;
+		int64_t cpu_shares;
+	} resources;
+
+	struct {
+		int64_t core, nofile, nproc;
+	} rlimits;
+
+	char **masked_paths;
+	char **readonly_paths;
+
+	struct hr_device *devices;
+	size_t n_devices;
+	struct hr_devrule *dev_cgroup;
+	size_t n_dev_cgroup;
+
+	char **sysctl_allow; /* exact names or fnmatch(3) patterns */
+	char **annotations_allow;
+};
+
+void hr_profile_free(struct hr_profile *p);
+void hr_profile_freep(struct hr_profile **p);
+#define _cleanup_profile_ _cleanup_(hr_profile_freep)
+
+/*
+ * Validate a profile document. With `partial`, members may be missing (a
+ * profile that extends another states only what it changes); otherwise
+ * every member must be present and *ret receives the resolved profile.
+ * Errors carry the JSON pointer and a hint; the caller prefixes the file
+ * name. Returns 0 or HR_E_INVALID.
+ */
+int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const char *source,
+		     struct hr_profile **ret, hr_error *err);
+
+/*
+ * Overlay `child` onto `base` (both profile documents, base already fully
+ * resolved): objects merge member by member; a list given as
+ * {"add": [...], "remove": [...]} edits the base's list; anything else
+ * replaces. Returns 0 and a new tree in *ret, or HR_E_INVALID (removing
+ * an item the base does not have).
+ */
+int hr_profile_overlay(const cJSON *base, const cJSON *child, cJSON **ret, hr_error *err);
+
+/* The resolved profile as a profile document (for `profile show`). */
+cJSON *hr_profile_to_json(const struct hr_profile *p);
+
+/* Capability helpers (libcap names, e.g. "CAP_NET_RAW"). Returns the
+ * capability number, or -1 if the text is not a capability name. */
+int hr_cap_from_name(const char *name);
+/* The spec's spelling ("CAP_NET_RAW") of capability number v; malloc'd. */
+char *hr_cap_name(int v);
+
+/* Errno by name ("EPERM") or decimal text; -1 if neither. */
+int hr_errno_from_name(const char *name);
+
+/* Bytes from "512M", "64m", "1G", "4096" (binary units). -1 on error. */
+int64_t hr_parse_size(const char *s);
+
+/* Resolve a syscall name for one libseccomp architecture token: true if it
+ * exists there. */
+bool hr_syscall_exists(uint32_t arch, const char *name);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Small helpers shared by every part of hardrun: scope-bound cleanup,
+ * ownership hand-off and the error object that every fallible function
+ * fills.
+ */
+#ifndef HARDRUN_UTIL_H
+#define HARDRUN_UTIL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define HR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Hand ownership of *p to the caller and leave NULL behind, so the
+ * scope's cleanup handler does not free it. */
+#define HR_TAKE_PTR(p)                                                         \
+	({                                                                     \
+		__typeof__(p) _hr_tmp = (p);                                   \
+		(p) = NULL;                                                    \
+		_hr_tmp;                                                       \
+	})
+#define HR_TAKE_FD(fd)                                                         \
+	({                                                                     \
+		int _hr_fd = (fd);                                             \
+		(fd) = -1;                                                     \
+		_hr_fd;                                                        \
+	})
+
+void hr_freep(void *p);
+void hr_closep(int *fd);
+void hr_strv_freep(char ***v);
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(hr_freep)
+#define _cleanup_close_ _cleanup_(hr_closep)
+#define _cleanup_strv_ _cleanup_(hr_strv_freep)
+
+/*
+ * The error object. A fallible function returns a negative errno-style
+ * code and records a message with hr_err(), whose return value is that
+ * code, so failing is one line:
+ *
+ *     return hr_err(err, -EINVAL, "%s: unknown capability `%s`", where, n);
+ *
+ * Callers add context on the way up with hr_err_prefix(). Only main()
+ * prints. err may be NULL when the caller does not want the message.
+ */
+#define HR_ERROR_MAX 4096
+typedef struct hr_error {
+	int code;
+	char msg[HR_ERROR_MAX];
+} hr_error;
+
+/* Codes of our own, below every errno value. */
+enum {
+	HR_E_REFUSED = -4096, /* a policy refused the spec (findings say why) */
+	HR_E_INVALID = -4097, /* the input is malformed (message says where) */
+};
+
+int hr_err(hr_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int hr_err_prefix(hr_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hr_error_clear(hr_error *err);
+
+/* NULL-terminated string vectors. */
+size_t hr_strv_len(char *const *v);
+void hr_strv_free(char **v);
+bool hr_strv_contains(char *const *v, const char *s);
+/* Appends a copy of s. Returns 0 or -ENOMEM. */
+int hr_strv_push(char ***v, const char *s);
+char **hr_strv_copy(char *const *v);
+/* qsort comparator for an array of char pointers. */
+int hr_strcmp_p(const void *a, const void *b);
+
+/* Allocation that aborts on failure: hardrun's allocations are small and
+ * bounded, and there is nothing sensible to do when they fail. */
+void *hr_xmalloc(size_t n);
+void *hr_xcalloc(size_t n, size_t size);
+void *hr_xrealloc(void *p, size_t n);
+char *hr_xstrdup(const char *s);
+char *hr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Lexically normalise an absolute or relative path: collapse "//", drop
+ * ".", resolve ".." without touching the file system (".." above the root
+ * stays at the root). Returns a new string.
+ */
+char *hr_path_normalize(const char *path);
+/* True when `path` equals `dir` or lies below it (both normalised). */
+bool hr_path_is_under(const char *path, const char *dir);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: one file per way of using hardrun. */
+#ifndef HARDRUN_CLI_H
+#define HARDRUN_CLI_H
+
+#include <stdbool.h>
+
+/* Exit statuses of hardrun's own (the runtime's status passes through). */
+enum {
+	HR_EXIT_REFUSED = 124,  /* the profile refused the spec */
+	HR_EXIT_ERROR = 125,    /* bad usage, invalid input, I/O error */
+	HR_EXIT_NOEXEC = 126,   /* the runtime could not be executed */
+	HR_EXIT_NORUNTIME = 127 /* no runtime found */
+};
+
+struct hr_direct_opts {
+	const char *bundle;
+	const char *profile;
+	char **profile_dirs; /* searched before the default directories */
+	const char *runtime;
+	char **runtime_args; /* global flags for the runtime */
+	const char *id;
+	const char *state_dir;
+	bool dry_run;
+	bool quiet;
+};
+
+int hr_cmd_direct(const struct hr_direct_opts *o);
+
+/* Print "hardrun: <msg>" to stderr. */
+void hr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

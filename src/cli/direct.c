@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Direct mode: `hardrun BUNDLE` runs a bundle hardened, in the
+ * foreground, like `runc run`. The user's bundle is never modified: the
+ * hardened spec goes to a private state directory, which is removed when
+ * the container ends (or by the next run, if hardrun was killed).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hardrun/host.h"
+#include "hardrun/json.h"
+#include "hardrun/report.h"
+
+static char *state_base(const struct hr_direct_opts *o)
+{
+	const char *xdg;
+
+	if (o->state_dir)
+		return hr_xstrdup(o->state_dir);
+	if (geteuid() == 0)
+		return hr_xstrdup("/run/hardrun/direct");
+	xdg = getenv("XDG_RUNTIME_DIR");
+	return xdg && *xdg ? hr_xasprintf("%s/hardrun/direct", xdg)
+			   : hr_xasprintf("/tmp/hardrun-%u/direct", (unsigned)getuid());
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = hr_xstrdup(path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Run argv, with stdio to /dev/null, and wait. Returns its exit status. */
+static int run_quiet(char *const *argv)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			(void)dup2(null, 0);
+			(void)dup2(null, 1);
+			(void)dup2(null, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* argv for the runtime: RUNTIME [global flags] ARGS... */
+static char **runtime_argv(const char *runtime, char *const *global, const char *const *args)
+{
+	size_t ng = hr_strv_len(global), na = 0;
+	char **v;
+
+	while (args[na])
+		na++;
+	v = hr_xcalloc(1 + ng + na + 1, sizeof *v);
+	v[0] = (char *)runtime;
+	for (size_t i = 0; i < ng; i++)
+		v[1 + i] = global[i];
+	for (size_t i = 0; i < na; i++)
+		v[1 + ng + i] = (char *)args[i];
+	return v;
+}
+
+static void remove_state(const char *dir)
+{
+	_cleanup_free_ char *cfg = hr_xasprintf("%s/config.json", dir);
+	_cleanup_free_ char *rt = hr_xasprintf("%s/runtime", dir);
+
+	(void)unlink(cfg);
+	(void)unlink(rt);
+	(void)rmdir(dir);
+}
+
+static void delete_container(const char *runtime, char *const *global, const char *id)
+{
+	const char *args[] = { "delete", "--force", id, NULL };
+	_cleanup_free_ char **argv = runtime_argv(runtime, global, args);
+	(void)run_quiet(argv);
+}
+
+/* Containers of direct-mode runs whose hardrun died: delete them and
+ * their state. The owner's pid is part of the id. */
+static void sweep_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *dir = NULL, *rtfile = NULL, *buf = NULL;
+		_cleanup_strv_ char **lines = NULL;
+		char *end, *save = NULL;
+		long pid;
+		FILE *f;
+		size_t cap = 0;
+
+		if (strncmp(de->d_name, "hardrun-", 8) != 0)
+			continue;
+		pid = strtol(de->d_name + 8, &end, 10);
+		if (pid <= 0 || *end != '-' || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		dir = hr_xasprintf("%s/%s", base, de->d_name);
+		rtfile = hr_xasprintf("%s/runtime", dir);
+		f = fopen(rtfile, "re");
+		if (f) {
+			ssize_t n = getdelim(&buf, &cap, '\0', f);
+			fclose(f);
+			for (char *l = n > 0 ? strtok_r(buf, "\n", &save) : NULL; l;
+			     l = strtok_r(NULL, "\n", &save))
+				hr_strv_push(&lines, l);
+			if (lines && lines[0])
+				delete_container(lines[0], lines + 1, de->d_name);
+		}
+		remove_state(dir);
+	}
+	closedir(d);
+}
+
+static void set_joined(cJSON *obj, const char *key, const char *dir, const char *rel)
+{
+	_cleanup_free_ char *j = hr_xasprintf("%s/%s", dir, rel);
+	hr_json_set(obj, key, cJSON_CreateString(j));
+}
+
+/* A direct-mode spec lives outside its bundle: paths relative to the
+ * bundle must become absolute. */
+static int absolutize(cJSON *spec, const char *bundle, hr_error *err)
+{
+	cJSON *root, *path, *mounts;
+	size_t i = 0;
+	int r;
+
+	if ((r = hr_json_get_object(spec, "root", "", &root, err)) < 0 ||
+	    (r = hr_json_get_string(root, "path", "/root", &path, err)) < 0 ||
+	    (r = hr_json_get_array(spec, "mounts", "", &mounts, err)) < 0)
+		return r;
+	if (!path)
+		return hr_err(err, HR_E_INVALID, "/root/path: missing (fix: \"root\": "
+						 "{\"path\": \"rootfs\"})");
+	if (path->valuestring[0] != '/')
+		set_joined(root, "path", bundle, path->valuestring);
+	for (cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, i++) {
+		cJSON *src = cJSON_GetObjectItemCaseSensitive(m, "source");
+		cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
+		cJSON *opts = cJSON_GetObjectItemCaseSensitive(m, "options");
+		bool bind = (cJSON_IsString(type) && strcmp(type->valuestring, "bind") == 0);
+		for (cJSON *o = opts ? opts->child : NULL; o; o = o->next)
+			bind |= cJSON_IsString(o) && (strcmp(o->valuestring, "bind") == 0 ||
+						      strcmp(o->valuestring, "rbind") == 0);
+		if (bind && cJSON_IsString(src) && src->valuestring[0] != '/')
+			set_joined(m, "source", bundle, src->valuestring);
+	}
+	return 0;
+}
+
+static int make_id(char *buf, size_t cap)
+{
+	uint32_t rnd = 0;
+	if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
+		rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);
+	snprintf(buf, cap, "hardrun-%ld-%08x", (long)getpid(), rnd);
+	return 0;
+}
+
+static int write_runtime_file(const char *dir, const char *runtime, char *const *global)
+{
+	_cleanup_free_ char *path = hr_xasprintf("%s/runtime", dir);
+	FILE *f = fopen(path, "wex");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "%s\n", runtime);
+	for (size_t i = 0; global && global[i]; i++)
+		fprintf(f, "%s\n", global[i]);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+/* Run the container in the foreground and relay signals sent to us. */
+static int supervise(char **argv)
+{
+	sigset_t set, old;
+	pid_t pid;
+	int status = 0;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < HR_ARRAY_SIZE(sigs); i++)
+		sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -e;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		execv(argv[0], argv);
+		fprintf(stderr, "hardrun: cannot execute %s: %s\n", argv[0], strerror(errno));
+		_exit(HR_EXIT_NOEXEC);
+	}
+	for (;;) {
+		siginfo_t si;
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGCHLD) {
+			pid_t r = waitpid(pid, &status, WNOHANG);
+			if (r == pid)
+				break;
+			continue;
+		}
+		/* A terminal's Ctrl-C reaches the runtime directly (same process
+		 * group); relay only what was sent to hardrun alone. */
+		if (si.si_code != SI_KERNEL)
+			(void)kill(pid, si.si_signo);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int hr_cmd_direct(const struct hr_direct_opts *o)
+{
+	_cleanup_profile_ struct hr_profile *profile = NULL;
+	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
+	_cleanup_json_ cJSON *spec = NULL;
+	_cleanup_free_ char *text = NULL, *runtime = NULL, *base = NULL, *dir = NULL, *out = NULL;
+	_cleanup_strv_ char **dirs = NULL;
+	struct hr_bundle bundle = { .dirfd = -1 }, state = { .dirfd = -1 };
+	struct hr_host_env host;
+	hr_error err = { 0 };
+	size_t len;
+	char id[64];
+	int r, status = HR_EXIT_ERROR;
+	unsigned flags = isatty(STDERR_FILENO) ? HR_REPORT_COLOR : 0;
+
+	for (size_t i = 0; o->profile_dirs && o->profile_dirs[i]; i++)
+		hr_strv_push(&dirs, o->profile_dirs[i]);
+	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
+		hr_strv_push(&dirs, hr_default_profile_dirs[i]);
+
+	if ((r = hr_profile_load(o->profile ? o->profile : "restricted", dirs, &profile, &err)) < 0)
+		goto fail;
+	if (!o->dry_run && (r = hr_runtime_find(o->runtime, &runtime, &err)) < 0) {
+		hr_cli_error("%s", err.msg);
+		return HR_EXIT_NORUNTIME;
+	}
+	if ((r = hr_bundle_open(o->bundle, &bundle, &err)) < 0 ||
+	    (r = hr_bundle_read(&bundle, "config.json", HR_CONFIG_MAX_BYTES, &text, &len, NULL,
+				&err)) < 0)
+		goto fail;
+	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, &spec, &err)) < 0) {
+		hr_err_prefix(&err, "%s/config.json", bundle.path);
+		goto fail;
+	}
+	if (!o->dry_run && (r = absolutize(spec, bundle.path, &err)) < 0) {
+		hr_err_prefix(&err, "%s/config.json", bundle.path);
+		goto fail;
+	}
+	hr_host_env_init(&host, &bundle);
+	r = hr_harden(spec, profile, &host.env, &findings, &err);
+	if (r == HR_E_REFUSED) {
+		hr_report_text(stderr, &findings, profile, flags);
+		status = HR_EXIT_REFUSED;
+		goto out;
+	}
+	if (r < 0) {
+		hr_err_prefix(&err, "%s/config.json", bundle.path);
+		goto fail;
+	}
+	if (o->dry_run) {
+		out = hr_json_print(spec, true);
+		if (!o->quiet)
+			hr_report_text(stderr, &findings, profile, flags);
+		printf("%s\n", out);
+		status = fflush(stdout) == 0 ? 0 : HR_EXIT_ERROR;
+		goto out;
+	}
+
+	base = state_base(o);
+	if ((r = mkdir_p(base, 0700)) < 0) {
+		hr_err(&err, r, "%s: cannot create the state directory: %s", base, strerror(-r));
+		goto fail;
+	}
+	sweep_stale(base);
+	if (o->id)
+		snprintf(id, sizeof id, "%s", o->id);
+	else
+		make_id(id, sizeof id);
+	dir = hr_xasprintf("%s/%s", base, id);
+	if (mkdir(dir, 0700) < 0) {
+		hr_err(&err, -errno, "%s: cannot create: %s", dir, strerror(errno));
+		goto fail;
+	}
+	out = hr_json_print(spec, false);
+	if ((r = write_runtime_file(dir, runtime, o->runtime_args)) < 0 ||
+	    (r = hr_bundle_open(dir, &state, &err)) < 0 ||
+	    (r = hr_bundle_write(&state, "config.json", out, strlen(out), 0600, (uid_t)-1,
+				 (gid_t)-1, &err)) < 0) {
+		if (!err.msg[0])
+			hr_err(&err, r, "%s: cannot write: %s", dir, strerror(-r));
+		remove_state(dir);
+		goto fail;
+	}
+	if (!o->quiet)
+		hr_report_text(stderr, &findings, profile, flags);
+	fflush(stderr);
+	{
+		const char *args[] = { "run", "--bundle", dir, id, NULL };
+		_cleanup_free_ char **argv = runtime_argv(runtime, o->runtime_args, args);
+		status = supervise(argv);
+		if (status < 0) {
+			hr_cli_error("cannot start %s: %s", runtime, strerror(-status));
+			status = HR_EXIT_NOEXEC;
+		}
+	}
+	delete_container(runtime, o->runtime_args, id);
+	remove_state(dir);
+	goto out;
+fail:
+	hr_cli_error("%s", err.msg);
+	status = HR_EXIT_ERROR;
+out:
+	hr_bundle_close(&bundle);
+	hr_bundle_close(&state);
+	return status;
+}

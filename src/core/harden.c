@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "passes/pass.h"
+
+/*
+ * Order matters where one pass reads what another changes: annotations
+ * go first so nothing below acts on a smuggled runtime override; the
+ * privileged check runs before capabilities are cut; mounts are checked
+ * before the rootfs pass adds its own tmpfs mounts.
+ */
+const struct hr_pass hr_passes[] = {
+	{ "annotations", hr_pass_annotations },
+	{ "privileged", hr_pass_privileged },
+	{ "user", hr_pass_user },
+	{ "no-new-privileges", hr_pass_no_new_privs },
+	{ "capabilities", hr_pass_capabilities },
+	{ "seccomp", hr_pass_seccomp },
+	{ "mounts", hr_pass_mounts },
+	{ "rootfs", hr_pass_rootfs },
+	{ "namespaces", hr_pass_namespaces },
+	{ "resources", hr_pass_resources },
+	{ "rlimits", hr_pass_rlimits },
+	{ "paths", hr_pass_paths },
+	{ "devices", hr_pass_devices },
+	{ "sysctl", hr_pass_sysctl },
+};
+const size_t hr_passes_count = HR_ARRAY_SIZE(hr_passes);
+
+void hr_pass_changed(struct hr_pass_ctx *c, const char *rule, const char *ptr,
+		     const char *before, const cJSON *node, const char *fmt, ...)
+{
+	_cleanup_free_ char *after = hr_json_brief(node);
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	hr_finding_add(c->findings, rule, HR_CHANGED, ptr, before, after, NULL, "%s", msg);
+}
+
+bool hr_opts_has(const cJSON *options, const char *opt)
+{
+	for (const cJSON *o = options ? options->child : NULL; o; o = o->next)
+		if (cJSON_IsString(o) && strcmp(o->valuestring, opt) == 0)
+			return true;
+	return false;
+}
+
+bool hr_opts_remove(cJSON *options, const char *opt)
+{
+	bool removed = false;
+	cJSON *o = options->child;
+
+	while (o) {
+		cJSON *next = o->next;
+		if (cJSON_IsString(o) && strcmp(o->valuestring, opt) == 0) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(options, o));
+			removed = true;
+		}
+		o = next;
+	}
+	return removed;
+}
+
+bool hr_opts_add(cJSON *options, const char *opt)
+{
+	if (hr_opts_has(options, opt))
+		return false;
+	cJSON_AddItemToArray(options, cJSON_CreateString(opt));
+	return true;
+}
+
+int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env *env,
+	      struct hr_findings *findings, hr_error *err)
+{
+	static const struct hr_env no_env = { .swap_accounting = -1 };
+	struct hr_pass_ctx c = {
+		.spec = spec,
+		.profile = profile,
+		.env = env ? env : &no_env,
+		.findings = findings,
+		.err = err,
+	};
+	size_t refused_before = hr_findings_count(findings, HR_REFUSED);
+
+	if (!cJSON_IsObject(spec))
+		return hr_err(err, HR_E_INVALID, "/: expected a JSON object (an OCI runtime spec)");
+	for (size_t i = 0; i < hr_passes_count; i++) {
+		int r = hr_passes[i].run(&c);
+		if (r < 0)
+			return r;
+	}
+	if (hr_findings_count(findings, HR_REFUSED) > refused_before)
+		return hr_err(err, HR_E_REFUSED, "the spec was refused under profile `%s`",
+			      profile->name);
+	return 0;
+}
+
+int hr_harden_text(const char *text, size_t len, const struct hr_profile *profile,
+		   const struct hr_env *env, char **ret_text, struct hr_findings *findings,
+		   hr_error *err)
+{
+	_cleanup_json_ cJSON *spec = NULL;
+	int r = hr_json_parse(text, len, &hr_json_spec_limits, &spec, err);
+
+	if (r < 0)
+		return r;
+	r = hr_harden(spec, profile, env, findings, err);
+	if (r < 0)
+		return r;
+	*ret_text = hr_json_print(spec, false);
+	return 0;
+}

@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hardrun/json.h"
+
+const struct hr_json_limits hr_json_spec_limits = {
+	.max_bytes = 16u << 20,
+	.max_depth = 64,
+	.max_members = 65536,
+};
+
+void hr_json_deletep(cJSON **j)
+{
+	if (*j)
+		cJSON_Delete(*j);
+}
+
+size_t hr_utf8_check(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = p[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return i;
+		}
+		if (i + n >= len)
+			return i;
+		for (size_t k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+static void line_col(const char *text, size_t off, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/* Long integers keep their source text; see hr_json_parse. */
+struct kept_number {
+	size_t ordinal; /* which number token in document order */
+	size_t off, len;
+};
+
+struct scan {
+	struct kept_number *kept;
+	size_t n_kept, cap_kept;
+	size_t n_numbers;
+};
+
+/*
+ * A lexical pass over text that cJSON is about to parse. It does not
+ * judge grammar (cJSON does); it finds what cJSON would accept but Go
+ * would read differently, and measures depth before cJSON's own recursion
+ * limit turns a deep document into an anonymous parse error.
+ */
+static int prescan(const char *text, size_t len, const struct hr_json_limits *lim,
+		   struct scan *sc, hr_error *err)
+{
+	bool in_str = false;
+	unsigned depth = 0;
+	size_t line, col;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_str) {
+			if (c == '\\') {
+				if (i + 1 < len && text[i + 1] == 'u' && i + 5 < len &&
+				    memcmp(text + i + 2, "0000", 4) == 0) {
+					line_col(text, i, &line, &col);
+					return hr_err(err, HR_E_INVALID,
+						      "line %zu, column %zu: string contains a NUL "
+						      "character (\\u0000), which C programs would "
+						      "silently truncate (fix: remove it)",
+						      line, col);
+				}
+				i++;
+			} else if (c == '"') {
+				in_str = false;
+			}
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > lim->max_depth) {
+				line_col(text, i, &line, &col);
+				return hr_err(err, HR_E_INVALID,
+					      "line %zu, column %zu: nesting deeper than %u levels "
+					      "(fix: an OCI spec is never this deep; check how the "
+					      "file was generated)",
+					      line, col, lim->max_depth);
+			}
+		} else if (c == ']' || c == '}') {
+			if (depth > 0)
+				depth--;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t start = i, digits = 0;
+			bool integral = true;
+
+			while (i < len && (text[i] == '-' || text[i] == '+' || text[i] == '.' ||
+					   text[i] == 'e' || text[i] == 'E' ||
+					   (text[i] >= '0' && text[i] <= '9'))) {
+				if (text[i] >= '0' && text[i] <= '9')
+					digits++;
+				else if (text[i] != '-')
+					integral = false;
+				i++;
+			}
+			i--;
+			/* A double holds 15 significant decimal digits exactly. */
+			if (integral && digits > 15) {
+				if (sc->n_kept == sc->cap_kept) {
+					sc->cap_kept = sc->cap_kept ? sc->cap_kept * 2 : 8;
+					sc->kept = hr_xrealloc(sc->kept,
+							       sc->cap_kept * sizeof *sc->kept);
+				}
+				sc->kept[sc->n_kept++] = (struct kept_number){
+					.ordinal = sc->n_numbers, .off = start, .len = i + 1 - start
+				};
+			}
+			sc->n_numbers++;
+		}
+	}
+	return 0;
+}
+
+/* Go's encoding/json compares names with a simple case fold in which
+ * U+017F (long s) equals 's' and U+212A (Kelvin) equals 'k'. */
+static size_t fold_name(const char *s, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 1 < cap; p++) {
+		if (p[0] == 0xc5 && p[1] == 0xbf) {
+			out[o++] = 'S';
+			p += 1;
+		} else if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0xaa) {
+			out[o++] = 'K';
+			p += 2;
+		} else if (*p >= 'a' && *p <= 'z') {
+			out[o++] = (char)(*p - 'a' + 'A');
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static bool fold_equal(const char *a, const char *b)
+{
+	char fa[256], fb[256];
+
+	if (strlen(a) >= sizeof fa || strlen(b) >= sizeof fb)
+		return strcmp(a, b) == 0;
+	fold_name(a, fa, sizeof fa);
+	fold_name(b, fb, sizeof fb);
+	return strcmp(fa, fb) == 0;
+}
+
+static const char *type_name(const cJSON *j)
+{
+	if (!j)
+		return "nothing";
+	if (cJSON_IsString(j))
+		return "a string";
+	if (cJSON_IsNumber(j))
+		return "a number";
+	if (cJSON_IsBool(j))
+		return "a boolean";
+	if (cJSON_IsNull(j))
+		return "null";
+	if (cJSON_IsArray(j))
+		return "an array";
+	if (cJSON_IsObject(j))
+		return "an object";
+	return "an unknown value";
+}
+
+/* Objects that Go decodes into map[string]...: keys are exact there. */
+static bool is_string_map(const char *key)
+{
+	return key && (strcmp(key, "annotations") == 0 || strcmp(key, "sysctl") == 0 ||
+		       strcmp(key, "unified") == 0);
+}
+
+struct keyref {
+	const char *key;
+	char folded[256];
+};
+
+static int cmp_keyref(const void *a, const void *b)
+{
+	return strcmp(((const struct keyref *)a)->folded, ((const struct keyref *)b)->folded);
+}
+
+static int check_object_keys(const cJSON *obj, bool exact_only, const char *ptr,
+			     hr_error *err)
+{
+	size_t n = 0, i = 0;
+	_cleanup_free_ struct keyref *keys = NULL;
+
+	for (const cJSON *c = obj->child; c; c = c->next)
+		n++;
+	if (n < 2)
+		return 0;
+	keys = hr_xcalloc(n, sizeof *keys);
+	for (const cJSON *c = obj->child; c; c = c->next, i++) {
+		keys[i].key = c->string;
+		if (exact_only || strlen(c->string) >= sizeof keys[i].folded)
+			snprintf(keys[i].folded, sizeof keys[i].folded, "%s", c->string);
+		else
+			fold_name(c->string, keys[i].folded, sizeof keys[i].folded);
+	}
+	qsort(keys, n, sizeof *keys, cmp_keyref);
+	for (i = 1; i < n; i++) {
+		if (strcmp(keys[i - 1].folded, keys[i].folded) != 0)
+			continue;
+		if (strcmp(keys[i - 1].key, keys[i].key) == 0)
+			return hr_err(err, HR_E_INVALID,
+				      "%s: key `%s` appears twice; runtimes silently use the "
+				      "last one (fix: keep one)",
+				      ptr[0] ? ptr : "/", keys[i].key);
+		return hr_err(err, HR_E_INVALID,
+			      "%s: keys `%s` and `%s` differ only in case; runc reads them "
+			      "as the same field (fix: keep one, spelled as the OCI spec does)",
+			      ptr[0] ? ptr : "/", keys[i - 1].key, keys[i].key);
+	}
+	return 0;
+}
+
+struct walk {
+	const struct hr_json_limits *lim;
+	const struct scan *sc;
+	const char *text;
+	size_t number_index;
+	size_t kept_index;
+};
+
+static int walk_tree(cJSON *node, const char *parent_key, const char *ptr, struct walk *w,
+		     hr_error *err)
+{
+	if (cJSON_IsNumber(node)) {
+		if (!isfinite(node->valuedouble))
+			return hr_err(err, HR_E_INVALID,
+				      "%s: number out of range (fix: use a value that fits "
+				      "in 64 bits)",
+				      ptr);
+		if (w->kept_index < w->sc->n_kept &&
+		    w->sc->kept[w->kept_index].ordinal == w->number_index) {
+			const struct kept_number *k = &w->sc->kept[w->kept_index++];
+			node->valuestring = hr_xmalloc(k->len + 1);
+			memcpy(node->valuestring, w->text + k->off, k->len);
+			node->valuestring[k->len] = '\0';
+		}
+		w->number_index++;
+		return 0;
+	}
+	if (!cJSON_IsArray(node) && !cJSON_IsObject(node))
+		return 0;
+
+	size_t n = 0;
+	for (cJSON *c = node->child; c; c = c->next)
+		n++;
+	if (n > w->lim->max_members)
+		return hr_err(err, HR_E_INVALID,
+			      "%s: %zu members, more than the limit of %zu (fix: an OCI "
+			      "spec never needs this many; check how the file was generated)",
+			      ptr[0] ? ptr : "/", n, w->lim->max_members);
+	if (cJSON_IsObject(node)) {
+		int r = check_object_keys(node, is_string_map(parent_key), ptr, err);
+		if (r < 0)
+			return r;
+	}
+	size_t idx = 0;
+	for (cJSON *c = node->child; c; c = c->next, idx++) {
+		_cleanup_free_ char *cptr = cJSON_IsObject(node) ? hr_json_ptr(ptr, c->string)
+								 : hr_json_ptr_index(ptr, idx);
+		int r = walk_tree(c, cJSON_IsObject(node) ? c->string : NULL, cptr, w, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hr_json_parse(const char *text, size_t len, const struct hr_json_limits *lim,
+		  cJSON **ret_tree, hr_error *err)
+{
+	struct scan sc = { 0 };
+	_cleanup_json_ cJSON *tree = NULL;
+	_cleanup_free_ char *copy = NULL;
+	const char *end = NULL;
+	size_t bad, line, col;
+	int r;
+
+	if (len > lim->max_bytes)
+		return hr_err(err, HR_E_INVALID,
+			      "%zu bytes, more than the limit of %zu (fix: an OCI spec is "
+			      "rarely above 1 MiB; check how the file was generated)",
+			      len, lim->max_bytes);
+	if (len == 0)
+		return hr_err(err, HR_E_INVALID, "empty file (fix: it must hold a JSON object)");
+	if (memchr(text, '\0', len))
+		return hr_err(err, HR_E_INVALID,
+			      "contains a NUL byte (fix: it must be JSON text)");
+	bad = hr_utf8_check(text, len);
+	if (bad < len) {
+		line_col(text, bad, &line, &col);
+		return hr_err(err, HR_E_INVALID,
+			      "line %zu, column %zu: invalid UTF-8 (fix: save the file as UTF-8)",
+			      line, col);
+	}
+	r = prescan(text, len, lim, &sc, err);
+	if (r < 0)
+		goto out;
+
+	/* cJSON wants the terminating NUL inside the length it is given. */
+	copy = hr_xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	tree = cJSON_ParseWithLengthOpts(copy, len + 1, &end, true);
+	if (!tree) {
+		size_t off = end && end >= copy ? (size_t)(end - copy) : 0;
+		if (off > len)
+			off = len;
+		line_col(copy, off, &line, &col);
+		r = hr_err(err, HR_E_INVALID,
+			   off >= len ? "line %zu, column %zu: unexpected end of JSON (fix: the "
+					"file is truncated or not JSON)"
+				      : "line %zu, column %zu: invalid JSON (fix: correct the "
+					"syntax there; `python3 -m json.tool FILE` shows it too)",
+			   line, col);
+		goto out;
+	}
+	struct walk w = { .lim = lim, .sc = &sc, .text = copy };
+	r = walk_tree(tree, NULL, "", &w, err);
+	if (r < 0)
+		goto out;
+	if (w.number_index != sc.n_numbers || w.kept_index != sc.n_kept) {
+		r = hr_err(err, HR_E_INVALID, "numbers could not be matched to their text "
+					      "(fix: report this file as a hardrun bug)");
+		goto out;
+	}
+	*ret_tree = HR_TAKE_PTR(tree);
+	r = 0;
+out:
+	free(sc.kept);
+	return r;
+}
+
+static void mark_raw(cJSON *node, bool to_raw)
+{
+	for (; node; node = node->next) {
+		if (to_raw && cJSON_IsNumber(node) && node->valuestring)
+			node->type = (node->type & ~0xff) | cJSON_Raw;
+		else if (!to_raw && cJSON_IsRaw(node))
+			node->type = (node->type & ~0xff) | cJSON_Number;
+		if (node->child)
+			mark_raw(node->child, to_raw);
+	}
+}
+
+char *hr_json_print(const cJSON *tree, bool pretty)
+{
+	cJSON *t = (cJSON *)tree;
+	char *s;
+
+	/* The tree is borrowed: raw nodes are restored before returning. */
+	mark_raw(t, true);
+	s = pretty ? cJSON_Print(t) : cJSON_PrintUnformatted(t);
+	mark_raw(t, false);
+	if (!s)
+		abort();
+	return s;
+}
+
+int hr_json_get(const cJSON *obj, const char *key, const char *where, cJSON **ret,
+		hr_error *err)
+{
+	cJSON *folded = NULL;
+
+	*ret = NULL;
+	if (!obj)
+		return 0;
+	for (cJSON *c = obj->child; c; c = c->next) {
+		if (strcmp(c->string, key) == 0) {
+			*ret = c;
+			return 0;
+		}
+		if (!folded && fold_equal(c->string, key))
+			folded = c;
+	}
+	if (folded) {
+		_cleanup_free_ char *p = hr_json_ptr(where, folded->string);
+		return hr_err(err, HR_E_INVALID,
+			      "%s: spelled differently from the OCI field `%s`, but runc reads "
+			      "it as that field (fix: rename it to `%s`)",
+			      p, key, key);
+	}
+	return 0;
+}
+
+static int type_error(const char *where, const char *key, const char *want,
+		      const cJSON *got, hr_error *err)
+{
+	_cleanup_free_ char *p = key ? hr_json_ptr(where, key) : hr_xstrdup(where);
+	return hr_err(err, HR_E_INVALID, "%s: expected %s, found %s (fix: see the OCI "
+					 "runtime spec for this field)",
+		      p[0] ? p : "/", want, type_name(got));
+}
+
+#define TYPED_GETTER(fn, check, want)                                                   \
+	int fn(const cJSON *obj, const char *key, const char *where, cJSON **ret,       \
+	       hr_error *err)                                                           \
+	{                                                                               \
+		cJSON *j;                                                               \
+		int r = hr_json_get(obj, key, where, &j, err);                          \
+		if (r < 0)                                                              \
+			return r;                                                       \
+		if (j && !check(j))                                                     \
+			return type_error(where, key, want, j, err);                    \
+		*ret = j;                                                               \
+		return 0;                                                               \
+	}
+
+TYPED_GETTER(hr_json_get_object, cJSON_IsObject, "an object")
+TYPED_GETTER(hr_json_get_array, cJSON_IsArray, "an array")
+TYPED_GETTER(hr_json_get_string, cJSON_IsString, "a string")
+TYPED_GETTER(hr_json_get_bool, cJSON_IsBool, "a boolean")
+
+int hr_json_get_int(const cJSON *obj, const char *key, const char *where, double min,
+		    double max, cJSON **ret, hr_error *err)
+{
+	cJSON *j;
+	int r = hr_json_get(obj, key, where, &j, err);
+
+	if (r < 0)
+		return r;
+	if (j) {
+		_cleanup_free_ char *p = hr_json_ptr(where, key);
+		if (!cJSON_IsNumber(j))
+			return type_error(where, key, "an integer", j, err);
+		if (j->valuedouble != floor(j->valuedouble) || j->valuedouble < min ||
+		    j->valuedouble > max)
+			return hr_err(err, HR_E_INVALID,
+				      "%s: %s is not an integer between %.0f and %.0f "
+				      "(fix: use a value in that range)",
+				      p, j->valuestring ? j->valuestring : "the value", min, max);
+	}
+	*ret = j;
+	return 0;
+}
+
+int hr_json_check_string_array(const cJSON *arr, const char *where, hr_error *err)
+{
+	size_t i = 0;
+
+	for (const cJSON *c = arr ? arr->child : NULL; c; c = c->next, i++) {
+		if (!cJSON_IsString(c)) {
+			_cleanup_free_ char *p = hr_json_ptr_index(where, i);
+			return type_error(p, NULL, "a string", c, err);
+		}
+	}
+	return 0;
+}
+
+int hr_json_ensure_object(cJSON *obj, const char *key, const char *where, cJSON **ret,
+			  hr_error *err)
+{
+	int r = hr_json_get_object(obj, key, where, ret, err);
+	if (r < 0)
+		return r;
+	if (!*ret) {
+		*ret = cJSON_CreateObject();
+		if (!*ret)
+			abort();
+		cJSON_AddItemToObject(obj, key, *ret);
+	}
+	return 0;
+}
+
+int hr_json_ensure_array(cJSON *obj, const char *key, const char *where, cJSON **ret,
+			 hr_error *err)
+{
+	int r = hr_json_get_array(obj, key, where, ret, err);
+	if (r < 0)
+		return r;
+	if (!*ret) {
+		*ret = cJSON_CreateArray();
+		if (!*ret)
+			abort();
+		cJSON_AddItemToObject(obj, key, *ret);
+	}
+	return 0;
+}
+
+void hr_json_set(cJSON *obj, const char *key, cJSON *value)
+{
+	cJSON *old = NULL;
+
+	for (cJSON *c = obj->child; c; c = c->next)
+		if (strcmp(c->string, key) == 0) {
+			old = c;
+			break;
+		}
+	if (old) {
+		if (!cJSON_ReplaceItemInObjectCaseSensitive(obj, key, value))
+			abort();
+	} else
+		cJSON_AddItemToObject(obj, key, value);
+}
+
+void hr_json_set_number(cJSON *node, double v)
+{
+	free(node->valuestring);
+	node->valuestring = NULL;
+	cJSON_SetNumberHelper(node, v);
+}
+
+cJSON *hr_json_new_number(double v)
+{
+	cJSON *n = cJSON_CreateNumber(v);
+	if (!n)
+		abort();
+	return n;
+}
+
+char *hr_json_brief(const cJSON *node)
+{
+	if (!node)
+		return NULL;
+	return hr_json_print(node, false);
+}
+
+static char *ptr_escape(const char *token)
+{
+	size_t n = 0;
+	char *out, *o;
+
+	for (const char *p = token; *p; p++)
+		n += (*p == '~' || *p == '/') ? 2 : 1;
+	o = out = hr_xmalloc(n + 1);
+	for (const char *p = token; *p; p++) {
+		if (*p == '~') {
+			*o++ = '~';
+			*o++ = '0';
+		} else if (*p == '/') {
+			*o++ = '~';
+			*o++ = '1';
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+char *hr_json_ptr(const char *base, const char *token)
+{
+	_cleanup_free_ char *esc = ptr_escape(token);
+	return hr_xasprintf("%s/%s", base, esc);
+}
+
+char *hr_json_ptr_index(const char *base, size_t index)
+{
+	return hr_xasprintf("%s/%zu", base, index);
+}
+
+bool hr_json_equal(const cJSON *a, const cJSON *b)
+{
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b)) {
+		if (a->valuestring || b->valuestring)
+			return a->valuestring && b->valuestring &&
+			       strcmp(a->valuestring, b->valuestring) == 0;
+		return a->valuedouble == b->valuedouble;
+	}
+	if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
+		const cJSON *x = a->child, *y = b->child;
+		for (; x && y; x = x->next, y = y->next)
+			if (!hr_json_equal(x, y))
+				return false;
+		return !x && !y;
+	}
+	if (cJSON_IsObject(a) && cJSON_IsObject(b)) {
+		size_t na = 0, nb = 0;
+		for (const cJSON *x = a->child; x; x = x->next) {
+			const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+			na++;
+			if (!y || !hr_json_equal(x, y))
+				return false;
+		}
+		for (const cJSON *y = b->child; y; y = y->next)
+			nb++;
+		return na == nb;
+	}
+	return cJSON_Compare(a, b, true);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Every capability set is cut to the profile's allowlist; nothing is ever
+ * added that the spec did not hold. A spec without a capabilities object
+ * gets every capability from runc, so there the allowlist is the result.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "pass.h"
+
+static const char *const sets[] = { "bounding", "effective", "inheritable", "permitted",
+				    "ambient" };
+
+static bool keep(const struct hr_profile *p, bool ambient, const char *name)
+{
+	int v = hr_cap_from_name(name);
+
+	if (ambient && !p->caps.ambient)
+		return false;
+	return v >= 0 && (p->caps.allow & (UINT64_C(1) << v));
+}
+
+static cJSON *allowlist(const struct hr_profile *p)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int i = 0; i < 64; i++) {
+		if (!(p->caps.allow & (UINT64_C(1) << i)))
+			continue;
+		char *n = hr_cap_name(i);
+		cJSON_AddItemToArray(a, cJSON_CreateString(n));
+		free(n);
+	}
+	return a;
+}
+
+int hr_pass_capabilities(struct hr_pass_ctx *c)
+{
+	cJSON *process, *caps;
+	int r;
+
+	if ((r = hr_json_get_object(c->spec, "process", "", &process, c->err)) < 0 ||
+	    (r = hr_json_get_object(process, "capabilities", "/process", &caps, c->err)) < 0)
+		return r;
+	if (!caps) {
+		caps = cJSON_AddObjectToObject(process, "capabilities");
+		for (size_t i = 0; i < HR_ARRAY_SIZE(sets); i++) {
+			bool all = strcmp(sets[i], "inheritable") != 0 && strcmp(sets[i], "ambient") != 0;
+			cJSON_AddItemToObject(caps, sets[i], all ? allowlist(c->profile)
+								 : cJSON_CreateArray());
+		}
+		hr_pass_changed(c, "capabilities.drop", "/process/capabilities", NULL, caps,
+				"no capabilities object (runc would keep every capability); "
+				"set to the profile's allowlist");
+		return 0;
+	}
+	for (size_t i = 0; i < HR_ARRAY_SIZE(sets); i++) {
+		_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", sets[i]);
+		bool ambient = strcmp(sets[i], "ambient") == 0;
+		_cleanup_free_ char *before = NULL;
+		cJSON *set, *e;
+		size_t dropped = 0;
+		char names[512] = "";
+
+		if ((r = hr_json_get_array(caps, sets[i], "/process/capabilities", &set, c->err)) < 0)
+			return r;
+		if (!set) {
+			cJSON_AddItemToObject(caps, sets[i], cJSON_CreateArray());
+			continue;
+		}
+		if ((r = hr_json_check_string_array(set, ptr, c->err)) < 0)
+			return r;
+		before = hr_json_brief(set);
+		e = set->child;
+		while (e) {
+			cJSON *next = e->next;
+			if (!keep(c->profile, ambient, e->valuestring)) {
+				if (strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
+					snprintf(names + strlen(names), sizeof names - strlen(names),
+						 "%s%s", dropped ? ", " : "", e->valuestring);
+				cJSON_Delete(cJSON_DetachItemViaPointer(set, e));
+				dropped++;
+			}
+			e = next;
+		}
+		if (dropped)
+			hr_pass_changed(c, ambient && !c->profile->caps.ambient ? "capabilities.ambient"
+										 : "capabilities.drop",
+					ptr, before, set, "%zu dropped from %s: %s", dropped,
+					sets[i], names);
+	}
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A missing namespace type means sharing the host's: `docker run --pid
+ * host` simply leaves pid out. Required types are added back; joining a
+ * namespace by path is refused when the path is the host's own (or cannot
+ * be identified), and needs the profile's consent otherwise (Kubernetes
+ * pods join their sandbox's network, ipc and uts namespaces this way).
+ */
+#include "config.h"
+
+#include "pass.h"
+
+int hr_pass_namespaces(struct hr_pass_ctx *c)
+{
+	const struct hr_profile *p = c->profile;
+	cJSON *lnx, *nss;
+	unsigned present = 0;
+	size_t i = 0;
+	int r;
+
+	if ((r = hr_json_ensure_object(c->spec, "linux", "", &lnx, c->err)) < 0 ||
+	    (r = hr_json_ensure_array(lnx, "namespaces", "/linux", &nss, c->err)) < 0)
+		return r;
+	for (cJSON *ns = nss->child; ns; ns = ns->next, i++) {
+		_cleanup_free_ char *ptr = hr_json_ptr_index("/linux/namespaces", i);
+		cJSON *type, *path;
+		int t;
+
+		if (!cJSON_IsObject(ns))
+			return hr_err(c->err, HR_E_INVALID, "%s: expected an object", ptr);
+		if ((r = hr_json_get_string(ns, "type", ptr, &type, c->err)) < 0 ||
+		    (r = hr_json_get_string(ns, "path", ptr, &path, c->err)) < 0)
+			return r;
+		if (!type || (t = hr_ns_from_name(type->valuestring)) < 0)
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s/type: expected pid, network, mount, ipc, uts, user, "
+				      "cgroup or time",
+				      ptr);
+		if (present & (1u << t))
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s: a second `%s` namespace (fix: list each type once)", ptr,
+				      type->valuestring);
+		present |= 1u << t;
+		if (!path || !path->valuestring[0])
+			continue;
+
+		int host = c->env->ns_is_host ? c->env->ns_is_host(c->env->ud, t, path->valuestring)
+					      : -1;
+		_cleanup_free_ char *before = hr_json_brief(ns);
+		if (host != 0 && !(p->ns.allow_host & (1u << t))) {
+			hr_finding_add(c->findings, "namespaces.host-join", HR_REFUSED, ptr, before,
+				       NULL, NULL,
+				       "joins %s %s namespace at %s",
+				       host > 0 ? "the host's" : "a namespace that cannot be told "
+								 "apart from the host's",
+				       type->valuestring, path->valuestring);
+		} else if (host == 0 && !(p->ns.allow_join & (1u << t))) {
+			hr_finding_add(c->findings, "namespaces.join", HR_REFUSED, ptr, before, NULL,
+				       NULL, "joins another %s namespace at %s, which the profile "
+					     "does not allow",
+				       type->valuestring, path->valuestring);
+		}
+	}
+	for (int t = 0; t < HR_NS__MAX; t++) {
+		if (!(p->ns.required & (1u << t)) || (present & (1u << t)))
+			continue;
+		cJSON *ns = cJSON_CreateObject();
+		_cleanup_free_ char *ptr = hr_json_ptr_index("/linux/namespaces",
+							     (size_t)cJSON_GetArraySize(nss));
+		cJSON_AddStringToObject(ns, "type", hr_ns_name(t));
+		cJSON_AddItemToArray(nss, ns);
+		hr_pass_changed(c, "namespaces.missing", ptr, NULL, ns,
+				"the container would share the host's %s namespace; it gets its own",
+				hr_ns_name(t));
+	}
+	return 0;
+}

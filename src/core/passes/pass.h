@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the pass files only. */
+#ifndef HARDRUN_PASS_H
+#define HARDRUN_PASS_H
+
+#include <string.h>
+
+#include "hardrun/harden.h"
+#include "hardrun/json.h"
+
+int hr_pass_annotations(struct hr_pass_ctx *c);
+int hr_pass_privileged(struct hr_pass_ctx *c);
+int hr_pass_user(struct hr_pass_ctx *c);
+int hr_pass_no_new_privs(struct hr_pass_ctx *c);
+int hr_pass_capabilities(struct hr_pass_ctx *c);
+int hr_pass_seccomp(struct hr_pass_ctx *c);
+int hr_pass_mounts(struct hr_pass_ctx *c);
+int hr_pass_rootfs(struct hr_pass_ctx *c);
+int hr_pass_namespaces(struct hr_pass_ctx *c);
+int hr_pass_resources(struct hr_pass_ctx *c);
+int hr_pass_rlimits(struct hr_pass_ctx *c);
+int hr_pass_paths(struct hr_pass_ctx *c);
+int hr_pass_devices(struct hr_pass_ctx *c);
+int hr_pass_sysctl(struct hr_pass_ctx *c);
+
+/* Record a change of `node` at `ptr`: `before` is the caller's snapshot
+ * (compact JSON or NULL), the after-text is taken from node now. */
+void hr_pass_changed(struct hr_pass_ctx *c, const char *rule, const char *ptr,
+		     const char *before, const cJSON *node, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Options of a mount as a NULL-terminated list view. */
+bool hr_opts_has(const cJSON *options, const char *opt);
+/* Remove every occurrence; true if one was there. */
+bool hr_opts_remove(cJSON *options, const char *opt);
+/* Append if absent; true if added. */
+bool hr_opts_add(cJSON *options, const char *opt);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Without limits one container can take the node: memory until the OOM
+ * killer picks a victim, processes until fork fails everywhere. Limits
+ * are set when absent and lowered when above the profile's maximum; they
+ * are never raised.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "pass.h"
+
+#define INT64_MAX_JSON 9223372036854775807.0
+
+/* Ensure obj.key is in (0, max]: absent, zero, negative (unlimited) or
+ * larger values become max. Returns the final value. */
+static int clamp(struct hr_pass_ctx *c, cJSON *obj, const char *key, const char *where,
+		 int64_t max, const char *rule, const char *what, double *final)
+{
+	_cleanup_free_ char *ptr = hr_json_ptr(where, key);
+	cJSON *v;
+	int r;
+
+	if ((r = hr_json_get_int(obj, key, where, -INT64_MAX_JSON, INT64_MAX_JSON, &v, c->err)) < 0)
+		return r;
+	if (v && v->valuedouble > 0 && v->valuedouble <= (double)max) {
+		*final = v->valuedouble;
+		return 0;
+	}
+	_cleanup_free_ char *before = hr_json_brief(v);
+	hr_json_set(obj, key, hr_json_new_number((double)max));
+	hr_pass_changed(c, rule, ptr, before, cJSON_GetObjectItemCaseSensitive(obj, key),
+			"%s %s %lld", what,
+			!v || v->valuedouble <= 0 ? "was unset or unlimited; set to" : "lowered to",
+			(long long)max);
+	*final = (double)max;
+	return 0;
+}
+
+/* cgroup v2 values set through lnx.resources.unified bypass the typed
+ * fields; apply the same maxima there. */
+static int clamp_unified(struct hr_pass_ctx *c, cJSON *res, double mem, double pids)
+{
+	static const struct {
+		const char *key, *rule;
+	} keys[] = { { "memory.max", "resources.memory" },
+		     { "memory.swap.max", "resources.memory" },
+		     { "pids.max", "resources.pids" } };
+	cJSON *uni;
+	int r;
+
+	if ((r = hr_json_get_object(res, "unified", "/linux/resources", &uni, c->err)) < 0 || !uni)
+		return r;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(keys); i++) {
+		cJSON *v = cJSON_GetObjectItemCaseSensitive(uni, keys[i].key);
+		_cleanup_free_ char *ptr = hr_json_ptr("/linux/resources/unified", keys[i].key);
+		bool swap = strcmp(keys[i].key, "memory.swap.max") == 0;
+		double max = swap ? 0 : strcmp(keys[i].key, "pids.max") == 0 ? pids : mem;
+		char buf[32];
+		double cur;
+		char *end;
+
+		if (!v)
+			continue;
+		if (!cJSON_IsString(v))
+			return hr_err(c->err, HR_E_INVALID, "%s: expected a string", ptr);
+		cur = strtod(v->valuestring, &end);
+		if (strcmp(v->valuestring, "max") != 0 && *end == '\0' && end != v->valuestring &&
+		    cur >= 0 && cur <= max)
+			continue;
+		_cleanup_free_ char *before = hr_json_brief(v);
+		snprintf(buf, sizeof buf, "%.0f", max);
+		hr_json_set(uni, keys[i].key, cJSON_CreateString(buf));
+		hr_pass_changed(c, keys[i].rule, ptr, before,
+				cJSON_GetObjectItemCaseSensitive(uni, keys[i].key),
+				"cgroup v2 %s lowered to %s", keys[i].key, buf);
+	}
+	return 0;
+}
+
+int hr_pass_resources(struct hr_pass_ctx *c)
+{
+	const struct hr_profile *p = c->profile;
+	cJSON *lnx, *res, *mem, *pids, *cpu, *swap;
+	double limit = 0, pid_limit = 0, shares = 0;
+	int r;
+
+	if ((r = hr_json_ensure_object(c->spec, "linux", "", &lnx, c->err)) < 0 ||
+	    (r = hr_json_ensure_object(lnx, "resources", "/linux", &res, c->err)) < 0 ||
+	    (r = hr_json_ensure_object(res, "memory", "/linux/resources", &mem, c->err)) < 0 ||
+	    (r = hr_json_ensure_object(res, "pids", "/linux/resources", &pids, c->err)) < 0 ||
+	    (r = hr_json_ensure_object(res, "cpu", "/linux/resources", &cpu, c->err)) < 0)
+		return r;
+	if ((r = clamp(c, mem, "limit", "/linux/resources/memory", p->resources.memory,
+		       "resources.memory", "memory limit", &limit)) < 0 ||
+	    (r = clamp(c, pids, "limit", "/linux/resources/pids", p->resources.pids,
+		       "resources.pids", "pids limit", &pid_limit)) < 0 ||
+	    (r = clamp(c, cpu, "shares", "/linux/resources/cpu", p->resources.cpu_shares,
+		       "resources.cpu-shares", "cpu shares", &shares)) < 0)
+		return r;
+
+	/* memory.swap is memory+swap. When it is set, it may not exceed the
+	 * limit; when absent it is only added where the host can enforce it
+	 * (runc fails to start a container whose swap limit it cannot set). */
+	if ((r = hr_json_get_int(mem, "swap", "/linux/resources/memory", -INT64_MAX_JSON,
+				 INT64_MAX_JSON, &swap, c->err)) < 0)
+		return r;
+	if ((swap && (swap->valuedouble < 0 || swap->valuedouble > limit)) ||
+	    (!swap && c->env->swap_accounting > 0)) {
+		_cleanup_free_ char *before = hr_json_brief(swap);
+		hr_json_set(mem, "swap", hr_json_new_number(limit));
+		hr_pass_changed(c, "resources.memory", "/linux/resources/memory/swap", before,
+				cJSON_GetObjectItemCaseSensitive(mem, "swap"),
+				"memory+swap limited to the memory limit (%.0f): no swap beyond it",
+				limit);
+	}
+	return clamp_unified(c, res, limit, pid_limit);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Core dumps can carry secrets out of a process, so they are off; open
+ * files and processes per user are capped. A missing rlimit is inherited
+ * from the engine (often 1048576 files), so it is added.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "pass.h"
+
+#define U64_MAX_JSON 18446744073709551615.0
+
+static const struct {
+	const char *type, *rule;
+	size_t off;
+} managed[] = {
+	{ "RLIMIT_CORE", "rlimits.core", offsetof(struct hr_profile, rlimits.core) },
+	{ "RLIMIT_NOFILE", "rlimits.nofile", offsetof(struct hr_profile, rlimits.nofile) },
+	{ "RLIMIT_NPROC", "rlimits.nproc", offsetof(struct hr_profile, rlimits.nproc) },
+};
+
+static int64_t cap_of(const struct hr_profile *p, size_t k)
+{
+	return *(const int64_t *)((const char *)p + managed[k].off);
+}
+
+int hr_pass_rlimits(struct hr_pass_ctx *c)
+{
+	cJSON *process, *rl;
+	cJSON *found[HR_ARRAY_SIZE(managed)] = { 0 };
+	size_t i = 0;
+	int r;
+
+	if ((r = hr_json_get_object(c->spec, "process", "", &process, c->err)) < 0 ||
+	    (r = hr_json_ensure_array(process, "rlimits", "/process", &rl, c->err)) < 0)
+		return r;
+	for (cJSON *e = rl->child; e; e = e->next, i++) {
+		_cleanup_free_ char *ptr = hr_json_ptr_index("/process/rlimits", i);
+		cJSON *type, *soft, *hard;
+
+		if (!cJSON_IsObject(e))
+			return hr_err(c->err, HR_E_INVALID, "%s: expected an object", ptr);
+		if ((r = hr_json_get_string(e, "type", ptr, &type, c->err)) < 0 ||
+		    (r = hr_json_get_int(e, "soft", ptr, 0, U64_MAX_JSON, &soft, c->err)) < 0 ||
+		    (r = hr_json_get_int(e, "hard", ptr, 0, U64_MAX_JSON, &hard, c->err)) < 0)
+			return r;
+		if (!type || strncmp(type->valuestring, "RLIMIT_", 7) != 0)
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s/type: expected a name such as RLIMIT_NOFILE", ptr);
+		for (cJSON *o = rl->child; o != e; o = o->next) {
+			cJSON *ot = cJSON_GetObjectItemCaseSensitive(o, "type");
+			if (strcmp(ot->valuestring, type->valuestring) == 0)
+				return hr_err(c->err, HR_E_INVALID,
+					      "%s: %s is listed twice (fix: keep one; runtimes "
+					      "refuse duplicates)",
+					      ptr, type->valuestring);
+		}
+		for (size_t k = 0; k < HR_ARRAY_SIZE(managed); k++)
+			if (strcmp(type->valuestring, managed[k].type) == 0)
+				found[k] = e;
+	}
+	for (size_t k = 0; k < HR_ARRAY_SIZE(managed); k++) {
+		double max = (double)cap_of(c->profile, k);
+		cJSON *e = found[k];
+		_cleanup_free_ char *before = hr_json_brief(e), *ptr = NULL;
+		size_t idx = 0;
+
+		if (e) {
+			cJSON *soft = cJSON_GetObjectItemCaseSensitive(e, "soft");
+			cJSON *hard = cJSON_GetObjectItemCaseSensitive(e, "hard");
+			double h = hard ? hard->valuedouble : 0, s = soft ? soft->valuedouble : 0;
+			if (hard && soft && h <= max && s <= h)
+				continue;
+			h = hard && h < max ? h : max;
+			s = soft && s < h ? s : h;
+			hr_json_set(e, "hard", hr_json_new_number(h));
+			hr_json_set(e, "soft", hr_json_new_number(s));
+			for (cJSON *x = rl->child; x != e; x = x->next)
+				idx++;
+		} else {
+			e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "type", managed[k].type);
+			cJSON_AddNumberToObject(e, "hard", max);
+			cJSON_AddNumberToObject(e, "soft", max);
+			idx = (size_t)cJSON_GetArraySize(rl);
+			cJSON_AddItemToArray(rl, e);
+		}
+		ptr = hr_json_ptr_index("/process/rlimits", idx);
+		hr_pass_changed(c, managed[k].rule, ptr, before, e, "%s capped at %.0f",
+				managed[k].type, max);
+	}
+	return 0;
+}

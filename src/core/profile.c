@@ -1,0 +1,1144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <libmount.h>
+#include <math.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "hardrun/json.h"
+#include "hardrun/profile.h"
+#include "hardrun/seccomp.h"
+
+static const char *const ns_names[HR_NS__MAX] = {
+	[HR_NS_PID] = "pid",   [HR_NS_NETWORK] = "network", [HR_NS_MOUNT] = "mount",
+	[HR_NS_IPC] = "ipc",   [HR_NS_UTS] = "uts",	    [HR_NS_USER] = "user",
+	[HR_NS_CGROUP] = "cgroup", [HR_NS_TIME] = "time",
+};
+
+const char *hr_ns_name(enum hr_ns_type t)
+{
+	return (unsigned)t < HR_NS__MAX ? ns_names[t] : "unknown";
+}
+
+int hr_ns_from_name(const char *name)
+{
+	for (int i = 0; i < HR_NS__MAX; i++)
+		if (strcmp(ns_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int hr_cap_from_name(const char *name)
+{
+	cap_value_t v;
+	char *back;
+	bool same;
+
+	/* cap_from_name also takes digits and any case; profiles and specs
+	 * use the canonical spelling only. */
+	if (strncmp(name, "CAP_", 4) != 0 || !name[4])
+		return -1;
+	for (const char *p = name + 4; *p; p++)
+		if (!(isupper((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
+			return -1;
+	if (cap_from_name(name, &v) < 0 || v < 0 || v >= 64)
+		return -1;
+	back = cap_to_name(v);
+	if (!back)
+		return -1;
+	same = strcasecmp(back, name) == 0;
+	cap_free(back);
+	return same ? (int)v : -1;
+}
+
+char *hr_cap_name(int v)
+{
+	char *n = cap_to_name(v), *up;
+
+	if (!n)
+		abort();
+	/* libcap spells names in lower case; specs use upper. */
+	up = hr_xstrdup(n);
+	cap_free(n);
+	for (char *q = up; *q; q++)
+		*q = (char)toupper((unsigned char)*q);
+	return up;
+}
+
+int hr_errno_from_name(const char *name)
+{
+	char *end;
+	long v;
+
+	if (!name || !*name)
+		return -1;
+	if (isdigit((unsigned char)name[0])) {
+		errno = 0;
+		v = strtol(name, &end, 10);
+		if (errno || *end || v < 1 || v > 4095)
+			return -1;
+		return (int)v;
+	}
+#ifdef HAVE_STRERRORNAME_NP
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+		if (n && strcmp(n, name) == 0)
+			return e;
+	}
+#endif
+	return -1;
+}
+
+int64_t hr_parse_size(const char *s)
+{
+	char *end;
+	double v;
+	int64_t mult = 1;
+
+	if (!s || !isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		mult = INT64_C(1) << 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		mult = INT64_C(1) << 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		mult = INT64_C(1) << 30;
+		end++;
+		break;
+	case 't': case 'T':
+		mult = INT64_C(1) << 40;
+		end++;
+		break;
+	default:
+		return -1;
+	}
+	if (*end == 'i' || *end == 'b' || *end == 'B')
+		end += (*end == 'i' && (end[1] == 'B' || end[1] == 'b')) ? 2 : 1;
+	if (*end)
+		return -1;
+	v *= (double)mult;
+	if (v < 0 || v > 9.0e18 || v != floor(v))
+		return -1;
+	return (int64_t)v;
+}
+
+bool hr_syscall_exists(uint32_t arch, const char *name)
+{
+	return seccomp_syscall_resolve_name_arch(arch, name) != __NR_SCMP_ERROR;
+}
+
+void hr_profile_free(struct hr_profile *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	free(p->source);
+	free(p->description);
+	hr_strv_free(p->seccomp.arch_names);
+	free(p->seccomp.arch_tokens);
+	free(p->seccomp.default_action);
+	for (size_t i = 0; i < p->seccomp.n_allow; i++)
+		free(p->seccomp.allow[i]);
+	free(p->seccomp.allow);
+	if (p->seccomp.rules)
+		cJSON_Delete(p->seccomp.rules);
+	hr_strv_free(p->rootfs.writable);
+	free(p->rootfs.tmpfs_options);
+	hr_strv_free(p->mounts.denied_sources);
+	hr_strv_free(p->mounts.writable_sources);
+	hr_strv_free(p->mounts.allowed_sources);
+	hr_strv_free(p->mounts.denied_types);
+	hr_strv_free(p->masked_paths);
+	hr_strv_free(p->readonly_paths);
+	for (size_t i = 0; i < p->n_devices; i++)
+		free(p->devices[i].path);
+	free(p->devices);
+	free(p->dev_cgroup);
+	hr_strv_free(p->sysctl_allow);
+	hr_strv_free(p->annotations_allow);
+	free(p);
+}
+
+void hr_profile_freep(struct hr_profile **p)
+{
+	hr_profile_free(*p);
+}
+
+/* --- parsing ----------------------------------------------------------- */
+
+struct pctx {
+	bool partial;
+	hr_error *err;
+};
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t d[32][32];
+
+	if (la >= 32 || lb >= 32)
+		return 99;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = d[i - 1][j - 1] + (tolower((unsigned char)a[i - 1]) !=
+							 tolower((unsigned char)b[j - 1]));
+			size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+	return d[la][lb];
+}
+
+static int check_keys(const cJSON *obj, const char *const *known, const char *where,
+		      struct pctx *c)
+{
+	for (const cJSON *m = obj->child; m; m = m->next) {
+		const char *best = NULL;
+		size_t best_d = 3;
+		bool ok = false;
+		char list[512] = "";
+
+		for (size_t i = 0; known[i]; i++) {
+			size_t d;
+			if (strcmp(m->string, known[i]) == 0) {
+				ok = true;
+				break;
+			}
+			d = edit_distance(m->string, known[i]);
+			if (d < best_d) {
+				best_d = d;
+				best = known[i];
+			}
+			if (strlen(list) + strlen(known[i]) + 3 < sizeof list) {
+				if (i)
+					strcat(list, ", ");
+				strcat(list, known[i]);
+			}
+		}
+		if (!ok) {
+			_cleanup_free_ char *p = hr_json_ptr(where, m->string);
+			if (best)
+				return hr_err(c->err, HR_E_INVALID,
+					      "%s: unknown key (fix: did you mean `%s`?)", p, best);
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s: unknown key (fix: use one of: %s)", p, list);
+		}
+	}
+	return 0;
+}
+
+/* Fetch a member, enforcing presence in full mode. */
+static int member(const cJSON *obj, const char *key, const char *where, struct pctx *c,
+		  cJSON **ret)
+{
+	int r = hr_json_get(obj, key, where, ret, c->err);
+	if (r < 0)
+		return r;
+	if (!*ret && !c->partial) {
+		_cleanup_free_ char *p = hr_json_ptr(where, key);
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: missing (fix: add it, or \"extends\" a profile that has it)", p);
+	}
+	return 0;
+}
+
+static int want_object(const cJSON *obj, const char *key, const char *where,
+		       struct pctx *c, cJSON **ret)
+{
+	int r = member(obj, key, where, c, ret);
+	if (r < 0)
+		return r;
+	if (*ret && !cJSON_IsObject(*ret)) {
+		_cleanup_free_ char *p = hr_json_ptr(where, key);
+		return hr_err(c->err, HR_E_INVALID, "%s: expected an object", p);
+	}
+	return 0;
+}
+
+static int want_bool(const cJSON *obj, const char *key, const char *where, struct pctx *c,
+		     bool *out)
+{
+	cJSON *j;
+	int r = member(obj, key, where, c, &j);
+	if (r < 0)
+		return r;
+	if (!j)
+		return 0;
+	if (!cJSON_IsBool(j)) {
+		_cleanup_free_ char *p = hr_json_ptr(where, key);
+		return hr_err(c->err, HR_E_INVALID, "%s: expected true or false", p);
+	}
+	*out = cJSON_IsTrue(j);
+	return 0;
+}
+
+static int want_int(const cJSON *obj, const char *key, const char *where, struct pctx *c,
+		    double min, double max, int64_t *out)
+{
+	cJSON *j;
+	int r = member(obj, key, where, c, &j);
+	if (r < 0)
+		return r;
+	if (!j)
+		return 0;
+	if (!cJSON_IsNumber(j) || j->valuedouble != floor(j->valuedouble) ||
+	    j->valuedouble < min || j->valuedouble > max) {
+		_cleanup_free_ char *p = hr_json_ptr(where, key);
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: expected an integer from %.0f to %.0f", p, min, max);
+	}
+	*out = (int64_t)j->valuedouble;
+	return 0;
+}
+
+typedef int (*item_check_fn)(const char *s, const char *ptr, struct pctx *c);
+static bool is_delta(const cJSON *j);
+
+static int want_strings(const cJSON *obj, const char *key, const char *where,
+			struct pctx *c, item_check_fn check, char ***out)
+{
+	cJSON *j;
+	size_t i = 0;
+	_cleanup_free_ char *p = hr_json_ptr(where, key);
+	int r = member(obj, key, where, c, &j);
+
+	if (r < 0)
+		return r;
+	if (!j)
+		return 0;
+	if (is_delta(j)) {
+		static const char *const parts[] = { "add", "remove" };
+		if (!c->partial)
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s: an {\"add\", \"remove\"} change needs a base profile "
+				      "(fix: add \"extends\", or write the whole list)",
+				      p);
+		for (size_t k = 0; k < 2; k++) {
+			struct pctx sub = *c;
+			const cJSON *part = cJSON_GetObjectItemCaseSensitive(j, parts[k]);
+			if (part && (r = want_strings(j, parts[k], p, &sub, check, NULL)) < 0)
+				return r;
+		}
+		return 0;
+	}
+	if (!cJSON_IsArray(j))
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: expected an array of strings%s", p,
+			      c->partial ? " or {\"add\": [...], \"remove\": [...]}" : "");
+	for (cJSON *e = j->child; e; e = e->next, i++) {
+		_cleanup_free_ char *ep = hr_json_ptr_index(p, i);
+		if (!cJSON_IsString(e))
+			return hr_err(c->err, HR_E_INVALID, "%s: expected a string", ep);
+		if (check && (r = check(e->valuestring, ep, c)) < 0)
+			return r;
+	}
+	if (out) {
+		char **v = hr_xcalloc(i + 1, sizeof *v);
+		size_t k = 0;
+		for (cJSON *e = j->child; e; e = e->next)
+			if (!hr_strv_contains(v, e->valuestring))
+				v[k++] = hr_xstrdup(e->valuestring);
+		hr_strv_free(*out);
+		*out = v;
+	}
+	return 0;
+}
+
+static int check_abs_path(const char *s, const char *ptr, struct pctx *c)
+{
+	_cleanup_free_ char *n = NULL;
+
+	if (s[0] != '/')
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not an absolute path (fix: start it with /)", ptr, s);
+	n = hr_path_normalize(s);
+	if (strcmp(n, s) != 0)
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not in normal form (fix: write it as `%s`)", ptr, s, n);
+	return 0;
+}
+
+/* An absolute path that may hold fnmatch(3) wildcards in its components. */
+static int check_source_pattern(const char *s, const char *ptr, struct pctx *c)
+{
+	if (strstr(s, "/../") || strstr(s, "/./") || strstr(s, "//"))
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not in normal form (fix: no . or .. components)", ptr, s);
+	if (s[0] != '/' || (strlen(s) > 1 && s[strlen(s) - 1] == '/'))
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` must be an absolute path without a trailing / (fix: "
+			      "write it like /var/lib/docker/volumes/*/_data)",
+			      ptr, s);
+	return 0;
+}
+
+static int check_cap(const char *s, const char *ptr, struct pctx *c)
+{
+	if (hr_cap_from_name(s) < 0)
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not a capability libcap knows (fix: use a name like "
+			      "CAP_NET_BIND_SERVICE; see capabilities(7))",
+			      ptr, s);
+	return 0;
+}
+
+static int check_ns(const char *s, const char *ptr, struct pctx *c)
+{
+	if (hr_ns_from_name(s) < 0)
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not a namespace type (fix: use pid, network, mount, "
+			      "ipc, uts, user, cgroup or time)",
+			      ptr, s);
+	return 0;
+}
+
+static int check_nonempty(const char *s, const char *ptr, struct pctx *c)
+{
+	if (!*s)
+		return hr_err(c->err, HR_E_INVALID, "%s: empty string", ptr);
+	return 0;
+}
+
+static int check_sysctl(const char *s, const char *ptr, struct pctx *c)
+{
+	for (const char *p = s; *p; p++)
+		if (!(isalnum((unsigned char)*p) || strchr("._-*/?[]", *p)))
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s: `%s` is not a sysctl name or pattern (fix: write it "
+				      "like net.ipv4.ping_group_range)",
+				      ptr, s);
+	return check_nonempty(s, ptr, c);
+}
+
+static int check_syscall(const char *s, const char *ptr, struct pctx *c)
+{
+	if (!hr_seccomp_name_known(s))
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not a system call on any architecture libseccomp %u.%u "
+			      "knows (fix: check the spelling; see syscalls(2))",
+			      ptr, s, seccomp_version()->major, seccomp_version()->minor);
+	return 0;
+}
+
+static unsigned ns_mask(char **names)
+{
+	unsigned m = 0;
+	for (size_t i = 0; names && names[i]; i++)
+		m |= 1u << hr_ns_from_name(names[i]);
+	return m;
+}
+
+static const char *const top_keys[] = { "description", "extends", "user", "capabilities",
+					"seccomp", "rootfs", "mounts", "namespaces",
+					"resources", "rlimits", "maskedPaths", "readonlyPaths",
+					"devices", "sysctl", "annotations", NULL };
+
+static int parse_user(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "uid", "gid", "allowRoot", "umask", NULL };
+	cJSON *o, *um;
+	int64_t uid = 65534, gid = 65534;
+	int r;
+
+	if ((r = want_object(doc, "user", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/user", c)) < 0 ||
+	    (r = want_int(o, "uid", "/user", c, 1, 4294967294.0, &uid)) < 0 ||
+	    (r = want_int(o, "gid", "/user", c, 1, 4294967294.0, &gid)) < 0 ||
+	    (r = want_bool(o, "allowRoot", "/user", c, &p->user.allow_root)) < 0 ||
+	    (r = member(o, "umask", "/user", c, &um)) < 0)
+		return r;
+	p->user.uid = (uint32_t)uid;
+	p->user.gid = (uint32_t)gid;
+	if (um) {
+		char *end = NULL;
+		long v = -1;
+		if (cJSON_IsString(um) && um->valuestring[0] == '0') {
+			errno = 0;
+			v = strtol(um->valuestring, &end, 8);
+			if (errno || *end)
+				v = -1;
+		}
+		if (v < 0 || v > 0777)
+			return hr_err(c->err, HR_E_INVALID,
+				      "/user/umask: expected an octal string such as \"0027\"");
+		p->user.umask = (uint32_t)v;
+	}
+	return 0;
+}
+
+static int parse_caps(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "allow", "ambient", NULL };
+	_cleanup_strv_ char **allow = NULL;
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, "capabilities", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/capabilities", c)) < 0 ||
+	    (r = want_strings(o, "allow", "/capabilities", c, check_cap, &allow)) < 0 ||
+	    (r = want_bool(o, "ambient", "/capabilities", c, &p->caps.ambient)) < 0)
+		return r;
+	for (size_t i = 0; allow && allow[i]; i++)
+		p->caps.allow |= UINT64_C(1) << hr_cap_from_name(allow[i]);
+	return 0;
+}
+
+static int parse_seccomp(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "defaultAction", "defaultErrno", "architectures",
+					    "allow", "rules", NULL };
+	_cleanup_strv_ char **archs = NULL, **allow = NULL;
+	cJSON *o, *act, *eno, *rules;
+	int r;
+
+	if ((r = want_object(doc, "seccomp", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/seccomp", c)) < 0 ||
+	    (r = member(o, "defaultAction", "/seccomp", c, &act)) < 0 ||
+	    (r = member(o, "defaultErrno", "/seccomp", c, &eno)) < 0 ||
+	    (r = want_strings(o, "architectures", "/seccomp", c, check_nonempty, &archs)) < 0 ||
+	    (r = want_strings(o, "allow", "/seccomp", c, check_syscall, &allow)) < 0 ||
+	    (r = member(o, "rules", "/seccomp", c, &rules)) < 0)
+		return r;
+	if (act) {
+		int a = cJSON_IsString(act) ? hr_seccomp_action_from_name(act->valuestring) : -1;
+		if (a < 0 || !hr_seccomp_action_denies(a))
+			return hr_err(c->err, HR_E_INVALID,
+				      "/seccomp/defaultAction: a profile is an allowlist, so the "
+				      "default must deny (fix: use SCMP_ACT_ERRNO, "
+				      "SCMP_ACT_KILL_PROCESS or SCMP_ACT_TRAP)");
+		p->seccomp.default_action = hr_xstrdup(act->valuestring);
+	}
+	if (eno) {
+		int e = cJSON_IsString(eno) ? hr_errno_from_name(eno->valuestring)
+		      : cJSON_IsNumber(eno) && eno->valuedouble >= 1 && eno->valuedouble <= 4095 &&
+				      eno->valuedouble == floor(eno->valuedouble)
+			      ? (int)eno->valuedouble
+			      : -1;
+		if (e < 0)
+			return hr_err(c->err, HR_E_INVALID,
+				      "/seccomp/defaultErrno: expected an errno name such as "
+				      "\"EPERM\" or a number from 1 to 4095");
+		p->seccomp.default_errno = e;
+	}
+	if (archs) {
+		size_t n = hr_strv_len(archs);
+		if (n == 0)
+			return hr_err(c->err, HR_E_INVALID,
+				      "/seccomp/architectures: empty (fix: use [\"native\"])");
+		p->seccomp.arch_names = hr_xcalloc(n + 1, sizeof(char *));
+		p->seccomp.arch_tokens = hr_xcalloc(n, sizeof(uint32_t));
+		for (size_t i = 0; i < n; i++) {
+			const char *oci = NULL;
+			uint32_t tok = hr_seccomp_arch_from_name(archs[i], &oci);
+			if (!tok)
+				return hr_err(c->err, HR_E_INVALID,
+					      "/seccomp/architectures/%zu: `%s` is not an "
+					      "architecture libseccomp knows (fix: use \"native\" or "
+					      "a name like SCMP_ARCH_X86_64)",
+					      i, archs[i]);
+			bool dup = false;
+			for (size_t k = 0; k < p->seccomp.n_arch; k++)
+				dup |= p->seccomp.arch_tokens[k] == tok;
+			if (dup)
+				continue;
+			p->seccomp.arch_tokens[p->seccomp.n_arch] = tok;
+			p->seccomp.arch_names[p->seccomp.n_arch++] = hr_xstrdup(oci);
+		}
+	}
+	if (allow) {
+		size_t n = hr_strv_len(allow);
+		qsort(allow, n, sizeof *allow, hr_strcmp_p);
+		p->seccomp.allow = HR_TAKE_PTR(allow);
+		p->seccomp.n_allow = n;
+	}
+	if (rules) {
+		if ((r = hr_seccomp_rules_check(rules, "/seccomp/rules", c->err)) < 0)
+			return r;
+		p->seccomp.rules = cJSON_Duplicate(rules, true);
+	}
+	return 0;
+}
+
+static int check_tmpfs_options(const char *opts, struct pctx *c)
+{
+	static const char *const fs_specific[] = { "size", "mode", "nr_inodes", "nr_blocks",
+						   "uid", "gid", "huge", "mpol", NULL };
+	const struct libmnt_optmap *map = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+	char *str = (char *)opts, *name, *value;
+	size_t namesz, valuesz;
+	bool has_size = false;
+	int r;
+
+	while ((r = mnt_optstr_next_option(&str, &name, &namesz, &value, &valuesz)) == 0) {
+		char n[64];
+		bool known = false;
+
+		if (namesz >= sizeof n)
+			goto bad;
+		memcpy(n, name, namesz);
+		n[namesz] = '\0';
+		if (strcmp(n, "suid") == 0 || strcmp(n, "dev") == 0)
+			return hr_err(c->err, HR_E_INVALID,
+				      "/rootfs/tmpfsOptions: `%s` contradicts nosuid,nodev, which "
+				      "hardrun always sets (fix: remove it)",
+				      n);
+		for (const struct libmnt_optmap *m = map; m && m->name; m++) {
+			size_t l = strcspn(m->name, "=[");
+			if (l == namesz && strncmp(m->name, n, l) == 0)
+				known = true;
+		}
+		for (size_t i = 0; fs_specific[i]; i++)
+			if (strcmp(fs_specific[i], n) == 0)
+				known = true;
+		if (!known) {
+			return hr_err(c->err, HR_E_INVALID,
+				      "/rootfs/tmpfsOptions: `%s` is not a mount option libmount "
+				      "or tmpfs knows (fix: see mount(8) and tmpfs(5))",
+				      n);
+		}
+		if (strcmp(n, "size") == 0) {
+			char v[64];
+			if (!value || valuesz == 0 || valuesz >= sizeof v)
+				goto bad;
+			memcpy(v, value, valuesz);
+			v[valuesz] = '\0';
+			if (hr_parse_size(v) <= 0)
+				return hr_err(c->err, HR_E_INVALID,
+					      "/rootfs/tmpfsOptions: size=%s is not a size (fix: "
+					      "write it like size=64m)",
+					      v);
+			has_size = true;
+		}
+	}
+	if (r < 0)
+		goto bad;
+	if (!has_size)
+		return hr_err(c->err, HR_E_INVALID,
+			      "/rootfs/tmpfsOptions: no size= (fix: add one, e.g. size=64m; an "
+			      "unbounded tmpfs can fill the host's memory)");
+	return 0;
+bad:
+	return hr_err(c->err, HR_E_INVALID,
+		      "/rootfs/tmpfsOptions: `%s` is not a mount option string (fix: write "
+		      "it like \"nosuid,nodev,noexec,mode=1777,size=64m\")",
+		      opts);
+}
+
+static int parse_rootfs(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "readonly", "writable", "tmpfsOptions", NULL };
+	cJSON *o, *t;
+	int r;
+
+	if ((r = want_object(doc, "rootfs", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/rootfs", c)) < 0 ||
+	    (r = want_bool(o, "readonly", "/rootfs", c, &p->rootfs.readonly)) < 0 ||
+	    (r = want_strings(o, "writable", "/rootfs", c, check_abs_path, &p->rootfs.writable)) <
+		    0 ||
+	    (r = member(o, "tmpfsOptions", "/rootfs", c, &t)) < 0)
+		return r;
+	if (t) {
+		if (!cJSON_IsString(t))
+			return hr_err(c->err, HR_E_INVALID, "/rootfs/tmpfsOptions: expected a string");
+		if ((r = check_tmpfs_options(t->valuestring, c)) < 0)
+			return r;
+		p->rootfs.tmpfs_options = hr_xstrdup(t->valuestring);
+	}
+	return 0;
+}
+
+static int parse_mounts(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "deniedSources", "allowedSources", "writableSources",
+					    "deniedTypes", NULL };
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, "mounts", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/mounts", c)) < 0 ||
+	    (r = want_strings(o, "deniedSources", "/mounts", c, check_abs_path,
+			      &p->mounts.denied_sources)) < 0 ||
+	    (r = want_strings(o, "allowedSources", "/mounts", c, check_source_pattern,
+			      &p->mounts.allowed_sources)) < 0 ||
+	    (r = want_strings(o, "writableSources", "/mounts", c, check_source_pattern,
+			      &p->mounts.writable_sources)) < 0 ||
+	    (r = want_strings(o, "deniedTypes", "/mounts", c, check_nonempty,
+			      &p->mounts.denied_types)) < 0)
+		return r;
+	return 0;
+}
+
+static int parse_namespaces(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "required", "allowHost", "allowJoin", NULL };
+	_cleanup_strv_ char **req = NULL, **host = NULL, **join = NULL;
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, "namespaces", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/namespaces", c)) < 0 ||
+	    (r = want_strings(o, "required", "/namespaces", c, check_ns, &req)) < 0 ||
+	    (r = want_strings(o, "allowHost", "/namespaces", c, check_ns, &host)) < 0 ||
+	    (r = want_strings(o, "allowJoin", "/namespaces", c, check_ns, &join)) < 0)
+		return r;
+	p->ns.required = ns_mask(req);
+	p->ns.allow_host = ns_mask(host);
+	p->ns.allow_join = ns_mask(join) | p->ns.allow_host;
+	if (p->ns.required & p->ns.allow_host)
+		return hr_err(c->err, HR_E_INVALID,
+			      "/namespaces: a type is both required and allowed from the host "
+			      "(fix: list it in only one of required and allowHost)");
+	return 0;
+}
+
+static int parse_resources(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "memory", "pids", "cpuShares", NULL };
+	cJSON *o, *m;
+	int r;
+
+	if ((r = want_object(doc, "resources", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/resources", c)) < 0 ||
+	    (r = member(o, "memory", "/resources", c, &m)) < 0 ||
+	    (r = want_int(o, "pids", "/resources", c, 1, 4194304, &p->resources.pids)) < 0 ||
+	    (r = want_int(o, "cpuShares", "/resources", c, 2, 262144,
+			  &p->resources.cpu_shares)) < 0)
+		return r;
+	if (m) {
+		int64_t v = cJSON_IsString(m)				      ? hr_parse_size(m->valuestring)
+			  : cJSON_IsNumber(m) && m->valuedouble == floor(m->valuedouble) ? (int64_t)m->valuedouble
+											 : -1;
+		if (v < (INT64_C(6) << 20))
+			return hr_err(c->err, HR_E_INVALID,
+				      "/resources/memory: expected a size of at least 6M, such as "
+				      "\"512M\" (runc cannot start a container below that)");
+		p->resources.memory = v;
+	}
+	return 0;
+}
+
+static int parse_rlimits(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "core", "nofile", "nproc", NULL };
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, "rlimits", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/rlimits", c)) < 0 ||
+	    (r = want_int(o, "core", "/rlimits", c, 0, 9.0e18, &p->rlimits.core)) < 0 ||
+	    (r = want_int(o, "nofile", "/rlimits", c, 16, 1048576, &p->rlimits.nofile)) < 0 ||
+	    (r = want_int(o, "nproc", "/rlimits", c, 1, 4194304, &p->rlimits.nproc)) < 0)
+		return r;
+	return 0;
+}
+
+static int parse_dev_number(const cJSON *e, const char *key, const char *ptr, bool star,
+			    struct pctx *c, int64_t *out)
+{
+	cJSON *j = cJSON_GetObjectItemCaseSensitive(e, key);
+
+	if (star && cJSON_IsString(j) && strcmp(j->valuestring, "*") == 0) {
+		*out = -1;
+		return 0;
+	}
+	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 4294967295.0 ||
+	    j->valuedouble != floor(j->valuedouble))
+		return hr_err(c->err, HR_E_INVALID, "%s/%s: expected a device number%s", ptr, key,
+			      star ? " or \"*\"" : "");
+	*out = (int64_t)j->valuedouble;
+	return 0;
+}
+
+static int parse_dev_type(const cJSON *e, const char *ptr, const char *allowed,
+			  struct pctx *c, char *out)
+{
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "type");
+
+	if (!cJSON_IsString(t) || strlen(t->valuestring) != 1 ||
+	    !strchr(allowed, t->valuestring[0]))
+		return hr_err(c->err, HR_E_INVALID, "%s/type: expected one of \"%s\" (as letters)",
+			      ptr, allowed);
+	*out = t->valuestring[0];
+	return 0;
+}
+
+static int parse_devices(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "allow", "cgroupAllow", NULL };
+	static const char *const dev_keys[] = { "path", "type", "major", "minor", NULL };
+	static const char *const rule_keys[] = { "type", "major", "minor", "access", NULL };
+	cJSON *o, *allow, *cg;
+	size_t i;
+	int r;
+
+	if ((r = want_object(doc, "devices", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/devices", c)) < 0 ||
+	    (r = member(o, "allow", "/devices", c, &allow)) < 0 ||
+	    (r = member(o, "cgroupAllow", "/devices", c, &cg)) < 0)
+		return r;
+	if (allow) {
+		if (!cJSON_IsArray(allow))
+			return hr_err(c->err, HR_E_INVALID, "/devices/allow: expected an array");
+		p->devices = hr_xcalloc((size_t)cJSON_GetArraySize(allow) + 1, sizeof *p->devices);
+		i = 0;
+		for (cJSON *e = allow->child; e; e = e->next, i++) {
+			_cleanup_free_ char *ptr = hr_json_ptr_index("/devices/allow", i);
+			struct hr_device *d = &p->devices[p->n_devices];
+			cJSON *path = cJSON_GetObjectItemCaseSensitive(e, "path");
+
+			if (!cJSON_IsObject(e))
+				return hr_err(c->err, HR_E_INVALID, "%s: expected an object", ptr);
+			if ((r = check_keys(e, dev_keys, ptr, c)) < 0)
+				return r;
+			if (!cJSON_IsString(path) || strncmp(path->valuestring, "/dev/", 5) != 0)
+				return hr_err(c->err, HR_E_INVALID,
+					      "%s/path: expected a path under /dev/", ptr);
+			if ((r = parse_dev_type(e, ptr, "cb", c, &d->type)) < 0 ||
+			    (r = parse_dev_number(e, "major", ptr, false, c, &d->major)) < 0 ||
+			    (r = parse_dev_number(e, "minor", ptr, false, c, &d->minor)) < 0)
+				return r;
+			d->path = hr_xstrdup(path->valuestring);
+			p->n_devices++;
+		}
+	}
+	if (cg) {
+		if (!cJSON_IsArray(cg))
+			return hr_err(c->err, HR_E_INVALID, "/devices/cgroupAllow: expected an array");
+		p->dev_cgroup = hr_xcalloc((size_t)cJSON_GetArraySize(cg) + 1, sizeof *p->dev_cgroup);
+		i = 0;
+		for (cJSON *e = cg->child; e; e = e->next, i++) {
+			_cleanup_free_ char *ptr = hr_json_ptr_index("/devices/cgroupAllow", i);
+			struct hr_devrule *d = &p->dev_cgroup[p->n_dev_cgroup];
+			cJSON *acc = cJSON_GetObjectItemCaseSensitive(e, "access");
+
+			if (!cJSON_IsObject(e))
+				return hr_err(c->err, HR_E_INVALID, "%s: expected an object", ptr);
+			if ((r = check_keys(e, rule_keys, ptr, c)) < 0 ||
+			    (r = parse_dev_type(e, ptr, "cb", c, &d->type)) < 0 ||
+			    (r = parse_dev_number(e, "major", ptr, true, c, &d->major)) < 0 ||
+			    (r = parse_dev_number(e, "minor", ptr, true, c, &d->minor)) < 0)
+				return r;
+			if (!cJSON_IsString(acc) || !*acc->valuestring ||
+			    strlen(acc->valuestring) > 3 ||
+			    strspn(acc->valuestring, "rwm") != strlen(acc->valuestring))
+				return hr_err(c->err, HR_E_INVALID,
+					      "%s/access: expected letters from \"rwm\"", ptr);
+			if (d->major < 0)
+				return hr_err(c->err, HR_E_INVALID,
+					      "%s/major: a wildcard major number allows every "
+					      "driver (fix: name the major number)",
+					      ptr);
+			memcpy(d->access, acc->valuestring, strlen(acc->valuestring) + 1);
+			p->n_dev_cgroup++;
+		}
+	}
+	return 0;
+}
+
+static int parse_allow_list(const cJSON *doc, const char *section, item_check_fn check,
+			    struct pctx *c, char ***out)
+{
+	static const char *const keys[] = { "allow", NULL };
+	_cleanup_free_ char *where = hr_json_ptr("", section);
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, section, "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, where, c)) < 0)
+		return r;
+	return want_strings(o, "allow", where, c, check, out);
+}
+
+int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const char *source,
+		     struct hr_profile **ret, hr_error *err)
+{
+	struct pctx c = { .partial = partial, .err = err };
+	struct hr_profile *p;
+	cJSON *desc, *ext;
+	int r;
+
+	if (!cJSON_IsObject(doc))
+		return hr_err(err, HR_E_INVALID, "/: a profile is a JSON object");
+	p = hr_xcalloc(1, sizeof *p);
+	p->user.uid = p->user.gid = 65534;
+	p->seccomp.default_errno = 1;
+	if ((r = check_keys(doc, top_keys, "", &c)) < 0)
+		goto fail;
+	if ((r = member(doc, "description", "", &c, &desc)) < 0)
+		goto fail;
+	if (desc && (!cJSON_IsString(desc) || !*desc->valuestring)) {
+		r = hr_err(err, HR_E_INVALID,
+			   "/description: expected a non-empty string saying what the profile "
+			   "is for");
+		goto fail;
+	}
+	ext = cJSON_GetObjectItemCaseSensitive(doc, "extends");
+	if (ext && (!cJSON_IsString(ext) || !*ext->valuestring)) {
+		r = hr_err(err, HR_E_INVALID, "/extends: expected the name of a profile");
+		goto fail;
+	}
+	if ((r = parse_user(doc, &c, p)) < 0 || (r = parse_caps(doc, &c, p)) < 0 ||
+	    (r = parse_seccomp(doc, &c, p)) < 0 || (r = parse_rootfs(doc, &c, p)) < 0 ||
+	    (r = parse_mounts(doc, &c, p)) < 0 || (r = parse_namespaces(doc, &c, p)) < 0 ||
+	    (r = parse_resources(doc, &c, p)) < 0 || (r = parse_rlimits(doc, &c, p)) < 0 ||
+	    (r = want_strings(doc, "maskedPaths", "", &c, check_abs_path, &p->masked_paths)) <
+		    0 ||
+	    (r = want_strings(doc, "readonlyPaths", "", &c, check_abs_path,
+			      &p->readonly_paths)) < 0 ||
+	    (r = parse_devices(doc, &c, p)) < 0 ||
+	    (r = parse_allow_list(doc, "sysctl", check_sysctl, &c, &p->sysctl_allow)) < 0 ||
+	    (r = parse_allow_list(doc, "annotations", check_nonempty, &c,
+				  &p->annotations_allow)) < 0)
+		goto fail;
+	if (partial || !ret) {
+		hr_profile_free(p);
+		return 0;
+	}
+	p->name = hr_xstrdup(name ? name : "");
+	p->source = hr_xstrdup(source ? source : "");
+	p->description = hr_xstrdup(desc->valuestring);
+	*ret = p;
+	return 0;
+fail:
+	hr_profile_free(p);
+	return r;
+}
+
+static bool strv_json_has(const cJSON *arr, const char *s)
+{
+	for (const cJSON *e = arr->child; e; e = e->next)
+		if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0)
+			return true;
+	return false;
+}
+
+static bool is_delta(const cJSON *j)
+{
+	if (!cJSON_IsObject(j) || !j->child)
+		return false;
+	for (const cJSON *m = j->child; m; m = m->next)
+		if (strcmp(m->string, "add") != 0 && strcmp(m->string, "remove") != 0)
+			return false;
+	return true;
+}
+
+static int apply_delta(const cJSON *base, const cJSON *delta, const char *ptr, cJSON **ret,
+		       hr_error *err)
+{
+	const cJSON *add = cJSON_GetObjectItemCaseSensitive(delta, "add");
+	const cJSON *rm = cJSON_GetObjectItemCaseSensitive(delta, "remove");
+	cJSON *out;
+
+	if (!cJSON_IsArray(base))
+		return hr_err(err, HR_E_INVALID,
+			      "%s: {\"add\", \"remove\"} changes a list, but the base profile has "
+			      "no list here",
+			      ptr);
+	out = cJSON_Duplicate(base, true);
+	for (const cJSON *r = rm ? rm->child : NULL; r; r = r->next) {
+		bool found = false;
+		cJSON *e = out->child;
+		while (e) {
+			cJSON *next = e->next;
+			if (cJSON_IsString(e) && cJSON_IsString(r) &&
+			    strcmp(e->valuestring, r->valuestring) == 0) {
+				cJSON_Delete(cJSON_DetachItemViaPointer(out, e));
+				found = true;
+			}
+			e = next;
+		}
+		if (!found) {
+			cJSON_Delete(out);
+			return hr_err(err, HR_E_INVALID,
+				      "%s/remove: `%s` is not in the base profile's list (fix: "
+				      "check the spelling, or drop it)",
+				      ptr, cJSON_IsString(r) ? r->valuestring : "?");
+		}
+	}
+	for (const cJSON *a = add ? add->child : NULL; a; a = a->next) {
+		if (cJSON_IsString(a) && strv_json_has(out, a->valuestring))
+			continue;
+		cJSON_AddItemToArray(out, cJSON_Duplicate(a, true));
+	}
+	*ret = out;
+	return 0;
+}
+
+static int overlay(const cJSON *base, const cJSON *child, const char *ptr, cJSON **ret,
+		   hr_error *err)
+{
+	cJSON *out = cJSON_Duplicate(base, true);
+
+	if (!out)
+		abort();
+	for (const cJSON *m = child->child; m; m = m->next) {
+		cJSON *old = cJSON_GetObjectItemCaseSensitive(out, m->string);
+		_cleanup_free_ char *mp = hr_json_ptr(ptr, m->string);
+		cJSON *val = NULL;
+		int r = 0;
+
+		if (is_delta(m))
+			r = apply_delta(old, m, mp, &val, err);
+		else if (old && cJSON_IsObject(old) && cJSON_IsObject(m))
+			r = overlay(old, m, mp, &val, err);
+		else
+			val = cJSON_Duplicate(m, true);
+		if (r < 0) {
+			cJSON_Delete(out);
+			return r;
+		}
+		hr_json_set(out, m->string, val);
+	}
+	*ret = out;
+	return 0;
+}
+
+int hr_profile_overlay(const cJSON *base, const cJSON *child, cJSON **ret, hr_error *err)
+{
+	return overlay(base, child, "", ret, err);
+}
+
+static cJSON *strv_json(char **v)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; v && v[i]; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	return a;
+}
+
+static cJSON *ns_json(unsigned mask)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (int i = 0; i < HR_NS__MAX; i++)
+		if (mask & (1u << i))
+			cJSON_AddItemToArray(a, cJSON_CreateString(ns_names[i]));
+	return a;
+}
+
+cJSON *hr_profile_to_json(const struct hr_profile *p)
+{
+	cJSON *d = cJSON_CreateObject(), *o, *a;
+	char buf[16];
+
+	cJSON_AddStringToObject(d, "description", p->description);
+	o = cJSON_AddObjectToObject(d, "user");
+	cJSON_AddNumberToObject(o, "uid", p->user.uid);
+	cJSON_AddNumberToObject(o, "gid", p->user.gid);
+	cJSON_AddBoolToObject(o, "allowRoot", p->user.allow_root);
+	snprintf(buf, sizeof buf, "%04o", p->user.umask);
+	cJSON_AddStringToObject(o, "umask", buf);
+
+	o = cJSON_AddObjectToObject(d, "capabilities");
+	a = cJSON_AddArrayToObject(o, "allow");
+	for (int i = 0; i < 64; i++)
+		if (p->caps.allow & (UINT64_C(1) << i)) {
+			char *n = hr_cap_name(i);
+			cJSON_AddItemToArray(a, cJSON_CreateString(n));
+			free(n);
+		}
+	cJSON_AddBoolToObject(o, "ambient", p->caps.ambient);
+
+	o = cJSON_AddObjectToObject(d, "seccomp");
+	cJSON_AddStringToObject(o, "defaultAction", p->seccomp.default_action);
+#ifdef HAVE_STRERRORNAME_NP
+	if (strerrorname_np(p->seccomp.default_errno))
+		cJSON_AddStringToObject(o, "defaultErrno", strerrorname_np(p->seccomp.default_errno));
+	else
+#endif
+		cJSON_AddNumberToObject(o, "defaultErrno", p->seccomp.default_errno);
+	cJSON_AddItemToObject(o, "architectures", strv_json(p->seccomp.arch_names));
+	a = cJSON_AddArrayToObject(o, "allow");
+	for (size_t i = 0; i < p->seccomp.n_allow; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(p->seccomp.allow[i]));
+	cJSON_AddItemToObject(o, "rules", p->seccomp.rules ? cJSON_Duplicate(p->seccomp.rules, true)
+							   : cJSON_CreateArray());
+
+	o = cJSON_AddObjectToObject(d, "rootfs");
+	cJSON_AddBoolToObject(o, "readonly", p->rootfs.readonly);
+	cJSON_AddItemToObject(o, "writable", strv_json(p->rootfs.writable));
+	cJSON_AddStringToObject(o, "tmpfsOptions", p->rootfs.tmpfs_options);
+
+	o = cJSON_AddObjectToObject(d, "mounts");
+	cJSON_AddItemToObject(o, "deniedSources", strv_json(p->mounts.denied_sources));
+	cJSON_AddItemToObject(o, "allowedSources", strv_json(p->mounts.allowed_sources));
+	cJSON_AddItemToObject(o, "writableSources", strv_json(p->mounts.writable_sources));
+	cJSON_AddItemToObject(o, "deniedTypes", strv_json(p->mounts.denied_types));
+
+	o = cJSON_AddObjectToObject(d, "namespaces");
+	cJSON_AddItemToObject(o, "required", ns_json(p->ns.required));
+	cJSON_AddItemToObject(o, "allowHost", ns_json(p->ns.allow_host));
+	cJSON_AddItemToObject(o, "allowJoin", ns_json(p->ns.allow_join & ~p->ns.allow_host));
+
+	o = cJSON_AddObjectToObject(d, "resources");
+	cJSON_AddNumberToObject(o, "memory", (double)p->resources.memory);
+	cJSON_AddNumberToObject(o, "pids", (double)p->resources.pids);
+	cJSON_AddNumberToObject(o, "cpuShares", (double)p->resources.cpu_shares);
+
+	o = cJSON_AddObjectToObject(d, "rlimits");
+	cJSON_AddNumberToObject(o, "core", (double)p->rlimits.core);
+	cJSON_AddNumberToObject(o, "nofile", (double)p->rlimits.nofile);
+	cJSON_AddNumberToObject(o, "nproc", (double)p->rlimits.nproc);
+
+	cJSON_AddItemToObject(d, "maskedPaths", strv_json(p->masked_paths));
+	cJSON_AddItemToObject(d, "readonlyPaths", strv_json(p->readonly_paths));
+
+	o = cJSON_AddObjectToObject(d, "devices");
+	a = cJSON_AddArrayToObject(o, "allow");
+	for (size_t i = 0; i < p->n_devices; i++) {
+		cJSON *e = cJSON_CreateObject();
+		char t[2] = { p->devices[i].type, 0 };
+		cJSON_AddStringToObject(e, "path", p->devices[i].path);
+		cJSON_AddStringToObject(e, "type", t);
+		cJSON_AddNumberToObject(e, "major", (double)p->devices[i].major);
+		cJSON_AddNumberToObject(e, "minor", (double)p->devices[i].minor);
+		cJSON_AddItemToArray(a, e);
+	}
+	a = cJSON_AddArrayToObject(o, "cgroupAllow");
+	for (size_t i = 0; i < p->n_dev_cgroup; i++) {
+		const struct hr_devrule *r = &p->dev_cgroup[i];
+		cJSON *e = cJSON_CreateObject();
+		char t[2] = { r->type, 0 };
+		cJSON_AddStringToObject(e, "type", t);
+		cJSON_AddNumberToObject(e, "major", (double)r->major);
+		if (r->minor < 0)
+			cJSON_AddStringToObject(e, "minor", "*");
+		else
+			cJSON_AddNumberToObject(e, "minor", (double)r->minor);
+		cJSON_AddStringToObject(e, "access", r->access);
+		cJSON_AddItemToArray(a, e);
+	}
+	o = cJSON_AddObjectToObject(d, "sysctl");
+	cJSON_AddItemToObject(o, "allow", strv_json(p->sysctl_allow));
+	o = cJSON_AddObjectToObject(d, "annotations");
+	cJSON_AddItemToObject(o, "allow", strv_json(p->annotations_allow));
+	return d;
+}
