@@ -112,7 +112,8 @@ static void delete_container(const char *runtime, char *const *global, const cha
 }
 
 /* Containers of direct-mode runs whose hardrun died: delete them and
- * their state. The owner's pid is part of the id. */
+ * their state. The state directory's "runtime" file names the owner's pid
+ * and the runtime to delete with. */
 static void sweep_stale(const char *base)
 {
 	DIR *d = opendir(base);
@@ -124,14 +125,11 @@ static void sweep_stale(const char *base)
 		_cleanup_free_ char *dir = NULL, *rtfile = NULL, *buf = NULL;
 		_cleanup_strv_ char **lines = NULL;
 		char *end, *save = NULL;
-		long pid;
+		long pid = 0;
 		FILE *f;
 		size_t cap = 0;
 
-		if (strncmp(de->d_name, "hardrun-", 8) != 0)
-			continue;
-		pid = strtol(de->d_name + 8, &end, 10);
-		if (pid <= 0 || *end != '-' || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (de->d_name[0] == '.')
 			continue;
 		dir = hr_xasprintf("%s/%s", base, de->d_name);
 		rtfile = hr_xasprintf("%s/runtime", dir);
@@ -142,9 +140,13 @@ static void sweep_stale(const char *base)
 			for (char *l = n > 0 ? strtok_r(buf, "\n", &save) : NULL; l;
 			     l = strtok_r(NULL, "\n", &save))
 				hr_strv_push(&lines, l);
-			if (lines && lines[0])
-				delete_container(lines[0], lines + 1, de->d_name);
 		}
+		if (hr_strv_len(lines) >= 2)
+			pid = strtol(lines[0], &end, 10);
+		/* Alive, or not ours to judge: leave it. */
+		if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		delete_container(lines[1], lines + 2, de->d_name);
 		remove_state(dir);
 	}
 	closedir(d);
@@ -203,19 +205,30 @@ static int write_runtime_file(const char *dir, const char *runtime, char *const 
 
 	if (!f)
 		return -errno;
-	fprintf(f, "%s\n", runtime);
+	fprintf(f, "%ld\n%s\n", (long)getpid(), runtime);
 	for (size_t i = 0; global && global[i]; i++)
 		fprintf(f, "%s\n", global[i]);
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
-/* Run the container in the foreground and relay signals sent to us. */
-static int supervise(char **argv)
+#define STOP_GRACE_SECONDS 10
+
+/*
+ * Run the container in the foreground and relay signals sent to us. The
+ * container's init is pid 1 of its namespace, and the kernel drops
+ * signals it has no handler for: a workload that ignores SIGTERM would
+ * survive Ctrl-C forever. So a stop request (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT) starts a grace period, and a second request or the end of the
+ * grace period kills the container, as `docker stop` does.
+ */
+static int supervise(char **argv, const char *runtime, char *const *global, const char *id)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
 	sigset_t set, old;
 	pid_t pid;
-	int status = 0;
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
+	int status = 0, stop_requests = 0;
+	struct timespec deadline = { 0 };
+	bool killed = false;
 
 	sigemptyset(&set);
 	for (size_t i = 0; i < HR_ARRAY_SIZE(sigs); i++)
@@ -235,18 +248,48 @@ static int supervise(char **argv)
 	}
 	for (;;) {
 		siginfo_t si;
-		if (sigwaitinfo(&set, &si) < 0)
+		int sig;
+
+		if (stop_requests && !killed) {
+			struct timespec now, left;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left.tv_sec = deadline.tv_sec - now.tv_sec;
+			left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+			if (left.tv_nsec < 0) {
+				left.tv_sec--;
+				left.tv_nsec += 1000000000L;
+			}
+			sig = left.tv_sec < 0 ? -1 : sigtimedwait(&set, &si, &left);
+			if (sig < 0 && (left.tv_sec < 0 || errno == EAGAIN)) {
+				const char *kargs[] = { "kill", id, "KILL", NULL };
+				_cleanup_free_ char **kv = runtime_argv(runtime, global, kargs);
+				(void)run_quiet(kv);
+				killed = true;
+				continue;
+			}
+		} else {
+			sig = sigwaitinfo(&set, &si);
+		}
+		if (sig < 0)
 			continue;
-		if (si.si_signo == SIGCHLD) {
-			pid_t r = waitpid(pid, &status, WNOHANG);
-			if (r == pid)
+		if (sig == SIGCHLD) {
+			if (waitpid(pid, &status, WNOHANG) == pid)
 				break;
 			continue;
 		}
 		/* A terminal's Ctrl-C reaches the runtime directly (same process
 		 * group); relay only what was sent to hardrun alone. */
 		if (si.si_code != SI_KERNEL)
-			(void)kill(pid, si.si_signo);
+			(void)kill(pid, sig);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
+			if (stop_requests++ == 0) {
+				clock_gettime(CLOCK_MONOTONIC, &deadline);
+				deadline.tv_sec += STOP_GRACE_SECONDS;
+			} else {
+				deadline.tv_sec = 0; /* a second request: stop now */
+				deadline.tv_nsec = 0;
+			}
+		}
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -341,7 +384,7 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	{
 		const char *args[] = { "run", "--bundle", dir, id, NULL };
 		_cleanup_free_ char **argv = runtime_argv(runtime, o->runtime_args, args);
-		status = supervise(argv);
+		status = supervise(argv, runtime, o->runtime_args, id);
 		if (status < 0) {
 			hr_cli_error("cannot start %s: %s", runtime, strerror(-status));
 			status = HR_EXIT_NOEXEC;

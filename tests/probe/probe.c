@@ -8,7 +8,8 @@
  *   probe forkbomb N      try to have N processes at once; report how far it got
  *   probe alloc MB        allocate and touch MB MiB of memory
  *   probe exit N          exit with status N
- *   probe sleep S         sleep S seconds (for signal tests)
+ *   probe sleep S         sleep S seconds, ignoring SIGTERM as a pid 1 does
+ *   probe sleep-handler S sleep S seconds; exit 0 on SIGTERM
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -250,6 +251,14 @@ static void alloc(long mb)
 	printf("alloc=ok %ld MiB\n", mb);
 }
 
+static void on_term(int sig)
+{
+	static const char msg[] = "got SIGTERM\n";
+	(void)sig;
+	(void)!write(1, msg, sizeof msg - 1);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -263,8 +272,13 @@ int main(int argc, char **argv)
 		return atoi(argv[2]);
 	else if (argc >= 3 && strcmp(argv[1], "sleep") == 0)
 		sleep((unsigned)atoi(argv[2]));
+	else if (argc >= 3 && strcmp(argv[1], "sleep-handler") == 0) {
+		signal(SIGTERM, on_term);
+		sleep((unsigned)atoi(argv[2]));
+		printf("slept\n");
+	}
 	else {
-		fprintf(stderr, "usage: probe report|forkbomb N|alloc MB|exit N|sleep S\n");
+		fprintf(stderr, "usage: probe report|forkbomb N|alloc MB|exit N|sleep S|sleep-handler S\n");
 		return 2;
 	}
 	return 0;

@@ -1,0 +1,95 @@
+# Shared by the integration tests (sourced, not run).
+#
+# Each test runs real programs (runc, crun, the engines) against bundles
+# built in a private work directory, and asserts from inside the container
+# what hardening took effect. A test whose tool is absent is skipped (exit
+# 77), loudly; with HARDRUN_TEST_STRICT=1 (CI) a skip is a failure.
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+HARDRUN=${HARDRUN:-$top_builddir/hardrun}
+PROBE=$top_builddir/tests/probe/probe
+PROFILES=$top_srcdir/profiles
+MKBUNDLE=$top_srcdir/scripts/mkbundle
+
+failures=0
+checks=0
+
+skip() {
+  echo "SKIP: $*" >&2
+  if [ "${HARDRUN_TEST_STRICT:-0}" = 1 ]; then
+    echo "FAIL: HARDRUN_TEST_STRICT=1 turns this skip into a failure" >&2
+    exit 1
+  fi
+  exit 77
+}
+
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root (runs real containers)"; }
+need_cmd() {
+  local c
+  for c in "$@"; do
+    command -v "$c" >/dev/null 2>&1 || skip "$c is not installed (scripts/deps installs it)"
+  done
+}
+
+# A private work directory, removed at exit; cleanup hooks run first.
+cleanup_hooks=()
+on_exit() { cleanup_hooks+=("$*"); }
+_run_cleanup() {
+  local i
+  for ((i = ${#cleanup_hooks[@]} - 1; i >= 0; i--)); do eval "${cleanup_hooks[$i]}" || true; done
+  [ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+WORK=$(mktemp -d /tmp/hardrun-test.XXXXXX)
+chmod 755 "$WORK"
+trap _run_cleanup EXIT
+
+pass() { checks=$((checks + 1)); echo "ok - $*"; }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok - $*"; }
+
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+  local what=$1; shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# expect_kv OUTPUT KEY VALUE: OUTPUT (probe report text) has KEY=VALUE.
+expect_kv() {
+  local out=$1 key=$2 want=$3 got
+  got=$(printf '%s\n' "$out" | sed -n "s/^$key=//p" | head -n1)
+  if [ "$got" = "$want" ]; then
+    pass "$key = $want"
+  else
+    fail "$key: expected '$want', got '${got:-<missing>}'"
+  fi
+}
+
+# expect_kv_not OUTPUT KEY VALUE
+expect_kv_not() {
+  local out=$1 key=$2 bad=$3 got
+  got=$(printf '%s\n' "$out" | sed -n "s/^$key=//p" | head -n1)
+  if [ -n "$got" ] && [ "$got" != "$bad" ]; then
+    pass "$key != $bad (is $got)"
+  else
+    fail "$key: expected anything but '$bad', got '${got:-<missing>}'"
+  fi
+}
+
+# expect_grep DESCRIPTION PATTERN TEXT
+expect_grep() {
+  if printf '%s\n' "$3" | grep -qE -- "$2"; then pass "$1"; else
+    fail "$1 (no match for /$2/ in:)"; printf '%s\n' "$3" | sed 's/^/    | /' | head -20
+  fi
+}
+
+# mkbundle DIR [args for scripts/mkbundle]
+mkbundle() { "$MKBUNDLE" "$@" >/dev/null; }
+
+digest() { sha256sum "$1" | cut -d' ' -f1; }
+
+finish() {
+  echo "# $checks checks, $failures failed"
+  [ "$failures" = 0 ]
+  exit $?
+}
