@@ -76,6 +76,12 @@ int hr_json_ensure_object(cJSON *obj, const char *key, const char *where,
 int hr_json_ensure_array(cJSON *obj, const char *key, const char *where,
 			 cJSON **ret, hr_error *err);
 
+/* Insert `item` into `array` before its `index`-th element, or append it
+ * when index is the array's size or more; takes ownership of item.
+ * (cJSON_InsertItemInArray is not used: some distribution builds of cJSON
+ * 1.7.15, Debian 12's among them, refuse every insertion but at the head.) */
+void hr_json_insert(cJSON *array, size_t index, cJSON *item);
+
 /* Replace (or add) member `key` with `value`, taking ownership of value. */
 void hr_json_set(cJSON *obj, const char *key, cJSON *value);
 /* Set a number node's value, dropping any preserved source text. */

@@ -84,6 +84,7 @@ struct scan {
 	struct kept_number *kept;
 	size_t n_kept, cap_kept;
 	size_t n_numbers;
+	bool unterminated; /* ended inside a string, array or object */
 };
 
 /*
@@ -161,6 +162,7 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 			sc->n_numbers++;
 		}
 	}
+	sc->unterminated = in_str || depth > 0;
 	return 0;
 }
 
@@ -363,6 +365,8 @@ int hr_json_parse(const char *text, size_t len, const struct hr_json_limits *lim
 		size_t off = end && end >= copy ? (size_t)(end - copy) : 0;
 		if (off > len)
 			off = len;
+		if (sc.unterminated)
+			off = len;
 		line_col(copy, off, &line, &col);
 		r = hr_err(err, HR_E_INVALID,
 			   off >= len ? "line %zu, column %zu: unexpected end of JSON (fix: the "
@@ -548,6 +552,26 @@ void hr_json_set(cJSON *obj, const char *key, cJSON *value)
 			abort();
 	} else
 		cJSON_AddItemToObject(obj, key, value);
+}
+
+void hr_json_insert(cJSON *array, size_t index, cJSON *item)
+{
+	cJSON *at = array->child;
+
+	for (size_t i = 0; at && i < index; i++)
+		at = at->next;
+	if (!at) {
+		cJSON_AddItemToArray(array, item);
+		return;
+	}
+	/* cJSON keeps the last element in child->prev. */
+	item->next = at;
+	item->prev = at->prev;
+	if (at == array->child)
+		array->child = item;
+	else
+		at->prev->next = item;
+	at->prev = item;
 }
 
 void hr_json_set_number(cJSON *node, double v)
