@@ -367,6 +367,11 @@ int hr_json_parse(const char *text, size_t len, const struct hr_json_limits *lim
 			off = len;
 		if (sc.unterminated)
 			off = len;
+		else if (off >= len)
+			/* Every string and bracket is closed, so nothing is cut
+			 * off: cJSON points one past a bad last token (a comma
+			 * before the final brace, say). */
+			off = len - 1;
 		line_col(copy, off, &line, &col);
 		r = hr_err(err, HR_E_INVALID,
 			   off >= len ? "line %zu, column %zu: unexpected end of JSON (fix: the "

@@ -140,7 +140,9 @@ int64_t hr_parse_size(const char *s)
 
 bool hr_syscall_exists(uint32_t arch, const char *name)
 {
-	return seccomp_syscall_resolve_name_arch(arch, name) != __NR_SCMP_ERROR;
+	/* A name libseccomp knows from other architectures resolves to a
+	 * negative pseudo number here: the call does not exist on `arch`. */
+	return seccomp_syscall_resolve_name_arch(arch, name) >= 0;
 }
 
 void hr_profile_free(struct hr_profile *p)

@@ -149,8 +149,11 @@ static int check_rule(const cJSON *rule, const char *ptr, bool strict_names, hr_
 		return hr_err(err, HR_E_INVALID, "%s/names: expected a non-empty array of "
 						 "system call names",
 			      ptr);
-	if ((r = hr_json_check_string_array(names, ptr, err)) < 0)
-		return r;
+	{
+		_cleanup_free_ char *np = hr_json_ptr(ptr, "names");
+		if ((r = hr_json_check_string_array(names, np, err)) < 0)
+			return r;
+	}
 	if (strict_names)
 		for (const cJSON *n = names->child; n; n = n->next, i++)
 			if (!hr_seccomp_name_known(n->valuestring))
@@ -543,19 +546,27 @@ int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *ef, cJSON
 	const cJSON *e_arch = cJSON_GetObjectItemCaseSensitive(ef, "architectures");
 	const cJSON *e_flags = cJSON_GetObjectItemCaseSensitive(ef, "flags");
 	const cJSON *e_calls = cJSON_GetObjectItemCaseSensitive(ef, "syscalls");
-	int e_default = hr_seccomp_action_from_name(e_act->valuestring);
 	int p_default = hr_seccomp_action_from_name(sp->default_action);
-	bool e_default_allows = !hr_seccomp_action_denies(e_default);
-	uint32_t *tokens = hr_xcalloc(sp->n_arch + 1, sizeof *tokens);
-	char **names = hr_xcalloc(sp->n_arch + 1, sizeof *names);
+	int e_default;
+	bool e_default_allows;
+	uint32_t *tokens;
+	char **names;
 	size_t n_arch = 0;
 	struct out o = { 0 };
 	const char *res_action;
 	int res_errno;
 	cJSON *f, *flags = NULL;
 	bool notify = false;
+	int r;
 
 	*st = (struct hr_seccomp_merge_stats){ 0 };
+	/* Everything below reads the spec's filter without checking it. */
+	if ((r = hr_seccomp_spec_check(ef, "/linux/seccomp", err)) < 0)
+		return r;
+	e_default = hr_seccomp_action_from_name(e_act->valuestring);
+	e_default_allows = !hr_seccomp_action_denies(e_default);
+	tokens = hr_xcalloc(sp->n_arch + 1, sizeof *tokens);
+	names = hr_xcalloc(sp->n_arch + 1, sizeof *names);
 
 	/* Architectures: those both filters accept. An empty list in the spec
 	 * means the native one only. */

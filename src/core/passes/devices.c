@@ -148,7 +148,7 @@ static int filter_cgroup(struct hr_pass_ctx *c, cJSON *lnx)
 		cJSON *deny = cJSON_CreateObject();
 		cJSON_AddFalseToObject(deny, "allow");
 		cJSON_AddStringToObject(deny, "access", "rwm");
-		cJSON_InsertItemInArray(rules, 0, deny);
+		hr_json_insert(rules, 0, deny);
 		changed = true;
 	}
 	if (changed)

@@ -39,14 +39,16 @@ static bool any_matches(char *const *patterns, const char *path)
 	return false;
 }
 
-/* The denied source `path` hits, or NULL. */
+/* The denied source `path` hits, or NULL. Every path lies below "/", so a
+ * denied "/" stands for the root directory itself, not for the whole tree. */
 static const char *denied_by(const struct hr_profile *p, const char *path)
 {
 	for (size_t i = 0; p->mounts.denied_sources && p->mounts.denied_sources[i]; i++) {
 		const char *d = p->mounts.denied_sources[i];
 		if (hr_path_is_under(d, path))
 			return d; /* path is d or a directory above it */
-		if (hr_path_is_under(path, d) && !any_matches(p->mounts.allowed_sources, path))
+		if (strcmp(d, "/") != 0 && hr_path_is_under(path, d) &&
+		    !any_matches(p->mounts.allowed_sources, path))
 			return d;
 	}
 	return NULL;

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -30,13 +31,39 @@ static int clamp(struct hr_pass_ctx *c, cJSON *obj, const char *key, const char 
 		return 0;
 	}
 	_cleanup_free_ char *before = hr_json_brief(v);
+	/* hr_json_set frees v */
+	const char *how = !v || v->valuedouble <= 0 ? "was unset or unlimited; set to" : "lowered to";
 	hr_json_set(obj, key, hr_json_new_number((double)max));
 	hr_pass_changed(c, rule, ptr, before, cJSON_GetObjectItemCaseSensitive(obj, key),
-			"%s %s %lld", what,
-			!v || v->valuedouble <= 0 ? "was unset or unlimited; set to" : "lowered to",
-			(long long)max);
+			"%s %s %lld", what, how, (long long)max);
 	*final = (double)max;
 	return 0;
+}
+
+/* A cgroup v2 limit as the kernel reads it: an integer in C notation,
+ * which memory files (memparse) may follow with K, M, G, T, P or E. */
+static bool parse_cgroup_value(const char *s, bool suffixes, double *ret)
+{
+	static const char units[] = "KMGTPE";
+	unsigned long long v;
+	const char *u;
+	char *end;
+	double mult = 1;
+
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno)
+		return false;
+	if (suffixes && *end && (u = strchr(units, toupper((unsigned char)*end)))) {
+		mult = ldexp(1, 10 * (int)(u - units + 1));
+		end++;
+	}
+	if (*end)
+		return false;
+	*ret = (double)v * mult;
+	return true;
 }
 
 /* cgroup v2 values set through lnx.resources.unified bypass the typed
@@ -60,15 +87,16 @@ static int clamp_unified(struct hr_pass_ctx *c, cJSON *res, double mem, double p
 		double max = swap ? 0 : strcmp(keys[i].key, "pids.max") == 0 ? pids : mem;
 		char buf[32];
 		double cur;
-		char *end;
 
 		if (!v)
 			continue;
 		if (!cJSON_IsString(v))
 			return hr_err(c->err, HR_E_INVALID, "%s: expected a string", ptr);
-		cur = strtod(v->valuestring, &end);
-		if (strcmp(v->valuestring, "max") != 0 && *end == '\0' && end != v->valuestring &&
-		    cur >= 0 && cur <= max)
+		/* Anything but a number within the maximum ("max", garbage the
+		 * kernel might read some other way) is replaced. */
+		if (parse_cgroup_value(v->valuestring, strncmp(keys[i].key, "memory.", 7) == 0,
+				       &cur) &&
+		    cur <= max)
 			continue;
 		_cleanup_free_ char *before = hr_json_brief(v);
 		snprintf(buf, sizeof buf, "%.0f", max);

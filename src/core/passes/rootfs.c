@@ -81,8 +81,7 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 		cJSON_AddStringToObject(m, "source", "tmpfs");
 		cJSON_AddItemToObject(m, "options", tmpfs_options(p->rootfs.tmpfs_options));
 		/* Before anything mounted below it, which it would hide. */
-		if (!cJSON_InsertItemInArray(mounts, pos, m))
-			abort();
+		hr_json_insert(mounts, (size_t)pos, m);
 		ptr = hr_json_ptr_index("/mounts", (size_t)pos);
 		hr_pass_changed(c, "rootfs.tmpfs", ptr, NULL, m,
 				"%s is writable through a tmpfs (%s)", path, p->rootfs.tmpfs_options);

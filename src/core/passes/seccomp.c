@@ -56,6 +56,12 @@ int hr_pass_seccomp(struct hr_pass_ctx *c)
 	}
 	if (r < 0)
 		return r;
+	/* A filter that already is the combination (a spec hardened before)
+	 * is not a change. */
+	if (hr_json_equal(old, filter)) {
+		cJSON_Delete(filter);
+		return 0;
+	}
 	hr_json_set(lnx, "seccomp", filter);
 	hr_finding_add(c->findings, "seccomp.merge", HR_CHANGED, "/linux/seccomp", NULL, NULL,
 		       NULL,

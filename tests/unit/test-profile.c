@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Profiles: the shipped ones load and say what they claim; a mistake in a
+ * profile is an error that names the JSON pointer and how to fix it;
+ * "extends" chains with add/remove deltas resolve, and cycles, deep chains
+ * and deltas with nothing to apply to are refused.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hardrun/host.h"
+#include "hardrun/profile.h"
+#include "helpers.h"
+
+static char *tmp;
+
+static void setup(void)
+{
+	tmp = hrt_mkdtemp();
+}
+
+static void teardown(void)
+{
+	hrt_rm_rf(tmp);
+	free(tmp);
+}
+
+TestSuite(load, .init = setup, .fini = teardown);
+TestSuite(validate);
+TestSuite(helpers);
+
+static char *write_profile(const char *name, const char *text)
+{
+	char *path = hr_xasprintf("%s/%s.json", tmp, name);
+
+	hrt_write_file(path, text);
+	return path;
+}
+
+/* Load with the shipped profiles as the search path. */
+static int load(const char *name_or_path, struct hr_profile **ret, hr_error *err)
+{
+	_cleanup_free_ char *dir = hrt_src_path("profiles");
+	char *dirs[] = { dir, NULL };
+
+	*ret = NULL;
+	return hr_profile_load(name_or_path, dirs, ret, err);
+}
+
+static void assert_msg(const hr_error *err, const char *needle)
+{
+	cr_assert_not_null(strstr(err->msg, needle), "message `%s` lacks `%s`", err->msg, needle);
+}
+
+static bool cap_allowed(const struct hr_profile *p, const char *name)
+{
+	int v = hr_cap_from_name(name);
+
+	cr_assert(v >= 0, "%s", name);
+	return p->caps.allow & (UINT64_C(1) << v);
+}
+
+static bool syscall_allowed(const struct hr_profile *p, const char *name)
+{
+	return bsearch(&name, p->seccomp.allow, p->seccomp.n_allow, sizeof(char *),
+		       hr_strcmp_p) != NULL;
+}
+
+/* Validate a partial profile document (one that extends another). */
+static int validate(const char *text, hr_error *err)
+{
+	cJSON *doc = hrt_parse(text);
+	int r = hr_profile_parse(doc, true, NULL, NULL, NULL, err);
+
+	cJSON_Delete(doc);
+	return r;
+}
+
+static void invalid(const char *text, const char *needle)
+{
+	hr_error err = { 0 };
+
+	cr_assert_eq(validate(text, &err), HR_E_INVALID, "accepted: %s", text);
+	assert_msg(&err, needle);
+}
+
+static void valid(const char *text)
+{
+	hr_error err = { 0 };
+
+	cr_assert_eq(validate(text, &err), 0, "refused: %s: %s", text, err.msg);
+}
+
+/* --- the shipped profiles ------------------------------------------------ */
+
+Test(load, restricted)
+{
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load("restricted", &p, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(p->name, "restricted");
+	cr_assert_not(p->user.allow_root);
+	cr_assert_eq(p->user.uid, 65534);
+	cr_assert_eq(p->user.umask, 027);
+	cr_assert_eq(p->caps.allow, 0, "no capabilities");
+	cr_assert_not(p->caps.ambient);
+	cr_assert_str_eq(p->seccomp.default_action, "SCMP_ACT_ERRNO");
+	cr_assert_eq(p->seccomp.default_errno, EPERM);
+	cr_assert_eq(p->seccomp.n_arch, 1);
+	cr_assert(syscall_allowed(p, "read"));
+	cr_assert_not(syscall_allowed(p, "ptrace"));
+	cr_assert_not(syscall_allowed(p, "io_uring_setup"));
+	cr_assert(p->rootfs.readonly);
+	cr_assert(hr_strv_contains(p->rootfs.writable, "/tmp"));
+	cr_assert_not_null(strstr(p->rootfs.tmpfs_options, "size=64m"));
+	cr_assert(hr_strv_contains(p->mounts.denied_sources, "/var/run/docker.sock"));
+	cr_assert_eq(p->resources.memory, INT64_C(1) << 30);
+	cr_assert_eq(p->resources.pids, 1024);
+	cr_assert_eq(p->rlimits.core, 0);
+	cr_assert_eq(p->rlimits.nofile, 8192);
+	cr_assert(p->ns.required & (1u << HR_NS_PID));
+	cr_assert_not(p->ns.required & (1u << HR_NS_USER));
+	cr_assert_eq(p->ns.allow_host, 0);
+	cr_assert(p->ns.allow_join & (1u << HR_NS_NETWORK));
+	cr_assert(hr_strv_contains(p->masked_paths, "/proc/kcore"));
+	cr_assert_eq(p->n_devices, 8);
+	hr_profile_free(p);
+}
+
+Test(load, baseline_extends_restricted)
+{
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load("baseline", &p, &err), 0, "%s", err.msg);
+	cr_assert(p->user.allow_root);
+	cr_assert_eq(p->user.umask, 022);
+	cr_assert(cap_allowed(p, "CAP_CHOWN"));
+	cr_assert(cap_allowed(p, "CAP_NET_BIND_SERVICE"));
+	cr_assert_not(cap_allowed(p, "CAP_NET_RAW"));
+	cr_assert_not(cap_allowed(p, "CAP_SYS_ADMIN"));
+	cr_assert(syscall_allowed(p, "chroot"), "added by the delta");
+	cr_assert(syscall_allowed(p, "read"), "kept from restricted");
+	cr_assert_not(p->rootfs.readonly);
+	cr_assert_eq(p->resources.memory, INT64_C(4) << 30);
+	/* what baseline does not mention comes from restricted */
+	cr_assert(hr_strv_contains(p->mounts.denied_sources, "/var/run/docker.sock"));
+	cr_assert_eq(p->ns.required, (1u << HR_NS_PID) | (1u << HR_NS_NETWORK) |
+					     (1u << HR_NS_MOUNT) | (1u << HR_NS_IPC) |
+					     (1u << HR_NS_UTS) | (1u << HR_NS_CGROUP));
+	hr_profile_free(p);
+}
+
+Test(load, strict_by_path)
+{
+	_cleanup_free_ char *path = hrt_src_path("profiles/strict.json");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+	bool personality = false;
+
+	cr_assert_eq(load(path, &p, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(p->name, "strict");
+	cr_assert_eq(p->resources.memory, INT64_C(256) << 20);
+	cr_assert_eq(p->resources.pids, 256);
+	cr_assert_eq(p->rlimits.nofile, 1024);
+	cr_assert_not_null(strstr(p->rootfs.tmpfs_options, "size=16m"));
+	cr_assert_not(p->ns.allow_join & (1u << HR_NS_NETWORK));
+	cr_assert(p->ns.allow_join & (1u << HR_NS_IPC));
+	cr_assert_not(syscall_allowed(p, "splice"));
+	cr_assert_not(syscall_allowed(p, "modify_ldt"));
+	cr_assert(syscall_allowed(p, "read"));
+	/* "rules" replaces the base list: no personality rules remain */
+	for (cJSON *r = p->seccomp.rules->child; r; r = r->next)
+		personality |= hrt_has_string(cJSON_GetObjectItem(r, "names"), "personality");
+	cr_assert_not(personality);
+	hr_profile_free(p);
+}
+
+Test(load, show_round_trips)
+{
+	const char *names[] = { "restricted", "baseline", "strict" };
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(names); i++) {
+		struct hr_profile *p = hrt_profile(names[i]), *q = NULL;
+		cJSON *a = hr_profile_to_json(p), *b;
+		hr_error err = { 0 };
+
+		cr_assert_eq(hr_profile_parse(a, false, names[i], "x", &q, &err), 0,
+			     "%s: `profile show` output does not load: %s", names[i], err.msg);
+		b = hr_profile_to_json(q);
+		cr_assert(hr_json_equal(a, b), "%s changes on a round trip", names[i]);
+		cJSON_Delete(a);
+		cJSON_Delete(b);
+		hr_profile_free(p);
+		hr_profile_free(q);
+	}
+}
+
+Test(load, unknown_name)
+{
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load("no-such-profile", &p, &err), -ENOENT);
+	assert_msg(&err, "no profile named `no-such-profile`");
+	cr_assert_eq(load("bad name!", &p, &err), -EINVAL);
+	assert_msg(&err, "is not a profile name");
+}
+
+/* --- extends and deltas -------------------------------------------------- */
+
+Test(load, extends_with_add_and_remove)
+{
+	_cleanup_free_ char *child = write_profile(
+		"child", "{\"description\": \"restricted, serving port 80\",\n"
+			 " \"extends\": \"restricted\",\n"
+			 " \"capabilities\": {\"allow\": {\"add\": [\"CAP_NET_BIND_SERVICE\"]}},\n"
+			 " \"seccomp\": {\"allow\": {\"add\": [\"ptrace\"], \"remove\": "
+			 "[\"splice\", \"tee\"]}},\n"
+			 " \"resources\": {\"pids\": 64}}\n");
+	_cleanup_free_ char *grandchild = write_profile(
+		"grandchild", "{\"extends\": \"child\",\n"
+			      " \"capabilities\": {\"allow\": {\"remove\": "
+			      "[\"CAP_NET_BIND_SERVICE\"]}}}\n");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load(child, &p, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(p->name, "child");
+	cr_assert_str_eq(p->description, "restricted, serving port 80");
+	cr_assert_eq(p->caps.allow, UINT64_C(1) << hr_cap_from_name("CAP_NET_BIND_SERVICE"));
+	cr_assert(syscall_allowed(p, "ptrace"));
+	cr_assert_not(syscall_allowed(p, "splice"));
+	cr_assert_not(syscall_allowed(p, "tee"));
+	cr_assert(syscall_allowed(p, "vmsplice"), "only the named items go");
+	cr_assert_eq(p->resources.pids, 64);
+	cr_assert_eq(p->resources.memory, INT64_C(1) << 30, "siblings of a changed key stay");
+	hr_profile_free(p);
+
+	cr_assert_eq(load(grandchild, &p, &err), 0, "%s", err.msg);
+	cr_assert_eq(p->caps.allow, 0);
+	cr_assert(syscall_allowed(p, "ptrace"), "the middle profile's delta still applies");
+	cr_assert_str_eq(p->description, "restricted, serving port 80");
+	hr_profile_free(p);
+}
+
+Test(load, remove_of_an_absent_item)
+{
+	_cleanup_free_ char *path = write_profile(
+		"bad", "{\"extends\": \"restricted\", \"seccomp\": {\"allow\": {\"remove\": "
+		       "[\"ptrace\"]}}}");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load(path, &p, &err), HR_E_INVALID);
+	cr_assert_null(p);
+	assert_msg(&err, path);
+	assert_msg(&err, "/seccomp/allow/remove: `ptrace` is not in the base profile's list");
+}
+
+Test(load, delta_without_extends)
+{
+	_cleanup_free_ char *src = hrt_src_path("profiles/restricted.json");
+	_cleanup_free_ char *text = hrt_read_file(src, NULL);
+	cJSON *doc = hrt_parse(text), *caps;
+	_cleanup_free_ char *out = NULL, *path = NULL;
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	/* a complete profile, but one list is written as a change */
+	caps = cJSON_GetObjectItem(doc, "capabilities");
+	hr_json_set(caps, "allow", hrt_parse("{\"add\": [\"CAP_CHOWN\"]}"));
+	out = hr_json_print(doc, true);
+	path = write_profile("standalone", out);
+	cr_assert_eq(load(path, &p, &err), HR_E_INVALID);
+	assert_msg(&err, "/capabilities/allow: an {\"add\", \"remove\"} change needs a base profile");
+	cJSON_Delete(doc);
+}
+
+Test(load, standalone_profile_must_be_complete)
+{
+	_cleanup_free_ char *path = write_profile("thin", "{\"description\": \"too thin\"}");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load(path, &p, &err), HR_E_INVALID);
+	assert_msg(&err, "/user: missing");
+}
+
+Test(load, cycle)
+{
+	_cleanup_free_ char *a = write_profile("a", "{\"extends\": \"b\"}");
+	_cleanup_free_ char *b = write_profile("b", "{\"extends\": \"a\"}");
+	_cleanup_free_ char *self = write_profile("self", "{\"extends\": \"self\"}");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load(a, &p, &err), -ELOOP);
+	assert_msg(&err, "\"extends\" leads back to itself");
+	assert_msg(&err, "a.json");
+	cr_assert_eq(load(self, &p, &err), -ELOOP);
+	assert_msg(&err, "leads back to itself");
+}
+
+/* p00 extends p01 ... extends p<last>, which extends restricted. */
+static char *write_chain(size_t last)
+{
+	char *first = NULL;
+
+	for (size_t i = 0; i <= last; i++) {
+		char name[16], text[128];
+		snprintf(name, sizeof name, "p%02zu", i);
+		if (i < last)
+			snprintf(text, sizeof text, "{\"extends\": \"p%02zu\"}", i + 1);
+		else
+			snprintf(text, sizeof text, "{\"extends\": \"restricted\"}");
+		char *path = write_profile(name, text);
+		if (i == 0)
+			first = path;
+		else
+			free(path);
+	}
+	return first;
+}
+
+Test(load, chain_of_sixteen_loads)
+{
+	/* 15 files plus restricted: 16 levels */
+	_cleanup_free_ char *first = write_chain(14);
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load(first, &p, &err), 0, "%s", err.msg);
+	cr_assert_eq(p->resources.pids, 1024);
+	hr_profile_free(p);
+}
+
+Test(load, chain_deeper_than_sixteen)
+{
+	/* 16 files plus restricted: 17 levels */
+	_cleanup_free_ char *first = write_chain(15);
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load(first, &p, &err), -ELOOP);
+	assert_msg(&err, "more than 16 levels of \"extends\"");
+}
+
+Test(load, extends_an_unknown_profile)
+{
+	_cleanup_free_ char *path = write_profile("orphan", "{\"extends\": \"nope\"}");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load(path, &p, &err), -ENOENT);
+	assert_msg(&err, "no profile named `nope`");
+}
+
+Test(load, invalid_json_names_the_file)
+{
+	_cleanup_free_ char *path = write_profile("broken", "{\"extends\": \"restricted\",\n}");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(load(path, &p, &err), HR_E_INVALID);
+	assert_msg(&err, path);
+	assert_msg(&err, "line 2, column 1");
+}
+
+Test(load, untrusted_file_is_refused_when_root)
+{
+	_cleanup_free_ char *path = write_profile("theirs", "{\"extends\": \"restricted\"}");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root: the trust check only applies when hardrun runs as root");
+	cr_assert_eq(chown(path, 1000, 1000), 0);
+	cr_assert_eq(load(path, &p, &err), -EPERM);
+	assert_msg(&err, "writable by a user other than root");
+
+	cr_assert_eq(chown(path, 0, 0), 0);
+	cr_assert_eq(chmod(path, 0664), 0);
+	cr_assert_eq(load(path, &p, &err), -EPERM);
+	assert_msg(&err, "its group or others");
+
+	cr_assert_eq(chmod(path, 0644), 0);
+	cr_assert_eq(chmod(tmp, 0777), 0);
+	cr_assert_eq(load(path, &p, &err), -EPERM, "a world-writable directory lets anyone "
+						    "swap the file");
+	assert_msg(&err, "its directory");
+
+	cr_assert_eq(chmod(tmp, 0700), 0);
+	cr_assert_eq(load(path, &p, &err), 0, "%s", err.msg);
+	hr_profile_free(p);
+}
+
+/* --- field validation ------------------------------------------------------ */
+
+Test(validate, unknown_key_suggests_the_near_one)
+{
+	invalid("{\"user\": {\"umaks\": \"0027\"}}",
+		"/user/umaks: unknown key (fix: did you mean `umask`?)");
+	invalid("{\"capabilites\": {}}",
+		"/capabilites: unknown key (fix: did you mean `capabilities`?)");
+	invalid("{\"rootfs\": {\"zzzzzzzzzzzz\": true}}",
+		"/rootfs/zzzzzzzzzzzz: unknown key (fix: use one of: readonly, writable, "
+		"tmpfsOptions)");
+}
+
+Test(validate, capability_names)
+{
+	valid("{\"capabilities\": {\"allow\": [\"CAP_CHOWN\", \"CAP_NET_BIND_SERVICE\"]}}");
+	invalid("{\"capabilities\": {\"allow\": [\"CAP_CHOWN\", \"CAP_NOPE\"]}}",
+		"/capabilities/allow/1: `CAP_NOPE` is not a capability libcap knows");
+	invalid("{\"capabilities\": {\"allow\": [\"cap_chown\"]}}",
+		"/capabilities/allow/0: `cap_chown` is not a capability");
+	invalid("{\"capabilities\": {\"allow\": [\"12\"]}}",
+		"/capabilities/allow/0: `12` is not a capability");
+	invalid("{\"capabilities\": {\"allow\": [\"CAP_\"]}}", "`CAP_` is not a capability");
+	invalid("{\"capabilities\": {\"allow\": [\"CAP_chown\"]}}", "is not a capability");
+	invalid("{\"capabilities\": {\"allow\": [1]}}", "/capabilities/allow/0: expected a string");
+}
+
+Test(validate, syscall_names)
+{
+	/* socketcall exists on x86 and s390 only: known to libseccomp */
+	valid("{\"seccomp\": {\"allow\": [\"read\", \"socketcall\"]}}");
+	invalid("{\"seccomp\": {\"allow\": [\"read\", \"notasyscall\"]}}",
+		"/seccomp/allow/1: `notasyscall` is not a system call");
+	invalid("{\"seccomp\": {\"rules\": [{\"names\": [\"opne\"], \"action\": "
+		"\"SCMP_ACT_ALLOW\"}]}}",
+		"/seccomp/rules/0/names/0: `opne` is not a system call");
+	invalid("{\"seccomp\": {\"rules\": [{\"names\": [\"open\"], \"action\": "
+		"\"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 6, \"value\": 1, \"op\": "
+		"\"SCMP_CMP_EQ\"}]}]}}",
+		"/seccomp/rules/0/args/0/index: expected 0 to 5");
+	invalid("{\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\"}}",
+		"/seccomp/defaultAction: a profile is an allowlist");
+	invalid("{\"seccomp\": {\"architectures\": [\"SCMP_ARCH_PDP11\"]}}",
+		"/seccomp/architectures/0: `SCMP_ARCH_PDP11` is not an architecture");
+}
+
+Test(validate, errno_values)
+{
+	valid("{\"seccomp\": {\"defaultErrno\": \"EPERM\"}}");
+	valid("{\"seccomp\": {\"defaultErrno\": \"ENOSYS\"}}");
+	valid("{\"seccomp\": {\"defaultErrno\": 38}}");
+	invalid("{\"seccomp\": {\"defaultErrno\": \"ENOTANERRNO\"}}", "/seccomp/defaultErrno:");
+	invalid("{\"seccomp\": {\"defaultErrno\": \"eperm\"}}", "/seccomp/defaultErrno:");
+	invalid("{\"seccomp\": {\"defaultErrno\": 0}}", "/seccomp/defaultErrno:");
+	invalid("{\"seccomp\": {\"defaultErrno\": 4096}}", "/seccomp/defaultErrno:");
+	invalid("{\"seccomp\": {\"defaultErrno\": 1.5}}", "/seccomp/defaultErrno:");
+}
+
+Test(validate, tmpfs_options)
+{
+	valid("{\"rootfs\": {\"tmpfsOptions\": \"nosuid,nodev,noexec,mode=1777,size=64m\"}}");
+	valid("{\"rootfs\": {\"tmpfsOptions\": \"size=1g,nr_inodes=1000,ro\"}}");
+	invalid("{\"rootfs\": {\"tmpfsOptions\": \"nosuid,nodev,mode=1777\"}}",
+		"/rootfs/tmpfsOptions: no size=");
+	invalid("{\"rootfs\": {\"tmpfsOptions\": \"size=64m,bogus\"}}",
+		"`bogus` is not a mount option");
+	invalid("{\"rootfs\": {\"tmpfsOptions\": \"size=64m,suid\"}}",
+		"`suid` contradicts nosuid,nodev");
+	invalid("{\"rootfs\": {\"tmpfsOptions\": \"size=64m,dev\"}}", "`dev` contradicts");
+	invalid("{\"rootfs\": {\"tmpfsOptions\": \"size=lots\"}}", "size=lots is not a size");
+	invalid("{\"rootfs\": {\"tmpfsOptions\": \"size=\"}}", "/rootfs/tmpfsOptions:");
+	invalid("{\"rootfs\": {\"tmpfsOptions\": 64}}", "/rootfs/tmpfsOptions: expected a string");
+}
+
+Test(validate, memory_floor)
+{
+	valid("{\"resources\": {\"memory\": \"6M\"}}");
+	valid("{\"resources\": {\"memory\": 6291456}}");
+	invalid("{\"resources\": {\"memory\": \"5M\"}}", "/resources/memory: expected a size of "
+							 "at least 6M");
+	invalid("{\"resources\": {\"memory\": 6291455}}", "/resources/memory:");
+	invalid("{\"resources\": {\"memory\": \"lots\"}}", "/resources/memory:");
+	invalid("{\"resources\": {\"memory\": -1}}", "/resources/memory:");
+}
+
+Test(validate, paths_and_sources)
+{
+	invalid("{\"maskedPaths\": [\"proc/kcore\"]}", "/maskedPaths/0: `proc/kcore` is not an "
+						      "absolute path");
+	invalid("{\"maskedPaths\": [\"/proc/../etc\"]}", "is not in normal form (fix: write it "
+							"as `/etc`)");
+	invalid("{\"mounts\": {\"deniedSources\": [\"/etc/\"]}}", "/mounts/deniedSources/0:");
+	invalid("{\"mounts\": {\"allowedSources\": [\"/var/lib/docker/../x\"]}}",
+		"/mounts/allowedSources/0:");
+	invalid("{\"mounts\": {\"writableSources\": [\"/data/\"]}}", "/mounts/writableSources/0:");
+	valid("{\"mounts\": {\"writableSources\": [\"/srv/*/data\"]}}");
+}
+
+Test(validate, namespaces)
+{
+	invalid("{\"namespaces\": {\"required\": [\"pid\", \"net\"]}}",
+		"/namespaces/required/1: `net` is not a namespace type");
+	invalid("{\"namespaces\": {\"required\": [\"pid\"], \"allowHost\": [\"pid\"]}}",
+		"both required and allowed from the host");
+}
+
+Test(validate, devices)
+{
+	invalid("{\"devices\": {\"allow\": [{\"path\": \"/etc/x\", \"type\": \"c\", \"major\": 1, "
+		"\"minor\": 3}]}}",
+		"/devices/allow/0/path: expected a path under /dev/");
+	invalid("{\"devices\": {\"cgroupAllow\": [{\"type\": \"c\", \"major\": \"*\", \"minor\": "
+		"\"*\", \"access\": \"rwm\"}]}}",
+		"/devices/cgroupAllow/0/major:");
+	invalid("{\"devices\": {\"cgroupAllow\": [{\"type\": \"c\", \"major\": 136, \"minor\": "
+		"\"*\", \"access\": \"rwx\"}]}}",
+		"/devices/cgroupAllow/0/access: expected letters from \"rwm\"");
+}
+
+Test(validate, user_and_limits)
+{
+	invalid("{\"user\": {\"uid\": 0}}", "/user/uid: expected an integer from 1");
+	invalid("{\"user\": {\"umask\": \"27\"}}", "/user/umask: expected an octal string");
+	invalid("{\"user\": {\"umask\": \"0800\"}}", "/user/umask:");
+	invalid("{\"rlimits\": {\"nofile\": 8}}", "/rlimits/nofile: expected an integer from 16");
+	invalid("{\"resources\": {\"pids\": 0}}", "/resources/pids:");
+	invalid("{\"sysctl\": {\"allow\": [\"kernel.core_pattern; rm\"]}}", "/sysctl/allow/0:");
+	invalid("{\"description\": \"\"}", "/description:");
+	invalid("[]", "a profile is a JSON object");
+}
+
+Test(validate, delta_needs_a_list)
+{
+	_cleanup_free_ char *src = hrt_src_path("profiles/restricted.json");
+	_cleanup_free_ char *text = hrt_read_file(src, NULL);
+	cJSON *base = hrt_parse(text), *out = NULL;
+	cJSON *child = hrt_parse("{\"rootfs\": {\"tmpfsOptions\": {\"add\": [\"x\"]}}}");
+	hr_error err = { 0 };
+
+	cr_assert_eq(hr_profile_overlay(base, child, &out, &err), HR_E_INVALID);
+	cr_assert_null(out);
+	assert_msg(&err, "/rootfs/tmpfsOptions: {\"add\", \"remove\"} changes a list");
+	cJSON_Delete(base);
+	cJSON_Delete(child);
+}
+
+/* --- small parsers --------------------------------------------------------- */
+
+Test(helpers, parse_size)
+{
+	cr_assert_eq(hr_parse_size("4096"), 4096);
+	cr_assert_eq(hr_parse_size("64m"), INT64_C(64) << 20);
+	cr_assert_eq(hr_parse_size("512M"), INT64_C(512) << 20);
+	cr_assert_eq(hr_parse_size("1G"), INT64_C(1) << 30);
+	cr_assert_eq(hr_parse_size("1GiB"), INT64_C(1) << 30);
+	cr_assert_eq(hr_parse_size("-1"), -1);
+	cr_assert_eq(hr_parse_size("1X"), -1);
+	cr_assert_eq(hr_parse_size(""), -1);
+	cr_assert_eq(hr_parse_size("0.5k"), 512);
+	cr_assert_eq(hr_parse_size("0.1k"), -1, "not a whole number of bytes");
+}
+
+Test(helpers, errno_names)
+{
+	cr_assert_eq(hr_errno_from_name("EPERM"), EPERM);
+	cr_assert_eq(hr_errno_from_name("ENOSYS"), ENOSYS);
+	cr_assert_eq(hr_errno_from_name("38"), 38);
+	cr_assert_eq(hr_errno_from_name("0"), -1);
+	cr_assert_eq(hr_errno_from_name("4096"), -1);
+	cr_assert_eq(hr_errno_from_name("EBOGUS"), -1);
+	cr_assert_eq(hr_errno_from_name(""), -1);
+}
+
+Test(helpers, capability_names)
+{
+	char *n;
+
+	cr_assert_eq(hr_cap_from_name("CAP_CHOWN"), 0);
+	cr_assert_eq(hr_cap_from_name("CAP_SYS_ADMIN"), 21);
+	cr_assert_eq(hr_cap_from_name("cap_sys_admin"), -1);
+	cr_assert_eq(hr_cap_from_name("21"), -1);
+	n = hr_cap_name(21);
+	cr_assert_str_eq(n, "CAP_SYS_ADMIN");
+	free(n);
+}
+
+Test(helpers, namespace_names)
+{
+	cr_assert_eq(hr_ns_from_name("network"), HR_NS_NETWORK);
+	cr_assert_eq(hr_ns_from_name("net"), -1);
+	cr_assert_str_eq(hr_ns_name(HR_NS_CGROUP), "cgroup");
+}
