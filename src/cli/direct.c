@@ -104,6 +104,35 @@ static void remove_state(const char *dir)
 	(void)rmdir(dir);
 }
 
+/*
+ * Whether the runtime may still hold state for `id`. `runc run` deletes
+ * its container when it returns; only a runtime that was itself killed
+ * leaves one behind. Asking the runtime costs a process start (5 ms for
+ * runc), so for runc and crun their state directory is looked at instead
+ * (--root, or their default); any other runtime is asked.
+ */
+static bool may_exist(const char *runtime, char *const *global, const char *id)
+{
+	const char *base = strrchr(runtime, '/'), *root = NULL;
+	_cleanup_free_ char *path = NULL;
+
+	base = base ? base + 1 : runtime;
+	for (size_t i = 0; global && global[i]; i++) {
+		if (strncmp(global[i], "--root=", 7) == 0)
+			root = global[i] + 7;
+		else if (strcmp(global[i], "--root") == 0 && global[i + 1])
+			root = global[i + 1];
+	}
+	if (!root && strcmp(base, "runc") == 0)
+		root = "/run/runc";
+	else if (!root && strcmp(base, "crun") == 0)
+		root = "/run/crun";
+	if (!root || geteuid() != 0)
+		return true;
+	path = hr_xasprintf("%s/%s", root, id);
+	return access(path, F_OK) == 0 || errno != ENOENT;
+}
+
 static void delete_container(const char *runtime, char *const *global, const char *id)
 {
 	const char *args[] = { "delete", "--force", id, NULL };
@@ -390,7 +419,8 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 			status = HR_EXIT_NOEXEC;
 		}
 	}
-	delete_container(runtime, o->runtime_args, id);
+	if (may_exist(runtime, o->runtime_args, id))
+		delete_container(runtime, o->runtime_args, id);
 	remove_state(dir);
 	goto out;
 fail:
