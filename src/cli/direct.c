@@ -348,7 +348,7 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 		goto fail;
 	if (!o->dry_run && (r = hr_runtime_find(o->runtime, &runtime, &err)) < 0) {
 		hr_cli_error("%s", err.msg);
-		return HR_EXIT_NORUNTIME;
+		return r == -ENOENT ? HR_EXIT_NORUNTIME : HR_EXIT_NOEXEC;
 	}
 	if ((r = hr_bundle_open(o->bundle, &bundle, &err)) < 0 ||
 	    (r = hr_bundle_read(&bundle, "config.json", HR_CONFIG_MAX_BYTES, &text, &len, NULL,

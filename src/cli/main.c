@@ -113,8 +113,8 @@ int main(int argc, char **argv)
 				hr_cli_error("--id %s: use letters, digits and _+-. only", o.id);
 				return HR_EXIT_ERROR;
 			}
-		if (!*o.id || o.id[0] == '.') {
-			hr_cli_error("--id: must not be empty or start with a dot");
+		if (!*o.id || o.id[0] == '.' || strlen(o.id) > 60) {
+			hr_cli_error("--id: must be 1 to 60 characters, not starting with a dot");
 			return HR_EXIT_ERROR;
 		}
 	}

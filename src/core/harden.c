@@ -8,8 +8,9 @@
 /*
  * Order matters where one pass reads what another changes: annotations
  * go first so nothing below acts on a smuggled runtime override; the
- * privileged check runs before capabilities are cut; mounts are checked
- * before the rootfs pass adds its own tmpfs mounts.
+ * privileged check runs before capabilities are cut; the rootfs pass adds
+ * its tmpfs mounts before the mounts pass looks at them all, so that the
+ * pointers of mount findings are indexes into the hardened spec.
  */
 const struct hr_pass hr_passes[] = {
 	{ "annotations", hr_pass_annotations },
@@ -18,8 +19,8 @@ const struct hr_pass hr_passes[] = {
 	{ "no-new-privileges", hr_pass_no_new_privs },
 	{ "capabilities", hr_pass_capabilities },
 	{ "seccomp", hr_pass_seccomp },
-	{ "mounts", hr_pass_mounts },
 	{ "rootfs", hr_pass_rootfs },
+	{ "mounts", hr_pass_mounts },
 	{ "namespaces", hr_pass_namespaces },
 	{ "resources", hr_pass_resources },
 	{ "rlimits", hr_pass_rlimits },

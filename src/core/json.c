@@ -285,8 +285,8 @@ static int walk_tree(cJSON *node, const char *parent_key, const char *ptr, struc
 	if (cJSON_IsNumber(node)) {
 		if (!isfinite(node->valuedouble))
 			return hr_err(err, HR_E_INVALID,
-				      "%s: number out of range (fix: use a value that fits "
-				      "in 64 bits)",
+				      "%s: number out of range (fix: use a finite value, such as "
+				      "one that fits in 64 bits)",
 				      ptr);
 		if (w->kept_index < w->sc->n_kept &&
 		    w->sc->kept[w->kept_index].ordinal == w->number_index) {

@@ -382,7 +382,10 @@ static int check_abs_path(const char *s, const char *ptr, struct pctx *c)
 /* An absolute path that may hold fnmatch(3) wildcards in its components. */
 static int check_source_pattern(const char *s, const char *ptr, struct pctx *c)
 {
-	if (strstr(s, "/../") || strstr(s, "/./") || strstr(s, "//"))
+	size_t n = strlen(s);
+
+	if (strstr(s, "/../") || strstr(s, "/./") || strstr(s, "//") ||
+	    (n >= 3 && strcmp(s + n - 3, "/..") == 0) || (n >= 2 && strcmp(s + n - 2, "/.") == 0))
 		return hr_err(c->err, HR_E_INVALID,
 			      "%s: `%s` is not in normal form (fix: no . or .. components)", ptr, s);
 	if (s[0] != '/' || (strlen(s) > 1 && s[strlen(s) - 1] == '/'))
@@ -423,10 +426,10 @@ static int check_nonempty(const char *s, const char *ptr, struct pctx *c)
 static int check_sysctl(const char *s, const char *ptr, struct pctx *c)
 {
 	for (const char *p = s; *p; p++)
-		if (!(isalnum((unsigned char)*p) || strchr("._-*/?[]", *p)))
+		if (!(isalnum((unsigned char)*p) || strchr("._-*?[]", *p)))
 			return hr_err(c->err, HR_E_INVALID,
 				      "%s: `%s` is not a sysctl name or pattern (fix: write it "
-				      "like net.ipv4.ping_group_range)",
+				      "with dots, like net.ipv4.ping_group_range)",
 				      ptr, s);
 	return check_nonempty(s, ptr, c);
 }
@@ -529,7 +532,8 @@ static int parse_seccomp(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 			return hr_err(c->err, HR_E_INVALID,
 				      "/seccomp/defaultAction: a profile is an allowlist, so the "
 				      "default must deny (fix: use SCMP_ACT_ERRNO, "
-				      "SCMP_ACT_KILL_PROCESS or SCMP_ACT_TRAP)");
+				      "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL "
+				      "or SCMP_ACT_TRAP)");
 		p->seccomp.default_action = hr_xstrdup(act->valuestring);
 	}
 	if (eno) {

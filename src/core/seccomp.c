@@ -166,13 +166,17 @@ static int check_rule(const cJSON *rule, const char *ptr, bool strict_names, hr_
 			      "%s/action: expected an OCI seccomp action such as SCMP_ACT_ALLOW "
 			      "or SCMP_ACT_ERRNO",
 			      ptr);
+	if (strict_names && a == HR_ACT_NOTIFY)
+		return hr_err(err, HR_E_INVALID,
+			      "%s/action: SCMP_ACT_NOTIFY needs a listener, which a profile "
+			      "cannot name (fix: use SCMP_ACT_ALLOW or SCMP_ACT_ERRNO)",
+			      ptr);
 	if (eno && (!cJSON_IsNumber(eno) || eno->valuedouble < 0 || eno->valuedouble > 4095 ||
 		    eno->valuedouble != floor(eno->valuedouble)))
-		return hr_err(err, HR_E_INVALID, "%s/errnoRet: expected an errno number (1-4095)",
+		return hr_err(err, HR_E_INVALID, "%s/errnoRet: expected an errno number (0-4095)",
 			      ptr);
 	i = 0;
 	for (const cJSON *arg = args ? args->child : NULL; arg; arg = arg->next, i++) {
-		_cleanup_free_ char *ap = hr_json_ptr_index(ptr, i);
 		_cleanup_free_ char *app = hr_xasprintf("%s/args/%zu", ptr, i);
 		cJSON *idx, *val, *val2, *op;
 		bool op_ok = false;
@@ -184,6 +188,13 @@ static int check_rule(const cJSON *rule, const char *ptr, bool strict_names, hr_
 				      ptr);
 		if (!cJSON_IsObject(arg))
 			return hr_err(err, HR_E_INVALID, "%s: expected an object", app);
+		for (const cJSON *m = strict_names ? arg->child : NULL; m; m = m->next)
+			if (strcmp(m->string, "index") != 0 && strcmp(m->string, "value") != 0 &&
+			    strcmp(m->string, "valueTwo") != 0 && strcmp(m->string, "op") != 0)
+				return hr_err(err, HR_E_INVALID,
+					      "%s/%s: unknown key (fix: a condition has index, "
+					      "value, valueTwo and op)",
+					      app, m->string);
 		if ((r = hr_json_get(arg, "index", app, &idx, err)) < 0 ||
 		    (r = hr_json_get(arg, "value", app, &val, err)) < 0 ||
 		    (r = hr_json_get(arg, "valueTwo", app, &val2, err)) < 0 ||
@@ -564,7 +575,10 @@ int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *ef, cJSON
 	if ((r = hr_seccomp_spec_check(ef, "/linux/seccomp", err)) < 0)
 		return r;
 	e_default = hr_seccomp_action_from_name(e_act->valuestring);
-	e_default_allows = !hr_seccomp_action_denies(e_default);
+	/* A TRACE or NOTIFY default leaves the call to a tracer or listener,
+	 * which may refuse it (without a tracer, TRACE fails with ENOSYS):
+	 * only ALLOW and LOG count as allowing. */
+	e_default_allows = e_default == HR_ACT_ALLOW || e_default == HR_ACT_LOG;
 	tokens = hr_xcalloc(sp->n_arch + 1, sizeof *tokens);
 	names = hr_xcalloc(sp->n_arch + 1, sizeof *names);
 

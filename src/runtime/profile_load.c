@@ -72,18 +72,22 @@ static int open_profile(const char *name_or_path, const char *first_dir, char *c
 	char tried[1024] = "";
 
 	if (is_path(name_or_path)) {
-		int fd = open(name_or_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		/* In "extends", a relative path is relative to the extending file. */
+		_cleanup_free_ char *path = first_dir && name_or_path[0] != '/'
+						    ? hr_xasprintf("%s/%s", first_dir, name_or_path)
+						    : hr_xstrdup(name_or_path);
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		if (fd < 0)
-			return hr_err(err, -errno, "%s: cannot open profile: %s", name_or_path,
+			return hr_err(err, -errno, "%s: cannot open profile: %s", path,
 				      strerror(errno));
 		*ret_fd = fd;
-		*ret_path = hr_xstrdup(name_or_path);
+		*ret_path = HR_TAKE_PTR(path);
 		return 0;
 	}
 	if (!valid_name(name_or_path))
 		return hr_err(err, -EINVAL,
-			      "`%s` is not a profile name (fix: use letters, digits, - and _, "
-			      "or give a path to a .json file)",
+			      "`%s` is not a profile name (fix: use letters, digits, ., - and _, "
+			      "not starting with a dot, or give a path to a .json file)",
 			      name_or_path);
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; pass == 0 ? i < 1 : (dirs && dirs[i]); i++) {
@@ -169,7 +173,8 @@ static int load_doc(const char *name_or_path, const char *first_dir, char *const
 				      path);
 	if (ch->n >= HR_PROFILE_MAX_DEPTH)
 		return hr_err(err, -ELOOP,
-			      "%s: more than %d levels of \"extends\" (fix: flatten the chain)",
+			      "%s: a chain of \"extends\" may hold at most %d profiles (fix: "
+			      "flatten the chain)",
 			      path, HR_PROFILE_MAX_DEPTH);
 	ch->paths[ch->n++] = hr_xstrdup(real);
 	if ((r = read_profile(fd, path, &doc, err)) < 0)

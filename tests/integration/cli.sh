@@ -34,6 +34,8 @@ out=$("$HARDRUN" --bogus x 2>&1); rc=$?
 check "unknown option: exit 125 (got $rc)" [ "$rc" = 125 ]
 out=$("$HARDRUN" --id '../x' "$WORK" 2>&1); rc=$?
 check "a container id with a slash is refused (got $rc)" [ "$rc" = 125 ]
+out=$("$HARDRUN" --id "$(printf 'a%.0s' $(seq 61))" "$WORK" 2>&1); rc=$?
+check "a container id longer than 60 characters is refused, not cut (got $rc)" [ "$rc" = 125 ]
 
 B=$WORK/bundle
 mkbundle "$B" -- /bin/true
@@ -128,5 +130,8 @@ echo "# runtime"
 out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime /nonexistent/runc "$B" 2>&1); rc=$?
 check "missing runtime: exit 127 (got $rc)" [ "$rc" = 127 ]
 expect_grep "missing runtime: says so" 'runtime /nonexistent/runc: No such file' "$out"
+cp "$FAKE" "$WORK/noexec-runtime"; chmod 644 "$WORK/noexec-runtime"
+out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$WORK/noexec-runtime" "$B" 2>&1); rc=$?
+check "runtime without execute permission: exit 126 (got $rc)" [ "$rc" = 126 ]
 
 finish

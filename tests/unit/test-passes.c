@@ -1156,6 +1156,22 @@ Test(resources, limits_lowered)
 	cJSON_Delete(spec);
 }
 
+Test(resources, swap_below_the_limit_bounds_memory)
+{
+	/* No memory limit, memory+swap 512M: the profile's 1G limit would sit
+	 * above memory+swap, which runc refuses; the spec's own bound wins. */
+	cJSON *spec = hrt_json("{'linux': {'resources': {'memory': {'swap': 536870912}}}}");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+
+	cr_assert_eq(run(hr_pass_resources, spec, "restricted", &f, &err), 0, "%s", err.msg);
+	hrt_assert_json(hrt_at(spec, "/linux/resources/memory"),
+			"{'swap': 536870912, 'limit': 536870912}", "memory");
+	cr_assert_eq(hrt_count(&f, "resources.memory"), 2, "%s", hrt_findings_text(&f));
+	hr_findings_free(&f);
+	cJSON_Delete(spec);
+}
+
 Test(resources, never_loosens)
 {
 	unchanged(hr_pass_resources,

@@ -349,7 +349,25 @@ Test(load, chain_deeper_than_sixteen)
 	hr_error err = { 0 };
 
 	cr_assert_eq(load(first, &p, &err), -ELOOP);
-	assert_msg(&err, "more than 16 levels of \"extends\"");
+	assert_msg(&err, "may hold at most 16 profiles");
+}
+
+Test(load, extends_a_path_relative_to_the_extending_file)
+{
+	_cleanup_free_ char *sub = hr_xasprintf("%s/team", tmp);
+	_cleanup_free_ char *base = hr_xasprintf("%s/team/base.json", tmp);
+	_cleanup_free_ char *child = hr_xasprintf("%s/team/app.json", tmp);
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	hrt_write_file(base, "{\"extends\": \"restricted\", \"resources\": {\"pids\": 77}}");
+	hrt_write_file(child, "{\"description\": \"app\", \"extends\": \"base.json\"}");
+	/* Whatever the current directory is, base.json is the one beside app.json. */
+	cr_assert_eq(chdir("/"), 0);
+	cr_assert_eq(load(child, &p, &err), 0, "%s", err.msg);
+	cr_assert_eq(p->resources.pids, 77);
+	hr_profile_free(p);
 }
 
 Test(load, extends_an_unknown_profile)
@@ -497,6 +515,23 @@ Test(validate, paths_and_sources)
 		"/mounts/allowedSources/0:");
 	invalid("{\"mounts\": {\"writableSources\": [\"/data/\"]}}", "/mounts/writableSources/0:");
 	valid("{\"mounts\": {\"writableSources\": [\"/srv/*/data\"]}}");
+	/* A trailing . or .. component would name another directory. */
+	invalid("{\"mounts\": {\"writableSources\": [\"/srv/..\"]}}", "is not in normal form");
+	invalid("{\"mounts\": {\"allowedSources\": [\"/srv/.\"]}}", "is not in normal form");
+	/* runc writes net.ipv4.x and net/ipv4/x alike; patterns use dots. */
+	invalid("{\"sysctl\": {\"allow\": [\"net/ipv4/*\"]}}", "with dots");
+}
+
+Test(validate, seccomp_rules_a_profile_cannot_hold)
+{
+	/* NOTIFY needs a listener, which a profile has no way to name. */
+	invalid("{\"seccomp\": {\"rules\": [{\"names\": [\"open\"], \"action\": "
+		"\"SCMP_ACT_NOTIFY\"}]}}",
+		"/seccomp/rules/0/action: SCMP_ACT_NOTIFY needs a listener");
+	invalid("{\"seccomp\": {\"rules\": [{\"names\": [\"open\"], \"action\": "
+		"\"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 1, \"op\": "
+		"\"SCMP_CMP_EQ\", \"valu2\": 3}]}]}}",
+		"/seccomp/rules/0/args/0/valu2: unknown key");
 }
 
 Test(validate, namespaces)

@@ -477,6 +477,21 @@ Test(merge, conditional_deny_in_a_denylist_never_becomes_an_allow)
 	merged_free(&m);
 }
 
+Test(merge, trace_default_is_not_an_allow)
+{
+	struct merged m = { 0 };
+
+	/* Without a tracer, SCMP_ACT_TRACE fails the call with ENOSYS: a spec
+	 * whose default is TRACE does not allow what it does not name. */
+	merge(&m, "restricted",
+	      hrt_json("{'defaultAction': 'SCMP_ACT_TRACE', 'syscalls': [{'names': ['read'],"
+		       " 'action': 'SCMP_ACT_ALLOW'}]}"));
+	cr_assert(allows_always(m.result, "read"));
+	cr_assert_not(may_allow(m.result, "write"), "TRACE by default is not an allow");
+	cr_assert_not(may_allow(m.result, "openat"));
+	merged_free(&m);
+}
+
 Test(merge, different_argument_rules_conflict)
 {
 	struct merged m = { 0 };

@@ -71,6 +71,7 @@ static int filter_nodes(struct hr_pass_ctx *c, cJSON *lnx)
 
 	if ((r = hr_json_get_array(lnx, "devices", "/linux", &devs, c->err)) < 0 || !devs)
 		return r;
+	/* Pointers of removed devices say where they were in the input. */
 	d = devs->child;
 	while (d) {
 		cJSON *next = d->next;
@@ -93,9 +94,8 @@ static int filter_nodes(struct hr_pass_ctx *c, cJSON *lnx)
 				       path->valuestring, type->valuestring, num(d, "major", -1),
 				       num(d, "minor", -1));
 			cJSON_Delete(cJSON_DetachItemViaPointer(devs, d));
-		} else {
-			i++;
 		}
+		i++;
 		d = next;
 	}
 	return 0;

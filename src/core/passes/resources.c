@@ -135,6 +135,18 @@ int hr_pass_resources(struct hr_pass_ctx *c)
 	if ((r = hr_json_get_int(mem, "swap", "/linux/resources/memory", -INT64_MAX_JSON,
 				 INT64_MAX_JSON, &swap, c->err)) < 0)
 		return r;
+	if (swap && swap->valuedouble > 0 && swap->valuedouble < limit) {
+		/* memory+swap below the memory limit: runc refuses that, and the
+		 * spec's own bound on memory+swap bounds memory too. */
+		cJSON *lim = cJSON_GetObjectItemCaseSensitive(mem, "limit");
+		_cleanup_free_ char *before = hr_json_brief(lim);
+		limit = swap->valuedouble;
+		hr_json_set(mem, "limit", hr_json_new_number(limit));
+		hr_pass_changed(c, "resources.memory", "/linux/resources/memory/limit", before,
+				cJSON_GetObjectItemCaseSensitive(mem, "limit"),
+				"memory limit lowered to the spec's memory+swap limit (%.0f)", limit);
+		return clamp_unified(c, res, limit, pid_limit);
+	}
 	if ((swap && (swap->valuedouble < 0 || swap->valuedouble > limit)) ||
 	    (!swap && c->env->swap_accounting > 0)) {
 		_cleanup_free_ char *before = hr_json_brief(swap);

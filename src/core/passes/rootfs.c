@@ -66,12 +66,13 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 	}
 	if ((r = hr_json_ensure_array(c->spec, "mounts", "", &mounts, c->err)) < 0)
 		return r;
-	for (size_t i = 0; p->rootfs.writable && p->rootfs.writable[i]; i++) {
+	size_t n_writable = hr_strv_len(p->rootfs.writable);
+	_cleanup_free_ cJSON **added = hr_xcalloc(n_writable + 1, sizeof *added);
+	for (size_t i = 0; i < n_writable; i++) {
 		const char *path = p->rootfs.writable[i];
 		bool exists;
 		int pos = insert_position(mounts, path, &exists);
 		cJSON *m;
-		_cleanup_free_ char *ptr = NULL;
 
 		if (exists)
 			continue;
@@ -82,9 +83,21 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 		cJSON_AddItemToObject(m, "options", tmpfs_options(p->rootfs.tmpfs_options));
 		/* Before anything mounted below it, which it would hide. */
 		hr_json_insert(mounts, (size_t)pos, m);
-		ptr = hr_json_ptr_index("/mounts", (size_t)pos);
-		hr_pass_changed(c, "rootfs.tmpfs", ptr, NULL, m,
-				"%s is writable through a tmpfs (%s)", path, p->rootfs.tmpfs_options);
+		added[i] = m;
+	}
+	/* Report once all are in place, so that pointers are final. */
+	for (size_t i = 0; i < n_writable; i++) {
+		size_t idx = 0;
+		_cleanup_free_ char *ptr = NULL;
+
+		if (!added[i])
+			continue;
+		for (const cJSON *m = mounts->child; m != added[i]; m = m->next)
+			idx++;
+		ptr = hr_json_ptr_index("/mounts", idx);
+		hr_pass_changed(c, "rootfs.tmpfs", ptr, NULL, added[i],
+				"%s is writable through a tmpfs (%s)", p->rootfs.writable[i],
+				p->rootfs.tmpfs_options);
 	}
 	return 0;
 }
