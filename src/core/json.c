@@ -236,8 +236,42 @@ static int cmp_keyref(const void *a, const void *b)
 	return strcmp(((const struct keyref *)a)->folded, ((const struct keyref *)b)->folded);
 }
 
-static int check_object_keys(const cJSON *obj, bool exact_only, const char *ptr,
-			     hr_error *err)
+/* Where the walk is: one frame per level, turned into a JSON pointer only
+ * when an error needs one (building it for every node costs more than
+ * the rest of the walk). */
+struct frame {
+	const char *key; /* member name, or NULL for an array element */
+	size_t index;
+};
+
+struct walk {
+	const struct hr_json_limits *lim;
+	const struct scan *sc;
+	const char *text;
+	size_t number_index;
+	size_t kept_index;
+	struct frame *frames; /* lim->max_depth + 1 of them */
+};
+
+static char *walk_ptr(const struct walk *w, size_t depth)
+{
+	char *p = hr_xstrdup("");
+
+	for (size_t i = 0; i < depth; i++) {
+		char *q = w->frames[i].key ? hr_json_ptr(p, w->frames[i].key)
+					   : hr_json_ptr_index(p, w->frames[i].index);
+		free(p);
+		p = q;
+	}
+	if (!*p) {
+		free(p);
+		p = hr_xstrdup("/");
+	}
+	return p;
+}
+
+static int check_object_keys(const cJSON *obj, bool exact_only, const struct walk *w,
+			     size_t depth, hr_error *err)
 {
 	size_t n = 0, i = 0;
 	_cleanup_free_ struct keyref *keys = NULL;
@@ -256,38 +290,35 @@ static int check_object_keys(const cJSON *obj, bool exact_only, const char *ptr,
 	}
 	qsort(keys, n, sizeof *keys, cmp_keyref);
 	for (i = 1; i < n; i++) {
+		_cleanup_free_ char *ptr = NULL;
+
 		if (strcmp(keys[i - 1].folded, keys[i].folded) != 0)
 			continue;
+		ptr = walk_ptr(w, depth);
 		if (strcmp(keys[i - 1].key, keys[i].key) == 0)
 			return hr_err(err, HR_E_INVALID,
 				      "%s: key `%s` appears twice; runtimes silently use the "
 				      "last one (fix: keep one)",
-				      ptr[0] ? ptr : "/", keys[i].key);
+				      ptr, keys[i].key);
 		return hr_err(err, HR_E_INVALID,
 			      "%s: keys `%s` and `%s` differ only in case; runc reads them "
 			      "as the same field (fix: keep one, spelled as the OCI spec does)",
-			      ptr[0] ? ptr : "/", keys[i - 1].key, keys[i].key);
+			      ptr, keys[i - 1].key, keys[i].key);
 	}
 	return 0;
 }
 
-struct walk {
-	const struct hr_json_limits *lim;
-	const struct scan *sc;
-	const char *text;
-	size_t number_index;
-	size_t kept_index;
-};
-
-static int walk_tree(cJSON *node, const char *parent_key, const char *ptr, struct walk *w,
+static int walk_tree(cJSON *node, const char *parent_key, size_t depth, struct walk *w,
 		     hr_error *err)
 {
 	if (cJSON_IsNumber(node)) {
-		if (!isfinite(node->valuedouble))
+		if (!isfinite(node->valuedouble)) {
+			_cleanup_free_ char *ptr = walk_ptr(w, depth);
 			return hr_err(err, HR_E_INVALID,
 				      "%s: number out of range (fix: use a finite value, such as "
 				      "one that fits in 64 bits)",
 				      ptr);
+		}
 		if (w->kept_index < w->sc->n_kept &&
 		    w->sc->kept[w->kept_index].ordinal == w->number_index) {
 			const struct kept_number *k = &w->sc->kept[w->kept_index++];
@@ -304,21 +335,24 @@ static int walk_tree(cJSON *node, const char *parent_key, const char *ptr, struc
 	size_t n = 0;
 	for (cJSON *c = node->child; c; c = c->next)
 		n++;
-	if (n > w->lim->max_members)
+	if (n > w->lim->max_members) {
+		_cleanup_free_ char *ptr = walk_ptr(w, depth);
 		return hr_err(err, HR_E_INVALID,
 			      "%s: %zu members, more than the limit of %zu (fix: an OCI "
 			      "spec never needs this many; check how the file was generated)",
-			      ptr[0] ? ptr : "/", n, w->lim->max_members);
+			      ptr, n, w->lim->max_members);
+	}
 	if (cJSON_IsObject(node)) {
-		int r = check_object_keys(node, is_string_map(parent_key), ptr, err);
+		int r = check_object_keys(node, is_string_map(parent_key), w, depth, err);
 		if (r < 0)
 			return r;
 	}
+	/* The prescan bounded the depth, so the frames suffice. */
 	size_t idx = 0;
 	for (cJSON *c = node->child; c; c = c->next, idx++) {
-		_cleanup_free_ char *cptr = cJSON_IsObject(node) ? hr_json_ptr(ptr, c->string)
-								 : hr_json_ptr_index(ptr, idx);
-		int r = walk_tree(c, cJSON_IsObject(node) ? c->string : NULL, cptr, w, err);
+		int r;
+		w->frames[depth] = (struct frame){ cJSON_IsObject(node) ? c->string : NULL, idx };
+		r = walk_tree(c, cJSON_IsObject(node) ? c->string : NULL, depth + 1, w, err);
 		if (r < 0)
 			return r;
 	}
@@ -331,6 +365,7 @@ int hr_json_parse(const char *text, size_t len, const struct hr_json_limits *lim
 	struct scan sc = { 0 };
 	_cleanup_json_ cJSON *tree = NULL;
 	_cleanup_free_ char *copy = NULL;
+	_cleanup_free_ struct frame *frames = NULL;
 	const char *end = NULL;
 	size_t bad, line, col;
 	int r;
@@ -381,8 +416,9 @@ int hr_json_parse(const char *text, size_t len, const struct hr_json_limits *lim
 			   line, col);
 		goto out;
 	}
-	struct walk w = { .lim = lim, .sc = &sc, .text = copy };
-	r = walk_tree(tree, NULL, "", &w, err);
+	frames = hr_xcalloc((size_t)lim->max_depth + 2, sizeof *frames);
+	struct walk w = { .lim = lim, .sc = &sc, .text = copy, .frames = frames };
+	r = walk_tree(tree, NULL, 0, &w, err);
 	if (r < 0)
 		goto out;
 	if (w.number_index != sc.n_numbers || w.kept_index != sc.n_kept) {

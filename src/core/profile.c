@@ -313,6 +313,40 @@ static int want_int(const cJSON *obj, const char *key, const char *where, struct
 }
 
 typedef int (*item_check_fn)(const char *s, const char *ptr, struct pctx *c);
+
+struct ranked {
+	const char *s;
+	size_t pos;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The n strings of `arr` without repeats, in first-seen order. Sorting
+ * finds the repeats: a syscall list has hundreds of names. */
+static char **unique_strings(const cJSON *arr, size_t n)
+{
+	_cleanup_free_ struct ranked *r = hr_xcalloc(n + 1, sizeof *r);
+	_cleanup_free_ bool *keep = hr_xcalloc(n + 1, sizeof *keep);
+	char **v = hr_xcalloc(n + 1, sizeof *v);
+	size_t i = 0, k = 0;
+
+	for (const cJSON *e = arr->child; e && i < n; e = e->next, i++)
+		r[i] = (struct ranked){ e->valuestring, i };
+	qsort(r, n, sizeof *r, cmp_ranked);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(r[i].s, r[i - 1].s) != 0)
+			keep[r[i].pos] = true;
+	i = 0;
+	for (const cJSON *e = arr->child; e && i < n; e = e->next, i++)
+		if (keep[i])
+			v[k++] = hr_xstrdup(e->valuestring);
+	return v;
+}
 static bool is_delta(const cJSON *j);
 
 static int want_strings(const cJSON *obj, const char *key, const char *where,
@@ -354,13 +388,8 @@ static int want_strings(const cJSON *obj, const char *key, const char *where,
 			return r;
 	}
 	if (out) {
-		char **v = hr_xcalloc(i + 1, sizeof *v);
-		size_t k = 0;
-		for (cJSON *e = j->child; e; e = e->next)
-			if (!hr_strv_contains(v, e->valuestring))
-				v[k++] = hr_xstrdup(e->valuestring);
 		hr_strv_free(*out);
-		*out = v;
+		*out = unique_strings(j, i);
 	}
 	return 0;
 }
@@ -925,6 +954,14 @@ int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const cha
 	    (r = parse_allow_list(doc, "annotations", check_nonempty, &c,
 				  &p->annotations_allow)) < 0)
 		goto fail;
+	if (!partial && p->rootfs.readonly && p->rootfs.writable && p->rootfs.writable[0] &&
+	    hr_strv_contains(p->mounts.denied_types, "tmpfs")) {
+		r = hr_err(err, HR_E_INVALID,
+			   "/mounts/deniedTypes: lists tmpfs, but /rootfs/writable needs a tmpfs "
+			   "for each path (fix: remove tmpfs from deniedTypes, or the writable "
+			   "paths)");
+		goto fail;
+	}
 	if (partial || !ret) {
 		hr_profile_free(p);
 		return 0;

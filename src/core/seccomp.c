@@ -531,10 +531,13 @@ static bool all_deny(const struct rule_ref *r, size_t n)
 	return true;
 }
 
+/* Unconditional ALLOW or LOG rules only. TRACE and NOTIFY leave the call
+ * to another process, which may refuse it: they are not an allow here. */
 static bool all_unconditional_allow(const struct rule_ref *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (hr_seccomp_action_denies(r[i].action) || has_args(r[i].rule))
+		if ((r[i].action != HR_ACT_ALLOW && r[i].action != HR_ACT_LOG) ||
+		    has_args(r[i].rule))
 			return false;
 	return n > 0;
 }

@@ -1576,6 +1576,24 @@ Test(harden, text_round_trip)
 	hr_profile_free(p);
 }
 
+Test(harden, mount_errors_point_into_the_input)
+{
+	/* The rootfs pass inserts tmpfs mounts; an error in the input's
+	 * second mount must still be reported at /mounts/1. */
+	cJSON *spec = hrt_json("{'process': {'args': ['sh']}, 'root': {'path': 'rootfs'},"
+			       " 'mounts': [{'destination': '/proc', 'type': 'proc'},"
+			       " {'type': 'tmpfs', 'source': 'tmpfs'}]}");
+	struct hr_profile *p = hrt_profile("restricted");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+
+	cr_assert_eq(hr_harden(spec, p, &hrt_fake_env, &f, &err), HR_E_INVALID);
+	cr_assert_not_null(strstr(err.msg, "/mounts/1/destination: missing"), "%s", err.msg);
+	hr_findings_free(&f);
+	hr_profile_free(p);
+	cJSON_Delete(spec);
+}
+
 Test(harden, not_an_object)
 {
 	struct hr_profile *p = hrt_profile("restricted");

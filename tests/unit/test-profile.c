@@ -477,6 +477,18 @@ Test(validate, errno_values)
 	invalid("{\"seccomp\": {\"defaultErrno\": 1.5}}", "/seccomp/defaultErrno:");
 }
 
+Test(load, denied_tmpfs_contradicts_writable_paths)
+{
+	_cleanup_free_ char *path = write_profile(
+		"notmpfs", "{\"description\": \"x\", \"extends\": \"restricted\", \"mounts\": "
+			   "{\"deniedTypes\": {\"add\": [\"tmpfs\"]}}}");
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	cr_assert_lt(load(path, &p, &err), 0);
+	assert_msg(&err, "/mounts/deniedTypes: lists tmpfs, but /rootfs/writable needs a tmpfs");
+}
+
 Test(validate, tmpfs_options)
 {
 	valid("{\"rootfs\": {\"tmpfsOptions\": \"nosuid,nodev,noexec,mode=1777,size=64m\"}}");

@@ -492,6 +492,23 @@ Test(merge, trace_default_is_not_an_allow)
 	merged_free(&m);
 }
 
+Test(merge, trace_rule_is_not_an_allow_for_conditional_profile_rules)
+{
+	struct merged m = { 0 };
+	const cJSON *r = NULL;
+
+	/* The profile allows clone with conditions; the spec hands clone to
+	 * a tracer. Without one that fails the call, so the profile's
+	 * conditional allow must not replace it. */
+	merge(&m, "restricted",
+	      hrt_json("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': [{'names': ['clone'],"
+		       " 'action': 'SCMP_ACT_TRACE'}, {'names': ['read'], 'action': 'SCMP_ACT_ALLOW'}]}"));
+	cr_assert(rules_for(m.result, "clone", &r) == 0 || strcmp(action_of(r), "SCMP_ACT_ALLOW") != 0,
+		  "clone must not become an allow");
+	cr_assert_not(may_allow(m.result, "clone"));
+	merged_free(&m);
+}
+
 Test(merge, different_argument_rules_conflict)
 {
 	struct merged m = { 0 };

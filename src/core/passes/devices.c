@@ -153,8 +153,8 @@ static int filter_cgroup(struct hr_pass_ctx *c, cJSON *lnx)
 	}
 	if (changed)
 		hr_pass_changed(c, "devices.cgroup", "/linux/resources/devices", before, rules,
-				"device cgroup denies by default%s%zu allow rule%s removed",
-				dropped ? "; " : " (", dropped, dropped == 1 ? "" : "s");
+				"device cgroup denies by default; %zu allow rule%s removed",
+				dropped, dropped == 1 ? "" : "s");
 	return 0;
 }
 

@@ -101,6 +101,36 @@ static int check_bind(struct hr_pass_ctx *c, const char *ptr, const char *source
 	return 0;
 }
 
+int hr_pass_check_mounts(const cJSON *spec, hr_error *err)
+{
+	cJSON *mounts;
+	size_t i = 0;
+	int r;
+
+	if ((r = hr_json_get_array(spec, "mounts", "", &mounts, err)) < 0)
+		return r;
+	for (const cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, i++) {
+		_cleanup_free_ char *ptr = hr_json_ptr_index("/mounts", i);
+		_cleanup_free_ char *optr = hr_json_ptr(ptr, "options");
+		cJSON *dest, *type, *source, *opts;
+
+		if (!cJSON_IsObject(m))
+			return hr_err(err, HR_E_INVALID, "%s: expected an object", ptr);
+		if ((r = hr_json_get_string(m, "destination", ptr, &dest, err)) < 0 ||
+		    (r = hr_json_get_string(m, "type", ptr, &type, err)) < 0 ||
+		    (r = hr_json_get_string(m, "source", ptr, &source, err)) < 0 ||
+		    (r = hr_json_get_array(m, "options", ptr, &opts, err)) < 0)
+			return r;
+		if (!dest)
+			return hr_err(err, HR_E_INVALID,
+				      "%s/destination: missing (fix: every mount needs one)", ptr);
+		if (opts && (r = hr_json_check_string_array(opts, optr, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* `m` was checked by hr_pass_check_mounts. */
 static int one_mount(struct hr_pass_ctx *c, cJSON *m, size_t i)
 {
 	const struct hr_profile *p = c->profile;
@@ -113,18 +143,10 @@ static int one_mount(struct hr_pass_ctx *c, cJSON *m, size_t i)
 	bool add_nodev, changed_flags = false, made_ro = false;
 	int r;
 
-	if (!cJSON_IsObject(m))
-		return hr_err(c->err, HR_E_INVALID, "%s: expected an object", ptr);
-	if ((r = hr_json_get_string(m, "destination", ptr, &dest, c->err)) < 0 ||
-	    (r = hr_json_get_string(m, "type", ptr, &type, c->err)) < 0 ||
-	    (r = hr_json_get_string(m, "source", ptr, &source, c->err)) < 0 ||
-	    (r = hr_json_get_array(m, "options", ptr, &opts, c->err)) < 0)
-		return r;
-	if (!dest)
-		return hr_err(c->err, HR_E_INVALID,
-			      "%s/destination: missing (fix: every mount needs one)", ptr);
-	if (opts && (r = hr_json_check_string_array(opts, optr, c->err)) < 0)
-		return r;
+	dest = cJSON_GetObjectItemCaseSensitive(m, "destination");
+	type = cJSON_GetObjectItemCaseSensitive(m, "type");
+	source = cJSON_GetObjectItemCaseSensitive(m, "source");
+	opts = cJSON_GetObjectItemCaseSensitive(m, "options");
 	t = type ? type->valuestring : "";
 	bind = strcmp(t, "bind") == 0 || hr_opts_has(opts, "bind") || hr_opts_has(opts, "rbind");
 
@@ -188,8 +210,9 @@ int hr_pass_mounts(struct hr_pass_ctx *c)
 	size_t i = 0;
 	int r;
 
-	if ((r = hr_json_get_array(c->spec, "mounts", "", &mounts, c->err)) < 0)
+	if ((r = hr_pass_check_mounts(c->spec, c->err)) < 0)
 		return r;
+	mounts = cJSON_GetObjectItemCaseSensitive(c->spec, "mounts");
 	for (cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, i++)
 		if ((r = one_mount(c, m, i)) < 0)
 			return r;

@@ -23,6 +23,10 @@ int hr_pass_paths(struct hr_pass_ctx *c);
 int hr_pass_devices(struct hr_pass_ctx *c);
 int hr_pass_sysctl(struct hr_pass_ctx *c);
 
+/* Check the structure of every mount (so that errors point into the
+ * input, before the rootfs pass inserts mounts of its own). */
+int hr_pass_check_mounts(const cJSON *spec, hr_error *err);
+
 /* Record a change of `node` at `ptr`: `before` is the caller's snapshot
  * (compact JSON or NULL), the after-text is taken from node now. */
 void hr_pass_changed(struct hr_pass_ctx *c, const char *rule, const char *ptr,

@@ -64,7 +64,8 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 				cJSON_GetObjectItemCaseSensitive(root, "readonly"),
 				"the root file system is mounted read-only");
 	}
-	if ((r = hr_json_ensure_array(c->spec, "mounts", "", &mounts, c->err)) < 0)
+	if ((r = hr_pass_check_mounts(c->spec, c->err)) < 0 ||
+	    (r = hr_json_ensure_array(c->spec, "mounts", "", &mounts, c->err)) < 0)
 		return r;
 	size_t n_writable = hr_strv_len(p->rootfs.writable);
 	_cleanup_free_ cJSON **added = hr_xcalloc(n_writable + 1, sizeof *added);
