@@ -58,6 +58,26 @@ extern const size_t hr_passes_count;
 int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env *env,
 	      struct hr_findings *findings, hr_error *err);
 
+/*
+ * Harden the process of `runc exec` (a process.json, or one built from
+ * exec's flags) under the profile its container was created with: user,
+ * no_new_privs, capabilities and rlimits as for a container, and the
+ * container's own AppArmor profile and SELinux label (from
+ * `container_process`, the process of its hardened spec; NULL if unknown).
+ * Returns 0, HR_E_REFUSED or HR_E_INVALID like hr_harden.
+ */
+int hr_harden_process(cJSON *process, const struct hr_profile *profile,
+		      const cJSON *container_process, struct hr_findings *findings, hr_error *err);
+
+/*
+ * Clamp the resources of `runc update` (a linux.resources object) to the
+ * profile's maxima. Unlike hardening a spec, absent values stay absent and
+ * 0 (no change) stays 0: an update only touches what it names. Returns 0
+ * or HR_E_INVALID.
+ */
+int hr_clamp_update(cJSON *resources, const struct hr_profile *profile,
+		    struct hr_findings *findings, hr_error *err);
+
 /* Parse config.json text with hr_json_parse, check its top level, harden
  * it and print it. On success *ret_text is the hardened document. */
 int hr_harden_text(const char *text, size_t len, const struct hr_profile *profile,

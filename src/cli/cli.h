@@ -4,6 +4,7 @@
 #define HARDRUN_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Exit statuses of hardrun's own (the runtime's status passes through). */
 enum {
@@ -26,6 +27,13 @@ struct hr_direct_opts {
 };
 
 int hr_cmd_direct(const struct hr_direct_opts *o);
+/* Direct mode from argv: `hardrun [OPTIONS] BUNDLE`. */
+int hr_cmd_direct_main(int argc, char **argv);
+/* hardrun's usage text (direct mode and the other ways in). */
+void hr_cli_usage(FILE *out);
+
+/* Runtime mode: argv is runc's command line (src/cli/runtime.c). */
+int hr_cmd_runtime(int argc, char **argv);
 
 /* Print "hardrun: <msg>" to stderr. */
 void hr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -117,3 +117,68 @@ int hr_harden_text(const char *text, size_t len, const struct hr_profile *profil
 	*ret_text = hr_json_print(spec, false);
 	return 0;
 }
+
+static int enforce_label(struct hr_pass_ctx *c, cJSON *process, const cJSON *container,
+			 const char *key)
+{
+	const cJSON *want = cJSON_GetObjectItemCaseSensitive(container, key);
+	_cleanup_free_ char *ptr = hr_json_ptr("/process", key);
+	cJSON *have;
+	int r;
+
+	if ((r = hr_json_get_string(process, key, "/process", &have, c->err)) < 0)
+		return r;
+	/* The process gets exactly the container's label: a different one
+	 * (such as "unconfined") could be weaker, and where the container has
+	 * none the host may not even support one. */
+	if (cJSON_IsString(want) && want->valuestring[0]) {
+		if (have && strcmp(have->valuestring, want->valuestring) == 0)
+			return 0;
+		_cleanup_free_ char *before = hr_json_brief(have);
+		hr_json_set(process, key, cJSON_CreateString(want->valuestring));
+		hr_pass_changed(c, "exec.labels", ptr, before,
+				cJSON_GetObjectItemCaseSensitive(process, key),
+				"the exec'd process keeps the container's %s", key);
+	} else if (have) {
+		_cleanup_free_ char *before = hr_json_brief(have);
+		cJSON_DeleteItemFromObjectCaseSensitive(process, key);
+		hr_finding_add(c->findings, "exec.labels", HR_CHANGED, ptr, before, NULL, NULL,
+			       "the container has no %s, so neither has the exec'd process", key);
+	}
+	return 0;
+}
+
+int hr_harden_process(cJSON *process, const struct hr_profile *profile,
+		      const cJSON *container_process, struct hr_findings *findings, hr_error *err)
+{
+	static const hr_pass_fn passes[] = { hr_pass_user, hr_pass_no_new_privs,
+					     hr_pass_capabilities, hr_pass_rlimits };
+	static const struct hr_env no_env = { .swap_accounting = -1 };
+	size_t refused_before = hr_findings_count(findings, HR_REFUSED);
+	cJSON *spec;
+	int r = 0;
+
+	if (!cJSON_IsObject(process))
+		return hr_err(err, HR_E_INVALID, "/: expected a JSON object (an OCI process)");
+	/* The process passes read spec.process: lend them the object. */
+	spec = cJSON_CreateObject();
+	cJSON_AddItemToObject(spec, "process", process);
+	struct hr_pass_ctx c = { .spec = spec, .profile = profile, .env = &no_env,
+				 .findings = findings, .err = err };
+	for (size_t i = 0; i < HR_ARRAY_SIZE(passes) && r >= 0; i++)
+		r = passes[i](&c);
+	if (r >= 0 && container_process)
+		r = enforce_label(&c, process, container_process, "apparmorProfile");
+	if (r >= 0 && container_process)
+		r = enforce_label(&c, process, container_process, "selinuxLabel");
+	(void)cJSON_DetachItemViaPointer(spec, process);
+	free(process->string);
+	process->string = NULL;
+	cJSON_Delete(spec);
+	if (r < 0)
+		return r;
+	if (hr_findings_count(findings, HR_REFUSED) > refused_before)
+		return hr_err(err, HR_E_REFUSED, "the process was refused under profile `%s`",
+			      profile->name);
+	return 0;
+}

@@ -70,6 +70,15 @@ void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b)
 	};
 }
 
+/* hardrun may be installed under the runtime's name, or found first in
+ * PATH: never pick itself, which would exec itself forever. */
+static bool is_self(const char *path)
+{
+	struct stat a, b;
+	return stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 int hr_runtime_find(const char *name_or_path, char **ret, hr_error *err)
 {
 	static const char *const defaults[] = { "runc", "crun" };
@@ -82,6 +91,11 @@ int hr_runtime_find(const char *name_or_path, char **ret, hr_error *err)
 			return hr_err(err, -errno, "runtime %s: %s (fix: give the path of runc or "
 						   "crun, or install one)",
 				      name_or_path, strerror(errno));
+		if (is_self(name_or_path))
+			return hr_err(err, -EINVAL,
+				      "runtime %s: is hardrun itself (fix: give the path of the "
+				      "real runc or crun)",
+				      name_or_path);
 		*ret = realpath(name_or_path, NULL);
 		if (!*ret)
 			*ret = hr_xstrdup(name_or_path);
@@ -97,7 +111,7 @@ int hr_runtime_find(const char *name_or_path, char **ret, hr_error *err)
 			if (dir[0] != '/')
 				continue; /* never a relative PATH entry */
 			cand = hr_xasprintf("%s/%s", dir, want);
-			if (access(cand, X_OK) == 0) {
+			if (access(cand, X_OK) == 0 && !is_self(cand)) {
 				*ret = HR_TAKE_PTR(cand);
 				return 0;
 			}

@@ -23,10 +23,10 @@ ran() { [ -s "$FAKE_LOG" ]; }
 reset() { rm -f "$FAKE_LOG" "$FAKE_LOG.config" "$FAKE_LOG.dir"; }
 
 echo "# usage"
-out=$("$HARDRUN" --help); rc=$?
-check "--help exits 0" [ "$rc" = 0 ]
-expect_grep "--help shows the synopsis" 'Usage: hardrun \[OPTIONS\] BUNDLE' "$out"
-expect_grep "--version" '^hardrun [0-9]' "$("$HARDRUN" --version)"
+out=$("$HARDRUN" help); rc=$?
+check "help exits 0" [ "$rc" = 0 ]
+expect_grep "help shows the synopsis" 'Usage: hardrun \[OPTIONS\] BUNDLE' "$out"
+expect_grep "version" "^hardrun [0-9]" "$("$HARDRUN" version)"
 out=$("$HARDRUN" 2>&1); rc=$?
 check "no bundle: exit 125 (got $rc)" [ "$rc" = 125 ]
 expect_grep "no bundle: says so" 'no bundle given' "$out"

@@ -124,7 +124,7 @@ Test(docs, every_option_and_exit_status_is_documented)
 	_cleanup_free_ char *man = doc("man/hardrun.1");
 	_cleanup_free_ char *readme = doc("README.md");
 	const char *bin = getenv("HARDRUN");
-	_cleanup_free_ char *cmd = hr_xasprintf("%s --help", bin ? bin : "./hardrun");
+	_cleanup_free_ char *cmd = hr_xasprintf("%s help", bin ? bin : "./hardrun");
 	char line[512];
 	size_t n = 0;
 	FILE *help = popen(cmd, "r");
@@ -148,7 +148,7 @@ Test(docs, every_option_and_exit_status_is_documented)
 		}
 	}
 	cr_assert_eq(pclose(help), 0, "%s failed", cmd);
-	cr_assert_geq(n, 10, "found only %zu options in --help", n);
+	cr_assert_geq(n, 8, "found only %zu options in `hardrun help`", n);
 	for (int status = 124; status <= 127; status++) {
 		char s[8];
 		snprintf(s, sizeof s, "%d", status);

@@ -158,3 +158,54 @@ int hr_pass_resources(struct hr_pass_ctx *c)
 	}
 	return clamp_unified(c, res, limit, pid_limit);
 }
+
+/* One value of `runc update`: 0 leaves the current limit alone, a
+ * negative value (unlimited) or one above `max` becomes max. */
+static void clamp_update(struct hr_pass_ctx *c, cJSON *obj, const char *key, const char *where,
+			 int64_t max, const char *rule, const char *what)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	_cleanup_free_ char *ptr = hr_json_ptr(where, key);
+	_cleanup_free_ char *before = NULL;
+
+	if (!v || v->valuedouble == 0 || (v->valuedouble > 0 && v->valuedouble <= (double)max))
+		return;
+	before = hr_json_brief(v);
+	hr_json_set_number(v, (double)max);
+	hr_pass_changed(c, rule, ptr, before, v, "%s update %s %lld", what,
+			before[0] == '-' ? "was unlimited; set to" : "lowered to", (long long)max);
+}
+
+int hr_clamp_update(cJSON *res, const struct hr_profile *p, struct hr_findings *findings,
+		    hr_error *err)
+{
+	struct hr_pass_ctx c = { .profile = p, .findings = findings, .err = err };
+	static const struct hr_env no_env = { .swap_accounting = -1 };
+	cJSON *mem, *pids, *cpu, *v;
+	int r;
+
+	c.env = &no_env;
+	if (!cJSON_IsObject(res))
+		return hr_err(err, HR_E_INVALID, "/: expected an object (linux.resources)");
+	if ((r = hr_json_get_object(res, "memory", "", &mem, err)) < 0 ||
+	    (r = hr_json_get_object(res, "pids", "", &pids, err)) < 0 ||
+	    (r = hr_json_get_object(res, "cpu", "", &cpu, err)) < 0 ||
+	    (r = hr_json_get_int(mem, "limit", "/memory", -INT64_MAX_JSON, INT64_MAX_JSON, &v, err)) < 0 ||
+	    (r = hr_json_get_int(mem, "swap", "/memory", -INT64_MAX_JSON, INT64_MAX_JSON, &v, err)) < 0 ||
+	    (r = hr_json_get_int(pids, "limit", "/pids", -INT64_MAX_JSON, INT64_MAX_JSON, &v, err)) < 0 ||
+	    (r = hr_json_get_int(cpu, "shares", "/cpu", 0, INT64_MAX_JSON, &v, err)) < 0)
+		return r;
+	if (mem) {
+		clamp_update(&c, mem, "limit", "/memory", p->resources.memory, "resources.memory",
+			     "memory limit");
+		clamp_update(&c, mem, "swap", "/memory", p->resources.memory, "resources.memory",
+			     "memory+swap limit");
+	}
+	if (pids)
+		clamp_update(&c, pids, "limit", "/pids", p->resources.pids, "resources.pids",
+			     "pids limit");
+	if (cpu)
+		clamp_update(&c, cpu, "shares", "/cpu", p->resources.cpu_shares,
+			     "resources.cpu-shares", "cpu shares");
+	return clamp_unified(&c, res, (double)p->resources.memory, (double)p->resources.pids);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hardrun.conf (man/hardrun.conf.5): the settings of a node that uses
+ * hardrun as its runtime. A JSON object; unknown keys are errors.
+ */
+#ifndef HARDRUN_HRCONFIG_H
+#define HARDRUN_HRCONFIG_H
+
+#include "hardrun/util.h"
+
+#define HR_CONFIG_DEFAULT_PATH SYSCONFDIR "/hardrun/hardrun.conf"
+
+struct hr_config {
+	char *path;            /* the file read; NULL when defaults are used */
+	char *runtime;         /* path or name of the real runtime; NULL: runc, else crun */
+	char **runtime_args;   /* global flags added for the runtime */
+	char **profile_dirs;   /* searched before the default directories */
+	char *default_profile; /* NULL: restricted */
+	char *log_file;        /* hardrun's own messages, as JSON lines; NULL: none */
+};
+
+/*
+ * Read `path`. A missing file is not an error unless `required` (it was
+ * named explicitly): the defaults apply. A file writable by anyone but
+ * root is refused when running as root. Returns 0 or a negative code;
+ * messages name the file and the JSON pointer.
+ */
+int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_error *err);
+/* Parse the text of a configuration (no I/O); for tests and the loader. */
+int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err);
+void hr_config_free(struct hr_config *cfg);
+
+#endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hardrun/host.h"
+#include "hardrun/hrconfig.h"
+#include "hardrun/json.h"
+
+static const struct hr_json_limits config_limits = {
+	.max_bytes = 1u << 20,
+	.max_depth = 16,
+	.max_members = 4096,
+};
+
+void hr_config_free(struct hr_config *cfg)
+{
+	free(cfg->path);
+	free(cfg->runtime);
+	hr_strv_free(cfg->runtime_args);
+	hr_strv_free(cfg->profile_dirs);
+	free(cfg->default_profile);
+	free(cfg->log_file);
+	*cfg = (struct hr_config){ 0 };
+}
+
+static int get_string(const cJSON *obj, const char *key, const char *where, bool abs_path,
+		      char **out, hr_error *err)
+{
+	cJSON *j;
+	int r = hr_json_get_string(obj, key, where, &j, err);
+
+	if (r < 0 || !j)
+		return r;
+	if (!j->valuestring[0] || (abs_path && j->valuestring[0] != '/'))
+		return hr_err(err, HR_E_INVALID, "%s/%s: expected %s", where, key,
+			      abs_path ? "an absolute path" : "a non-empty string");
+	*out = hr_xstrdup(j->valuestring);
+	return 0;
+}
+
+static int get_strings(const cJSON *obj, const char *key, bool abs_path, char ***out,
+		       hr_error *err)
+{
+	cJSON *j;
+	size_t i = 0;
+	int r = hr_json_get_array(obj, key, "", &j, err);
+
+	if (r < 0 || !j)
+		return r;
+	for (const cJSON *e = j->child; e; e = e->next, i++) {
+		if (!cJSON_IsString(e) || !e->valuestring[0] ||
+		    (abs_path && e->valuestring[0] != '/'))
+			return hr_err(err, HR_E_INVALID, "/%s/%zu: expected %s", key, i,
+				      abs_path ? "an absolute path" : "a non-empty string");
+		hr_strv_push(out, e->valuestring);
+	}
+	return 0;
+}
+
+int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err)
+{
+	static const char *const keys[] = { "runtime", "runtimeArgs", "profileDirs",
+					    "defaultProfile", "log", NULL };
+	_cleanup_json_ cJSON *doc = NULL;
+	cJSON *log;
+	int r;
+
+	if ((r = hr_json_parse(text, len, &config_limits, &doc, err)) < 0)
+		return r;
+	if (!cJSON_IsObject(doc))
+		return hr_err(err, HR_E_INVALID, "/: expected a JSON object");
+	for (const cJSON *m = doc->child; m; m = m->next) {
+		bool ok = false;
+		for (size_t i = 0; keys[i]; i++)
+			ok |= strcmp(keys[i], m->string) == 0;
+		if (!ok)
+			return hr_err(err, HR_E_INVALID,
+				      "/%s: unknown key (fix: use runtime, runtimeArgs, "
+				      "profileDirs, defaultProfile or log)",
+				      m->string);
+	}
+	if ((r = get_string(doc, "runtime", "", false, &cfg->runtime, err)) < 0 ||
+	    (r = get_strings(doc, "runtimeArgs", false, &cfg->runtime_args, err)) < 0 ||
+	    (r = get_strings(doc, "profileDirs", true, &cfg->profile_dirs, err)) < 0 ||
+	    (r = get_string(doc, "defaultProfile", "", false, &cfg->default_profile, err)) < 0 ||
+	    (r = hr_json_get_object(doc, "log", "", &log, err)) < 0)
+		return r;
+	for (size_t i = 0; cfg->runtime_args && cfg->runtime_args[i]; i++)
+		if (cfg->runtime_args[i][0] != '-')
+			return hr_err(err, HR_E_INVALID,
+				      "/runtimeArgs/%zu: `%s` is not a flag (fix: global flags "
+				      "such as \"--cgroup-manager=disabled\")",
+				      i, cfg->runtime_args[i]);
+	if (log) {
+		for (const cJSON *m = log->child; m; m = m->next)
+			if (strcmp(m->string, "file") != 0)
+				return hr_err(err, HR_E_INVALID, "/log/%s: unknown key (fix: use file)",
+					      m->string);
+		if ((r = get_string(log, "file", "/log", true, &cfg->log_file, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_error *err)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t len = 0;
+	int r;
+
+	*cfg = (struct hr_config){ 0 };
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT && !required)
+			return 0;
+		return hr_err(err, -errno, "%s: cannot open: %s", path, strerror(errno));
+	}
+	if ((r = hr_check_trusted_file(fd, path, "configuration", err)) < 0)
+		return r;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+		return hr_err(err, -EINVAL, "%s: not a regular file of at most 1 MiB", path);
+	buf = hr_xmalloc((size_t)st.st_size + 1);
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return hr_err(err, n < 0 ? -errno : -EIO, "%s: read failed", path);
+		len += (size_t)n;
+	}
+	if ((r = hr_config_parse(buf, len, cfg, err)) < 0) {
+		hr_config_free(cfg);
+		return hr_err_prefix(err, "%s", path);
+	}
+	cfg->path = hr_xstrdup(path);
+	return 0;
+}
