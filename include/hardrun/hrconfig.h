@@ -30,4 +30,7 @@ int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_er
 int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err);
 void hr_config_free(struct hr_config *cfg);
 
+/* Every key the file may hold, at any level (for the docs check). */
+extern const char *const hr_config_keys[];
+
 #endif

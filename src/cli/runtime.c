@@ -379,6 +379,9 @@ static int harden_exec(struct rt *rt)
 	}
 	if ((r = write_json(&dir, name, process, &st, &err)) < 0)
 		goto fail;
+	for (size_t i = 0; i < findings.n; i++)
+		note(rt, "exec %s: %s %s: %s", id, findings.v[i].rule->id, findings.v[i].pointer,
+		     findings.v[i].message);
 	r = 0;
 	goto out;
 fail:

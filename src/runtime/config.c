@@ -62,6 +62,9 @@ static int get_strings(const cJSON *obj, const char *key, bool abs_path, char **
 	return 0;
 }
 
+const char *const hr_config_keys[] = { "runtime", "runtimeArgs", "profileDirs",
+				       "defaultProfile", "log", "file", NULL };
+
 int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err)
 {
 	static const char *const keys[] = { "runtime", "runtimeArgs", "profileDirs",

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hardrun/finding.h"
+#include "hardrun/hrconfig.h"
 #include "hardrun/profile.h"
 #include "helpers.h"
 
@@ -101,6 +102,15 @@ Test(docs, every_profile_key_is_documented)
 	cr_expect(man_has_term(man, "remove"), "hardrun-profile.5 lacks the delta key remove");
 	cJSON_Delete(shown);
 	hr_profile_free(p);
+}
+
+Test(docs, every_config_key_is_documented)
+{
+	_cleanup_free_ char *man = doc("man/hardrun.conf.5");
+
+	for (size_t i = 0; hr_config_keys[i]; i++)
+		cr_expect(man_has_term(man, hr_config_keys[i]), "hardrun.conf.5 lacks the key %s",
+			  hr_config_keys[i]);
 }
 
 Test(docs, every_shipped_profile_is_documented)
