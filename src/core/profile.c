@@ -994,8 +994,18 @@ static bool is_delta(const cJSON *j)
 	return true;
 }
 
-static int apply_delta(const cJSON *base, const cJSON *delta, const char *ptr, cJSON **ret,
-		       hr_error *err)
+static bool named_in_rules(const cJSON *rules, const char *name)
+{
+	for (const cJSON *r = rules ? rules->child : NULL; r; r = r->next)
+		if (strv_json_has(cJSON_GetObjectItemCaseSensitive(r, "names"), name))
+			return true;
+	return false;
+}
+
+/* `rules`: for seccomp.allow, the base's rules, whose calls may be
+ * removed too (see hr_profile_overlay). */
+static int apply_delta(const cJSON *base, const cJSON *delta, const char *ptr,
+		       const cJSON *rules, cJSON **ret, hr_error *err)
 {
 	const cJSON *add = cJSON_GetObjectItemCaseSensitive(delta, "add");
 	const cJSON *rm = cJSON_GetObjectItemCaseSensitive(delta, "remove");
@@ -1019,6 +1029,8 @@ static int apply_delta(const cJSON *base, const cJSON *delta, const char *ptr, c
 			}
 			e = next;
 		}
+		if (!found && cJSON_IsString(r) && named_in_rules(rules, r->valuestring))
+			found = true;
 		if (!found) {
 			cJSON_Delete(out);
 			return hr_err(err, HR_E_INVALID,
@@ -1050,7 +1062,11 @@ static int overlay(const cJSON *base, const cJSON *child, const char *ptr, cJSON
 		int r = 0;
 
 		if (is_delta(m))
-			r = apply_delta(old, m, mp, &val, err);
+			r = apply_delta(old, m, mp,
+					strcmp(mp, "/seccomp/allow") == 0
+						? cJSON_GetObjectItemCaseSensitive(out, "rules")
+						: NULL,
+					&val, err);
 		else if (old && cJSON_IsObject(old) && cJSON_IsObject(m))
 			r = overlay(old, m, mp, &val, err);
 		else
@@ -1065,9 +1081,49 @@ static int overlay(const cJSON *base, const cJSON *child, const char *ptr, cJSON
 	return 0;
 }
 
+/*
+ * A system call named in seccomp.allow's delta is governed by that delta
+ * alone: the base's rules for it go. Otherwise a removed call would stay
+ * allowed by a conditional rule of the base, and an added one would stay
+ * denied by an errno rule (a filter applies one verdict per call).
+ */
+static void drop_from_rules(cJSON *rules, const cJSON *names)
+{
+	cJSON *r = rules ? rules->child : NULL;
+
+	while (r) {
+		cJSON *next = r->next;
+		cJSON *rn = cJSON_GetObjectItemCaseSensitive(r, "names");
+		cJSON *n = rn ? rn->child : NULL;
+		while (n) {
+			cJSON *nn = n->next;
+			for (const cJSON *x = names ? names->child : NULL; x; x = x->next)
+				if (cJSON_IsString(n) && cJSON_IsString(x) &&
+				    strcmp(n->valuestring, x->valuestring) == 0) {
+					cJSON_Delete(cJSON_DetachItemViaPointer(rn, n));
+					break;
+				}
+			n = nn;
+		}
+		if (rn && !rn->child)
+			cJSON_Delete(cJSON_DetachItemViaPointer(rules, r));
+		r = next;
+	}
+}
+
 int hr_profile_overlay(const cJSON *base, const cJSON *child, cJSON **ret, hr_error *err)
 {
-	return overlay(base, child, "", ret, err);
+	const cJSON *csc = cJSON_GetObjectItemCaseSensitive(child, "seccomp");
+	const cJSON *callow = cJSON_GetObjectItemCaseSensitive(csc, "allow");
+	int r = overlay(base, child, "", ret, err);
+
+	if (r < 0 || !is_delta(callow) || cJSON_GetObjectItemCaseSensitive(csc, "rules"))
+		return r;
+	cJSON *rules = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(*ret, "seccomp"), "rules");
+	drop_from_rules(rules, cJSON_GetObjectItemCaseSensitive(callow, "remove"));
+	drop_from_rules(rules, cJSON_GetObjectItemCaseSensitive(callow, "add"));
+	return 0;
 }
 
 static cJSON *strv_json(char **v)

@@ -3,6 +3,13 @@
  * Every capability set is cut to the profile's allowlist; nothing is ever
  * added that the spec did not hold. A spec without a capabilities object
  * gets every capability from runc, so there the allowlist is the result.
+ *
+ * A non-root process loses its permitted capabilities at execve unless
+ * they are ambient, and hardrun makes processes non-root: with "ambient"
+ * in the profile, the capabilities a process keeps in its permitted and
+ * bounding sets are also made inheritable and ambient, so that a web
+ * server running as uid 65534 can still bind port 80 with
+ * CAP_NET_BIND_SERVICE. Nothing outside permitted is raised.
  */
 #include "config.h"
 
@@ -36,6 +43,43 @@ static cJSON *allowlist(const struct hr_profile *p)
 	return a;
 }
 
+/* Add to `set` (inheritable or ambient) what permitted and bounding hold. */
+static void raise_into(struct hr_pass_ctx *c, cJSON *caps, const char *name)
+{
+	cJSON *set = cJSON_GetObjectItemCaseSensitive(caps, name);
+	cJSON *prm = cJSON_GetObjectItemCaseSensitive(caps, "permitted");
+	cJSON *bnd = cJSON_GetObjectItemCaseSensitive(caps, "bounding");
+	_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", name);
+	_cleanup_free_ char *before = NULL;
+	char names[512] = "";
+	size_t added = 0;
+
+	if (!set) {
+		set = cJSON_CreateArray();
+		cJSON_AddItemToObject(caps, name, set);
+	}
+	before = hr_json_brief(set);
+	for (const cJSON *e = prm ? prm->child : NULL; e; e = e->next) {
+		if (!hr_opts_has(bnd, e->valuestring) || !hr_opts_add(set, e->valuestring))
+			continue;
+		if (strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 added ? ", " : "", e->valuestring);
+		added++;
+	}
+	if (added)
+		hr_pass_changed(c, "capabilities.ambient", ptr, before, set,
+				"%zu raised to %s so that a non-root process keeps them: %s", added,
+				name, names);
+}
+
+static int raise_ambient(struct hr_pass_ctx *c, cJSON *caps)
+{
+	raise_into(c, caps, "inheritable");
+	raise_into(c, caps, "ambient");
+	return 0;
+}
+
 int hr_pass_capabilities(struct hr_pass_ctx *c)
 {
 	cJSON *process, *caps;
@@ -54,7 +98,7 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 		hr_pass_changed(c, "capabilities.drop", "/process/capabilities", NULL, caps,
 				"no capabilities object (runc would keep every capability); "
 				"set to the profile's allowlist");
-		return 0;
+		return c->profile->caps.ambient ? raise_ambient(c, caps) : 0;
 	}
 	for (size_t i = 0; i < HR_ARRAY_SIZE(sets); i++) {
 		_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", sets[i]);
@@ -91,5 +135,5 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 					ptr, before, set, "%zu dropped from %s: %s", dropped,
 					sets[i], names);
 	}
-	return 0;
+	return c->profile->caps.ambient ? raise_ambient(c, caps) : 0;
 }
