@@ -52,6 +52,16 @@ struct hr_seccomp_profile {
 	cJSON *rules; /* OCI syscall rules (conditional allows, errno answers) */
 };
 
+/* What a control does with a spec that does not meet the profile. */
+enum hr_mode {
+	HR_MODE_HARDEN, /* fix it (the default) */
+	HR_MODE_WARN,	/* report it, change nothing: for rolling hardrun out */
+	HR_MODE_REFUSE, /* refuse the spec */
+};
+const char *hr_mode_name(enum hr_mode m);
+
+#define HR_CONTROLS_MAX 32
+
 struct hr_profile {
 	char *name;   /* as selected, e.g. "restricted" */
 	char *source; /* the file it came from, for messages */
@@ -109,7 +119,17 @@ struct hr_profile {
 
 	char **sysctl_allow; /* exact names or fnmatch(3) patterns */
 	char **annotations_allow;
+
+	enum hr_mode mode;		     /* for controls not in modes[] */
+	enum hr_mode modes[HR_CONTROLS_MAX]; /* by index into hr_passes */
+	bool has_mode[HR_CONTROLS_MAX];
+	bool troubleshooting;		     /* weakens isolation on purpose: say so loudly */
+
+	char **notes; /* what loading it left out or decided, to show the user */
 };
+
+/* The mode of control `name` (a pass name of hr_passes). */
+enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index);
 
 void hr_profile_free(struct hr_profile *p);
 void hr_profile_freep(struct hr_profile **p);
@@ -124,6 +144,13 @@ void hr_profile_freep(struct hr_profile **p);
  */
 int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const char *source,
 		     struct hr_profile **ret, hr_error *err);
+
+/*
+ * Check a profile document and collect every error (one per unknown
+ * top-level key and the first one of each section) into *errors. Returns
+ * the number of errors.
+ */
+size_t hr_profile_check(const cJSON *doc, bool partial, char ***errors);
 
 /*
  * Overlay `child` onto `base` (both profile documents, base already fully

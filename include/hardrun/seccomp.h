@@ -48,6 +48,8 @@ bool hr_seccomp_name_known(const char *name);
  */
 int hr_seccomp_rules_check(const cJSON *rules, const char *where, hr_error *err);
 int hr_seccomp_spec_check(const cJSON *filter, const char *where, hr_error *err);
+/* One rule; `strict` as for a profile (known names, no extra keys). */
+int hr_seccomp_rule_check(const cJSON *rule, const char *ptr, bool strict, hr_error *err);
 
 /* The profile's filter as OCI linux.seccomp. */
 cJSON *hr_seccomp_profile_filter(const struct hr_seccomp_profile *sp);

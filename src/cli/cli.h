@@ -32,6 +32,9 @@ int hr_cmd_direct_main(int argc, char **argv);
 /* hardrun's usage text (direct mode and the other ways in). */
 void hr_cli_usage(FILE *out);
 
+/* `hardrun profile list|show|check` (src/cli/profile.c). */
+int hr_cmd_profile(int argc, char **argv);
+
 /* Runtime mode: argv is runc's command line (src/cli/runtime.c). */
 int hr_cmd_runtime(int argc, char **argv);
 

@@ -50,6 +50,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "help", cmd_help },
+	{ "profile", hr_cmd_profile },
 	{ "version", cmd_version },
 };
 

@@ -91,10 +91,47 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
 
 	if (!cJSON_IsObject(spec))
 		return hr_err(err, HR_E_INVALID, "/: expected a JSON object (an OCI runtime spec)");
+	if (profile->troubleshooting)
+		hr_finding_add(findings, "profile.troubleshooting", HR_WARNED, "", NULL, NULL, NULL,
+			       "profile `%s` weakens isolation for troubleshooting; do not run "
+			       "production workloads under it",
+			       profile->name);
 	for (size_t i = 0; i < hr_passes_count; i++) {
-		int r = hr_passes[i].run(&c);
+		enum hr_mode mode = hr_profile_mode(profile, i);
+		size_t first = findings ? findings->n : 0;
+		cJSON *copy = NULL;
+		int r;
+
+		/* warn and refuse judge a copy: the spec stays as it was. */
+		if (mode != HR_MODE_HARDEN) {
+			copy = cJSON_Duplicate(spec, true);
+			if (!copy)
+				abort();
+			c.spec = copy;
+		}
+		r = hr_passes[i].run(&c);
+		c.spec = spec;
+		if (copy)
+			cJSON_Delete(copy);
 		if (r < 0)
 			return r;
+		for (size_t k = first; findings && k < findings->n; k++) {
+			struct hr_finding *x = &findings->v[k];
+			if (mode == HR_MODE_WARN) {
+				x->outcome = HR_WARNED;
+			} else if (mode == HR_MODE_REFUSE && x->outcome == HR_CHANGED) {
+				char *m = hr_xasprintf("needs a change that mode refuse does not "
+						       "make: %s",
+						       x->message);
+				free(x->message);
+				x->message = m;
+				x->outcome = HR_REFUSED;
+				free(x->hint);
+				x->hint = hr_xasprintf("the profile's mode for %s is refuse: make the "
+						       "spec meet it (%s), or set its mode to harden",
+						       hr_passes[i].name, x->rule->hint);
+			}
+		}
 	}
 	if (hr_findings_count(findings, HR_REFUSED) > refused_before)
 		return hr_err(err, HR_E_REFUSED, "the spec was refused under profile `%s`",

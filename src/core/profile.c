@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "hardrun/harden.h"
 #include "hardrun/json.h"
 #include "hardrun/profile.h"
 #include "hardrun/seccomp.h"
@@ -174,6 +175,7 @@ void hr_profile_free(struct hr_profile *p)
 	free(p->dev_cgroup);
 	hr_strv_free(p->sysctl_allow);
 	hr_strv_free(p->annotations_allow);
+	hr_strv_free(p->notes);
 	free(p);
 }
 
@@ -484,7 +486,69 @@ static unsigned ns_mask(char **names)
 static const char *const top_keys[] = { "description", "extends", "user", "capabilities",
 					"seccomp", "rootfs", "mounts", "namespaces",
 					"resources", "rlimits", "maskedPaths", "readonlyPaths",
-					"devices", "sysctl", "annotations", NULL };
+					"devices", "sysctl", "annotations", "mode", "modes",
+					"troubleshooting", NULL };
+
+static const char *const mode_names[] = { [HR_MODE_HARDEN] = "harden", [HR_MODE_WARN] = "warn",
+					  [HR_MODE_REFUSE] = "refuse" };
+
+const char *hr_mode_name(enum hr_mode m)
+{
+	return (unsigned)m < HR_ARRAY_SIZE(mode_names) ? mode_names[m] : "harden";
+}
+
+enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index)
+{
+	return pass_index < HR_CONTROLS_MAX && p->has_mode[pass_index] ? p->modes[pass_index]
+								       : p->mode;
+}
+
+static int mode_from(const cJSON *j, const char *ptr, struct pctx *c, enum hr_mode *out)
+{
+	for (size_t i = 0; i < HR_ARRAY_SIZE(mode_names); i++)
+		if (cJSON_IsString(j) && strcmp(j->valuestring, mode_names[i]) == 0) {
+			*out = (enum hr_mode)i;
+			return 0;
+		}
+	return hr_err(c->err, HR_E_INVALID, "%s: expected \"harden\", \"warn\" or \"refuse\"", ptr);
+}
+
+static int parse_modes(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	cJSON *mode, *modes;
+	int r;
+
+	/* Both optional: every control hardens unless told otherwise. */
+	if ((r = hr_json_get(doc, "mode", "", &mode, c->err)) < 0 ||
+	    (r = hr_json_get(doc, "modes", "", &modes, c->err)) < 0)
+		return r;
+	if (mode && (r = mode_from(mode, "/mode", c, &p->mode)) < 0)
+		return r;
+	if (!modes)
+		return 0;
+	if (!cJSON_IsObject(modes))
+		return hr_err(c->err, HR_E_INVALID, "/modes: expected an object of control: mode");
+	for (const cJSON *m = modes->child; m; m = m->next) {
+		_cleanup_free_ char *ptr = hr_json_ptr("/modes", m->string);
+		size_t i;
+		char list[512] = "";
+
+		for (i = 0; i < hr_passes_count; i++) {
+			if (strcmp(hr_passes[i].name, m->string) == 0)
+				break;
+			if (strlen(list) + strlen(hr_passes[i].name) + 3 < sizeof list)
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+					 i ? ", " : "", hr_passes[i].name);
+		}
+		if (i == hr_passes_count || i >= HR_CONTROLS_MAX)
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s: unknown control (fix: use one of: %s)", ptr, list);
+		if ((r = mode_from(m, ptr, c, &p->modes[i])) < 0)
+			return r;
+		p->has_mode[i] = true;
+	}
+	return 0;
+}
 
 static int parse_user(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 {
@@ -541,15 +605,34 @@ static int parse_caps(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 static int parse_seccomp(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 {
 	static const char *const keys[] = { "defaultAction", "defaultErrno", "architectures",
-					    "allow", "rules", NULL };
+					    "allow", "rules", "import", NULL };
 	_cleanup_strv_ char **archs = NULL, **allow = NULL;
 	cJSON *o, *act, *eno, *rules;
 	int r;
 
 	if ((r = want_object(doc, "seccomp", "", c, &o)) < 0 || !o)
 		return r;
-	if ((r = check_keys(o, keys, "/seccomp", c)) < 0 ||
-	    (r = member(o, "defaultAction", "/seccomp", c, &act)) < 0 ||
+	if ((r = check_keys(o, keys, "/seccomp", c)) < 0)
+		return r;
+	{
+		cJSON *imp = cJSON_GetObjectItemCaseSensitive(o, "import");
+		if (imp) {
+			/* The loader replaces "import" by what it resolves to. */
+			if (!c->partial || !cJSON_IsString(imp) || !imp->valuestring[0])
+				return hr_err(c->err, HR_E_INVALID,
+					      "/seccomp/import: expected the path of a Docker-format "
+					      "seccomp profile");
+			if (cJSON_GetObjectItemCaseSensitive(o, "defaultAction") ||
+			    cJSON_GetObjectItemCaseSensitive(o, "defaultErrno") ||
+			    cJSON_GetObjectItemCaseSensitive(o, "allow") ||
+			    cJSON_GetObjectItemCaseSensitive(o, "rules"))
+				return hr_err(c->err, HR_E_INVALID,
+					      "/seccomp: import supplies defaultAction, "
+					      "defaultErrno, allow and rules (fix: change them in a "
+					      "profile that extends this one)");
+		}
+	}
+	if ((r = member(o, "defaultAction", "/seccomp", c, &act)) < 0 ||
 	    (r = member(o, "defaultErrno", "/seccomp", c, &eno)) < 0 ||
 	    (r = want_strings(o, "architectures", "/seccomp", c, check_nonempty, &archs)) < 0 ||
 	    (r = want_strings(o, "allow", "/seccomp", c, check_syscall, &allow)) < 0 ||
@@ -913,67 +996,132 @@ static int parse_allow_list(const cJSON *doc, const char *section, item_check_fn
 	return want_strings(o, "allow", where, c, check, out);
 }
 
+static int parse_meta(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	cJSON *desc, *ext, *t;
+	int r;
+
+	if ((r = member(doc, "description", "", c, &desc)) < 0)
+		return r;
+	if (desc && (!cJSON_IsString(desc) || !*desc->valuestring))
+		return hr_err(c->err, HR_E_INVALID,
+			      "/description: expected a non-empty string saying what the profile "
+			      "is for");
+	ext = cJSON_GetObjectItemCaseSensitive(doc, "extends");
+	if (ext && (!cJSON_IsString(ext) || !*ext->valuestring))
+		return hr_err(c->err, HR_E_INVALID, "/extends: expected the name of a profile");
+	t = cJSON_GetObjectItemCaseSensitive(doc, "troubleshooting");
+	if (t && !cJSON_IsBool(t))
+		return hr_err(c->err, HR_E_INVALID, "/troubleshooting: expected true or false");
+	p->troubleshooting = cJSON_IsTrue(t);
+	if (desc)
+		p->description = hr_xstrdup(desc->valuestring);
+	return 0;
+}
+
+static int parse_paths(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	int r = want_strings(doc, "maskedPaths", "", c, check_abs_path, &p->masked_paths);
+	return r < 0 ? r : want_strings(doc, "readonlyPaths", "", c, check_abs_path,
+					&p->readonly_paths);
+}
+
+static int parse_sysctl(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	return parse_allow_list(doc, "sysctl", check_sysctl, c, &p->sysctl_allow);
+}
+
+static int parse_annotations(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	return parse_allow_list(doc, "annotations", check_nonempty, c, &p->annotations_allow);
+}
+
+static int parse_consistency(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	(void)doc;
+	if (!c->partial && p->rootfs.readonly && p->rootfs.writable && p->rootfs.writable[0] &&
+	    hr_strv_contains(p->mounts.denied_types, "tmpfs"))
+		return hr_err(c->err, HR_E_INVALID,
+			      "/mounts/deniedTypes: lists tmpfs, but /rootfs/writable needs a "
+			      "tmpfs for each path (fix: remove tmpfs from deniedTypes, or the "
+			      "writable paths)");
+	return 0;
+}
+
+/* Each section of the language, checked on its own; the last one looks
+ * across sections. */
+static int (*const sections[])(const cJSON *doc, struct pctx *c, struct hr_profile *p) = {
+	parse_meta,	  parse_user,	     parse_caps,    parse_seccomp,    parse_rootfs,
+	parse_mounts,	  parse_namespaces, parse_resources, parse_rlimits,   parse_paths,
+	parse_devices,	  parse_sysctl,	     parse_annotations, parse_modes,   parse_consistency,
+};
+
+static struct hr_profile *new_profile(void)
+{
+	struct hr_profile *p = hr_xcalloc(1, sizeof *p);
+	p->user.uid = p->user.gid = 65534;
+	p->seccomp.default_errno = 1;
+	return p;
+}
+
 int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const char *source,
 		     struct hr_profile **ret, hr_error *err)
 {
 	struct pctx c = { .partial = partial, .err = err };
 	struct hr_profile *p;
-	cJSON *desc, *ext;
 	int r;
 
 	if (!cJSON_IsObject(doc))
 		return hr_err(err, HR_E_INVALID, "/: a profile is a JSON object");
-	p = hr_xcalloc(1, sizeof *p);
-	p->user.uid = p->user.gid = 65534;
-	p->seccomp.default_errno = 1;
+	p = new_profile();
 	if ((r = check_keys(doc, top_keys, "", &c)) < 0)
 		goto fail;
-	if ((r = member(doc, "description", "", &c, &desc)) < 0)
-		goto fail;
-	if (desc && (!cJSON_IsString(desc) || !*desc->valuestring)) {
-		r = hr_err(err, HR_E_INVALID,
-			   "/description: expected a non-empty string saying what the profile "
-			   "is for");
-		goto fail;
-	}
-	ext = cJSON_GetObjectItemCaseSensitive(doc, "extends");
-	if (ext && (!cJSON_IsString(ext) || !*ext->valuestring)) {
-		r = hr_err(err, HR_E_INVALID, "/extends: expected the name of a profile");
-		goto fail;
-	}
-	if ((r = parse_user(doc, &c, p)) < 0 || (r = parse_caps(doc, &c, p)) < 0 ||
-	    (r = parse_seccomp(doc, &c, p)) < 0 || (r = parse_rootfs(doc, &c, p)) < 0 ||
-	    (r = parse_mounts(doc, &c, p)) < 0 || (r = parse_namespaces(doc, &c, p)) < 0 ||
-	    (r = parse_resources(doc, &c, p)) < 0 || (r = parse_rlimits(doc, &c, p)) < 0 ||
-	    (r = want_strings(doc, "maskedPaths", "", &c, check_abs_path, &p->masked_paths)) <
-		    0 ||
-	    (r = want_strings(doc, "readonlyPaths", "", &c, check_abs_path,
-			      &p->readonly_paths)) < 0 ||
-	    (r = parse_devices(doc, &c, p)) < 0 ||
-	    (r = parse_allow_list(doc, "sysctl", check_sysctl, &c, &p->sysctl_allow)) < 0 ||
-	    (r = parse_allow_list(doc, "annotations", check_nonempty, &c,
-				  &p->annotations_allow)) < 0)
-		goto fail;
-	if (!partial && p->rootfs.readonly && p->rootfs.writable && p->rootfs.writable[0] &&
-	    hr_strv_contains(p->mounts.denied_types, "tmpfs")) {
-		r = hr_err(err, HR_E_INVALID,
-			   "/mounts/deniedTypes: lists tmpfs, but /rootfs/writable needs a tmpfs "
-			   "for each path (fix: remove tmpfs from deniedTypes, or the writable "
-			   "paths)");
-		goto fail;
-	}
+	for (size_t i = 0; i < HR_ARRAY_SIZE(sections); i++)
+		if ((r = sections[i](doc, &c, p)) < 0)
+			goto fail;
 	if (partial || !ret) {
 		hr_profile_free(p);
 		return 0;
 	}
 	p->name = hr_xstrdup(name ? name : "");
 	p->source = hr_xstrdup(source ? source : "");
-	p->description = hr_xstrdup(desc->valuestring);
 	*ret = p;
 	return 0;
 fail:
 	hr_profile_free(p);
 	return r;
+}
+
+size_t hr_profile_check(const cJSON *doc, bool partial, char ***errors)
+{
+	size_t n = 0;
+	hr_error err = { 0 };
+	struct pctx c = { .partial = partial, .err = &err };
+
+	if (!cJSON_IsObject(doc)) {
+		hr_strv_push(errors, "/: a profile is a JSON object");
+		return 1;
+	}
+	/* Every unknown key, not just the first. */
+	for (const cJSON *m = doc->child; m; m = m->next) {
+		cJSON *one = cJSON_CreateObject();
+		cJSON_AddItemToObject(one, m->string, cJSON_CreateNull());
+		if (check_keys(one, top_keys, "", &c) < 0) {
+			hr_strv_push(errors, err.msg);
+			n++;
+		}
+		cJSON_Delete(one);
+	}
+	/* Every section, each reporting its first error. */
+	for (size_t i = 0; i < HR_ARRAY_SIZE(sections); i++) {
+		struct hr_profile *p = new_profile();
+		if (sections[i](doc, &c, p) < 0) {
+			hr_strv_push(errors, err.msg);
+			n++;
+		}
+		hr_profile_free(p);
+	}
+	return n;
 }
 
 static bool strv_json_has(const cJSON *arr, const char *s)
@@ -1239,5 +1387,11 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddItemToObject(o, "allow", strv_json(p->sysctl_allow));
 	o = cJSON_AddObjectToObject(d, "annotations");
 	cJSON_AddItemToObject(o, "allow", strv_json(p->annotations_allow));
+	cJSON_AddStringToObject(d, "mode", hr_mode_name(p->mode));
+	o = cJSON_AddObjectToObject(d, "modes");
+	for (size_t i = 0; i < hr_passes_count && i < HR_CONTROLS_MAX; i++)
+		if (p->has_mode[i])
+			cJSON_AddStringToObject(o, hr_passes[i].name, hr_mode_name(p->modes[i]));
+	cJSON_AddBoolToObject(d, "troubleshooting", p->troubleshooting);
 	return d;
 }

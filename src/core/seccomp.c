@@ -218,6 +218,11 @@ static int check_rule(const cJSON *rule, const char *ptr, bool strict_names, hr_
 	return 0;
 }
 
+int hr_seccomp_rule_check(const cJSON *rule, const char *ptr, bool strict, hr_error *err)
+{
+	return check_rule(rule, ptr, strict, err);
+}
+
 static int check_rules(const cJSON *rules, const char *where, bool strict, hr_error *err)
 {
 	size_t i = 0;

@@ -25,9 +25,9 @@ static void line(FILE *out, const struct hr_finding *x, size_t idw, unsigned fla
 	const char *off = color ? "\033[0m" : "";
 	bool brief = x->before && x->after && strlen(x->before) <= 24 && strlen(x->after) <= 24;
 
-	fprintf(out, "  %s%-8s%s %-*s %s%s%s", on, hr_severity_name(x->rule->severity), off,
-		(int)idw, x->rule->id, x->pointer[0] ? x->pointer : "/",
-		x->pointer[0] ? ": " : ": ", x->message);
+	fprintf(out, "  %s%-8s%s %-*s %s%s: %s", on, hr_severity_name(x->rule->severity), off,
+		(int)idw, x->rule->id, x->outcome == HR_WARNED ? "(warning, nothing changed) " : "",
+		x->pointer[0] ? x->pointer : "/", x->message);
 	if (brief)
 		fprintf(out, " (%s -> %s)", x->before, x->after);
 	fputc('\n', out);
@@ -54,8 +54,14 @@ void hr_report_text(FILE *out, const struct hr_findings *f, const struct hr_prof
 	}
 	if (flags & HR_REPORT_REFUSALS_ONLY)
 		return;
-	fprintf(out, "hardrun: profile `%s` (%s): %zu change%s\n", p->name, p->source, changed,
+	size_t warned = hr_findings_count(f, HR_WARNED);
+	fprintf(out, "hardrun: profile `%s` (%s): %zu change%s", p->name, p->source, changed,
 		changed == 1 ? "" : "s");
+	if (warned)
+		fprintf(out, ", %zu warning%s", warned, warned == 1 ? "" : "s");
+	fputc('\n', out);
+	for (size_t i = 0; p->notes && p->notes[i]; i++)
+		fprintf(out, "  note: %s\n", p->notes[i]);
 	for (size_t i = 0; i < f->n; i++)
 		line(out, &f->v[i], idw, flags);
 }

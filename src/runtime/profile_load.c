@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <seccomp.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "hardrun/host.h"
 #include "hardrun/json.h"
+#include "hardrun/seccomp_import.h"
 
 char *const hr_default_profile_dirs[] = { (char *)SYSCONFDIR "/hardrun/profiles",
 					  (char *)PROFILEDIR, NULL };
@@ -146,19 +149,32 @@ static int read_profile(int fd, const char *path, cJSON **ret, hr_error *err)
 	return 0;
 }
 
+/* The files of an "extends" chain, leaf first. */
 struct chain {
-	char *paths[HR_PROFILE_MAX_DEPTH + 1];
+	char *real[HR_PROFILE_MAX_DEPTH + 1]; /* for cycle detection */
+	char *path[HR_PROFILE_MAX_DEPTH + 1]; /* as opened, for messages */
+	cJSON *doc[HR_PROFILE_MAX_DEPTH + 1];
 	size_t n;
 };
 
-/* Load and overlay the chain ending in `name_or_path`. */
-static int load_doc(const char *name_or_path, const char *first_dir, char *const *dirs,
-		    struct chain *ch, cJSON **ret, char **ret_path, hr_error *err)
+static void chain_free(struct chain *ch)
+{
+	for (size_t i = 0; i < ch->n; i++) {
+		free(ch->real[i]);
+		free(ch->path[i]);
+		if (ch->doc[i])
+			cJSON_Delete(ch->doc[i]);
+	}
+	ch->n = 0;
+}
+
+/* Read `name_or_path` and the profiles it extends, each checked alone. */
+static int load_chain(const char *name_or_path, const char *first_dir, char *const *dirs,
+		      struct chain *ch, hr_error *err)
 {
 	_cleanup_free_ char *path = NULL, *dircopy = NULL, *real = NULL;
 	_cleanup_close_ int fd = -1;
-	_cleanup_json_ cJSON *doc = NULL, *base = NULL;
-	cJSON *ext;
+	cJSON *doc = NULL, *ext;
 	int r;
 
 	if ((r = open_profile(name_or_path, first_dir, dirs, &path, &fd, err)) < 0)
@@ -167,7 +183,7 @@ static int load_doc(const char *name_or_path, const char *first_dir, char *const
 	if (!real)
 		real = hr_xstrdup(path);
 	for (size_t i = 0; i < ch->n; i++)
-		if (strcmp(ch->paths[i], real) == 0)
+		if (strcmp(ch->real[i], real) == 0)
 			return hr_err(err, -ELOOP,
 				      "%s: \"extends\" leads back to itself (fix: break the cycle)",
 				      path);
@@ -176,27 +192,115 @@ static int load_doc(const char *name_or_path, const char *first_dir, char *const
 			      "%s: a chain of \"extends\" may hold at most %d profiles (fix: "
 			      "flatten the chain)",
 			      path, HR_PROFILE_MAX_DEPTH);
-	ch->paths[ch->n++] = hr_xstrdup(real);
 	if ((r = read_profile(fd, path, &doc, err)) < 0)
 		return r;
+	ch->real[ch->n] = HR_TAKE_PTR(real);
+	ch->path[ch->n] = hr_xstrdup(path);
+	ch->doc[ch->n++] = doc;
 	if ((r = hr_profile_parse(doc, true, NULL, path, NULL, err)) < 0)
 		return hr_err_prefix(err, "%s", path);
 	ext = cJSON_GetObjectItemCaseSensitive(doc, "extends");
-	if (ext) {
-		cJSON *merged;
-		dircopy = hr_xstrdup(path);
-		r = load_doc(ext->valuestring, dirname(dircopy), dirs, ch, &base, NULL, err);
+	if (!ext)
+		return 0;
+	dircopy = hr_xstrdup(path);
+	return load_chain(ext->valuestring, dirname(dircopy), dirs, ch, err);
+}
+
+/* Overlay the chain, root first. */
+static int merge_chain(const struct chain *ch, cJSON **ret, hr_error *err)
+{
+	cJSON *merged = cJSON_Duplicate(ch->doc[ch->n - 1], true);
+
+	for (size_t k = ch->n - 1; k-- > 0;) {
+		cJSON *next;
+		int r = hr_profile_overlay(merged, ch->doc[k], &next, err);
+		cJSON_Delete(merged);
 		if (r < 0)
-			return r;
-		if ((r = hr_profile_overlay(base, doc, &merged, err)) < 0)
-			return hr_err_prefix(err, "%s", path);
-		cJSON_DeleteItemFromObjectCaseSensitive(merged, "extends");
-		cJSON_Delete(doc);
-		doc = merged;
+			return hr_err_prefix(err, "%s", ch->path[k]);
+		merged = next;
 	}
-	*ret = HR_TAKE_PTR(doc);
-	if (ret_path)
-		*ret_path = HR_TAKE_PTR(path);
+	cJSON_DeleteItemFromObjectCaseSensitive(merged, "extends");
+	*ret = merged;
+	return 0;
+}
+
+static uint64_t caps_of(const cJSON *doc)
+{
+	const cJSON *allow = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(doc, "capabilities"), "allow");
+	uint64_t mask = 0;
+
+	for (const cJSON *c = allow ? allow->child : NULL; c; c = c->next) {
+		int v = cJSON_IsString(c) ? hr_cap_from_name(c->valuestring) : -1;
+		if (v >= 0)
+			mask |= UINT64_C(1) << v;
+	}
+	return mask;
+}
+
+static void host_kernel(unsigned *major, unsigned *minor)
+{
+	struct utsname u;
+
+	*major = *minor = 0;
+	if (uname(&u) == 0 && sscanf(u.release, "%u.%u", major, minor) != 2)
+		*major = *minor = 0;
+}
+
+/*
+ * Replace seccomp.import in chain file k by what the imported file
+ * resolves to for the final capabilities and this host.
+ */
+static int resolve_import(struct chain *ch, size_t k, uint64_t caps, char ***notes,
+			  hr_error *err)
+{
+	cJSON *sc = cJSON_GetObjectItemCaseSensitive(ch->doc[k], "seccomp");
+	cJSON *imp = cJSON_GetObjectItemCaseSensitive(sc, "import");
+	_cleanup_free_ char *dircopy = hr_xstrdup(ch->path[k]), *file = NULL;
+	_cleanup_close_ int fd = -1;
+	_cleanup_json_ cJSON *docker = NULL;
+	struct hr_import_target t = { .caps = caps, .arch = seccomp_arch_native() };
+	_cleanup_strv_ char **unknown = NULL;
+	cJSON *resolved = NULL;
+	int r;
+
+	if (!cJSON_IsString(imp))
+		return 0;
+	file = imp->valuestring[0] == '/' ? hr_xstrdup(imp->valuestring)
+					  : hr_xasprintf("%s/%s", dirname(dircopy), imp->valuestring);
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return hr_err(err, -errno, "%s: /seccomp/import: cannot open %s: %s", ch->path[k],
+			      file, strerror(errno));
+	if ((r = read_profile(fd, file, &docker, err)) < 0)
+		return hr_err_prefix(err, "%s: /seccomp/import", ch->path[k]);
+	host_kernel(&t.kernel_major, &t.kernel_minor);
+	if ((r = hr_seccomp_import(docker, &t, &resolved, &unknown, err)) < 0)
+		return hr_err_prefix(err, "%s: /seccomp/import: %s", ch->path[k], file);
+	if (unknown) {
+		size_t n = hr_strv_len(unknown);
+		_cleanup_free_ char *list = hr_xstrdup("");
+		for (size_t i = 0; i < n && i < 20; i++) {
+			char *l = hr_xasprintf("%s%s%s", list, i ? ", " : "", unknown[i]);
+			free(list);
+			list = l;
+		}
+		char *msg = hr_xasprintf("%s: %zu system call name%s of %s unknown to libseccomp "
+					 "%u.%u left out: %s%s",
+					 ch->path[k], n, n == 1 ? "" : "s", file,
+					 seccomp_version()->major, seccomp_version()->minor, list,
+					 n > 20 ? ", ..." : "");
+		hr_strv_push(notes, msg);
+		free(msg);
+	}
+	/* The imported filter takes the place of "import" in this file. */
+	cJSON_DeleteItemFromObjectCaseSensitive(sc, "import");
+	for (cJSON *m = resolved->child; m;) {
+		cJSON *next = m->next;
+		hr_json_set(sc, m->string, cJSON_DetachItemViaPointer(resolved, m));
+		m = next;
+	}
+	cJSON_Delete(resolved);
 	return 0;
 }
 
@@ -205,14 +309,29 @@ int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profi
 {
 	struct chain ch = { 0 };
 	_cleanup_json_ cJSON *doc = NULL;
-	_cleanup_free_ char *path = NULL, *name = NULL;
+	_cleanup_free_ char *name = NULL;
+	_cleanup_strv_ char **notes = NULL;
+	bool imports = false;
 	int r;
 
-	r = load_doc(name_or_path, NULL, dirs, &ch, &doc, &path, err);
-	for (size_t i = 0; i < ch.n; i++)
-		free(ch.paths[i]);
-	if (r < 0)
-		return r;
+	if ((r = load_chain(name_or_path, NULL, dirs, &ch, err)) < 0 ||
+	    (r = merge_chain(&ch, &doc, err)) < 0)
+		goto out;
+	/* An import's conditions name capabilities: resolve them against the
+	 * chain's final set, then merge again. */
+	for (size_t k = 0; k < ch.n; k++)
+		imports |= cJSON_GetObjectItemCaseSensitive(
+				   cJSON_GetObjectItemCaseSensitive(ch.doc[k], "seccomp"), "import") != NULL;
+	if (imports) {
+		uint64_t caps = caps_of(doc);
+		for (size_t k = 0; k < ch.n; k++)
+			if ((r = resolve_import(&ch, k, caps, &notes, err)) < 0)
+				goto out;
+		cJSON_Delete(doc);
+		doc = NULL;
+		if ((r = merge_chain(&ch, &doc, err)) < 0)
+			goto out;
+	}
 	if (is_path(name_or_path)) {
 		_cleanup_free_ char *copy = hr_xstrdup(name_or_path);
 		char *base = basename(copy), *dot = strrchr(base, '.');
@@ -222,9 +341,24 @@ int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profi
 	} else {
 		name = hr_xstrdup(name_or_path);
 	}
-	r = hr_profile_parse(doc, false, name, path, ret, err);
-	if (r < 0)
-		return hr_err_prefix(err, "%s%s", path,
-				     ch.n > 1 ? " (after applying the profiles it extends)" : "");
-	return 0;
+	/* A profile that does not describe itself is described by its base. */
+	if (ch.n > 1 && !cJSON_GetObjectItemCaseSensitive(ch.doc[0], "description")) {
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(doc, "description");
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(ch.doc[0], "extends");
+		if (cJSON_IsString(d) && cJSON_IsString(e)) {
+			_cleanup_free_ char *t = hr_xasprintf("Extends %s: %s", e->valuestring,
+							      d->valuestring);
+			hr_json_set(doc, "description", cJSON_CreateString(t));
+		}
+	}
+	r = hr_profile_parse(doc, false, name, ch.path[0], ret, err);
+	if (r < 0) {
+		hr_err_prefix(err, "%s%s", ch.path[0],
+			      ch.n > 1 ? " (after applying the profiles it extends)" : "");
+		goto out;
+	}
+	(*ret)->notes = HR_TAKE_PTR(notes);
+out:
+	chain_free(&ch);
+	return r;
 }

@@ -172,6 +172,14 @@ static void report(void)
 	result("keyctl", (int)r, errno);
 	r = syscall(SYS_clone3, NULL, 0);
 	result("clone3", (int)r, errno);
+	{
+		/* struct io_uring_params: 120 bytes, zeroed */
+		unsigned char params[120] = { 0 };
+		r = syscall(SYS_io_uring_setup, 4, params);
+		result("io_uring_setup", (int)r, errno);
+		if (r >= 0)
+			close((int)r);
+	}
 	rc = socket(AF_INET, SOCK_RAW, 1);
 	result("raw_socket", rc, errno);
 	if (rc >= 0)

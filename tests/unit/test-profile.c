@@ -246,7 +246,8 @@ Test(load, extends_with_add_and_remove)
 	cr_assert_eq(load(grandchild, &p, &err), 0, "%s", err.msg);
 	cr_assert_eq(p->caps.allow, 0);
 	cr_assert(syscall_allowed(p, "ptrace"), "the middle profile's delta still applies");
-	cr_assert_str_eq(p->description, "restricted, serving port 80");
+	/* Without a description of its own it says whose it borrows. */
+	cr_assert_str_eq(p->description, "Extends child: restricted, serving port 80");
 	hr_profile_free(p);
 }
 

@@ -8,16 +8,37 @@
 
 #include "pass.h"
 
-static cJSON *tmpfs_options(const char *optstr)
+/*
+ * The tmpfs belongs to the process's user. runc gives a tmpfs mounted on
+ * an existing directory that directory's mode (mode= is overridden), so an
+ * image's /var/cache (0755, root) would stay unwritable for uid 65534.
+ */
+static cJSON *tmpfs_options(const char *optstr, const cJSON *spec)
 {
 	cJSON *a = cJSON_CreateArray();
 	_cleanup_free_ char *copy = hr_xstrdup(optstr);
+	const cJSON *user = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(spec, "process"), "user");
+	const cJSON *uid = cJSON_GetObjectItemCaseSensitive(user, "uid");
+	const cJSON *gid = cJSON_GetObjectItemCaseSensitive(user, "gid");
+	bool has_uid = false, has_gid = false;
 	char *save = NULL;
 
-	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		hr_opts_add(a, o);
+		has_uid |= strncmp(o, "uid=", 4) == 0;
+		has_gid |= strncmp(o, "gid=", 4) == 0;
+	}
 	hr_opts_add(a, "nosuid");
 	hr_opts_add(a, "nodev");
+	if (!has_uid && cJSON_IsNumber(uid) && uid->valuedouble > 0) {
+		_cleanup_free_ char *o = hr_xasprintf("uid=%.0f", uid->valuedouble);
+		hr_opts_add(a, o);
+	}
+	if (!has_gid && cJSON_IsNumber(gid) && gid->valuedouble > 0) {
+		_cleanup_free_ char *o = hr_xasprintf("gid=%.0f", gid->valuedouble);
+		hr_opts_add(a, o);
+	}
 	return a;
 }
 
@@ -81,7 +102,7 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 		cJSON_AddStringToObject(m, "destination", path);
 		cJSON_AddStringToObject(m, "type", "tmpfs");
 		cJSON_AddStringToObject(m, "source", "tmpfs");
-		cJSON_AddItemToObject(m, "options", tmpfs_options(p->rootfs.tmpfs_options));
+		cJSON_AddItemToObject(m, "options", tmpfs_options(p->rootfs.tmpfs_options, c->spec));
 		/* Before anything mounted below it, which it would hide. */
 		hr_json_insert(mounts, (size_t)pos, m);
 		added[i] = m;
