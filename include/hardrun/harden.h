@@ -72,10 +72,14 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 /*
  * Clamp the resources of `runc update` (a linux.resources object) to the
  * profile's maxima. Unlike hardening a spec, absent values stay absent and
- * 0 (no change) stays 0: an update only touches what it names. Returns 0
- * or HR_E_INVALID.
+ * 0 (no change) stays 0: an update only touches what it names, with one
+ * exception: a memory limit without memory+swap gets memory+swap equal to
+ * it where the host can limit swap (`swap_accounting` > 0). hardrun
+ * created the container with memory+swap equal to its limit, so raising
+ * the limit alone above it would fail in the kernel. Returns 0 or
+ * HR_E_INVALID.
  */
-int hr_clamp_update(cJSON *resources, const struct hr_profile *profile,
+int hr_clamp_update(cJSON *resources, const struct hr_profile *profile, int swap_accounting,
 		    struct hr_findings *findings, hr_error *err);
 
 /* Parse config.json text with hr_json_parse, check its top level, harden

@@ -42,6 +42,8 @@ struct hr_host_env {
 	const struct hr_bundle *bundle;
 };
 void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b);
+/* 1 if this host's cgroups can limit memory+swap, 0 if not, -1 unknown. */
+int hr_host_swap_accounting(void);
 
 /*
  * Find the real runtime: a path is used as given (it must be

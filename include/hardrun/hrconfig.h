@@ -10,6 +10,14 @@
 
 #define HR_CONFIG_DEFAULT_PATH SYSCONFDIR "/hardrun/hardrun.conf"
 
+/* A rule choosing a profile by the container's annotations: every
+ * annotation named in `match` must be present and match its fnmatch(3)
+ * pattern. */
+struct hr_profile_rule {
+	char **keys, **patterns; /* parallel, NULL-terminated */
+	char *profile;
+};
+
 struct hr_config {
 	char *path;            /* the file read; NULL when defaults are used */
 	char *runtime;         /* path or name of the real runtime; NULL: runc, else crun */
@@ -17,6 +25,9 @@ struct hr_config {
 	char **profile_dirs;   /* searched before the default directories */
 	char *default_profile; /* NULL: restricted */
 	char *log_file;        /* hardrun's own messages, as JSON lines; NULL: none */
+	struct hr_profile_rule *rules;
+	size_t n_rules;
+	bool allow_weaker_annotations; /* may org.hardrun.profile loosen the choice? */
 };
 
 /*

@@ -128,6 +128,14 @@ struct hr_profile {
 	char **notes; /* what loading it left out or decided, to show the user */
 };
 
+/*
+ * True when profile `a` allows something `b` does not (a capability, a
+ * system call, a writable path, a higher limit, a warn-only control, ...);
+ * `why` receives the first such thing, e.g. "allows CAP_NET_RAW".
+ */
+bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, char *why,
+		       size_t cap);
+
 /* The mode of control `name` (a pass name of hr_passes). */
 enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index);
 

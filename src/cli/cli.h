@@ -16,7 +16,8 @@ enum {
 
 struct hr_direct_opts {
 	const char *bundle;
-	const char *profile;
+	const char *profile; /* explicit choice, or NULL */
+	const char *link;    /* NAME when called as hardrun-NAME */
 	char **profile_dirs; /* searched before the default directories */
 	const char *runtime;
 	char **runtime_args; /* global flags for the runtime */

@@ -22,8 +22,10 @@
 
 #include "cli.h"
 #include "hardrun/host.h"
+#include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
 #include "hardrun/report.h"
+#include "hardrun/select.h"
 
 static char *state_base(const struct hr_direct_opts *o)
 {
@@ -341,14 +343,22 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	int r, status = HR_EXIT_ERROR;
 	unsigned flags = isatty(STDERR_FILENO) ? HR_REPORT_COLOR : 0;
 
+	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
+	_cleanup_free_ char *how = NULL;
+
+	/* The node's settings apply to direct runs too (profile directories,
+	 * rules, default profile, runtime); a missing file means defaults. */
+	if ((r = hr_config_load(HR_CONFIG_DEFAULT_PATH, false, &cfg, &err)) < 0)
+		goto fail;
 	for (size_t i = 0; o->profile_dirs && o->profile_dirs[i]; i++)
 		hr_strv_push(&dirs, o->profile_dirs[i]);
+	for (size_t i = 0; cfg.profile_dirs && cfg.profile_dirs[i]; i++)
+		hr_strv_push(&dirs, cfg.profile_dirs[i]);
 	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
 		hr_strv_push(&dirs, hr_default_profile_dirs[i]);
 
-	if ((r = hr_profile_load(o->profile ? o->profile : "restricted", dirs, &profile, &err)) < 0)
-		goto fail;
-	if (!o->dry_run && (r = hr_runtime_find(o->runtime, &runtime, &err)) < 0) {
+	if (!o->dry_run &&
+	    (r = hr_runtime_find(o->runtime ? o->runtime : cfg.runtime, &runtime, &err)) < 0) {
 		hr_cli_error("%s", err.msg);
 		return r == -ENOENT ? HR_EXIT_NORUNTIME : HR_EXIT_NOEXEC;
 	}
@@ -363,6 +373,18 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	if (!o->dry_run && (r = absolutize(spec, bundle.path, &err)) < 0) {
 		hr_err_prefix(&err, "%s/config.json", bundle.path);
 		goto fail;
+	}
+	{
+		struct hr_selection sel = { .explicit_choice = o->profile, .link = o->link,
+					    .cfg = &cfg, .dirs = dirs };
+		r = hr_select_profile(&sel, spec, &profile, &how, &err);
+		if (r == HR_E_REFUSED) {
+			hr_cli_error("refused: %s", err.msg);
+			status = HR_EXIT_REFUSED;
+			goto out;
+		}
+		if (r < 0)
+			goto fail;
 	}
 	hr_host_env_init(&host, &bundle);
 	r = hr_harden(spec, profile, &host.env, &findings, &err);
@@ -526,6 +548,12 @@ int hr_cmd_direct_main(int argc, char **argv)
 		}
 	}
 	o.bundle = argv[optind];
+	{
+		const char *base = strrchr(argv[0], '/');
+		base = base ? base + 1 : argv[0];
+		if (strncmp(base, "hardrun-", 8) == 0 && base[8])
+			o.link = base + 8;
+	}
 	o.profile_dirs = profile_dirs;
 	o.runtime_args = runtime_args;
 	return hr_cmd_direct(&o);

@@ -24,10 +24,12 @@
 #include "hardrun/json.h"
 #include "hardrun/log.h"
 #include "hardrun/runc_argv.h"
+#include "hardrun/select.h"
 
 /* Where hardrun records, in the hardened spec, the profile it applied, so
  * that a later `exec` or `update` follows the same profile. */
 #define APPLIED_ANNOTATION "org.hardrun.applied.profile"
+#define APPLIED_HOW_ANNOTATION "org.hardrun.applied.how"
 
 struct rt {
 	struct hr_runc_call call;
@@ -35,7 +37,8 @@ struct rt {
 	struct hr_log log;
 	char **dirs;	/* profile directories, in search order */
 	char *runtime;	/* the real runtime's path */
-	const char *selected; /* the profile this call selects */
+	struct hr_selection sel; /* how this call chooses a profile */
+	int swap_accounting;	 /* can the host limit memory+swap? */
 	char *own_cmd;
 };
 
@@ -120,12 +123,21 @@ static int harden_bundle(struct rt *rt)
 	cJSON *ann;
 	int r;
 
-	if (load_profile(rt, rt->selected, &profile) < 0)
-		return HR_EXIT_ERROR;
+	_cleanup_free_ char *how = NULL, *real = NULL;
+
 	path = f && f->value[0] == '/' ? hr_xstrdup(f->value)
 	       : hr_xasprintf("%s/%s", b ? b->value : ".", f ? f->value : "config.json");
 	if ((r = hr_bundle_open(b ? b->value : ".", &bundle, &err)) < 0 ||
 	    (r = read_json(path, &dir, &name, &spec, &st, &err)) < 0)
+		goto fail;
+	/* The spec's annotations take part in choosing the profile. */
+	r = hr_select_profile(&rt->sel, spec, &profile, &how, &err);
+	if (r == HR_E_REFUSED) {
+		hr_log(&rt->log, "error", "refused by hardrun: %s", err.msg);
+		r = HR_EXIT_REFUSED;
+		goto out;
+	}
+	if (r < 0)
 		goto fail;
 	hr_host_env_init(&host, &bundle);
 	r = hr_harden(spec, profile, &host.env, &findings, &err);
@@ -141,14 +153,11 @@ static int harden_bundle(struct rt *rt)
 	}
 	if ((r = hr_json_ensure_object(spec, "annotations", "", &ann, &err)) < 0)
 		goto fail;
-	/* A name is looked up again; a path is recorded absolute, as the
-	 * caller's working directory may differ at exec time. */
-	{
-		bool by_path = strchr(rt->selected, '/') || strstr(rt->selected, ".json");
-		_cleanup_free_ char *real = by_path ? realpath(rt->selected, NULL) : NULL;
-		hr_json_set(ann, APPLIED_ANNOTATION,
-			    cJSON_CreateString(real ? real : rt->selected));
-	}
+	/* The file itself, absolute: exec and update load exactly it, whatever
+	 * their working directory or profile search path. */
+	real = realpath(profile->source, NULL);
+	hr_json_set(ann, APPLIED_ANNOTATION, cJSON_CreateString(real ? real : profile->source));
+	hr_json_set(ann, APPLIED_HOW_ANNOTATION, cJSON_CreateString(how));
 	if ((r = write_json(&dir, name, spec, &st, &err)) < 0)
 		goto fail;
 	r = 0;
@@ -176,9 +185,23 @@ static cJSON *container_state(struct rt *rt, const char *id)
 	argv[k++] = rt->runtime;
 	for (size_t i = 0; rt->cfg.runtime_args && rt->cfg.runtime_args[i]; i++)
 		argv[k++] = rt->cfg.runtime_args[i];
-	for (size_t i = 1; i < c->cmd_index; i++)
-		if (!c->dropped[i])
-			argv[k++] = c->argv[i];
+	for (size_t i = 1; i < c->cmd_index; i++) {
+		const char *w = c->argv[i];
+		if (c->dropped[i])
+			continue;
+		/* Not --log: a failed lookup must not put the runtime's error in
+		 * the engine's log, where it would hide hardrun's own. */
+		if (strncmp(w, "--log", 5) == 0 || strncmp(w, "-log", 4) == 0) {
+			const char *rest = w[1] == '-' ? w + 5 : w + 4;
+			if (strncmp(rest, "-format", 7) == 0)
+				rest += 7;
+			if (*rest == '\0')
+				i++; /* its value is the next word */
+			if (*rest == '\0' || *rest == '=')
+				continue;
+		}
+		argv[k++] = (char *)w;
+	}
 	argv[k++] = (char *)"state";
 	argv[k++] = (char *)id;
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -246,7 +269,16 @@ static int container_profile(struct rt *rt, const char *id, struct hr_profile **
 			*ret_process = cJSON_DetachItemFromObjectCaseSensitive(spec, "process");
 		hr_bundle_close(&b);
 	}
-	return load_profile(rt, cJSON_IsString(applied) ? applied->valuestring : rt->selected, ret);
+	if (cJSON_IsString(applied))
+		return load_profile(rt, applied->valuestring, ret);
+	{
+		_cleanup_free_ char *how = NULL;
+		hr_error err = { 0 };
+		int r = hr_select_profile(&rt->sel, NULL, ret, &how, &err);
+		if (r < 0)
+			hr_log(&rt->log, "error", "%s", err.msg);
+		return r;
+	}
 }
 
 static bool parse_id(const char *s, unsigned long *out)
@@ -420,6 +452,49 @@ static double parse_ram(const char *s)
 	return *end ? -1 : floor(v);
 }
 
+/* An int flag as runc reads it (Go's strconv.ParseInt(s, 0, 64)): a sign,
+ * then a 0x, 0o, 0b or 0 (octal) prefix, then digits that "_" may
+ * separate: `--pids-limit 1_000_000` is a million to runc. */
+static bool parse_go_int(const char *s, double *ret)
+{
+	double sign = 1, v = 0;
+	bool digits = false;
+	int base = 10;
+
+	if (*s == '+' || *s == '-')
+		sign = *s++ == '-' ? -1 : 1;
+	if (s[0] == '0' && s[1] && s[2] && strchr("bBoOxX", s[1])) {
+		base = (s[1] | 0x20) == 'b' ? 2 : (s[1] | 0x20) == 'o' ? 8 : 16;
+		s += 2;
+	} else if (s[0] == '0') {
+		base = 8;
+		digits = true;
+		s++;
+	}
+	for (; *s; s++) {
+		int c = *s | 0x20, d = *s >= '0' && *s <= '9' ? *s - '0'
+				       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+							      : 99;
+		if (*s == '_')
+			continue;
+		if (d >= base)
+			return false;
+		v = v * base + d;
+		digits = true;
+	}
+	*ret = sign * v;
+	return digits;
+}
+
+/* A plain decimal number (runc reads --cpu-share with ParseUint base 10). */
+static bool parse_decimal(const char *s, double *ret)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return false;
+	*ret = strtod(s, NULL);
+	return true;
+}
+
 static int clamp_update_flags(struct rt *rt, const struct hr_profile *p)
 {
 	struct hr_runc_call *c = &rt->call;
@@ -427,33 +502,60 @@ static int clamp_update_flags(struct rt *rt, const struct hr_profile *p)
 	for (size_t i = 0; i < c->n_opts; i++) {
 		struct hr_runc_opt *o = &c->opts[i];
 		double v, max;
-		char *end;
 		bool ram = strcmp(o->name, "memory") == 0 || strcmp(o->name, "memory-swap") == 0;
+		bool pids = strcmp(o->name, "pids-limit") == 0, ok;
+		char buf[32];
 
 		if (c->dropped[o->index])
 			continue;
 		if (ram) {
 			max = (double)p->resources.memory;
 			v = strcmp(o->value, "-1") == 0 ? HUGE_VAL : parse_ram(o->value);
-		} else if (strcmp(o->name, "pids-limit") == 0 || strcmp(o->name, "cpu-share") == 0) {
-			max = (double)(o->name[0] == 'p' ? p->resources.pids : p->resources.cpu_shares);
-			errno = 0;
-			v = strtod(o->value, &end);
-			if (errno || *end || end == o->value)
-				continue; /* the runtime rejects it */
-			if (v < 0)
+			ok = v >= 0;
+		} else if (pids || strcmp(o->name, "cpu-share") == 0) {
+			max = (double)(pids ? p->resources.pids : p->resources.cpu_shares);
+			ok = pids ? parse_go_int(o->value, &v) : parse_decimal(o->value, &v);
+			if (ok && v < 0)
 				v = HUGE_VAL;
 		} else {
 			continue;
 		}
-		if (v < 0 || v == 0 || v <= max)
+		if (!o->value[0])
+			continue; /* runc: not set */
+		/* What hardrun cannot read it cannot check: a value that the
+		 * runtime reads some other way would slip past the limit. */
+		if (!ok) {
+			hr_log(&rt->log, "error",
+			       "refused by hardrun profile `%s`: update %s: --%s %s is not a number "
+			       "hardrun can check against the profile's limit (hint: give a plain "
+			       "number, such as --%s %s)",
+			       p->name, hr_runc_pos(c, 0), o->name, o->value, o->name,
+			       ram ? "512m" : "100");
+			return HR_EXIT_REFUSED;
+		}
+		if (v == 0)
+			continue; /* leaves the current limit alone */
+		if (v <= max) {
+			/* The number hardrun checked, in the one spelling that
+			 * runc and crun (strtoul: "512m" is 512) read alike. */
+			snprintf(buf, sizeof buf, "%.0f", v);
+			if (strcmp(buf, o->value) != 0)
+				hr_runc_set_value(c, o, buf);
 			continue;
-		char buf[32];
+		}
 		snprintf(buf, sizeof buf, "%.0f", max);
 		note(rt, "update %s: --%s %s lowered to %s (rule resources.%s)", hr_runc_pos(c, 0),
-		     o->name, o->value, buf,
-		     ram ? "memory" : o->name[0] == 'p' ? "pids" : "cpu-shares");
+		     o->name, o->value, buf, ram ? "memory" : pids ? "pids" : "cpu-shares");
 		hr_runc_set_value(c, o, buf);
+	}
+	/* As for --resources (see hr_clamp_update): a new memory limit brings
+	 * memory+swap along, or raising it above the created memory+swap
+	 * fails in the kernel. */
+	const struct hr_runc_opt *mem = hr_runc_opt(c, "memory");
+	if (mem && rt->swap_accounting > 0 && !hr_runc_opt(c, "memory-swap") &&
+	    strcmp(mem->value, "0") != 0 && mem->value[0]) {
+		_cleanup_free_ char *flag = hr_xasprintf("--memory-swap=%s", mem->value);
+		hr_runc_insert(c, flag);
 	}
 	return 0;
 }
@@ -534,7 +636,7 @@ static int harden_update(struct rt *rt)
 		}
 	}
 	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, &doc, &err)) < 0 ||
-	    (r = hr_clamp_update(doc, profile, &findings, &err)) < 0) {
+	    (r = hr_clamp_update(doc, profile, rt->swap_accounting, &findings, &err)) < 0) {
 		hr_log(&rt->log, "error", "update %s: resources%s%s: %s", id,
 		       res->value[0] == '-' ? "" : " ", res->value[0] == '-' ? "" : res->value, err.msg);
 		return HR_EXIT_ERROR;
@@ -551,6 +653,21 @@ static int harden_update(struct rt *rt)
 	return 0;
 }
 
+static bool hardens(enum hr_runc_cmd cmd)
+{
+	return cmd == HR_RUNC_CREATE || cmd == HR_RUNC_RUN || cmd == HR_RUNC_RESTORE ||
+	       cmd == HR_RUNC_EXEC || cmd == HR_RUNC_UPDATE;
+}
+
+/* `create --help`: runc (urfave/cli) prints the help and runs nothing,
+ * whatever else is on the line; `--help=false` is no help. */
+static bool wants_help(const struct hr_runc_call *c)
+{
+	const struct hr_runc_opt *h = hr_runc_opt(c, "help");
+
+	return h && (!h->value || strchr("1tT", h->value[0]));
+}
+
 int hr_cmd_runtime(int argc, char **argv)
 {
 	struct rt rt = { 0 };
@@ -565,33 +682,38 @@ int hr_cmd_runtime(int argc, char **argv)
 	cfg_path = rt.call.hr_config ? rt.call.hr_config : HR_CONFIG_DEFAULT_PATH;
 	if (hr_config_load(cfg_path, rt.call.hr_config != NULL, &rt.cfg, &err) < 0) {
 		hr_log(&rt.log, "error", "%s", err.msg);
-		return HR_EXIT_ERROR;
+		r = HR_EXIT_ERROR;
+		goto out;
 	}
 	rt.log.own_path = rt.cfg.log_file;
-	if (rt.call.parse_error[0] && rt.call.cmd == HR_RUNC_NONE) {
+	/* A global flag hardrun cannot read may hide the real subcommand
+	 * (crun takes `--cgroup disabled create` as --cgroup-manager): refuse
+	 * whatever the subcommand seems to be. create, run, restore, exec and
+	 * update say so below. */
+	if (rt.call.parse_error[0] && !hardens(rt.call.cmd)) {
 		hr_log(&rt.log, "error", "%s", rt.call.parse_error);
-		return HR_EXIT_ERROR;
+		r = HR_EXIT_ERROR;
+		goto out;
 	}
 	if (hr_runtime_find(rt.call.hr_runtime ? rt.call.hr_runtime : rt.cfg.runtime, &rt.runtime,
 			    &err) < 0) {
 		hr_log(&rt.log, "error", "%s", err.msg);
-		return err.code == -ENOENT ? HR_EXIT_NORUNTIME : HR_EXIT_NOEXEC;
+		r = err.code == -ENOENT ? HR_EXIT_NORUNTIME : HR_EXIT_NOEXEC;
+		goto out;
 	}
 	for (size_t i = 0; rt.cfg.profile_dirs && rt.cfg.profile_dirs[i]; i++)
 		hr_strv_push(&rt.dirs, rt.cfg.profile_dirs[i]);
 	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
 		hr_strv_push(&rt.dirs, hr_default_profile_dirs[i]);
-	rt.selected = rt.call.hr_profile	   ? rt.call.hr_profile
-		      : link_profile(argv[0])	   ? link_profile(argv[0])
-		      : rt.cfg.default_profile ? rt.cfg.default_profile
-					       : "restricted";
+	rt.swap_accounting = hr_host_swap_accounting();
+	rt.sel = (struct hr_selection){
+		.explicit_choice = rt.call.hr_profile,
+		.link = link_profile(argv[0]),
+		.cfg = &rt.cfg,
+		.dirs = rt.dirs,
+	};
 
-	switch (rt.call.cmd) {
-	case HR_RUNC_CREATE:
-	case HR_RUNC_RUN:
-	case HR_RUNC_RESTORE:
-	case HR_RUNC_EXEC:
-	case HR_RUNC_UPDATE:
+	if (hardens(rt.call.cmd) && !wants_help(&rt.call)) {
 		/* What hardrun cannot read, it cannot harden: refuse rather than
 		 * let the runtime start something unhardened. */
 		if (!rt.call.parsed) {
@@ -600,14 +722,11 @@ int hr_cmd_runtime(int argc, char **argv)
 			       "unhardened; fix the command line)",
 			       hr_runc_cmd_name(rt.call.cmd), rt.call.parse_error);
 			r = HR_EXIT_ERROR;
-			break;
+		} else {
+			r = rt.call.cmd == HR_RUNC_EXEC	  ? harden_exec(&rt)
+			    : rt.call.cmd == HR_RUNC_UPDATE ? harden_update(&rt)
+							    : harden_bundle(&rt);
 		}
-		r = rt.call.cmd == HR_RUNC_EXEC	  ? harden_exec(&rt)
-		    : rt.call.cmd == HR_RUNC_UPDATE ? harden_update(&rt)
-						    : harden_bundle(&rt);
-		break;
-	default:
-		break;
 	}
 	if (r == 0) {
 		final = hr_runc_final_argv(&rt.call, rt.runtime, rt.cfg.runtime_args);
@@ -616,6 +735,7 @@ int hr_cmd_runtime(int argc, char **argv)
 		hr_log(&rt.log, "error", "cannot execute %s: %s", rt.runtime, strerror(errno));
 		free(final);
 	}
+out:
 	hr_strv_free(rt.dirs);
 	free(rt.runtime);
 	hr_config_free(&rt.cfg);

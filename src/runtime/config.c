@@ -25,6 +25,12 @@ void hr_config_free(struct hr_config *cfg)
 	hr_strv_free(cfg->profile_dirs);
 	free(cfg->default_profile);
 	free(cfg->log_file);
+	for (size_t i = 0; i < cfg->n_rules; i++) {
+		hr_strv_free(cfg->rules[i].keys);
+		hr_strv_free(cfg->rules[i].patterns);
+		free(cfg->rules[i].profile);
+	}
+	free(cfg->rules);
 	*cfg = (struct hr_config){ 0 };
 }
 
@@ -62,13 +68,61 @@ static int get_strings(const cJSON *obj, const char *key, bool abs_path, char **
 	return 0;
 }
 
-const char *const hr_config_keys[] = { "runtime", "runtimeArgs", "profileDirs",
-				       "defaultProfile", "log", "file", NULL };
+const char *const hr_config_keys[] = { "runtime",      "runtimeArgs",
+				       "profileDirs",  "defaultProfile",
+				       "profileRules", "match",
+				       "profile",      "allowWeakerAnnotations",
+				       "log",	       "file",
+				       NULL };
+
+static int parse_rules(const cJSON *doc, struct hr_config *cfg, hr_error *err)
+{
+	cJSON *rules;
+	size_t i = 0;
+	int r;
+
+	if ((r = hr_json_get_array(doc, "profileRules", "", &rules, err)) < 0 || !rules)
+		return r;
+	cfg->rules = hr_xcalloc((size_t)cJSON_GetArraySize(rules) + 1, sizeof *cfg->rules);
+	for (const cJSON *e = rules->child; e; e = e->next, i++) {
+		_cleanup_free_ char *ptr = hr_xasprintf("/profileRules/%zu", i);
+		struct hr_profile_rule *rule = &cfg->rules[cfg->n_rules];
+		cJSON *match, *profile;
+
+		if (!cJSON_IsObject(e))
+			return hr_err(err, HR_E_INVALID, "%s: expected an object", ptr);
+		for (const cJSON *m = e->child; m; m = m->next)
+			if (strcmp(m->string, "match") != 0 && strcmp(m->string, "profile") != 0)
+				return hr_err(err, HR_E_INVALID,
+					      "%s/%s: unknown key (fix: a rule has match and profile)",
+					      ptr, m->string);
+		if ((r = hr_json_get_object(e, "match", ptr, &match, err)) < 0 ||
+		    (r = hr_json_get_string(e, "profile", ptr, &profile, err)) < 0)
+			return r;
+		if (!match || !match->child || !profile || !profile->valuestring[0])
+			return hr_err(err, HR_E_INVALID,
+				      "%s: needs \"match\" (annotation: pattern, at least one) and "
+				      "\"profile\"",
+				      ptr);
+		for (const cJSON *m = match->child; m; m = m->next) {
+			if (!cJSON_IsString(m))
+				return hr_err(err, HR_E_INVALID,
+					      "%s/match/%s: expected a pattern (a string)", ptr,
+					      m->string);
+			hr_strv_push(&rule->keys, m->string);
+			hr_strv_push(&rule->patterns, m->valuestring);
+		}
+		rule->profile = hr_xstrdup(profile->valuestring);
+		cfg->n_rules++;
+	}
+	return 0;
+}
 
 int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err)
 {
-	static const char *const keys[] = { "runtime", "runtimeArgs", "profileDirs",
-					    "defaultProfile", "log", NULL };
+	static const char *const keys[] = { "runtime",	      "runtimeArgs", "profileDirs",
+					    "defaultProfile", "profileRules", "allowWeakerAnnotations",
+					    "log",	      NULL };
 	_cleanup_json_ cJSON *doc = NULL;
 	cJSON *log;
 	int r;
@@ -84,7 +138,8 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 		if (!ok)
 			return hr_err(err, HR_E_INVALID,
 				      "/%s: unknown key (fix: use runtime, runtimeArgs, "
-				      "profileDirs, defaultProfile or log)",
+				      "profileDirs, defaultProfile, profileRules, "
+				      "allowWeakerAnnotations or log)",
 				      m->string);
 	}
 	if ((r = get_string(doc, "runtime", "", false, &cfg->runtime, err)) < 0 ||
@@ -99,6 +154,14 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 				      "/runtimeArgs/%zu: `%s` is not a flag (fix: global flags "
 				      "such as \"--cgroup-manager=disabled\")",
 				      i, cfg->runtime_args[i]);
+	if ((r = parse_rules(doc, cfg, err)) < 0)
+		return r;
+	{
+		cJSON *w;
+		if ((r = hr_json_get_bool(doc, "allowWeakerAnnotations", "", &w, err)) < 0)
+			return r;
+		cfg->allow_weaker_annotations = cJSON_IsTrue(w);
+	}
 	if (log) {
 		for (const cJSON *m = log->child; m; m = m->next)
 			if (strcmp(m->string, "file") != 0)

@@ -49,7 +49,7 @@ static int ns_is_host(void *ud, enum hr_ns_type type, const char *path)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-static int swap_accounting(void)
+int hr_host_swap_accounting(void)
 {
 	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
 		return access("/sys/fs/cgroup/init.scope/memory.swap.max", F_OK) == 0 ||
@@ -65,7 +65,7 @@ void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b)
 	h->env = (struct hr_env){
 		.resolve_source = resolve_source,
 		.ns_is_host = ns_is_host,
-		.swap_accounting = swap_accounting(),
+		.swap_accounting = hr_host_swap_accounting(),
 		.ud = h,
 	};
 }

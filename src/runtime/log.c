@@ -39,16 +39,26 @@ static char *json_line(const char *level, const char *msg, const char *time)
 	return s;
 }
 
-/* logrus's text format: time="..." level=error msg="..." */
+/* logrus's text format: time="..." level=error msg="...", the message
+ * quoted as Go's %q does it, so that no byte of it (a path from the spec
+ * with a newline or a carriage return) can end the line or fake another. */
 static char *text_line(const char *level, const char *msg, const char *time)
 {
 	size_t n = strlen(msg);
-	char *q = hr_xmalloc(2 * n + 1), *o = q;
+	char *q = hr_xmalloc(4 * n + 1), *o = q;
 
-	for (const char *p = msg; *p; p++) {
-		if (*p == '"' || *p == '\\')
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p == '"' || *p == '\\') {
 			*o++ = '\\';
-		*o++ = *p == '\n' ? ' ' : *p;
+			*o++ = (char)*p;
+		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+			*o++ = '\\';
+			*o++ = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			o += sprintf(o, "\\x%02x", *p);
+		} else {
+			*o++ = (char)*p;
+		}
 	}
 	*o = '\0';
 	char *line = hr_xasprintf("time=\"%s\" level=%s msg=\"%s\"", time, level, q);

@@ -163,8 +163,10 @@ static void add_opt(struct hr_runc_call *c, const struct flagdef *d, size_t inde
 	};
 }
 
-/* urfave/cli v1's reorderArgs: flags (and the word after a flag without
- * "=") move in front of the other words; "--" ends the reordering. */
+/* urfave/cli v1's reorderArgs (1.22.2 and later, as in runc 1.1): flags
+ * (and the word after a flag without "=") move in front of the other
+ * words; "--" ends the reordering and goes in front of the words left
+ * behind, so `create ID --` is one positional word, as runc reads it. */
 static size_t reorder(const struct hr_runc_call *c, const struct flagdef *defs, size_t from,
 		      size_t *out)
 {
@@ -182,7 +184,10 @@ static size_t reorder(const struct hr_runc_call *c, const struct flagdef *defs, 
 			may_be_value = false;
 			out[n++] = i;
 		} else if (strcmp(w, "--") == 0) {
-			for (; i < c->argc; i++)
+			memmove(rest + 1, rest, nrest * sizeof *rest);
+			rest[0] = i;
+			nrest++;
+			for (i++; i < c->argc; i++)
 				rest[nrest++] = i;
 			break;
 		} else if (is_flag) {
@@ -234,7 +239,8 @@ static void parse_subcommand(struct hr_runc_call *c, const struct flagdef *defs,
 		if (!d->value) {
 			if (iv && !parse_go_bool(iv)) {
 				snprintf(c->parse_error, sizeof c->parse_error,
-					 "invalid boolean value %s for -%.*s", iv, (int)len, name);
+					 "invalid boolean value \"%s\" for -%.*s: parse error", iv,
+					 (int)len, name);
 				return;
 			}
 			/* --flag=false is a flag that is off: record its value */
@@ -315,12 +321,24 @@ void hr_runc_parse(int argc, char **argv, struct hr_runc_call *c)
 				c->root = v;
 		} else if (in_list(global_bool, name, len)) {
 			c->saw_global = true;
+		} else if (!c->parse_error[0]) {
+			/* Any other flag does not make the call a runtime call by
+			 * itself (direct mode's own options look like that). As a
+			 * runtime call it is an error: hardrun cannot tell whether
+			 * it takes the next word (crun reads `--cgroup disabled
+			 * create` as --cgroup-manager=disabled), so not which word
+			 * is the subcommand. */
+			snprintf(c->parse_error, sizeof c->parse_error,
+				 "unknown global flag %.*s (fix: spell out one of runc's or crun's "
+				 "global flags in full)",
+				 (int)strcspn(w, "="), w);
 		}
-		/* Any other flag is taken as a bool that the runtime judges; it
-		 * does not make the call a runtime call by itself (direct mode's
-		 * own options look like that). */
 	}
-	if (i >= c->argc || strcmp(c->argv[i], "--") == 0)
+	/* Go's flag package and argp end the global flags at "--": the
+	 * subcommand is the word after it. */
+	if (i < c->argc && strcmp(c->argv[i], "--") == 0)
+		i++;
+	if (i >= c->argc)
 		return;
 	c->cmd_index = i;
 	c->cmd = HR_RUNC_UNKNOWN;

@@ -33,6 +33,7 @@ static void teardown(void)
 TestSuite(load, .init = setup, .fini = teardown);
 TestSuite(validate);
 TestSuite(helpers);
+TestSuite(compare);
 
 static char *write_profile(const char *name, const char *text)
 {
@@ -640,4 +641,51 @@ Test(helpers, namespace_names)
 	cr_assert_eq(hr_ns_from_name("network"), HR_NS_NETWORK);
 	cr_assert_eq(hr_ns_from_name("net"), -1);
 	cr_assert_str_eq(hr_ns_name(HR_NS_CGROUP), "cgroup");
+}
+
+/* --- comparing profiles --------------------------------------------------- */
+
+static void weaker(const char *a, const char *b, bool expect, const char *why)
+{
+	struct hr_profile *pa = hrt_profile(a), *pb = hrt_profile(b);
+	char buf[256] = "";
+	bool w = hr_profile_weaker(pa, pb, buf, sizeof buf);
+
+	cr_assert_eq(w, expect, "%s weaker than %s: expected %d, got %d (%s)", a, b, expect, w, buf);
+	if (why)
+		cr_assert_str_eq(buf, why);
+	hr_profile_free(pa);
+	hr_profile_free(pb);
+}
+
+Test(compare, shipped_profiles)
+{
+	weaker("restricted", "restricted", false, NULL);
+	weaker("strict", "restricted", false, NULL);
+	weaker("worker", "restricted", false, NULL);
+	weaker("restricted", "strict", true, NULL);
+	weaker("web", "restricted", true, "allows CAP_NET_BIND_SERVICE");
+	weaker("baseline", "restricted", true, "allows root");
+	weaker("build", "restricted", true, NULL);
+	weaker("debug", "baseline", true, "is a troubleshooting profile");
+	weaker("restricted", "worker", true, NULL);
+}
+
+Test(compare, audit_mode_is_weaker)
+{
+	_cleanup_free_ char *dir = hrt_mkdtemp();
+	_cleanup_free_ char *path = hr_xasprintf("%s/audit.json", dir);
+	_cleanup_free_ char *pdir = hrt_src_path("profiles");
+	char *dirs[] = { pdir, NULL };
+	struct hr_profile *a = NULL, *b = hrt_profile("restricted");
+	hr_error err = { 0 };
+	char why[256] = "";
+
+	hrt_write_file(path, "{\"extends\": \"restricted\", \"modes\": {\"seccomp\": \"warn\"}}");
+	cr_assert_eq(hr_profile_load(path, dirs, &a, &err), 0, "%s", err.msg);
+	cr_assert(hr_profile_weaker(a, b, why, sizeof why));
+	cr_assert_str_eq(why, "only warns about seccomp");
+	hr_profile_free(a);
+	hr_profile_free(b);
+	hrt_rm_rf(dir);
 }

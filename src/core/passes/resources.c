@@ -176,8 +176,8 @@ static void clamp_update(struct hr_pass_ctx *c, cJSON *obj, const char *key, con
 			before[0] == '-' ? "was unlimited; set to" : "lowered to", (long long)max);
 }
 
-int hr_clamp_update(cJSON *res, const struct hr_profile *p, struct hr_findings *findings,
-		    hr_error *err)
+int hr_clamp_update(cJSON *res, const struct hr_profile *p, int swap_accounting,
+		    struct hr_findings *findings, hr_error *err)
 {
 	struct hr_pass_ctx c = { .profile = p, .findings = findings, .err = err };
 	static const struct hr_env no_env = { .swap_accounting = -1 };
@@ -200,6 +200,16 @@ int hr_clamp_update(cJSON *res, const struct hr_profile *p, struct hr_findings *
 			     "memory limit");
 		clamp_update(&c, mem, "swap", "/memory", p->resources.memory, "resources.memory",
 			     "memory+swap limit");
+		v = cJSON_GetObjectItemCaseSensitive(mem, "limit");
+		if (swap_accounting > 0 && v && v->valuedouble > 0 &&
+		    !cJSON_GetObjectItemCaseSensitive(mem, "swap")) {
+			cJSON_AddItemToObject(mem, "swap", hr_json_new_number(v->valuedouble));
+			hr_pass_changed(&c, "resources.memory", "/memory/swap", NULL,
+					cJSON_GetObjectItemCaseSensitive(mem, "swap"),
+					"memory+swap update set to the new memory limit (%.0f), as "
+					"the container was created with no swap beyond its limit",
+					v->valuedouble);
+		}
 	}
 	if (pids)
 		clamp_update(&c, pids, "limit", "/pids", p->resources.pids, "resources.pids",

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# hardrun as a runtime of Docker 20.10 (dockerd on a private containerd):
+# the README's `dockerd --add-runtime` line and daemon.json as written,
+# hardened from inside, two profiles side by side, a privileged exec as
+# root, `docker update` clamped, a refusal shown by `docker run`, and the
+# life cycle (run -d, logs, stop, restart, rm, exit codes).
+. "$(dirname "$0")/lib.sh"
+e2e_need containerd ctr dockerd runc
+exec </dev/null
+# Debian's client (docker.io) goes with Debian's dockerd.
+DOCKER_BIN=/usr/bin/docker
+[ -x "$DOCKER_BIN" ] || DOCKER_BIN=$(command -v docker) || skip "the docker client is not installed (scripts/deps installs docker.io)"
+export DOCKER_CONFIG=$WORK/docker-client
+
+say "building the image"
+build_image
+install_hardrun
+
+CD=$WORK/containerd
+containerd_config "$CD"
+say "starting containerd for dockerd"
+start_containerd containerd "$CD"
+engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' moby")
+
+DK=$WORK/docker
+mkdir -p "$DK"
+SOCK=$DK/docker.sock
+D=("$DOCKER_BIN" -H "unix://$SOCK")
+CGPARENT=/hr-e2e-docker-$$
+cgroups+=("$CGPARENT")
+# Everything of dockerd's under $DK; no network (no iptables, no bridge).
+PRIVATE=(--iptables=false --ip6tables=false --bridge=none --data-root "$DK/data" --exec-root "$DK/exec"
+  -H "unix://$SOCK" --pidfile "$DK/dockerd.pid" --containerd "$CD/containerd.sock"
+  --cgroup-parent "$CGPARENT")
+# Containers first, while dockerd runs (teardown runs this before stopping it).
+engine_cleanups+=('"${D[@]}" rm -f $("${D[@]}" ps -aq)')
+
+# start_dockerd NAME ARGS...: dockerd ARGS plus the private flags.
+start_dockerd() {
+  local name=$1
+  shift
+  start_daemon "$name" "$DK/$name.log" "$@" "${PRIVATE[@]}"
+  WAIT_PID=$LAST_PID wait_for "$name" 30 "${D[@]}" version
+}
+
+say "README snippet dockerd-add-runtime, as written"
+read -r -a words <<<"$(snippet dockerd-add-runtime | installed_paths | grep -v '^#' | tr '\n' ' ')"
+[ "${words[0]:-}" = dockerd ] || die "snippet dockerd-add-runtime: not a dockerd command line: ${words[*]}"
+echo '{}' >"$DK/empty.json"   # not the host's /etc/docker/daemon.json
+link_profile strict
+start_dockerd dockerd "${words[@]}" --config-file "$DK/empty.json"
+info=$("${D[@]}" info --format '{{range $k, $v := .Runtimes}}{{$k}}={{$v.Path}} {{end}}' 2>&1)
+expect_grep "dockerd registered hardrun" "(^| )hardrun=$BIN/hardrun( |$)" "$info"
+expect_grep "dockerd registered hardrun-strict" "(^| )hardrun-strict=$BIN/hardrun-strict( |$)" "$info"
+
+tar -C "$IMAGE_DIR/bundle/rootfs" -c . | "${D[@]}" import -c 'CMD ["/probe", "report"]' - hardrun/e2e:latest >"$WORK/import.log" 2>&1 ||
+  { cat "$WORK/import.log"; die "docker import"; }
+IMAGE=hardrun/e2e:latest
+RUN=("${D[@]}" run --network none)
+
+say "control: the same image under runc"
+control=$("${RUN[@]}" --rm --runtime runc "$IMAGE" 2>&1)
+expect_kv "$control" uid 0
+expect_kv_not "$control" cap_eff 0000000000000000
+expect_kv "$control" no_new_privs 0
+
+say "hardened: docker run --runtime hardrun"
+out=$("${RUN[@]}" --rm --runtime hardrun "$IMAGE" /probe report 2>&1)
+rc=$?
+check "docker run exits 0 (got $rc)" [ "$rc" = 0 ]
+expect_kv_not "$out" uid 0
+expect_kv "$out" uid 65534
+expect_kv "$out" cap_eff 0000000000000000
+expect_kv "$out" cap_bnd 0000000000000000
+expect_kv "$out" no_new_privs 1
+expect_kv "$out" seccomp 2
+expect_kv "$out" write_root EROFS
+expect_kv "$out" write_tmp ok
+expect_kv "$out" mount EPERM
+expect_kv "$out" memory_limit "$RESTRICTED_MEMORY"
+expect_kv "$out" pids_limit "$RESTRICTED_PIDS"
+
+say "hardrun-strict (the link) picks the strict profile"
+out=$("${RUN[@]}" --rm --runtime hardrun-strict "$IMAGE" /probe report 2>&1)
+expect_kv "$out" uid 65534
+expect_kv "$out" memory_limit "$STRICT_MEMORY"
+expect_kv "$out" pids_limit "$STRICT_PIDS"
+
+say "a privileged exec as root into a hardened container"
+"${RUN[@]}" -d --name hr-ct --runtime hardrun "$IMAGE" /probe sleep-handler 60 >/dev/null 2>"$WORK/run-d.err"
+rc=$?
+check "docker run -d exits 0 (got $rc)" [ "$rc" = 0 ]
+[ "$rc" = 0 ] || cat "$WORK/run-d.err"
+out=$("${D[@]}" exec --privileged -u 0 hr-ct /probe report 2>&1)
+rc=$?
+check "docker exec --privileged -u 0 exits 0 (got $rc)" [ "$rc" = 0 ]
+expect_kv "$out" uid 65534
+expect_kv "$out" cap_eff 0000000000000000
+expect_kv "$out" cap_prm 0000000000000000
+expect_kv "$out" cap_bnd 0000000000000000
+expect_kv "$out" no_new_privs 1
+expect_kv "$out" seccomp 2
+expect_kv "$out" setuid0 EPERM
+
+say "docker update cannot raise the limits above the profile's"
+# Docker refuses --memory alone on a container without a swap limit
+# ("should be smaller than already set memoryswap limit"): give both.
+out=$("${D[@]}" update --memory 4g --memory-swap 4g hr-ct 2>&1)
+rc=$?
+check "docker update --memory 4g --memory-swap 4g exits 0 (got $rc: $out)" [ "$rc" = 0 ]
+out=$("${D[@]}" update --pids-limit 100000 hr-ct 2>&1)
+rc=$?
+check "docker update --pids-limit 100000 exits 0 (got $rc: $out)" [ "$rc" = 0 ]
+out=$("${D[@]}" exec hr-ct /probe report 2>&1)
+expect_kv "$out" memory_limit "$RESTRICTED_MEMORY"
+expect_kv "$out" pids_limit "$RESTRICTED_PIDS"
+asked=$("${D[@]}" inspect -f '{{.HostConfig.Memory}}' hr-ct)
+check "docker inspect still shows what was asked (README says so): $asked" [ "$asked" = 4294967296 ]
+out=$("${D[@]}" update --memory 512m --memory-swap 512m --pids-limit 100 hr-ct 2>&1)
+rc=$?
+check "lowering the limits still works (got $rc: $out)" [ "$rc" = 0 ]
+out=$("${D[@]}" exec hr-ct /probe report 2>&1)
+expect_kv "$out" memory_limit 536870912
+expect_kv "$out" pids_limit 100
+check "hardrun noted what it lowered" grep -q 'lowered\|resources.memory' "$WORK/hardrun-log.json"
+# --memory alone, which Docker accepts when the container's swap limit is
+# above it. hardrun created the container with swap = memory (512m); its
+# update brings memory+swap along with the clamped memory limit, or runc's
+# write of 1 GiB above memsw's 512m would fail in the kernel (EINVAL).
+"${RUN[@]}" -d --name hr-upd --runtime hardrun --memory 512m --memory-swap 8g "$IMAGE" /probe sleep 60 >/dev/null
+upd=$("${D[@]}" update --memory 4g hr-upd 2>&1)
+rc=$?
+out=$("${D[@]}" exec hr-upd /probe report 2>&1)
+lim=$(sed -n 's/^memory_limit=//p' <<<"$out")
+check "docker update --memory 4g (swap 8g at run) succeeds (exit $rc: $(tr '\n' ' ' <<<"$upd" | cut -c1-200))" [ "$rc" = 0 ]
+check "... and leaves the limit at the profile's (${lim:-?})" [ "${lim:-0}" = "$RESTRICTED_MEMORY" ]
+"${D[@]}" rm -f hr-upd >/dev/null
+
+say "life cycle: logs, stop (SIGTERM handled), restart, rm"
+start=$(date +%s%N)
+"${D[@]}" stop -t 20 hr-ct >/dev/null 2>&1
+rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "docker stop exits 0 (got $rc)" [ "$rc" = 0 ]
+check "the container handled SIGTERM: stopped in ${ms} ms, not the 20 s grace period" [ "$ms" -lt 10000 ]
+check "its exit code is 0" [ "$("${D[@]}" inspect -f '{{.State.ExitCode}}' hr-ct)" = 0 ]
+expect_grep "docker logs shows what it printed" '^got SIGTERM' "$("${D[@]}" logs hr-ct 2>&1)"
+"${D[@]}" restart -t 20 hr-ct >/dev/null 2>&1
+rc=$?
+check "docker restart exits 0 (got $rc)" [ "$rc" = 0 ]
+check "it runs again" [ "$("${D[@]}" inspect -f '{{.State.Running}}' hr-ct)" = true ]
+out=$("${D[@]}" exec hr-ct /probe report 2>&1)
+expect_kv "$out" uid 65534
+expect_kv "$out" seccomp 2
+"${D[@]}" rm -f hr-ct >/dev/null
+rc=$?
+check "docker rm -f exits 0 (got $rc)" [ "$rc" = 0 ]
+check "no container is left" [ -z "$("${D[@]}" ps -aq)" ]
+"${RUN[@]}" --rm --runtime hardrun "$IMAGE" /probe exit 3 >/dev/null 2>&1
+rc=$?
+check "docker run exits with the container's status 3 (got $rc)" [ "$rc" = 3 ]
+
+say "a refused container: the Docker socket bind-mounted"
+# Docker creates a missing bind source as a directory before the runtime
+# runs; do not leave one behind where the host's socket belongs.
+if [ ! -e /var/run/docker.sock ]; then
+  on_exit "rmdir /var/run/docker.sock 2>/dev/null"
+fi
+out=$("${RUN[@]}" --rm --runtime hardrun -v /var/run/docker.sock:/s "$IMAGE" /probe report 2>&1)
+rc=$?
+check "docker run fails (exit $rc)" [ "$rc" != 0 ]
+expect_grep "docker run shows hardrun's rule id" 'mounts\.sensitive-source' "$out"
+expect_grep "and its reason and hint" 'refused by hardrun profile `restricted`.*docker\.sock.*\(hint: ' "$out"
+check "the probe did not run" bash -c "! grep -q '^uid=' <<<\"\$1\"" _ "$out"
+check "no container is left" [ -z "$("${D[@]}" ps -aq)" ]
+stop_daemon dockerd
+
+say "README snippet docker-daemon-json, as written: two profiles, hardrun by default"
+snippet docker-daemon-json | installed_paths >"$DK/daemon.json" || die "README.md: snippet docker-daemon-json"
+start_dockerd dockerd-json dockerd --config-file "$DK/daemon.json"
+check "hardrun is Docker's default runtime" [ "$("${D[@]}" info --format '{{.DefaultRuntime}}')" = hardrun ]
+restricted=$("${RUN[@]}" --rm "$IMAGE" /probe report 2>&1)
+strict=$("${RUN[@]}" --rm --runtime hardrun-strict "$IMAGE" /probe report 2>&1)
+echo "# docker run (default runtime):"
+expect_kv "$restricted" uid 65534
+expect_kv "$restricted" cap_eff 0000000000000000
+expect_kv "$restricted" no_new_privs 1
+expect_kv "$restricted" seccomp 2
+expect_kv "$restricted" write_root EROFS
+expect_kv "$restricted" memory_limit "$RESTRICTED_MEMORY"
+expect_kv "$restricted" pids_limit "$RESTRICTED_PIDS"
+echo "# docker run --runtime hardrun-strict:"
+expect_kv "$strict" uid 65534
+expect_kv "$strict" seccomp 2
+expect_kv "$strict" memory_limit "$STRICT_MEMORY"
+expect_kv "$strict" pids_limit "$STRICT_PIDS"
+check "Docker passed the runtimeArgs as global flags" grep -q -- "--hardrun-profile=strict --root .* create " "$WORK/calls.log"
+out=$("${RUN[@]}" --rm -v /var/run/docker.sock:/s "$IMAGE" 2>&1)
+expect_grep "a refusal under the default runtime shows hardrun's rule id" 'mounts\.sensitive-source.*\(hint: ' "$out"
+
+e2e_finish

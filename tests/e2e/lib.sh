@@ -1,0 +1,340 @@
+# Shared by the end-to-end tests (sourced, not run): hardrun as the runtime
+# of real engines (containerd, Docker, podman) started privately here.
+#
+# Every daemon gets its configuration, root, state and sockets under $WORK,
+# runs in its own session (setsid) and is stopped by pid at exit, also on
+# failure: its process group is killed, whatever it left running from $WORK
+# is killed, and mounts under $WORK are unmounted. The host's default
+# sockets are never used. e2e_finish asserts that nothing was left behind.
+#
+# The engines run hardrun from the build tree through a wrapper,
+# $WORK/bin/hardrun, that adds --hardrun-config $WORK/hardrun.conf (whose
+# profileDirs is the source tree's profiles/): engines that take a single
+# path (containerd's BinaryName, podman) cannot pass arguments.
+. "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
+
+E2E_T0=$(date +%s%N)
+README=$top_srcdir/README.md
+# Debian's python3 (python3-yaml; tomllib is in its standard library), not
+# whatever an environment put first in PATH.
+PY3=/usr/bin/python3
+BIN=$WORK/bin
+WRAPPER=$BIN/hardrun
+HRCONF=$WORK/hardrun.conf
+# What the profiles set (profiles/*.json), as the probe reads it.
+RESTRICTED_MEMORY=1073741824 RESTRICTED_PIDS=1024
+STRICT_MEMORY=268435456 STRICT_PIDS=256
+
+# e2e_need COMMAND...: root, the probe, hardrun and these commands.
+e2e_need() {
+  need_root
+  need_cmd umoci busybox tar setsid "$@"
+  [ -x "$PROBE" ] || skip "the probe was not built (make check builds it)"
+  [ -x "$HARDRUN" ] || skip "hardrun was not built"
+}
+
+elapsed() { echo $(( ($(date +%s%N) - E2E_T0) / 1000000 ))ms; }
+say() { echo "# [$(elapsed)] $*"; }
+
+# die MESSAGE: a failure the test cannot go on from. The daemons' logs are
+# printed, then the exit trap cleans up.
+die() {
+  fail "$*"
+  dump_logs
+  echo "# $checks checks, $failures failed (stopped early)"
+  exit 1
+}
+
+# --- README snippets ------------------------------------------------------
+
+# snippet NAME: the code block that follows `<!-- snippet: NAME -->` in
+# README.md, exactly (fails if there is none, or more than one).
+snippet() {
+  local n
+  n=$(grep -c -x -F -- "<!-- snippet: $1 -->" "$README")
+  [ "$n" = 1 ] || { echo "README.md has $n snippets named $1 (want 1)" >&2; return 1; }
+  awk -v marker="<!-- snippet: $1 -->" '
+    $0 == marker { want = 1; next }
+    want == 1 { if ($0 !~ /^```/) exit 1; want = 2; next }
+    want == 2 { if ($0 ~ /^```/) { done = 1; exit } print }
+    END { if (!done) exit 1 }' "$README" || {
+    echo "README.md: snippet $1 is not followed by a complete code block" >&2
+    return 1
+  }
+}
+
+# installed_paths: turn the snippets' documented install paths into this
+# test's: /usr/local/bin/hardrun (and hardrun-NAME beside it) -> $BIN/...
+installed_paths() { sed "s#/usr/local/bin/hardrun#$BIN/hardrun#g"; }
+
+# --- the image ------------------------------------------------------------
+
+IMAGE_DIR=$WORK/image
+IMAGE_TAG=hardrun-e2e
+# build_image: an OCI image made with umoci from busybox-static's applets
+# and the probe (CMD /probe report). Leaves $IMAGE_DIR/oci.tar (the OCI
+# layout, tag $IMAGE_TAG) and $IMAGE_DIR/rootfs.tar (for docker import).
+build_image() {
+  local busybox="" cand r a
+  for cand in "$(command -v busybox || true)" /bin/busybox /usr/bin/busybox; do
+    if [ -n "$cand" ] && [ -x "$cand" ] && ! ldd "$cand" >/dev/null 2>&1; then busybox=$cand; break; fi
+  done
+  [ -n "$busybox" ] || skip "no static busybox (scripts/deps installs busybox-static)"
+  mkdir -p "$IMAGE_DIR"
+  (
+    set -e
+    cd "$IMAGE_DIR"
+    umoci init --layout oci
+    umoci new --image "oci:$IMAGE_TAG"
+    umoci unpack --image "oci:$IMAGE_TAG" bundle
+    r=bundle/rootfs
+    mkdir -p "$r"/{bin,etc,tmp,run,var/tmp,proc,sys,dev,root}
+    cp "$busybox" "$r/bin/busybox"
+    for a in $("$r/bin/busybox" --list); do [ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"; done
+    chmod 1777 "$r/tmp" "$r/var/tmp"
+    printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$r/etc/passwd"
+    printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$r/etc/group"
+    install -m 0755 "$PROBE" "$r/probe"
+    umoci repack --image "oci:$IMAGE_TAG" bundle
+    umoci config --image "oci:$IMAGE_TAG" --config.cmd /probe --config.cmd report
+    tar -C oci -cf oci.tar .
+    tar -C bundle/rootfs -cf rootfs.tar .
+  ) >"$WORK/image.log" 2>&1 || { cat "$WORK/image.log"; die "building the image with umoci"; }
+}
+
+# --- hardrun for the engines ----------------------------------------------
+
+# install_hardrun [BINDIR [CONF [JSON MEMBERS]]]: CONF (default $HRCONF:
+# profileDirs is the source tree's profiles, plus the members given, such
+# as '"runtime": "/usr/bin/crun"') and BINDIR/hardrun (default $WRAPPER), a
+# wrapper that runs the build tree's hardrun with --hardrun-config CONF and
+# notes each call in $WORK/calls.log. `exec -a "$0"` keeps the name the
+# engine called, so that a link hardrun-NAME -> hardrun selects profile NAME.
+install_hardrun() {
+  local bindir=${1:-$BIN} conf=${2:-$HRCONF} extra=${3:-}
+  mkdir -p "$bindir"
+  cat >"$conf" <<EOF
+{
+  "profileDirs": ["$PROFILES"],
+  "log": { "file": "$WORK/hardrun-log.json" }${extra:+,
+  $extra}
+}
+EOF
+  chmod 0644 "$conf"
+  cat >"$bindir/hardrun" <<EOF
+#!/bin/bash
+echo "\$0 \$*" >>'$WORK/calls.log'
+exec -a "\$0" '$HARDRUN' --hardrun-config '$conf' "\$@"
+EOF
+  chmod 0755 "$bindir/hardrun"
+}
+
+# link_profile NAME [BINDIR]: BINDIR/hardrun-NAME -> hardrun
+link_profile() { ln -sfn hardrun "${2:-$BIN}/hardrun-$1"; }
+
+# --- daemons --------------------------------------------------------------
+
+daemons=()   # "name pid log" of every daemon started, in order
+
+# start_daemon NAME LOG COMMAND...: COMMAND in a new session; its pid is
+# its session and process group id.
+start_daemon() {
+  local name=$1 log=$2 pidf=$WORK/$1.pid pid="" _
+  shift 2
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidf" "$@" >"$log" 2>&1 </dev/null &
+  for _ in $(seq 100); do
+    [ -s "$pidf" ] && pid=$(cat "$pidf") && break
+    sleep 0.05
+  done
+  [ -n "$pid" ] || die "$name did not start"
+  daemons+=("$name $pid $log")
+  LAST_PID=$pid
+}
+
+# wait_for WHAT SECONDS COMMAND...: until COMMAND succeeds, or die. With
+# WAIT_PID set (a daemon's), die at once if that daemon has exited.
+wait_for() {
+  local what=$1 secs=$2 deadline=$((EPOCHSECONDS + $2))
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ -n "${WAIT_PID:-}" ] && ! group_alive "$WAIT_PID"; then
+      die "$what exited instead of starting (its log is below)"
+    fi
+    [ "$EPOCHSECONDS" -lt "$deadline" ] || die "$what: not ready after $secs s ($*)"
+    sleep 0.1
+  done
+}
+
+dump_logs() {
+  local d name pid log f
+  for d in "${daemons[@]}"; do
+    read -r name pid log <<<"$d"
+    echo "# ---- $name (pid $pid) log, last 40 lines: $log"
+    tail -n 40 "$log" 2>/dev/null | sed 's/^/#   /'
+  done
+  for f in "$WORK/hardrun-log.json" "$WORK/calls.log"; do
+    [ -s "$f" ] || continue
+    echo "# ---- $f, last 20 lines"
+    tail -n 20 "$f" | sed 's/^/#   /'
+  done
+}
+
+# group_alive PGID: a process other than a zombie is in the group.
+group_alive() {
+  local p s state pgrp
+  for p in /proc/[0-9]*; do
+    read -r s 2>/dev/null <"$p/stat" || continue
+    s=${s##*) }
+    read -r state _ pgrp _ <<<"$s"
+    [ "$pgrp" = "$1" ] && [ "$state" != Z ] && return 0
+  done
+  return 1
+}
+
+# stop_daemon NAME: SIGTERM to its process group, SIGKILL after 10 s.
+stop_daemon() {
+  local i d name pid log rest=()
+  for d in "${daemons[@]}"; do
+    read -r name pid log <<<"$d"
+    if [ "$name" != "$1" ]; then rest+=("$d"); continue; fi
+    kill -TERM -- "-$pid" 2>/dev/null
+    for ((i = 0; i < 100; i++)); do group_alive "$pid" || break; sleep 0.1; done
+    if group_alive "$pid"; then
+      echo "# $name did not stop on SIGTERM in 10 s: SIGKILL" >&2
+      kill -KILL -- "-$pid" 2>/dev/null
+      sleep 0.2
+    fi
+    wait "$pid" 2>/dev/null
+  done
+  daemons=("${rest[@]}")
+}
+
+# work_procs: pids of live processes started from $WORK: their command
+# line names it, or their root, executable or working directory is in it
+# (container processes). Not this shell.
+work_procs() {
+  local p pid s link args
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    { [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ]; } && continue
+    read -r s 2>/dev/null <"$p/stat" || continue
+    s=${s##*) }
+    [ "${s%% *}" = Z ] && continue
+    args=()
+    mapfile -d '' -t args 2>/dev/null <"$p/cmdline"
+    if [[ "${args[*]}" == *"$WORK"* ]]; then echo "$pid"; continue; fi
+    for link in root cwd exe; do
+      s=$(readlink "$p/$link" 2>/dev/null) || continue
+      if [[ $s == "$WORK"/* ]]; then echo "$pid"; break; fi
+    done
+  done
+}
+
+# work_mounts: mount points under $WORK in this mount namespace, deepest
+# (last mounted) first.
+work_mounts() {
+  awk -v w="$WORK/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | tac
+}
+
+cgroups=()   # cgroup paths (as in the spec) that the test's containers use
+# remove_cgroups: rmdir what the containers left in every hierarchy.
+remove_cgroups() {
+  local cg d
+  for cg in "${cgroups[@]}"; do
+    for d in /sys/fs/cgroup/*/"${cg#/}"; do
+      [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
+  done
+  return 0
+}
+
+engine_cleanups=()  # engine-specific: remove containers before daemons stop
+# teardown: containers, daemons (in reverse order), leftovers, mounts,
+# cgroups. Idempotent; runs from the exit trap and from e2e_finish.
+torn_down=0
+teardown() {
+  local i d name pid log m
+  [ "$torn_down" = 1 ] && return 0
+  for ((i = ${#engine_cleanups[@]} - 1; i >= 0; i--)); do
+    eval "${engine_cleanups[$i]}" >/dev/null 2>&1 || true
+  done
+  engine_cleanups=()
+  for ((i = ${#daemons[@]} - 1; i >= 0; i--)); do
+    read -r name pid log <<<"${daemons[$i]}"
+    stop_daemon "$name"
+  done
+  for pid in $(work_procs); do kill -KILL "$pid" 2>/dev/null; done
+  for m in $(work_mounts); do umount -R "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
+  remove_cgroups
+  torn_down=1
+}
+on_exit teardown
+
+# e2e_finish: tear down now and assert nothing is left, then finish.
+e2e_finish() {
+  local left
+  say "tearing down"
+  teardown
+  sleep 0.2
+  left=$(work_procs)
+  check "no process started from $WORK is alive${left:+ (left: $(ps -o pid=,args= -p $(echo $left | tr ' ' ,) 2>/dev/null | head -5 | tr '\n' ';'))}" [ -z "$left" ]
+  for pid in $left; do kill -KILL "$pid" 2>/dev/null; done
+  left=$(work_mounts)
+  check "nothing is mounted under $WORK${left:+ (left: $left)}" [ -z "$left" ]
+  for m in $left; do umount -l "$m" 2>/dev/null; done
+  say "done"
+  [ "$failures" = 0 ] || dump_logs
+  finish
+}
+
+# --- containerd -----------------------------------------------------------
+
+# containerd_config DIR [EXTRA FILE]: a private configuration: root, state,
+# sockets, opt and CNI directories under DIR; the CRI plugin disabled
+# unless an extra TOML file (appended) is given, which may enable it.
+containerd_config() {
+  local dir=$1 extra=${2:-}
+  mkdir -p "$dir"
+  {
+    echo "root = \"$dir/root\""
+    echo "state = \"$dir/state\""
+    if [ -z "$extra" ]; then
+      echo 'version = 2'
+      echo 'disabled_plugins = ["io.containerd.grpc.v1.cri"]'
+    else
+      cat "$extra"
+      echo
+      echo '[plugins."io.containerd.grpc.v1.cri".cni]'
+      echo "  bin_dir = \"$dir/cni/bin\""
+      echo "  conf_dir = \"$dir/cni/net.d\""
+    fi
+    echo '[grpc]'
+    echo "  address = \"$dir/containerd.sock\""
+    echo '[ttrpc]'
+    echo "  address = \"$dir/containerd.sock.ttrpc\""
+    echo '[plugins."io.containerd.internal.v1.opt"]'
+    echo "  path = \"$dir/opt\""
+  } >"$dir/config.toml"
+}
+
+# start_containerd NAME DIR [WRAP...]: containerd with DIR/config.toml,
+# optionally through a command prefix (such as the crun namespace).
+start_containerd() {
+  local name=$1 dir=$2
+  shift 2
+  start_daemon "$name" "$dir/containerd.log" "$@" containerd --config "$dir/config.toml"
+  WAIT_PID=$LAST_PID wait_for "$name" 20 ctr -a "$dir/containerd.sock" version
+}
+
+# ctr_cleanup SOCKET NAMESPACE: kill and delete every task and container.
+ctr_cleanup() {
+  local c=(ctr -a "$1" -n "$2") id _
+  for id in $("${c[@]}" tasks ls -q 2>/dev/null); do "${c[@]}" tasks kill -a -s KILL "$id"; done
+  for _ in $(seq 30); do
+    "${c[@]}" tasks ls 2>/dev/null | grep -q RUNNING || break
+    sleep 0.1
+  done
+  for id in $("${c[@]}" tasks ls -q 2>/dev/null); do "${c[@]}" tasks delete -f "$id"; done
+  for id in $("${c[@]}" containers ls -q 2>/dev/null); do "${c[@]}" containers delete "$id"; done
+  return 0
+}
