@@ -86,6 +86,23 @@ expect_kv "$out" uid 65534
 expect_kv "$out" memory_limit "$STRICT_MEMORY"
 expect_kv "$out" pids_limit "$STRICT_PIDS"
 
+say "choosing a profile by annotation (ctr run --annotation) and by a hardrun.conf rule"
+out=$("${RUN[@]}" --rm --runc-binary "$WRAPPER" --annotation org.hardrun.profile=strict "${CGMOUNT[@]}" \
+  "$IMAGE" hr-ann /probe report 2>&1)
+expect_kv "$out" memory_limit "$STRICT_MEMORY"
+expect_kv "$out" pids_limit "$STRICT_PIDS"
+out=$("${RUN[@]}" --rm --runc-binary "$WRAPPER" --annotation org.hardrun.profile=baseline \
+  "$IMAGE" hr-weak /probe report 2>&1)
+rc=$?
+check "an annotation asking for a weaker profile fails ctr run (exit $rc)" [ "$rc" != 0 ]
+expect_grep "ctr shows why" 'weaker than `restricted`.*allowWeakerAnnotations' "$out"
+install_hardrun "$WORK/rulebin" "$WORK/rules.conf" \
+  '"profileRules": [ { "match": { "team": "batch-*" }, "profile": "worker" } ]'
+out=$("${RUN[@]}" --rm --runc-binary "$WORK/rulebin/hardrun" --annotation team=batch-nightly "${CGMOUNT[@]}" \
+  "$IMAGE" hr-rule /probe report 2>&1)
+expect_kv "$out" pids_limit 128
+expect_kv "$out" uid 65534
+
 say "exit codes pass through"
 "${RUN[@]}" --rm --runc-binary "$WRAPPER" "$IMAGE" hr-exit /probe exit 7 >/dev/null 2>&1
 rc=$?

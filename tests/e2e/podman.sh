@@ -58,6 +58,18 @@ check "a refused container fails (exit $rc)" [ "$rc" != 0 ]
 expect_grep "podman shows hardrun's rule id and hint (text on standard error)" \
   'mounts\.sensitive-source.*/var/run.*\(hint: ' "$out"
 
+say "choosing a profile by annotation (podman run --annotation)"
+out=$("${PM[@]}" --runtime "$WRAPPER" run --rm "${RUNOPTS[@]}" --annotation org.hardrun.profile=strict \
+  "$IMAGE" /probe report 2>&1)
+expect_kv "$out" uid 65534
+expect_kv "$out" memory_limit "$STRICT_MEMORY"
+expect_kv "$out" pids_limit "$STRICT_PIDS"
+out=$("${PM[@]}" --runtime "$WRAPPER" run --rm "${RUNOPTS[@]}" --annotation org.hardrun.profile=web \
+  "$IMAGE" /probe report 2>&1)
+rc=$?
+check "an annotation asking for a weaker profile is refused (exit $rc)" [ "$rc" != 0 ]
+expect_grep "podman shows why" 'weaker than `restricted`.*allows CAP_NET_BIND_SERVICE' "$out"
+
 say "README snippet podman-containers-conf, as written"
 snippet podman-containers-conf | installed_paths >"$WORK/containers.conf" || die "README.md: snippet podman-containers-conf"
 export CONTAINERS_CONF=$WORK/containers.conf
