@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Renderings of findings for people. */
+/*
+ * Renderings of findings: for people (text), for programs (JSON) and for
+ * code-scanning dashboards (SARIF 2.1.0). All take the same findings, so
+ * what a CI gate sees is what a person reads.
+ */
 #ifndef HARDRUN_REPORT_H
 #define HARDRUN_REPORT_H
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 
 #include "hardrun/finding.h"
@@ -16,5 +21,27 @@ enum {
 /* One line per finding (two for refusals: the reason and the hint). */
 void hr_report_text(FILE *out, const struct hr_findings *f, const struct hr_profile *p,
 		    unsigned flags);
+
+/* What was checked, for the machine-readable reports. */
+struct hr_report_subject {
+	const char *input;   /* the file checked, as given (the SARIF artifact) */
+	const char *kind;    /* "oci-spec", "dockerfile", "kubernetes", ... */
+	const struct hr_profile *profile;
+};
+
+/* {"tool", "profile", "input", "meets", "refused", "summary", "findings"}. */
+cJSON *hr_report_json(const struct hr_findings *f, const struct hr_report_subject *s);
+
+/* A SARIF 2.1.0 log with one run: the rules that fired and one result per
+ * finding, located by artifact and JSON pointer (logical location). */
+cJSON *hr_report_sarif(const struct hr_findings *f, const struct hr_report_subject *s);
+
+/*
+ * A unified diff (3 lines of context) of two texts, line by line, with the
+ * given labels; nothing when they are equal. Returns the number of changed
+ * lines.
+ */
+size_t hr_diff(FILE *out, const char *a, const char *b, const char *label_a,
+	       const char *label_b, bool color);
 
 #endif

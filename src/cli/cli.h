@@ -33,6 +33,9 @@ int hr_cmd_direct_main(int argc, char **argv);
 /* hardrun's usage text (direct mode and the other ways in). */
 void hr_cli_usage(FILE *out);
 
+/* `hardrun check` and `hardrun diff` (src/cli/check.c). */
+int hr_cmd_check(int argc, char **argv);
+
 /* `hardrun profile list|show|check` (src/cli/profile.c). */
 int hr_cmd_profile(int argc, char **argv);
 

@@ -50,6 +50,8 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "help", cmd_help },
+	{ "check", hr_cmd_check },
+	{ "diff", hr_cmd_check },
 	{ "profile", hr_cmd_profile },
 	{ "version", cmd_version },
 };

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `hardrun check` and `hardrun diff`: the findings hardrun would produce,
+ * without running anything or touching the input, as text, JSON or SARIF;
+ * the exit status says whether the input already meets the profile, so a
+ * CI job can gate on it. Each kind of input (an OCI spec here; others in
+ * files of their own) is a row of the table below.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cli.h"
+#include "hardrun/host.h"
+#include "hardrun/json.h"
+#include "hardrun/report.h"
+#include "hardrun/select.h"
+
+/* An OCI spec: a bundle directory or a config.json file. */
+static int check_spec(const struct hr_check_ctx *ctx, struct hr_check_result *res,
+		      hr_error *err)
+{
+	struct hr_bundle dir = { .dirfd = -1 };
+	struct stat st;
+	_cleanup_free_ char *copy1 = NULL, *copy2 = NULL, *text = NULL;
+	const char *dname, *fname;
+	struct hr_host_env host;
+	cJSON *spec = NULL;
+	size_t len;
+	int r;
+
+	if (stat(ctx->input, &st) == 0 && S_ISDIR(st.st_mode)) {
+		dname = ctx->input;
+		fname = "config.json";
+	} else {
+		copy1 = hr_xstrdup(ctx->input);
+		copy2 = hr_xstrdup(ctx->input);
+		dname = dirname(copy1);
+		fname = basename(copy2);
+	}
+	if ((r = hr_bundle_open(dname, &dir, err)) < 0 ||
+	    (r = hr_bundle_read(&dir, fname, HR_CONFIG_MAX_BYTES, &text, &len, NULL, err)) < 0)
+		goto out;
+	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, &spec, err)) < 0) {
+		hr_err_prefix(err, "%s/%s", dir.path, fname);
+		goto out;
+	}
+	res->before = hr_json_print(spec, true);
+	if ((r = hr_check_select(ctx, spec, res, err)) < 0)
+		goto out;
+	hr_host_env_init(&host, &dir);
+	r = hr_harden(spec, res->profile, &host.env, &res->findings, err);
+	if (r == HR_E_REFUSED)
+		r = 0;
+	else if (r < 0)
+		hr_err_prefix(err, "%s/%s", dir.path, fname);
+	else
+		res->after = hr_json_print(spec, true);
+out:
+	if (spec)
+		cJSON_Delete(spec);
+	hr_bundle_close(&dir);
+	return r;
+}
+
+static const struct hr_check_kind kinds[] = {
+	{ "spec", "oci-spec", check_spec },
+};
+
+int hr_check_select(const struct hr_check_ctx *ctx, const cJSON *spec,
+		    struct hr_check_result *res, hr_error *err)
+{
+	struct hr_selection sel = { .explicit_choice = ctx->profile, .cfg = ctx->cfg,
+				    .dirs = ctx->dirs };
+	_cleanup_free_ char *how = NULL;
+
+	return hr_select_profile(&sel, spec, &res->profile, &how, err);
+}
+
+static void usage(FILE *out)
+{
+	fputs("Usage: hardrun check [OPTIONS] BUNDLE|CONFIG.json\n"
+	      "       hardrun diff [OPTIONS] BUNDLE|CONFIG.json\n"
+	      "  -p, --profile NAME|PATH   the profile (default: as a container would get)\n"
+	      "      --profile-dir DIR     look for profiles in DIR first (repeatable)\n"
+	      "  -f, --format FORMAT       text (default), json or sarif\n"
+	      "  -o, --output FILE         write the report to FILE\n"
+	      "      --diff                show the change to the spec as a unified diff\n"
+	      "Exit status: 0 the input meets the profile, 1 hardrun would change it,\n"
+	      "124 it would be refused, 125 error. See hardrun(1).\n",
+	      out);
+}
+
+int hr_cmd_check(int argc, char **argv)
+{
+	enum { OPT_PROFILE_DIR = 256, OPT_DIFF, OPT_KIND };
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
+	_cleanup_strv_ char **dirs = NULL, **extra = NULL;
+	struct hr_check_ctx ctx = { 0 };
+	struct hr_check_result res = { 0 };
+	const struct hr_check_kind *kind = &kinds[0];
+	const char *format = "text", *output = NULL;
+	bool diff = strcmp(argv[0], "diff") == 0;
+	hr_error err = { 0 };
+	FILE *out = stdout;
+	int c, r, status;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:f:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			ctx.profile = optarg;
+			break;
+		case OPT_PROFILE_DIR:
+			hr_strv_push(&extra, optarg);
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_DIFF:
+			diff = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return HR_EXIT_ERROR;
+		}
+	}
+	if (optind != argc - 1 || (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+				   strcmp(format, "sarif") != 0)) {
+		usage(stderr);
+		return HR_EXIT_ERROR;
+	}
+	if (diff && strcmp(format, "text") != 0) {
+		hr_cli_error("--diff shows text only (fix: drop --format, or --diff)");
+		return HR_EXIT_ERROR;
+	}
+	ctx.input = argv[optind];
+	if (hr_config_load(HR_CONFIG_DEFAULT_PATH, false, &cfg, &err) < 0) {
+		hr_cli_error("%s", err.msg);
+		return HR_EXIT_ERROR;
+	}
+	for (size_t i = 0; extra && extra[i]; i++)
+		hr_strv_push(&dirs, extra[i]);
+	for (size_t i = 0; cfg.profile_dirs && cfg.profile_dirs[i]; i++)
+		hr_strv_push(&dirs, cfg.profile_dirs[i]);
+	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
+		hr_strv_push(&dirs, hr_default_profile_dirs[i]);
+	ctx.cfg = &cfg;
+	ctx.dirs = dirs;
+
+	r = kind->run(&ctx, &res, &err);
+	if (r == HR_E_REFUSED && res.profile == NULL) {
+		/* A profile choice that was refused (a weaker annotation). */
+		hr_cli_error("refused: %s", err.msg);
+		status = HR_EXIT_REFUSED;
+		goto done;
+	}
+	if (r < 0) {
+		hr_cli_error("%s", err.msg);
+		status = HR_EXIT_ERROR;
+		goto done;
+	}
+	if (output && !(out = fopen(output, "we"))) {
+		hr_cli_error("%s: cannot write: %s", output, strerror(errno));
+		status = HR_EXIT_ERROR;
+		goto done;
+	}
+	{
+		struct hr_report_subject subj = { .input = ctx.input, .kind = kind->label,
+						  .profile = res.profile };
+		size_t changed = hr_findings_count(&res.findings, HR_CHANGED);
+		size_t refused = hr_findings_count(&res.findings, HR_REFUSED);
+		size_t warned = hr_findings_count(&res.findings, HR_WARNED);
+		bool color = out == stdout && isatty(STDOUT_FILENO);
+
+		status = refused ? HR_EXIT_REFUSED : (changed + warned) ? 1 : 0;
+		if (strcmp(format, "text") == 0) {
+			if (diff && res.after)
+				hr_diff(out, res.before, res.after, ctx.input, "hardened", color);
+			else if (res.findings.n)
+				hr_report_text(out, &res.findings, res.profile,
+					       color ? HR_REPORT_COLOR : 0);
+			fprintf(out, "hardrun check: %s %s profile `%s`%s\n", ctx.input,
+				refused ? "would be refused under"
+				: status ? "does not meet"
+					 : "meets",
+				res.profile->name, refused ? "" : status ? " (hardrun would change it)" : "");
+		} else {
+			cJSON *doc = strcmp(format, "json") == 0 ? hr_report_json(&res.findings, &subj)
+								 : hr_report_sarif(&res.findings, &subj);
+			char *s = cJSON_Print(doc);
+			fprintf(out, "%s\n", s);
+			free(s);
+			cJSON_Delete(doc);
+		}
+		if (out != stdout && fclose(out) != 0) {
+			hr_cli_error("%s: cannot write: %s", output, strerror(errno));
+			status = HR_EXIT_ERROR;
+		}
+	}
+done:
+	hr_check_result_free(&res);
+	return status;
+}
+
+void hr_check_result_free(struct hr_check_result *res)
+{
+	hr_findings_free(&res->findings);
+	hr_profile_free(res->profile);
+	free(res->before);
+	free(res->after);
+	*res = (struct hr_check_result){ 0 };
+}

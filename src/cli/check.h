@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The kinds of input `hardrun check` knows; one file each. */
+#ifndef HARDRUN_CHECK_H
+#define HARDRUN_CHECK_H
+
+#include "hardrun/finding.h"
+#include "hardrun/hrconfig.h"
+#include "hardrun/profile.h"
+
+struct hr_check_ctx {
+	const char *input;	 /* as given on the command line */
+	const char *profile;	 /* --profile, or NULL */
+	const struct hr_config *cfg;
+	char *const *dirs;	 /* profile directories, in order */
+};
+
+struct hr_check_result {
+	struct hr_profile *profile; /* the profile the input was checked against */
+	struct hr_findings findings;
+	char *before, *after;	    /* for --diff: the input and what hardrun makes of it */
+};
+
+struct hr_check_kind {
+	const char *name;  /* the option that selects it (none for "spec") */
+	const char *label; /* "oci-spec", ... in the reports */
+	int (*run)(const struct hr_check_ctx *ctx, struct hr_check_result *res, hr_error *err);
+};
+
+/* The profile for `spec` (NULL: no annotations), as a container would get
+ * it; sets res->profile. */
+int hr_check_select(const struct hr_check_ctx *ctx, const cJSON *spec,
+		    struct hr_check_result *res, hr_error *err);
+void hr_check_result_free(struct hr_check_result *res);
+
+#endif
