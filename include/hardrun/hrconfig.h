@@ -28,6 +28,8 @@ struct hr_config {
 	struct hr_profile_rule *rules;
 	size_t n_rules;
 	bool allow_weaker_annotations; /* may org.hardrun.profile loosen the choice? */
+	char *audit_file;	       /* the audit log (see audit.h); NULL: none */
+	bool audit_syslog;
 };
 
 /*

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hardrun/audit.h"
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
@@ -222,6 +223,30 @@ static int absolutize(cJSON *spec, const char *bundle, hr_error *err)
 	return 0;
 }
 
+static void audit_direct(const struct hr_config *cfg, const char *event, const char *id,
+			 const char *bundle, const cJSON *spec, const struct hr_profile *profile,
+			 const char *how, const char *before, const char *after,
+			 const struct hr_findings *findings, const char *runtime)
+{
+	struct hr_audit_dest d = { .file = cfg->audit_file, .syslog = cfg->audit_syslog };
+	struct hr_audit_record rec = {
+		.event = event,
+		.container = id,
+		.bundle = bundle,
+		.annotations = cJSON_GetObjectItemCaseSensitive(spec, "annotations"),
+		.profile = profile,
+		.how = how,
+		.before = before,
+		.after = after,
+		.findings = findings,
+		.runtime = runtime,
+	};
+	hr_error err = { 0 };
+
+	if (hr_audit_write(&d, &rec, &err) < 0)
+		hr_cli_error("warning: %s", err.msg);
+}
+
 static int make_id(char *buf, size_t cap)
 {
 	uint32_t rnd = 0;
@@ -390,6 +415,9 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	r = hr_harden(spec, profile, &host.env, &findings, &err);
 	if (r == HR_E_REFUSED) {
 		hr_report_text(stderr, &findings, profile, flags);
+		if (!o->dry_run)
+			audit_direct(&cfg, "refused", NULL, bundle.path, spec, profile, how, text, NULL,
+				     &findings, NULL);
 		status = HR_EXIT_REFUSED;
 		goto out;
 	}
@@ -434,6 +462,8 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	if (!o->quiet)
 		hr_report_text(stderr, &findings, profile, flags);
 	fflush(stderr);
+	audit_direct(&cfg, "direct", id, bundle.path, spec, profile, how, text, out, &findings,
+		     runtime);
 	{
 		const char *args[] = { "run", "--bundle", dir, id, NULL };
 		_cleanup_free_ char **argv = runtime_argv(runtime, o->runtime_args, args);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hardrun/audit.h"
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
@@ -81,8 +82,10 @@ static int load_profile(struct rt *rt, const char *name, struct hr_profile **ret
 }
 
 /* Read a JSON file through its directory, as for config.json. */
+/* Read a JSON file through its directory, as for config.json. *ret_text
+ * (optional) receives the text as read. */
 static int read_json(const char *path, struct hr_bundle *dir, char **ret_name, cJSON **ret,
-		     struct stat *st, hr_error *err)
+		     struct stat *st, char **ret_text, hr_error *err)
 {
 	_cleanup_free_ char *copy1 = hr_xstrdup(path), *copy2 = hr_xstrdup(path);
 	_cleanup_free_ char *text = NULL;
@@ -96,7 +99,36 @@ static int read_json(const char *path, struct hr_bundle *dir, char **ret_name, c
 		return r;
 	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, ret, err)) < 0)
 		return hr_err_prefix(err, "%s/%s", dir->path, *ret_name);
+	if (ret_text)
+		*ret_text = HR_TAKE_PTR(text);
 	return 0;
+}
+
+/* One audit record for this call (hardrun.conf's "audit"); a failure to
+ * write it is reported, not fatal: the log is a record, not a gate. */
+static void audit(struct rt *rt, const char *event, const cJSON *spec,
+		  const struct hr_profile *profile, const char *how, const char *before,
+		  const char *after, const struct hr_findings *findings, const char *reason)
+{
+	const struct hr_runc_opt *b = hr_runc_opt(&rt->call, "bundle");
+	struct hr_audit_dest d = { .file = rt->cfg.audit_file, .syslog = rt->cfg.audit_syslog };
+	struct hr_audit_record rec = {
+		.event = event,
+		.container = hr_runc_pos(&rt->call, 0),
+		.bundle = b ? b->value : NULL,
+		.annotations = cJSON_GetObjectItemCaseSensitive(spec, "annotations"),
+		.profile = profile,
+		.how = how,
+		.before = before,
+		.after = after,
+		.findings = findings,
+		.runtime = rt->runtime,
+		.reason = reason,
+	};
+	hr_error err = { 0 };
+
+	if (hr_audit_write(&d, &rec, &err) < 0)
+		hr_log(&rt->log, "warning", "%s", err.msg);
 }
 
 static int write_json(const struct hr_bundle *dir, const char *name, const cJSON *doc,
@@ -123,17 +155,18 @@ static int harden_bundle(struct rt *rt)
 	cJSON *ann;
 	int r;
 
-	_cleanup_free_ char *how = NULL, *real = NULL;
+	_cleanup_free_ char *how = NULL, *real = NULL, *before = NULL, *after = NULL;
 
 	path = f && f->value[0] == '/' ? hr_xstrdup(f->value)
 	       : hr_xasprintf("%s/%s", b ? b->value : ".", f ? f->value : "config.json");
 	if ((r = hr_bundle_open(b ? b->value : ".", &bundle, &err)) < 0 ||
-	    (r = read_json(path, &dir, &name, &spec, &st, &err)) < 0)
+	    (r = read_json(path, &dir, &name, &spec, &st, &before, &err)) < 0)
 		goto fail;
 	/* The spec's annotations take part in choosing the profile. */
 	r = hr_select_profile(&rt->sel, spec, &profile, &how, &err);
 	if (r == HR_E_REFUSED) {
 		hr_log(&rt->log, "error", "refused by hardrun: %s", err.msg);
+		audit(rt, "refused", spec, NULL, NULL, before, NULL, NULL, err.msg);
 		r = HR_EXIT_REFUSED;
 		goto out;
 	}
@@ -144,6 +177,7 @@ static int harden_bundle(struct rt *rt)
 	if (r == HR_E_REFUSED) {
 		_cleanup_free_ char *why = refusal_text(&findings, profile);
 		hr_log(&rt->log, "error", "%s", why);
+		audit(rt, "refused", spec, profile, how, before, NULL, &findings, why);
 		r = HR_EXIT_REFUSED;
 		goto out;
 	}
@@ -158,8 +192,11 @@ static int harden_bundle(struct rt *rt)
 	real = realpath(profile->source, NULL);
 	hr_json_set(ann, APPLIED_ANNOTATION, cJSON_CreateString(real ? real : profile->source));
 	hr_json_set(ann, APPLIED_HOW_ANNOTATION, cJSON_CreateString(how));
-	if ((r = write_json(&dir, name, spec, &st, &err)) < 0)
+	after = hr_json_print(spec, false);
+	if ((r = hr_bundle_write(&dir, name, after, strlen(after), st.st_mode, st.st_uid, st.st_gid,
+				 &err)) < 0)
 		goto fail;
+	audit(rt, hr_runc_cmd_name(rt->call.cmd), spec, profile, how, before, after, &findings, NULL);
 	r = 0;
 	goto out;
 fail:
@@ -301,9 +338,11 @@ static void note(struct rt *rt, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	/* Changes are not errors: only hardrun's own log gets them. */
+	/* Changes are not errors: only hardrun's own log gets them, and the
+	 * audit log, as a record of what an exec or update was turned into. */
 	if (rt->log.own_path)
 		hr_log_to(rt->log.own_path, "info", msg);
+	audit(rt, hr_runc_cmd_name(rt->call.cmd), NULL, NULL, NULL, NULL, NULL, NULL, msg);
 }
 
 /* exec's flag form: --user, --additional-gids, --cap, --no-new-privs,
@@ -396,7 +435,7 @@ static int harden_exec(struct rt *rt)
 		return HR_EXIT_ERROR;
 	if (!proc)
 		return harden_exec_flags(rt, profile, cproc);
-	if ((r = read_json(proc->value, &dir, &name, &process, &st, &err)) < 0)
+	if ((r = read_json(proc->value, &dir, &name, &process, &st, NULL, &err)) < 0)
 		goto fail;
 	r = hr_harden_process(process, profile, cproc, &findings, &err);
 	if (r == HR_E_REFUSED) {

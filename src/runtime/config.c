@@ -25,6 +25,7 @@ void hr_config_free(struct hr_config *cfg)
 	hr_strv_free(cfg->profile_dirs);
 	free(cfg->default_profile);
 	free(cfg->log_file);
+	free(cfg->audit_file);
 	for (size_t i = 0; i < cfg->n_rules; i++) {
 		hr_strv_free(cfg->rules[i].keys);
 		hr_strv_free(cfg->rules[i].patterns);
@@ -73,6 +74,7 @@ const char *const hr_config_keys[] = { "runtime",      "runtimeArgs",
 				       "profileRules", "match",
 				       "profile",      "allowWeakerAnnotations",
 				       "log",	       "file",
+				       "audit",	       "syslog",
 				       NULL };
 
 static int parse_rules(const cJSON *doc, struct hr_config *cfg, hr_error *err)
@@ -122,7 +124,7 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 {
 	static const char *const keys[] = { "runtime",	      "runtimeArgs", "profileDirs",
 					    "defaultProfile", "profileRules", "allowWeakerAnnotations",
-					    "log",	      NULL };
+					    "log",	      "audit",	     NULL };
 	_cleanup_json_ cJSON *doc = NULL;
 	cJSON *log;
 	int r;
@@ -139,7 +141,7 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 			return hr_err(err, HR_E_INVALID,
 				      "/%s: unknown key (fix: use runtime, runtimeArgs, "
 				      "profileDirs, defaultProfile, profileRules, "
-				      "allowWeakerAnnotations or log)",
+				      "allowWeakerAnnotations, log or audit)",
 				      m->string);
 	}
 	if ((r = get_string(doc, "runtime", "", false, &cfg->runtime, err)) < 0 ||
@@ -161,6 +163,20 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 		if ((r = hr_json_get_bool(doc, "allowWeakerAnnotations", "", &w, err)) < 0)
 			return r;
 		cfg->allow_weaker_annotations = cJSON_IsTrue(w);
+	}
+	{
+		cJSON *audit, *sl;
+		if ((r = hr_json_get_object(doc, "audit", "", &audit, err)) < 0)
+			return r;
+		for (const cJSON *m = audit ? audit->child : NULL; m; m = m->next)
+			if (strcmp(m->string, "file") != 0 && strcmp(m->string, "syslog") != 0)
+				return hr_err(err, HR_E_INVALID,
+					      "/audit/%s: unknown key (fix: use file or syslog)",
+					      m->string);
+		if (audit && ((r = get_string(audit, "file", "/audit", true, &cfg->audit_file, err)) < 0 ||
+			      (r = hr_json_get_bool(audit, "syslog", "/audit", &sl, err)) < 0))
+			return r;
+		cfg->audit_syslog = audit && cJSON_IsTrue(sl);
 	}
 	if (log) {
 		for (const cJSON *m = log->child; m; m = m->next)

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hardrun/audit.h"
+
+char *hr_sha256_hex(const void *data, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	char *hex;
+
+	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
+		abort();
+	hex = hr_xmalloc(2 * n + 1);
+	for (unsigned int i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return hex;
+}
+
+/* Where engines put the image a container comes from. */
+static const char *const ref_keys[] = {
+	"io.kubernetes.cri.image-name",	     /* containerd CRI */
+	"org.opencontainers.image.ref.name", /* OCI image annotations */
+	"org.opencontainers.image.base.name",
+	"io.podman.annotations.image",
+	NULL,
+};
+static const char *const digest_keys[] = {
+	"io.kubernetes.cri.image-ref", /* containerd CRI: the resolved ref, often by digest */
+	"org.opencontainers.image.base.digest",
+	NULL,
+};
+
+static const char *first_of(const cJSON *ann, const char *const *keys)
+{
+	for (size_t i = 0; keys[i]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(ann, keys[i]);
+		if (cJSON_IsString(v) && v->valuestring[0])
+			return v->valuestring;
+	}
+	return NULL;
+}
+
+void hr_image_ref(const cJSON *annotations, const char **ref, const char **digest)
+{
+	const char *d;
+
+	*ref = first_of(annotations, ref_keys);
+	d = first_of(annotations, digest_keys);
+	/* A reference pinned by digest carries it after the '@'. */
+	if (!d && *ref && strchr(*ref, '@'))
+		d = strchr(*ref, '@') + 1;
+	*digest = d && strchr(d, '@') ? strchr(d, '@') + 1 : d;
+}
+
+cJSON *hr_audit_json(const struct hr_audit_record *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	struct timespec ts;
+	struct tm tm;
+	char t[64], base[32];
+	const char *ref = NULL, *digest = NULL;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(t, sizeof t, "%s.%09ldZ", base, ts.tv_nsec);
+	cJSON_AddStringToObject(o, "time", t);
+	cJSON_AddStringToObject(o, "event", r->event);
+	if (r->container)
+		cJSON_AddStringToObject(o, "container", r->container);
+	if (r->bundle)
+		cJSON_AddStringToObject(o, "bundle", r->bundle);
+	hr_image_ref(r->annotations, &ref, &digest);
+	if (ref)
+		cJSON_AddStringToObject(o, "image", ref);
+	if (digest)
+		cJSON_AddStringToObject(o, "imageDigest", digest);
+	if (r->profile) {
+		cJSON_AddStringToObject(o, "profile", r->profile->name);
+		cJSON_AddStringToObject(o, "profileFile", r->profile->source);
+	}
+	if (r->how)
+		cJSON_AddStringToObject(o, "profileChosenBy", r->how);
+	if (r->before) {
+		_cleanup_free_ char *h = hr_sha256_hex(r->before, strlen(r->before));
+		cJSON_AddStringToObject(o, "specSha256Before", h);
+	}
+	if (r->after) {
+		_cleanup_free_ char *h = hr_sha256_hex(r->after, strlen(r->after));
+		cJSON_AddStringToObject(o, "specSha256After", h);
+	}
+	if (r->findings) {
+		cJSON *sum = cJSON_AddObjectToObject(o, "findings");
+		cJSON *rules = cJSON_CreateArray();
+		cJSON_AddNumberToObject(sum, "changed", (double)hr_findings_count(r->findings, HR_CHANGED));
+		cJSON_AddNumberToObject(sum, "refused", (double)hr_findings_count(r->findings, HR_REFUSED));
+		cJSON_AddNumberToObject(sum, "warned", (double)hr_findings_count(r->findings, HR_WARNED));
+		for (size_t i = 0; i < r->findings->n; i++) {
+			const char *id = r->findings->v[i].rule->id;
+			bool seen = false;
+			for (const cJSON *e = rules->child; e && !seen; e = e->next)
+				seen = strcmp(e->valuestring, id) == 0;
+			if (!seen)
+				cJSON_AddItemToArray(rules, cJSON_CreateString(id));
+		}
+		cJSON_AddItemToObject(sum, "rules", rules);
+	}
+	if (r->runtime)
+		cJSON_AddStringToObject(o, "runtime", r->runtime);
+	if (r->reason)
+		cJSON_AddStringToObject(o, "reason", r->reason);
+	for (const cJSON *m = r->extra ? r->extra->child : NULL; m; m = m->next)
+		cJSON_AddItemToObject(o, m->string, cJSON_Duplicate(m, true));
+	return o;
+}
+
+int hr_audit_write(const struct hr_audit_dest *d, const struct hr_audit_record *r,
+		   hr_error *err)
+{
+	cJSON *o;
+	char *line;
+	int ret = 0;
+
+	if (!d || (!d->file && !d->syslog))
+		return 0;
+	o = hr_audit_json(r);
+	line = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!line)
+		abort();
+	if (d->syslog) {
+		openlog("hardrun", LOG_PID, LOG_AUTHPRIV);
+		syslog(LOG_NOTICE, "%s", line);
+		closelog();
+	}
+	if (d->file) {
+		/* Never through a link; one locked write per record, so that
+		 * containers starting together do not interleave their lines. */
+		int fd = open(d->file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+			      0600);
+		size_t len = strlen(line);
+		_cleanup_free_ char *buf = hr_xasprintf("%s\n", line);
+
+		if (fd < 0) {
+			ret = hr_err(err, -errno, "audit log %s: cannot open: %s", d->file,
+				     strerror(errno));
+		} else {
+			(void)flock(fd, LOCK_EX);
+			if (write(fd, buf, len + 1) != (ssize_t)(len + 1))
+				ret = hr_err(err, -EIO, "audit log %s: short write", d->file);
+			(void)close(fd);
+		}
+	}
+	free(line);
+	return ret;
+}
