@@ -107,9 +107,9 @@ J
   A=$WORK/audit.log
   check "one JSON line per event (create, exec, update, refused)" [ "$(jq -s 'length' "$A")" -ge 4 ]
   check "create: container, bundle, image and digest, profile and how chosen" \
-    jq -se --arg id "$id" --arg b "$WORK/b" '.[0] | .event == "create" and .container == $id and .bundle == $b and .image == "registry.local/app:1" and .imageDigest == "sha256:0123abcd" and .profile == "restricted" and .profileChosenBy == "default" and (.runtime|test("runc$"))' "$A"
+    jqe -se --arg id "$id" --arg b "$WORK/b" '.[0] | .event == "create" and .container == $id and .bundle == $b and .image == "registry.local/app:1" and .imageDigest == "sha256:0123abcd" and .profile == "restricted" and .profileChosenBy == "default" and (.runtime|test("runc$"))' "$A"
   check "create: sha256 of config.json before and after, as on disk" \
-    jq -se --arg b "$sum_before" --arg a "$sum_after" '.[0] | .specSha256Before == $b and .specSha256After == $a' "$A"
+    jqe -se --arg b "$sum_before" --arg a "$sum_after" '.[0] | .specSha256Before == $b and .specSha256After == $a' "$A"
   check "create: the findings summary" jqe -se '.[0].findings | .changed > 10 and .refused == 0 and (.rules | index("user.root-uid") != null)' "$A"
   check "exec: what hardrun changed" jqe -se 'any(.[]; .event == "exec" and (.reason|test("--user 0 became 65534")))' "$A"
   check "update: what hardrun lowered" jqe -se 'any(.[]; .event == "update" and (.reason|test("pids-limit 99999 lowered to 1024")))' "$A"
