@@ -32,7 +32,8 @@ struct hr_audit_record {
 	const cJSON *extra;	       /* more members to add (e.g. denials), borrowed */
 };
 
-/* Lowercase hex SHA-256 of `len` bytes; malloc'd. */
+/* Lowercase hex SHA-256 of `len` bytes; malloc'd. libcrypto is loaded on
+ * first use; without it the text says the digest is unavailable. */
 char *hr_sha256_hex(const void *data, size_t len);
 
 /*

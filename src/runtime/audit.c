@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -12,13 +13,48 @@
 
 #include "hardrun/audit.h"
 
+/*
+ * libcrypto is loaded when a digest is first needed, not linked: its
+ * start-up work (relocations, constructors) is three times that of
+ * everything else hardrun loads, and most calls (every `runc state`,
+ * `kill`, `delete` an engine makes) never hash anything.
+ */
+static struct {
+	bool tried;
+	__typeof__(EVP_Digest) *digest;
+	__typeof__(EVP_sha256) *sha256;
+} crypto;
+
+static bool load_crypto(void)
+{
+	static const char *const names[] = { "libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.so" };
+
+	if (crypto.tried)
+		return crypto.digest && crypto.sha256;
+	crypto.tried = true;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(names); i++) {
+		void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+		if (!h)
+			continue;
+		crypto.digest = (__typeof__(EVP_Digest) *)dlsym(h, "EVP_Digest");
+		crypto.sha256 = (__typeof__(EVP_sha256) *)dlsym(h, "EVP_sha256");
+		if (crypto.digest && crypto.sha256)
+			return true;
+		dlclose(h);
+	}
+	return false;
+}
+
 char *hr_sha256_hex(const void *data, size_t len)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	char *hex;
 
-	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
+	/* Without libcrypto there is no digest to give; callers record that. */
+	if (!load_crypto())
+		return hr_xstrdup("unavailable (libcrypto not found)");
+	if (!crypto.digest(data, len, md, &n, crypto.sha256(), NULL))
 		abort();
 	hex = hr_xmalloc(2 * n + 1);
 	for (unsigned int i = 0; i < n; i++)
