@@ -25,6 +25,10 @@
 int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profile **ret,
 		    hr_error *err);
 
+/* Where resolved profiles are cached (default /run/hardrun/cache; NULL
+ * turns the cache off). Only root uses the cache. */
+void hr_profile_cache_set_dir(const char *dir);
+
 /* The directories searched for profiles by default. */
 extern char *const hr_default_profile_dirs[];
 

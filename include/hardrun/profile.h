@@ -154,6 +154,15 @@ int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const cha
 		     struct hr_profile **ret, hr_error *err);
 
 /*
+ * Like hr_profile_parse (complete), for a document hardrun resolved and
+ * validated before and kept in its cache: the names of system calls,
+ * capabilities and mount options are not looked up again. Structure and
+ * types are still checked. Never use it on a document from elsewhere.
+ */
+int hr_profile_parse_trusted(const cJSON *doc, const char *name, const char *source,
+			     struct hr_profile **ret, hr_error *err);
+
+/*
  * Check a profile document and collect every error (one per unknown
  * top-level key and the first one of each section) into *errors. Returns
  * the number of errors.

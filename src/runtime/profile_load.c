@@ -51,6 +51,84 @@ int hr_check_trusted_file(int fd, const char *path, const char *what, hr_error *
 	return 0;
 }
 
+/*
+ * The cache of resolved profiles. Resolving a profile (reading the chain,
+ * validating every name with libseccomp, libcap and libmount) is most of
+ * what a container start costs hardrun; the result depends only on the
+ * files read and the files that were looked for and not found. Both are
+ * recorded while a profile is resolved, and a cached result is used only
+ * while every one of them is as recorded (same inode, size, times, mode
+ * and owner; still absent). Only root uses it, in a root-only directory.
+ */
+static char *cache_dir = (char *)"/run/hardrun/cache";
+static cJSON *recording; /* files seen by the load in progress, or NULL */
+
+void hr_profile_cache_set_dir(const char *dir)
+{
+	cache_dir = dir ? hr_xstrdup(dir) : NULL;
+}
+
+static void record_absent(const char *path)
+{
+	cJSON *e;
+
+	if (!recording)
+		return;
+	e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "path", path);
+	cJSON_AddBoolToObject(e, "absent", true);
+	cJSON_AddItemToArray(recording, e);
+}
+
+static void add_stat(cJSON *e, const char *prefix, const struct stat *st)
+{
+	char key[32], val[64];
+
+	/* Numbers as text: inode numbers and nanosecond times exceed what a
+	 * double holds exactly. */
+#define PUT(name, fmt, v)                                                   \
+	do {                                                                \
+		snprintf(key, sizeof key, "%s%s", prefix, name);            \
+		snprintf(val, sizeof val, fmt, v);                          \
+		cJSON_AddStringToObject(e, key, val);                       \
+	} while (0)
+	PUT("dev", "%ju", (uintmax_t)st->st_dev);
+	PUT("ino", "%ju", (uintmax_t)st->st_ino);
+	PUT("mode", "%o", (unsigned)st->st_mode);
+	PUT("uid", "%ju", (uintmax_t)st->st_uid);
+	if (!prefix[0]) {
+		PUT("size", "%jd", (intmax_t)st->st_size);
+		snprintf(val, sizeof val, "%jd.%09ld", (intmax_t)st->st_mtim.tv_sec,
+			 st->st_mtim.tv_nsec);
+		cJSON_AddStringToObject(e, "mtime", val);
+		snprintf(val, sizeof val, "%jd.%09ld", (intmax_t)st->st_ctim.tv_sec,
+			 st->st_ctim.tv_nsec);
+		cJSON_AddStringToObject(e, "ctime", val);
+	}
+#undef PUT
+}
+
+static void record_file(int fd, const char *path)
+{
+	struct stat st, dst;
+	_cleanup_free_ char *copy = hr_xstrdup(path);
+	cJSON *e;
+
+	if (!recording)
+		return;
+	if (fstat(fd, &st) < 0 || stat(dirname(copy), &dst) < 0) {
+		/* Cannot be checked later: this result is not cached. */
+		cJSON_Delete(recording);
+		recording = NULL;
+		return;
+	}
+	e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "path", path);
+	add_stat(e, "", &st);
+	add_stat(e, "dir", &dst);
+	cJSON_AddItemToArray(recording, e);
+}
+
 static bool is_path(const char *s)
 {
 	size_t n = strlen(s);
@@ -110,6 +188,7 @@ static int open_profile(const char *name_or_path, const char *first_dir, char *c
 			if (errno != ENOENT)
 				return hr_err(err, -errno, "%s: cannot open profile: %s", path,
 					      strerror(errno));
+			record_absent(path);
 			if (strlen(tried) + strlen(dir) + 4 < sizeof tried)
 				snprintf(tried + strlen(tried), sizeof tried - strlen(tried), "%s%s",
 					 tried[0] ? ", " : "", dir);
@@ -130,6 +209,7 @@ static int read_profile(int fd, const char *path, cJSON **ret, hr_error *err)
 
 	if ((r = hr_check_trusted_file(fd, path, "profile", err)) < 0)
 		return r;
+	record_file(fd, path);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return hr_err(err, -EINVAL, "%s: not a regular file", path);
 	if ((uint64_t)st.st_size > HR_PROFILE_MAX_BYTES)
@@ -304,12 +384,12 @@ static int resolve_import(struct chain *ch, size_t k, uint64_t caps, char ***not
 	return 0;
 }
 
-int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profile **ret,
-		    hr_error *err)
+/* Resolve without the cache: read the chain, apply imports, merge. */
+static int resolve(const char *name_or_path, char *const *dirs, cJSON **ret_doc,
+		   char **ret_name, char **ret_source, char ***ret_notes, hr_error *err)
 {
 	struct chain ch = { 0 };
 	_cleanup_json_ cJSON *doc = NULL;
-	_cleanup_free_ char *name = NULL;
 	_cleanup_strv_ char **notes = NULL;
 	bool imports = false;
 	int r;
@@ -337,9 +417,9 @@ int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profi
 		char *base = basename(copy), *dot = strrchr(base, '.');
 		if (dot && strcmp(dot, ".json") == 0)
 			*dot = '\0';
-		name = hr_xstrdup(base);
+		*ret_name = hr_xstrdup(base);
 	} else {
-		name = hr_xstrdup(name_or_path);
+		*ret_name = hr_xstrdup(name_or_path);
 	}
 	/* A profile that does not describe itself is described by its base. */
 	if (ch.n > 1 && !cJSON_GetObjectItemCaseSensitive(ch.doc[0], "description")) {
@@ -351,14 +431,183 @@ int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profi
 			hr_json_set(doc, "description", cJSON_CreateString(t));
 		}
 	}
-	r = hr_profile_parse(doc, false, name, ch.path[0], ret, err);
-	if (r < 0) {
-		hr_err_prefix(err, "%s%s", ch.path[0],
-			      ch.n > 1 ? " (after applying the profiles it extends)" : "");
-		goto out;
-	}
-	(*ret)->notes = HR_TAKE_PTR(notes);
+	*ret_source = hr_xstrdup(ch.path[0]);
+	*ret_doc = HR_TAKE_PTR(doc);
+	*ret_notes = HR_TAKE_PTR(notes);
+	r = ch.n; /* > 0: how many files */
 out:
 	chain_free(&ch);
 	return r;
+}
+
+/* 64-bit FNV-1a: names a cache file; the entry holds the full key, which
+ * is compared, so a collision only costs a miss. */
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+static char *cache_key(const char *name_or_path, char *const *dirs)
+{
+	struct utsname u;
+	char cwd[4096] = "";
+	char *key, *k;
+
+	if (name_or_path[0] != '/' && is_path(name_or_path) && !getcwd(cwd, sizeof cwd))
+		return NULL;
+	if (uname(&u) < 0)
+		return NULL;
+	key = hr_xasprintf("hardrun %s|libseccomp %u.%u.%u|kernel %s|cwd %s|profile %s|dirs",
+			   PACKAGE_VERSION, seccomp_version()->major, seccomp_version()->minor,
+			   seccomp_version()->micro, u.release, cwd, name_or_path);
+	for (size_t i = 0; dirs && dirs[i]; i++) {
+		k = hr_xasprintf("%s %s", key, dirs[i]);
+		free(key);
+		key = k;
+	}
+	return key;
+}
+
+/* The cache directory, if it is root's alone. */
+static int open_cache(struct hr_bundle *b)
+{
+	struct stat st;
+
+	if (!cache_dir || geteuid() != 0)
+		return -1;
+	if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST) {
+		_cleanup_free_ char *parent = hr_xstrdup(cache_dir);
+		(void)mkdir(dirname(parent), 0755);
+		if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST)
+			return -1;
+	}
+	if (hr_bundle_open(cache_dir, b, NULL) < 0)
+		return -1;
+	if (fstat(b->dirfd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
+		hr_bundle_close(b);
+		return -1;
+	}
+	return 0;
+}
+
+static bool still_as_recorded(const cJSON *files)
+{
+	for (const cJSON *e = files ? files->child : NULL; e; e = e->next) {
+		const cJSON *path = cJSON_GetObjectItemCaseSensitive(e, "path");
+		struct stat st, dst;
+		_cleanup_free_ char *copy = NULL;
+		cJSON *now;
+		bool same = true;
+
+		if (!cJSON_IsString(path))
+			return false;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "absent"))) {
+			if (stat(path->valuestring, &st) == 0 || errno != ENOENT)
+				return false;
+			continue;
+		}
+		copy = hr_xstrdup(path->valuestring);
+		if (stat(path->valuestring, &st) < 0 || stat(dirname(copy), &dst) < 0)
+			return false;
+		now = cJSON_CreateObject();
+		add_stat(now, "", &st);
+		add_stat(now, "dir", &dst);
+		for (const cJSON *m = now->child; m && same; m = m->next) {
+			const cJSON *was = cJSON_GetObjectItemCaseSensitive(e, m->string);
+			same = cJSON_IsString(was) && strcmp(was->valuestring, m->valuestring) == 0;
+		}
+		cJSON_Delete(now);
+		if (!same)
+			return false;
+	}
+	return true;
+}
+
+static int cache_get(const char *key, struct hr_profile **ret)
+{
+	struct hr_bundle b = { .dirfd = -1 };
+	_cleanup_free_ char *text = NULL;
+	_cleanup_json_ cJSON *entry = NULL;
+	char fname[32];
+	size_t len;
+	int r = -1;
+
+	if (!key || open_cache(&b) < 0)
+		return -1;
+	snprintf(fname, sizeof fname, "%016llx.json", (unsigned long long)fnv1a(key, strlen(key)));
+	if (hr_bundle_read(&b, fname, 4u << 20, &text, &len, NULL, NULL) == 0 &&
+	    (entry = cJSON_ParseWithLength(text, len))) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(entry, "key");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(entry, "name");
+		const cJSON *source = cJSON_GetObjectItemCaseSensitive(entry, "source");
+		const cJSON *notes = cJSON_GetObjectItemCaseSensitive(entry, "notes");
+		if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0 && cJSON_IsString(name) &&
+		    cJSON_IsString(source) &&
+		    still_as_recorded(cJSON_GetObjectItemCaseSensitive(entry, "files")) &&
+		    hr_profile_parse_trusted(cJSON_GetObjectItemCaseSensitive(entry, "profile"),
+					     name->valuestring, source->valuestring, ret, NULL) == 0) {
+			for (const cJSON *n = notes ? notes->child : NULL; n; n = n->next)
+				if (cJSON_IsString(n))
+					hr_strv_push(&(*ret)->notes, n->valuestring);
+			r = 0;
+		}
+	}
+	hr_bundle_close(&b);
+	return r;
+}
+
+static void cache_put(const char *key, cJSON *files, const cJSON *doc, const char *name,
+		      const char *source, char *const *notes)
+{
+	struct hr_bundle b = { .dirfd = -1 };
+	_cleanup_json_ cJSON *entry = cJSON_CreateObject();
+	_cleanup_free_ char *text = NULL;
+	char fname[32];
+	cJSON *n;
+
+	if (!key || open_cache(&b) < 0)
+		return;
+	cJSON_AddStringToObject(entry, "key", key);
+	cJSON_AddStringToObject(entry, "name", name);
+	cJSON_AddStringToObject(entry, "source", source);
+	cJSON_AddItemToObject(entry, "files", cJSON_Duplicate(files, true));
+	n = cJSON_AddArrayToObject(entry, "notes");
+	for (size_t i = 0; notes && notes[i]; i++)
+		cJSON_AddItemToArray(n, cJSON_CreateString(notes[i]));
+	cJSON_AddItemToObject(entry, "profile", cJSON_Duplicate(doc, true));
+	text = hr_json_print(entry, false);
+	snprintf(fname, sizeof fname, "%016llx.json", (unsigned long long)fnv1a(key, strlen(key)));
+	/* Best effort: a cache that cannot be written is only a miss next time. */
+	(void)hr_bundle_write(&b, fname, text, strlen(text), 0600, 0, 0, NULL);
+	hr_bundle_close(&b);
+}
+
+int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profile **ret,
+		    hr_error *err)
+{
+	_cleanup_json_ cJSON *doc = NULL, *files = NULL;
+	_cleanup_free_ char *name = NULL, *source = NULL, *key = cache_key(name_or_path, dirs);
+	_cleanup_strv_ char **notes = NULL;
+	int r, n;
+
+	if (cache_get(key, ret) == 0)
+		return 0;
+	recording = cJSON_CreateArray();
+	n = resolve(name_or_path, dirs, &doc, &name, &source, &notes, err);
+	files = HR_TAKE_PTR(recording);
+	if (n < 0)
+		return n;
+	r = hr_profile_parse(doc, false, name, source, ret, err);
+	if (r < 0)
+		return hr_err_prefix(err, "%s%s", source,
+				     n > 1 ? " (after applying the profiles it extends)" : "");
+	(*ret)->notes = hr_strv_copy(notes);
+	if (files)
+		cache_put(key, files, doc, name, source, notes);
+	return 0;
 }

@@ -689,3 +689,132 @@ Test(compare, audit_mode_is_weaker)
 	hr_profile_free(b);
 	hrt_rm_rf(dir);
 }
+
+/* --- the cache of resolved profiles -------------------------------------- */
+
+static char *cache_tmp;
+
+static void cache_setup(void)
+{
+	cache_tmp = hrt_mkdtemp();
+	tmp = hrt_mkdtemp();
+	hr_profile_cache_set_dir(hr_xasprintf("%s/cache", cache_tmp));
+}
+
+static void cache_teardown(void)
+{
+	hr_profile_cache_set_dir("/run/hardrun/cache");
+	hrt_rm_rf(cache_tmp);
+	hrt_rm_rf(tmp);
+	free(cache_tmp);
+	free(tmp);
+}
+
+TestSuite(cache, .init = cache_setup, .fini = cache_teardown);
+
+static int64_t pids_of(const char *path, char **dirs)
+{
+	struct hr_profile *p = NULL;
+	hr_error err = { 0 };
+	int64_t v;
+
+	cr_assert_eq(hr_profile_load(path, dirs, &p, &err), 0, "%s", err.msg);
+	v = p->resources.pids;
+	hr_profile_free(p);
+	return v;
+}
+
+static size_t cache_entries(void)
+{
+	_cleanup_free_ char *cmd = hr_xasprintf("ls %s/cache 2>/dev/null | wc -l", cache_tmp);
+	FILE *f = popen(cmd, "r");
+	size_t n = 0;
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fscanf(f, "%zu", &n), 1);
+	pclose(f);
+	return n;
+}
+
+Test(cache, a_resolved_profile_is_kept_and_follows_its_files)
+{
+	_cleanup_free_ char *pdir = hrt_src_path("profiles");
+	_cleanup_free_ char *base = write_profile("base", "{\"extends\": \"restricted\", "
+							  "\"resources\": {\"pids\": 11}}");
+	_cleanup_free_ char *child = write_profile("child", "{\"extends\": \"base\"}");
+	char *dirs[] = { tmp, pdir, NULL };
+
+	if (geteuid() != 0)
+		cr_skip_test("the cache is root's only");
+	cr_assert_eq(pids_of("child", dirs), 11);
+	cr_assert_eq(cache_entries(), 1, "the resolved profile is cached");
+	cr_assert_eq(pids_of("child", dirs), 11, "read back from the cache");
+	cr_assert_eq(cache_entries(), 1);
+
+	/* A change to a file of the chain, even of the base, is seen. */
+	sleep(0); /* mtime has nanoseconds; the size changes too */
+	hrt_write_file(base, "{\"extends\": \"restricted\", \"resources\": {\"pids\": 222}}");
+	cr_assert_eq(pids_of("child", dirs), 222);
+
+	/* A file that appears earlier in the search path wins at once. */
+	{
+		_cleanup_free_ char *first = hr_xasprintf("%s/first", tmp);
+		_cleanup_free_ char *shadow = hr_xasprintf("%s/child.json", first);
+		char *dirs2[] = { first, tmp, pdir, NULL };
+		cr_assert_eq(mkdir(first, 0755), 0);
+		cr_assert_eq(pids_of("child", dirs2), 222);
+		hrt_write_file(shadow, "{\"extends\": \"restricted\", \"resources\": {\"pids\": 33}}");
+		cr_assert_eq(pids_of("child", dirs2), 33);
+	}
+
+	/* A profile made writable by others is refused, cached or not. */
+	{
+		struct hr_profile *p = NULL;
+		hr_error err = { 0 };
+		cr_assert_eq(chmod(base, 0666), 0);
+		cr_assert_lt(hr_profile_load("child", dirs, &p, &err), 0);
+		assert_msg(&err, "writable by its group or others");
+		cr_assert_eq(chmod(base, 0644), 0);
+	}
+}
+
+Test(cache, a_damaged_or_foreign_entry_is_ignored)
+{
+	_cleanup_free_ char *pdir = hrt_src_path("profiles");
+	_cleanup_free_ char *child = write_profile("c2", "{\"extends\": \"restricted\", "
+							 "\"resources\": {\"pids\": 44}}");
+	_cleanup_free_ char *cmd = NULL;
+	char *dirs[] = { tmp, pdir, NULL };
+
+	if (geteuid() != 0)
+		cr_skip_test("the cache is root's only");
+	cr_assert_eq(pids_of("c2", dirs), 44);
+	/* Overwrite every entry: garbage, then a valid entry for another key. */
+	cmd = hr_xasprintf("for f in %s/cache/*.json; do echo '{not json' > $f; done", cache_tmp);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(pids_of("c2", dirs), 44);
+	free(cmd);
+	cmd = hr_xasprintf("for f in %s/cache/*.json; do sed -i 's/\"key\":\"hardrun/\"key\":\"other/' $f; done",
+			   cache_tmp);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(pids_of("c2", dirs), 44);
+}
+
+Test(cache, an_entry_is_used_while_its_files_are_unchanged)
+{
+	_cleanup_free_ char *pdir = hrt_src_path("profiles");
+	_cleanup_free_ char *p3 = write_profile("c3", "{\"extends\": \"restricted\", "
+						      "\"resources\": {\"pids\": 55}}");
+	_cleanup_free_ char *cmd = NULL;
+	char *dirs[] = { tmp, pdir, NULL };
+
+	if (geteuid() != 0)
+		cr_skip_test("the cache is root's only");
+	cr_assert_eq(pids_of("c3", dirs), 55);
+	/* Only a cache hit can yield what no file says. */
+	cmd = hr_xasprintf("sed -i 's/\"pids\":55/\"pids\":56/' %s/cache/*.json", cache_tmp);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(pids_of("c3", dirs), 56, "the entry was read");
+	hrt_write_file(p3, "{\"extends\": \"restricted\", \"resources\": {\"pids\": 57}}");
+	cr_assert_eq(pids_of("c3", dirs), 57, "and dropped once the file changed");
+}
