@@ -223,12 +223,11 @@ static int check_keys(const cJSON *obj, const char *const *known, const char *wh
 		bool ok = false;
 		char list[512] = "";
 
-		for (size_t i = 0; known[i]; i++) {
+		for (size_t i = 0; known[i] && !ok; i++)
+			ok = strcmp(m->string, known[i]) == 0;
+		/* Only an unknown key pays for the suggestion. */
+		for (size_t i = 0; known[i] && !ok; i++) {
 			size_t d;
-			if (strcmp(m->string, known[i]) == 0) {
-				ok = true;
-				break;
-			}
 			d = edit_distance(m->string, known[i]);
 			if (d < best_d) {
 				best_d = d;
