@@ -25,6 +25,11 @@
 int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profile **ret,
 		    hr_error *err);
 
+/* Read all of `fd` (named `path` in messages): a regular file of at most
+ * `max` bytes. *ret_buf is NUL-terminated. */
+int hr_read_regular_file(int fd, const char *path, size_t max, char **ret_buf, size_t *ret_len,
+			 hr_error *err);
+
 /* Where resolved profiles are cached (default /run/hardrun/cache; NULL
  * turns the cache off). Only root uses the cache. */
 void hr_profile_cache_set_dir(const char *dir);

@@ -129,21 +129,15 @@ static int check_one(char **dirs, const char *path)
 	_cleanup_strv_ char **errors = NULL;
 	struct hr_profile *p = NULL;
 	hr_error err = { 0 };
-	struct stat st;
 	size_t len = 0;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > HR_PROFILE_MAX_BYTES) {
-		hr_cli_error("%s: cannot read a profile there: %s", path,
-			     fd < 0 ? strerror(errno) : "not a regular file of at most 1 MiB");
+	if (fd < 0) {
+		hr_cli_error("%s: cannot open: %s", path, strerror(errno));
 		return 1;
 	}
-	text = hr_xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + len, (size_t)st.st_size - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
+	if (hr_read_regular_file(fd, path, HR_PROFILE_MAX_BYTES, &text, &len, &err) < 0) {
+		hr_cli_error("%s", err.msg);
+		return 1;
 	}
 	if (hr_json_parse(text, len, &(struct hr_json_limits){ HR_PROFILE_MAX_BYTES, 32, 16384 },
 			  &doc, &err) < 0) {

@@ -193,7 +193,6 @@ int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_er
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
-	struct stat st;
 	size_t len = 0;
 	int r;
 
@@ -204,19 +203,9 @@ int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_er
 			return 0;
 		return hr_err(err, -errno, "%s: cannot open: %s", path, strerror(errno));
 	}
-	if ((r = hr_check_trusted_file(fd, path, "configuration", err)) < 0)
+	if ((r = hr_check_trusted_file(fd, path, "configuration", err)) < 0 ||
+	    (r = hr_read_regular_file(fd, path, config_limits.max_bytes, &buf, &len, err)) < 0)
 		return r;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
-		return hr_err(err, -EINVAL, "%s: not a regular file of at most 1 MiB", path);
-	buf = hr_xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return hr_err(err, n < 0 ? -errno : -EIO, "%s: read failed", path);
-		len += (size_t)n;
-	}
 	if ((r = hr_config_parse(buf, len, cfg, err)) < 0) {
 		hr_config_free(cfg);
 		return hr_err_prefix(err, "%s", path);

@@ -200,20 +200,17 @@ static int open_profile(const char *name_or_path, const char *first_dir, char *c
 		      name_or_path, tried[0] ? tried : "no directory");
 }
 
-static int read_profile(int fd, const char *path, cJSON **ret, hr_error *err)
+int hr_read_regular_file(int fd, const char *path, size_t max, char **ret_buf, size_t *ret_len,
+			 hr_error *err)
 {
-	struct stat st;
 	_cleanup_free_ char *buf = NULL;
+	struct stat st;
 	size_t len = 0;
-	int r;
 
-	if ((r = hr_check_trusted_file(fd, path, "profile", err)) < 0)
-		return r;
-	record_file(fd, path);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return hr_err(err, -EINVAL, "%s: not a regular file", path);
-	if ((uint64_t)st.st_size > HR_PROFILE_MAX_BYTES)
-		return hr_err(err, -EFBIG, "%s: larger than %u bytes", path, HR_PROFILE_MAX_BYTES);
+	if ((uint64_t)st.st_size > max)
+		return hr_err(err, -EFBIG, "%s: larger than %zu bytes", path, max);
 	buf = hr_xmalloc((size_t)st.st_size + 1);
 	while (len < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
@@ -223,6 +220,23 @@ static int read_profile(int fd, const char *path, cJSON **ret, hr_error *err)
 			return hr_err(err, n < 0 ? -errno : -EIO, "%s: read failed", path);
 		len += (size_t)n;
 	}
+	buf[len] = '\0';
+	*ret_buf = HR_TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+static int read_profile(int fd, const char *path, cJSON **ret, hr_error *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = hr_check_trusted_file(fd, path, "profile", err)) < 0)
+		return r;
+	record_file(fd, path);
+	if ((r = hr_read_regular_file(fd, path, HR_PROFILE_MAX_BYTES, &buf, &len, err)) < 0)
+		return r;
 	r = hr_json_parse(buf, len, &profile_limits, ret, err);
 	if (r < 0)
 		return hr_err_prefix(err, "%s", path);
