@@ -32,8 +32,9 @@ extern const struct hr_json_limits hr_json_spec_limits;
  * "\u0000" escapes, non-finite numbers, exact duplicate keys in any object,
  * keys that collide under Go's case folding in any object that is not a
  * string map (annotations, sysctl, unified), and anything beyond `lim`.
- * Integers too long to survive a round trip through a double keep their
- * source text, and hr_json_print() writes them back unchanged.
+ * Numbers of more than 15 digits (integers or not), which might not
+ * survive a round trip through a double, keep their source text, and
+ * hr_json_print() writes them back unchanged.
  *
  * Returns 0 and *ret_tree, or HR_E_INVALID with a message that gives the
  * line and column (or JSON pointer) of the problem.

@@ -136,20 +136,20 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 				depth--;
 		} else if (c == '-' || (c >= '0' && c <= '9')) {
 			size_t start = i, digits = 0;
-			bool integral = true;
 
 			while (i < len && (text[i] == '-' || text[i] == '+' || text[i] == '.' ||
 					   text[i] == 'e' || text[i] == 'E' ||
 					   (text[i] >= '0' && text[i] <= '9'))) {
 				if (text[i] >= '0' && text[i] <= '9')
 					digits++;
-				else if (text[i] != '-')
-					integral = false;
 				i++;
 			}
 			i--;
-			/* A double holds 15 significant decimal digits exactly. */
-			if (integral && digits > 15) {
+			/* A double holds 15 significant decimal digits exactly, and
+			 * cJSON prints only as many as it judges close enough:
+			 * 8999999999999999.0 would come back as 9e+15. A longer
+			 * number, however it is written, keeps its text. */
+			if (digits > 15) {
 				if (sc->n_kept == sc->cap_kept) {
 					sc->cap_kept = sc->cap_kept ? sc->cap_kept * 2 : 8;
 					sc->kept = hr_xrealloc(sc->kept,

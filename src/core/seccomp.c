@@ -264,10 +264,16 @@ int hr_seccomp_spec_check(const cJSON *f, const char *where, hr_error *err)
 	if (eno && (!cJSON_IsNumber(eno) || eno->valuedouble < 0 || eno->valuedouble > 4095))
 		return hr_err(err, HR_E_INVALID, "%s/defaultErrnoRet: expected an errno number",
 			      where);
-	if (archs && (r = hr_json_check_string_array(archs, where, err)) < 0)
-		return r;
-	if (flags && (r = hr_json_check_string_array(flags, where, err)) < 0)
-		return r;
+	if (archs) {
+		_cleanup_free_ char *p = hr_json_ptr(where, "architectures");
+		if ((r = hr_json_check_string_array(archs, p, err)) < 0)
+			return r;
+	}
+	if (flags) {
+		_cleanup_free_ char *p = hr_json_ptr(where, "flags");
+		if ((r = hr_json_check_string_array(flags, p, err)) < 0)
+			return r;
+	}
 	if (calls) {
 		_cleanup_free_ char *p = hr_json_ptr(where, "syscalls");
 		return check_rules(calls, p, false, err);

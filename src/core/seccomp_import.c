@@ -137,19 +137,22 @@ int hr_seccomp_import(const cJSON *docker, const struct hr_import_target *t, cJS
 		_cleanup_free_ char *ptr = hr_xasprintf("/syscalls/%zu", i);
 		_cleanup_free_ char *iptr = hr_xasprintf("%s/includes", ptr);
 		_cleanup_free_ char *xptr = hr_xasprintf("%s/excludes", ptr);
-		const cJSON *names = cJSON_GetObjectItemCaseSensitive(e, "names");
-		const cJSON *args = cJSON_GetObjectItemCaseSensitive(e, "args");
-		const cJSON *eact = cJSON_GetObjectItemCaseSensitive(e, "action");
+		const cJSON *names, *args, *eact;
 		bool plain;
 		cJSON *kept;
 
-		/* Go writes an empty list as null ("args": null): absent. */
+		/* Go writes an empty list as null ("args": null): absent. The
+		 * members are looked up after this, so none points at a member
+		 * deleted here. */
 		for (cJSON *m = e->child; m;) {
 			cJSON *next = m->next;
 			if (cJSON_IsNull(m))
 				cJSON_Delete(cJSON_DetachItemViaPointer((cJSON *)e, m));
 			m = next;
 		}
+		names = cJSON_GetObjectItemCaseSensitive(e, "names");
+		args = cJSON_GetObjectItemCaseSensitive(e, "args");
+		eact = cJSON_GetObjectItemCaseSensitive(e, "action");
 		/* Old files name one call per entry in "name". */
 		if (!names && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "name"))) {
 			cJSON *n = cJSON_CreateArray();

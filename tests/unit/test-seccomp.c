@@ -580,7 +580,7 @@ Test(merge, malformed_spec_filter)
 		  "/linux/seccomp/syscalls/0/errnoRet" },
 		{ "{'syscalls': []}", "/linux/seccomp/defaultAction" },
 		{ "{'defaultAction': 'SCMP_ACT_ERRNO', 'architectures': [1]}",
-		  "/linux/seccomp/0" },
+		  "/linux/seccomp/architectures/0" },
 		{ "{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': {}}",
 		  "/linux/seccomp/syscalls: expected an array" },
 	};

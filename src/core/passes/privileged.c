@@ -26,7 +26,8 @@ static bool unfiltered(const cJSON *lnx)
 	const cJSON *act = cJSON_GetObjectItemCaseSensitive(sc, "defaultAction");
 	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(sc, "syscalls");
 
-	if (!sc)
+	/* null is no filter, as for the seccomp pass and runc */
+	if (!sc || cJSON_IsNull(sc))
 		return true;
 	int a = cJSON_IsString(act) ? hr_seccomp_action_from_name(act->valuestring) : -1;
 

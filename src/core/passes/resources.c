@@ -147,8 +147,9 @@ int hr_pass_resources(struct hr_pass_ctx *c)
 				"memory limit lowered to the spec's memory+swap limit (%.0f)", limit);
 		return clamp_unified(c, res, limit, pid_limit);
 	}
+	/* 0 is "not set" to runc, like absent. */
 	if ((swap && (swap->valuedouble < 0 || swap->valuedouble > limit)) ||
-	    (!swap && c->env->swap_accounting > 0)) {
+	    ((!swap || swap->valuedouble == 0) && c->env->swap_accounting > 0)) {
 		_cleanup_free_ char *before = hr_json_brief(swap);
 		hr_json_set(mem, "swap", hr_json_new_number(limit));
 		hr_pass_changed(c, "resources.memory", "/linux/resources/memory/swap", before,

@@ -70,11 +70,13 @@ int hr_pass_rlimits(struct hr_pass_ctx *c)
 		if (e) {
 			cJSON *soft = cJSON_GetObjectItemCaseSensitive(e, "soft");
 			cJSON *hard = cJSON_GetObjectItemCaseSensitive(e, "hard");
+			/* An absent limit is 0 to the runtime (Go's zero value):
+			 * it is written out, never raised. */
 			double h = hard ? hard->valuedouble : 0, s = soft ? soft->valuedouble : 0;
 			if (hard && soft && h <= max && s <= h)
 				continue;
-			h = hard && h < max ? h : max;
-			s = soft && s < h ? s : h;
+			h = h < max ? h : max;
+			s = s < h ? s : h;
 			hr_json_set(e, "hard", hr_json_new_number(h));
 			hr_json_set(e, "soft", hr_json_new_number(s));
 			for (cJSON *x = rl->child; x != e; x = x->next)

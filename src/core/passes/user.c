@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "pass.h"
 
 #define UID_MAX_JSON 4294967295.0
@@ -57,7 +59,8 @@ int hr_pass_user(struct hr_pass_ctx *c)
 			while (g) {
 				cJSON *next = g->next;
 				if (!cJSON_IsNumber(g) || g->valuedouble < 0 ||
-				    g->valuedouble > UID_MAX_JSON) {
+				    g->valuedouble > UID_MAX_JSON ||
+				    g->valuedouble != floor(g->valuedouble)) {
 					_cleanup_free_ char *ptr =
 						hr_json_ptr_index("/process/user/additionalGids", i);
 					return hr_err(c->err, HR_E_INVALID,
