@@ -78,6 +78,9 @@ int hr_strv_push(char ***v, const char *s);
 char **hr_strv_copy(char *const *v);
 /* qsort comparator for an array of char pointers. */
 int hr_strcmp_p(const void *a, const void *b);
+/* Sorts the n strings of v, with one pass and no sorting when they
+ * already are in order (as the lists of a cached profile are). */
+void hr_strv_sort(char **v, size_t n);
 
 /* Allocation that aborts on failure: hardrun's allocations are small and
  * bounded, and there is nothing sensible to do when they fail. */

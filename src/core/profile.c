@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <fnmatch.h>
 #include <libmount.h>
 #include <math.h>
@@ -696,7 +697,7 @@ static int parse_seccomp(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	}
 	if (allow) {
 		size_t n = hr_strv_len(allow);
-		qsort(allow, n, sizeof *allow, hr_strcmp_p);
+		hr_strv_sort(allow, n);
 		p->seccomp.allow = HR_TAKE_PTR(allow);
 		p->seccomp.n_allow = n;
 	}
@@ -708,19 +709,57 @@ static int parse_seccomp(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	return 0;
 }
 
+/*
+ * libmount is loaded when a profile's tmpfs options are first checked, not
+ * linked: with libblkid, libselinux and libpcre2 it is most of what the
+ * dynamic loader does at start, and a start with a cached profile (every
+ * `create` after the first) or a passed-through call never uses it.
+ */
+static struct {
+	bool tried;
+	char why[256];
+	__typeof__(mnt_get_builtin_optmap) *optmap;
+	__typeof__(mnt_optstr_next_option) *next_option;
+} mnt;
+
+static bool load_libmount(void)
+{
+	if (mnt.tried)
+		return mnt.optmap && mnt.next_option;
+	mnt.tried = true;
+	void *h = dlopen("libmount.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(mnt.why, sizeof mnt.why, "%s", dlerror());
+		return false;
+	}
+	mnt.optmap = (__typeof__(mnt_get_builtin_optmap) *)dlsym(h, "mnt_get_builtin_optmap");
+	mnt.next_option = (__typeof__(mnt_optstr_next_option) *)dlsym(h, "mnt_optstr_next_option");
+	if (mnt.optmap && mnt.next_option)
+		return true;
+	snprintf(mnt.why, sizeof mnt.why, "it lacks mnt_get_builtin_optmap or mnt_optstr_next_option");
+	dlclose(h);
+	return false;
+}
+
 static int check_tmpfs_options(const char *opts, struct pctx *c)
 {
 	if (c->trusted)
 		return 0;
 	static const char *const fs_specific[] = { "size", "mode", "nr_inodes", "nr_blocks",
 						   "uid", "gid", "huge", "mpol", NULL };
-	const struct libmnt_optmap *map = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+	/* Fail closed: options that cannot be checked are not accepted. */
+	if (!load_libmount())
+		return hr_err(c->err, HR_E_INVALID,
+			      "/rootfs/tmpfsOptions: cannot be checked, libmount.so.1 could not "
+			      "be loaded: %s (fix: install libmount1)",
+			      mnt.why);
+	const struct libmnt_optmap *map = mnt.optmap(MNT_LINUX_MAP);
 	char *str = (char *)opts, *name, *value;
 	size_t namesz, valuesz;
 	bool has_size = false;
 	int r;
 
-	while ((r = mnt_optstr_next_option(&str, &name, &namesz, &value, &valuesz)) == 0) {
+	while ((r = mnt.next_option(&str, &name, &namesz, &value, &valuesz)) == 0) {
 		char n[64];
 		bool known = false;
 

@@ -160,6 +160,15 @@ int hr_strcmp_p(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void hr_strv_sort(char **v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i - 1], v[i]) > 0) {
+			qsort(v, n, sizeof *v, hr_strcmp_p);
+			return;
+		}
+}
+
 char *hr_path_normalize(const char *path)
 {
 	size_t len = strlen(path);

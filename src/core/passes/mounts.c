@@ -12,30 +12,59 @@
 
 #include "pass.h"
 
-/* `pattern` matches `path` itself or one of its leading directories. */
-static bool matches_prefix(const char *pattern, const char *path)
-{
-	_cleanup_free_ char *buf = hr_xstrdup(path);
-	size_t len = strlen(buf);
-
-	for (size_t i = len; i > 0; i--) {
-		if (i != len && buf[i] != '/')
-			continue;
-		char saved = buf[i];
-		buf[i] = '\0';
-		bool m = fnmatch(pattern, buf, FNM_PATHNAME) == 0;
-		buf[i] = saved;
-		if (m)
-			return true;
-	}
-	return false;
-}
-
+/* One of `patterns` matches `path` itself or one of its leading
+ * directories.
+ *
+ * With FNM_PATHNAME a '/' in the string is only ever matched by a literal
+ * '/' in the pattern, so a pattern with k slashes can only match the one
+ * leading part of the path that has k slashes, and only that one is tried.
+ * A pattern with a bracket expression or an escape is tried against every
+ * leading part, as a slash count cannot be read from it. */
 static bool any_matches(char *const *patterns, const char *path)
 {
-	for (size_t i = 0; patterns && patterns[i]; i++)
-		if (matches_prefix(patterns[i], path))
-			return true;
+	if (!patterns || !patterns[0])
+		return false;
+
+	_cleanup_free_ char *buf = hr_xstrdup(path);
+	size_t len = strlen(buf), total = 0;
+
+	for (size_t i = 0; i < len; i++)
+		total += buf[i] == '/';
+	/* ends[k]: the length of the leading part with k slashes; 0 for none
+	 * (the empty part before a leading '/'). */
+	_cleanup_free_ size_t *ends = hr_xcalloc(total + 1, sizeof(*ends));
+	for (size_t i = 0, k = 0; i < len; i++)
+		if (buf[i] == '/')
+			ends[k++] = i;
+	ends[total] = len;
+
+	for (size_t p = 0; patterns[p]; p++) {
+		const char *pattern = patterns[p];
+		/* The literal text before the first wildcard must begin the
+		 * path: most patterns are ruled out here, without fnmatch. */
+		size_t lit = strcspn(pattern, "*?[\\"), from = 0, to = total, k = 0;
+
+		if (lit > len || memcmp(pattern, buf, lit) != 0)
+			continue;
+		if (pattern[lit] != '[' && pattern[lit] != '\\' && !strpbrk(pattern + lit, "[\\")) {
+			for (const char *q = pattern; *q; q++)
+				k += *q == '/';
+			if (k > total)
+				continue;
+			from = to = k;
+		}
+		for (size_t j = from; j <= to; j++) {
+			size_t i = ends[j];
+			if (i == 0 || i < lit)
+				continue;
+			char saved = buf[i];
+			buf[i] = '\0';
+			bool m = fnmatch(pattern, buf, FNM_PATHNAME) == 0;
+			buf[i] = saved;
+			if (m)
+				return true;
+		}
+	}
 	return false;
 }
 
