@@ -14,12 +14,28 @@
 
 #define HR_CONFIG_MAX_BYTES (16u << 20)
 
+/* What hr_bundle_write() syncs before it returns. */
+enum hr_bundle_sync {
+	/* The file, then the directory: the new file survives a crash. For
+	 * what users keep (exported and learned profiles). */
+	HR_SYNC_FILE_AND_DIR = 0,
+	/* The file only: after a crash the old or the new file is there,
+	 * each whole. For an engine's config.json, which the engine writes
+	 * again, and hardrun hardens again, before it starts a container. */
+	HR_SYNC_FILE,
+	/* Nothing: for hardrun's own copies that do not outlive the process
+	 * that reads them (direct mode's state directory). */
+	HR_SYNC_NONE,
+};
+
 struct hr_bundle {
 	int dirfd;
 	char *path; /* absolute, as resolved when it was opened */
+	enum hr_bundle_sync sync;
 };
 
-/* Open the bundle directory. Returns 0 or a negative errno (message set). */
+/* Open the bundle directory, with b->sync HR_SYNC_FILE_AND_DIR. Returns 0
+ * or a negative errno (message set). */
 int hr_bundle_open(const char *path, struct hr_bundle *b, hr_error *err);
 void hr_bundle_close(struct hr_bundle *b);
 
@@ -34,10 +50,11 @@ int hr_bundle_read(const struct hr_bundle *b, const char *name, size_t max, char
 /*
  * Replace `name` atomically: write a temporary file in the same
  * directory, fsync it, give it `mode` and the owner `uid`:`gid` (-1 keeps
- * ours), rename it over `name` and fsync the directory. A crash leaves
- * the old or the new file, never a partial one; a failure leaves the old
- * file and no temporary. Temporaries left by a killed earlier run are
- * removed first.
+ * ours), rename it over `name` and fsync the directory; b->sync leaves
+ * out the directory's fsync, or both. A crash leaves the old or the new
+ * file, never a partial one (with HR_SYNC_NONE, only a killed process
+ * does); a failure leaves the old file and no temporary. Temporaries left
+ * by a killed earlier run are removed first.
  */
 int hr_bundle_write(const struct hr_bundle *b, const char *name, const char *data, size_t len,
 		    mode_t mode, uid_t uid, gid_t gid, hr_error *err);

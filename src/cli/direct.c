@@ -450,10 +450,17 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 		goto fail;
 	}
 	out = hr_json_print(spec, false);
-	if ((r = write_runtime_file(dir, runtime, o->runtime_args)) < 0 ||
-	    (r = hr_bundle_open(dir, &state, &err)) < 0 ||
-	    (r = hr_bundle_write(&state, "config.json", out, strlen(out), 0600, (uid_t)-1,
-				 (gid_t)-1, &err)) < 0) {
+	r = write_runtime_file(dir, runtime, o->runtime_args);
+	if (r >= 0)
+		r = hr_bundle_open(dir, &state, &err);
+	if (r >= 0) {
+		/* The state directory's copy does not outlive this process:
+		 * nothing reads it after a crash, so nothing is synced. */
+		state.sync = HR_SYNC_NONE;
+		r = hr_bundle_write(&state, "config.json", out, strlen(out), 0600, (uid_t)-1,
+				    (gid_t)-1, &err);
+	}
+	if (r < 0) {
 		if (!err.msg[0])
 			hr_err(&err, r, "%s: cannot write: %s", dir, strerror(-r));
 		remove_state(dir);

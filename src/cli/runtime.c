@@ -162,6 +162,10 @@ static int harden_bundle(struct rt *rt)
 	if ((r = hr_bundle_open(b ? b->value : ".", &bundle, &err)) < 0 ||
 	    (r = read_json(path, &dir, &name, &spec, &st, &before, &err)) < 0)
 		goto fail;
+	/* The engine writes config.json again before any later start, and
+	 * hardrun hardens it again: the file is synced (never partial after
+	 * a crash), the directory need not be. */
+	dir.sync = HR_SYNC_FILE;
 	/* The spec's annotations take part in choosing the profile. */
 	r = hr_select_profile(&rt->sel, spec, &profile, &how, &err);
 	if (r == HR_E_REFUSED) {

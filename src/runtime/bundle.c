@@ -40,6 +40,7 @@ int hr_bundle_open(const char *path, struct hr_bundle *b, hr_error *err)
 
 	b->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	b->path = NULL;
+	b->sync = HR_SYNC_FILE_AND_DIR;
 	if (b->dirfd < 0) {
 		int e = errno;
 		return hr_err(err, -e, "%s: cannot open the bundle directory: %s%s", path,
@@ -205,14 +206,14 @@ int hr_bundle_write(const struct hr_bundle *b, const char *name, const char *dat
 	    fchmod(fd, mode & 07777) < 0)
 		goto fail;
 	what = "fsync";
-	if (faulted(HR_WRITE_FSYNC) || fsync(fd) < 0)
+	if (b->sync != HR_SYNC_NONE && (faulted(HR_WRITE_FSYNC) || fsync(fd) < 0))
 		goto fail;
 	what = "rename into place";
 	if (faulted(HR_WRITE_RENAME) || renameat(b->dirfd, temp, b->dirfd, name) < 0)
 		goto fail;
 	/* The rename is durable once the directory is. A failure here leaves
 	 * the new file in place: report it, nothing to undo. */
-	if (faulted(HR_WRITE_DIR_FSYNC) || fsync(b->dirfd) < 0) {
+	if (b->sync == HR_SYNC_FILE_AND_DIR && (faulted(HR_WRITE_DIR_FSYNC) || fsync(b->dirfd) < 0)) {
 		e = errno;
 		return hr_err(err, -e, "%s: %s written, but the directory could not be synced: %s",
 			      b->path, name, strerror(e));

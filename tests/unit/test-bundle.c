@@ -322,6 +322,44 @@ Test(write, directory_sync_failure_leaves_the_new_file)
 	cr_assert_eq(count_temps(), 0);
 }
 
+/* What each sync level leaves out: a fault at a step that is not taken
+ * never fires, and the write succeeds. */
+static int write_synced(enum hr_bundle_sync sync, enum hr_write_step fault, hr_error *err)
+{
+	struct hr_bundle b;
+	int r;
+
+	open_bundle(&b);
+	b.sync = sync;
+	hr_bundle_inject_fault(fault, false);
+	r = hr_bundle_write(&b, "config.json", NEW, strlen(NEW), 0644, (uid_t)-1, (gid_t)-1, err);
+	hr_bundle_close(&b);
+	hr_bundle_inject_fault(0, false);
+	return r;
+}
+
+Test(write, sync_levels)
+{
+	_cleanup_free_ char *path = in_dir("config.json");
+	hr_error err = { 0 };
+
+	hrt_write_file(path, OLD);
+	/* HR_SYNC_FILE: the file is synced, the directory is not. */
+	cr_assert_eq(write_synced(HR_SYNC_FILE, HR_WRITE_FSYNC, &err), -EIO);
+	assert_msg(&err, "could not fsync the new file");
+	hr_error_clear(&err);
+	cr_assert_eq(write_synced(HR_SYNC_FILE, HR_WRITE_DIR_FSYNC, &err), 0, "%s", err.msg);
+	/* HR_SYNC_NONE: neither. */
+	hrt_write_file(path, OLD);
+	cr_assert_eq(write_synced(HR_SYNC_NONE, HR_WRITE_FSYNC, &err), 0, "%s", err.msg);
+	cr_assert_eq(write_synced(HR_SYNC_NONE, HR_WRITE_DIR_FSYNC, &err), 0, "%s", err.msg);
+	{
+		_cleanup_free_ char *text = config_text();
+		cr_assert_str_eq(text, NEW);
+	}
+	cr_assert_eq(count_temps(), 0);
+}
+
 /* Kill the writer at `step` in a child; the file is then whole. */
 static void killed_at(enum hr_write_step step, const char *expect)
 {
