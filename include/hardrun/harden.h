@@ -24,6 +24,13 @@ struct hr_env {
 	int (*ns_is_host)(void *ud, enum hr_ns_type type, const char *path);
 	/* 1 if the host can limit memory+swap, 0 if not, negative if unknown. */
 	int swap_accounting;
+	/* The hard limits of the process that starts the runtime, which a
+	 * container inherits for every rlimit its spec leaves out; indexed by
+	 * RLIMIT_*. Without CAP_SYS_RESOURCE in the initial user namespace
+	 * the runtime cannot go above them, so an rlimit hardrun adds is
+	 * never higher. Ignored unless own_rlimits_known. */
+	bool own_rlimits_known;
+	unsigned long long own_hard_rlimits[16];
 	void *ud;
 };
 
@@ -64,10 +71,11 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
  * no_new_privs, capabilities and rlimits as for a container, and the
  * container's own AppArmor profile and SELinux label (from
  * `container_process`, the process of its hardened spec; NULL if unknown).
- * Returns 0, HR_E_REFUSED or HR_E_INVALID like hr_harden.
+ * env may be NULL. Returns 0, HR_E_REFUSED or HR_E_INVALID like hr_harden.
  */
 int hr_harden_process(cJSON *process, const struct hr_profile *profile,
-		      const cJSON *container_process, struct hr_findings *findings, hr_error *err);
+		      const cJSON *container_process, const struct hr_env *env,
+		      struct hr_findings *findings, hr_error *err);
 
 /*
  * Clamp the resources of `runc update` (a linux.resources object) to the

@@ -431,6 +431,7 @@ static int harden_exec(struct rt *rt)
 	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
 	_cleanup_free_ char *name = NULL;
 	struct hr_bundle dir = { .dirfd = -1 };
+	struct hr_host_env host;
 	struct stat st;
 	hr_error err = { 0 };
 	int r;
@@ -441,7 +442,8 @@ static int harden_exec(struct rt *rt)
 		return harden_exec_flags(rt, profile, cproc);
 	if ((r = read_json(proc->value, &dir, &name, &process, &st, NULL, &err)) < 0)
 		goto fail;
-	r = hr_harden_process(process, profile, cproc, &findings, &err);
+	hr_host_env_init(&host, NULL);
+	r = hr_harden_process(process, profile, cproc, &host.env, &findings, &err);
 	if (r == HR_E_REFUSED) {
 		_cleanup_free_ char *why = refusal_text(&findings, profile);
 		hr_log(&rt->log, "error", "%s", why);

@@ -186,7 +186,8 @@ static int enforce_label(struct hr_pass_ctx *c, cJSON *process, const cJSON *con
 }
 
 int hr_harden_process(cJSON *process, const struct hr_profile *profile,
-		      const cJSON *container_process, struct hr_findings *findings, hr_error *err)
+		      const cJSON *container_process, const struct hr_env *env,
+		      struct hr_findings *findings, hr_error *err)
 {
 	static const hr_pass_fn passes[] = { hr_pass_user, hr_pass_no_new_privs,
 					     hr_pass_capabilities, hr_pass_rlimits };
@@ -200,7 +201,7 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 	/* The process passes read spec.process: lend them the object. */
 	spec = cJSON_CreateObject();
 	cJSON_AddItemToObject(spec, "process", process);
-	struct hr_pass_ctx c = { .spec = spec, .profile = profile, .env = &no_env,
+	struct hr_pass_ctx c = { .spec = spec, .profile = profile, .env = env ? env : &no_env,
 				 .findings = findings, .err = err };
 	for (size_t i = 0; i < HR_ARRAY_SIZE(passes) && r >= 0; i++)
 		r = passes[i](&c);

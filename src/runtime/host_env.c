@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,8 +67,17 @@ void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b)
 		.resolve_source = resolve_source,
 		.ns_is_host = ns_is_host,
 		.swap_accounting = hr_host_swap_accounting(),
+		.own_rlimits_known = true,
 		.ud = h,
 	};
+	/* The runtime is this process after exec, or its child: its limits
+	 * are ours. */
+	for (int i = 0; i < (int)HR_ARRAY_SIZE(h->env.own_hard_rlimits); i++) {
+		struct rlimit rl;
+		h->env.own_hard_rlimits[i] =
+			i < RLIM_NLIMITS && getrlimit(i, &rl) == 0 ? (unsigned long long)rl.rlim_max
+								  : (unsigned long long)RLIM_INFINITY;
+	}
 }
 
 /* hardrun may be installed under the runtime's name, or found first in

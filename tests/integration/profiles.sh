@@ -49,6 +49,21 @@ expect_grep "debug: flagged" 'high +profile\.troubleshooting .*do not run produc
 out=$(H --profile baseline "$WORK/dbg" 2>&1)
 expect_kv "$out" ptrace EPERM
 
+echo "# an rlimit the spec leaves out is inherited: never added above the runtime's own"
+# baseline allows 65536 open files; a runtime started with a hard limit of
+# 4096 (an engine's LimitNOFILE) could not raise it to that.
+mkbundle "$WORK/rl" --probe "$PROBE" /probe report
+jq 'del(.process.rlimits)' "$WORK/rl/config.json" > "$WORK/rl.json" && mv "$WORK/rl.json" "$WORK/rl/config.json"
+out=$(prlimit --nofile=1024:4096 "$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile baseline "$WORK/rl" 2>&1)
+expect_kv "$out" rlimit_nofile 4096
+expect_kv "$out" rlimit_core 0
+out=$(prlimit --nofile=1024:4096 "$HARDRUN" -n --profile-dir "$PROFILES" --profile baseline "$WORK/rl" 2>&1 >/dev/null)
+expect_grep "the change says why it is lower than the profile's" \
+  'RLIMIT_NOFILE set to 4096, the hard limit the runtime runs with, which is below the profile.s 65536' "$out"
+# Below the runtime's own limit, the profile's value (restricted: 8192).
+out=$(prlimit --nofile=1024:16000 "$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile restricted "$WORK/rl" 2>&1)
+expect_kv "$out" rlimit_nofile 8192
+
 echo "# the three-line profile: restricted + NET_BIND_SERVICE + io_uring_setup"
 cat > "$WORK/three.json" <<'J'
 { "extends": "restricted",

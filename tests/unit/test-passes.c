@@ -1266,6 +1266,40 @@ Test(rlimits, added_when_absent)
 	cJSON_Delete(spec);
 }
 
+/* A limit the spec leaves out is inherited from the runtime's process:
+ * hardrun never adds one above that process's hard limit, which the
+ * runtime may not be allowed to raise (runc's setrlimit then fails with
+ * EPERM and the container does not start). A limit the spec sets is left
+ * to the spec. */
+Test(rlimits, added_no_higher_than_the_runtime_runs_with)
+{
+	cJSON *spec = hrt_json("{'process': {'rlimits': [{'type': 'RLIMIT_NPROC', 'hard': 20000,"
+			       " 'soft': 20000}]}}");
+	struct hr_env env = hrt_fake_env;
+	struct hr_profile *p = hrt_profile("baseline");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+	const struct hr_finding *x;
+
+	env.own_rlimits_known = true;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(env.own_hard_rlimits); i++)
+		env.own_hard_rlimits[i] = 4096;
+	cr_assert_eq(run_with(hr_pass_rlimits, spec, p, &env, &f, &err), 0, "%s", err.msg);
+	hrt_assert_json(hrt_at(spec, "/process/rlimits"),
+			"[{'type': 'RLIMIT_NPROC', 'hard': 20000, 'soft': 20000},"
+			" {'type': 'RLIMIT_CORE', 'hard': 0, 'soft': 0},"
+			" {'type': 'RLIMIT_NOFILE', 'hard': 4096, 'soft': 4096}]",
+			"rlimits");
+	x = hrt_expect(&f, "rlimits.nofile", HR_CHANGED, "/process/rlimits/2");
+	cr_assert_not_null(strstr(x->message, "the hard limit the runtime runs with"), "%s",
+			   x->message);
+	cr_assert_not_null(strstr(x->message, "65536"), "%s", x->message);
+	cr_assert_null(hrt_find(&f, "rlimits.nproc", NULL));
+	hr_findings_free(&f);
+	hr_profile_free(p);
+	cJSON_Delete(spec);
+}
+
 Test(rlimits, lowered_in_place)
 {
 	cJSON *spec = hrt_json("{'process': {'rlimits': [{'type': 'RLIMIT_MEMLOCK', 'hard': 65536,"

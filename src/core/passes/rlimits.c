@@ -2,11 +2,15 @@
 /*
  * Core dumps can carry secrets out of a process, so they are off; open
  * files and processes per user are capped. A missing rlimit is inherited
- * from the engine (often 1048576 files), so it is added.
+ * from the engine (often 1048576 files), so it is added: at the profile's
+ * value, or at the hard limit the runtime itself runs with if that is
+ * lower, which the container would have inherited and which the runtime
+ * may not be allowed to raise.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "pass.h"
 
@@ -14,11 +18,13 @@
 
 static const struct {
 	const char *type, *rule;
+	int resource;
 	size_t off;
 } managed[] = {
-	{ "RLIMIT_CORE", "rlimits.core", offsetof(struct hr_profile, rlimits.core) },
-	{ "RLIMIT_NOFILE", "rlimits.nofile", offsetof(struct hr_profile, rlimits.nofile) },
-	{ "RLIMIT_NPROC", "rlimits.nproc", offsetof(struct hr_profile, rlimits.nproc) },
+	{ "RLIMIT_CORE", "rlimits.core", RLIMIT_CORE, offsetof(struct hr_profile, rlimits.core) },
+	{ "RLIMIT_NOFILE", "rlimits.nofile", RLIMIT_NOFILE,
+	  offsetof(struct hr_profile, rlimits.nofile) },
+	{ "RLIMIT_NPROC", "rlimits.nproc", RLIMIT_NPROC, offsetof(struct hr_profile, rlimits.nproc) },
 };
 
 static int64_t cap_of(const struct hr_profile *p, size_t k)
@@ -82,12 +88,26 @@ int hr_pass_rlimits(struct hr_pass_ctx *c)
 			for (cJSON *x = rl->child; x != e; x = x->next)
 				idx++;
 		} else {
+			const struct hr_env *env = c->env;
+			double own = env && env->own_rlimits_known
+					     ? (double)env->own_hard_rlimits[managed[k].resource]
+					     : max;
+			bool lower = own < max;
 			e = cJSON_CreateObject();
 			cJSON_AddStringToObject(e, "type", managed[k].type);
-			cJSON_AddNumberToObject(e, "hard", max);
-			cJSON_AddNumberToObject(e, "soft", max);
+			cJSON_AddNumberToObject(e, "hard", lower ? own : max);
+			cJSON_AddNumberToObject(e, "soft", lower ? own : max);
 			idx = (size_t)cJSON_GetArraySize(rl);
 			cJSON_AddItemToArray(rl, e);
+			if (lower) {
+				ptr = hr_json_ptr_index("/process/rlimits", idx);
+				hr_pass_changed(c, managed[k].rule, ptr, before, e,
+						"%s set to %.0f, the hard limit the runtime runs "
+						"with, which is below the profile's %.0f and "
+						"which it may not be allowed to raise",
+						managed[k].type, own, max);
+				continue;
+			}
 		}
 		ptr = hr_json_ptr_index("/process/rlimits", idx);
 		hr_pass_changed(c, managed[k].rule, ptr, before, e, "%s capped at %.0f",
