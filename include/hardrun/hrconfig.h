@@ -43,6 +43,11 @@ int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_er
 int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err);
 void hr_config_free(struct hr_config *cfg);
 
+/* The profile search path, in order: `extra` (--profile-dir), the
+ * configuration's profileDirs (cfg may be NULL), the default directories.
+ * A new NULL-terminated list. */
+char **hr_profile_search_path(char *const *extra, const struct hr_config *cfg);
+
 /* Every key the file may hold, at any level (for the docs check). */
 extern const char *const hr_config_keys[];
 

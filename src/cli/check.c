@@ -160,12 +160,7 @@ int hr_cmd_check(int argc, char **argv)
 		hr_cli_error("%s", err.msg);
 		return HR_EXIT_ERROR;
 	}
-	for (size_t i = 0; extra && extra[i]; i++)
-		hr_strv_push(&dirs, extra[i]);
-	for (size_t i = 0; cfg.profile_dirs && cfg.profile_dirs[i]; i++)
-		hr_strv_push(&dirs, cfg.profile_dirs[i]);
-	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
-		hr_strv_push(&dirs, hr_default_profile_dirs[i]);
+	dirs = hr_profile_search_path(extra, &cfg);
 	ctx.cfg = &cfg;
 	ctx.dirs = dirs;
 

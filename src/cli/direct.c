@@ -375,12 +375,7 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	 * rules, default profile, runtime); a missing file means defaults. */
 	if ((r = hr_config_load(HR_CONFIG_DEFAULT_PATH, false, &cfg, &err)) < 0)
 		goto fail;
-	for (size_t i = 0; o->profile_dirs && o->profile_dirs[i]; i++)
-		hr_strv_push(&dirs, o->profile_dirs[i]);
-	for (size_t i = 0; cfg.profile_dirs && cfg.profile_dirs[i]; i++)
-		hr_strv_push(&dirs, cfg.profile_dirs[i]);
-	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
-		hr_strv_push(&dirs, hr_default_profile_dirs[i]);
+	dirs = hr_profile_search_path(o->profile_dirs, &cfg);
 
 	if (!o->dry_run &&
 	    (r = hr_runtime_find(o->runtime ? o->runtime : cfg.runtime, &runtime, &err)) < 0) {

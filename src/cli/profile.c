@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "hardrun/host.h"
+#include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
 
 static void usage(FILE *out)
@@ -24,14 +25,6 @@ static void usage(FILE *out)
 	      "       hardrun profile check [--profile-dir DIR]... FILE...\n"
 	      "See hardrun-profile(5).\n",
 	      out);
-}
-
-static char **search_dirs(char **extra)
-{
-	char **dirs = hr_strv_copy(extra);
-	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
-		hr_strv_push(&dirs, hr_default_profile_dirs[i]);
-	return dirs;
 }
 
 static void print_notes(const struct hr_profile *p)
@@ -168,6 +161,8 @@ int hr_cmd_profile(int argc, char **argv)
 		{ 0 },
 	};
 	_cleanup_strv_ char **extra = NULL, **dirs = NULL;
+	struct hr_config cfg = { 0 };
+	hr_error err = { 0 };
 	const char *verb;
 	int c, status = 0;
 
@@ -188,7 +183,13 @@ int hr_cmd_profile(int argc, char **argv)
 			return HR_EXIT_ERROR;
 		}
 	}
-	dirs = search_dirs(extra);
+	/* The same search path as a run: hardrun.conf's profileDirs too. */
+	if (hr_config_load(HR_CONFIG_DEFAULT_PATH, false, &cfg, &err) < 0) {
+		hr_cli_error("%s", err.msg);
+		return HR_EXIT_ERROR;
+	}
+	dirs = hr_profile_search_path(extra, &cfg);
+	hr_config_free(&cfg);
 	if (strcmp(verb, "list") == 0 && optind == argc)
 		return cmd_list(dirs);
 	if (strcmp(verb, "show") == 0 && optind == argc - 1)

@@ -746,10 +746,7 @@ int hr_cmd_runtime(int argc, char **argv)
 		r = err.code == -ENOENT ? HR_EXIT_NORUNTIME : HR_EXIT_NOEXEC;
 		goto out;
 	}
-	for (size_t i = 0; rt.cfg.profile_dirs && rt.cfg.profile_dirs[i]; i++)
-		hr_strv_push(&rt.dirs, rt.cfg.profile_dirs[i]);
-	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
-		hr_strv_push(&rt.dirs, hr_default_profile_dirs[i]);
+	rt.dirs = hr_profile_search_path(NULL, &rt.cfg);
 	rt.swap_accounting = hr_host_swap_accounting();
 	rt.sel = (struct hr_selection){
 		.explicit_choice = rt.call.hr_profile,

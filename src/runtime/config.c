@@ -189,6 +189,17 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 	return 0;
 }
 
+char **hr_profile_search_path(char *const *extra, const struct hr_config *cfg)
+{
+	char **dirs = hr_strv_copy(extra);
+
+	for (size_t i = 0; cfg && cfg->profile_dirs && cfg->profile_dirs[i]; i++)
+		hr_strv_push(&dirs, cfg->profile_dirs[i]);
+	for (size_t i = 0; hr_default_profile_dirs[i]; i++)
+		hr_strv_push(&dirs, hr_default_profile_dirs[i]);
+	return dirs;
+}
+
 int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_error *err)
 {
 	_cleanup_close_ int fd = -1;

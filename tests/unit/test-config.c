@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "helpers.h"
 
@@ -113,6 +114,31 @@ Test(parse, defaults)
 	cr_expect_eq(hr_strv_len(cfg.runtime_args), 0);
 	cr_expect_null(cfg.log_file);
 	hr_config_free(&cfg);
+}
+
+/* Every command searches profiles in one order: --profile-dir, then
+ * hardrun.conf's profileDirs, then the defaults. */
+Test(search_path, flag_then_config_then_defaults)
+{
+	struct hr_config cfg;
+	char a[] = "/flag/a", b[] = "/flag/b";
+	char *extra[] = { a, b, NULL };
+	_cleanup_strv_ char **dirs = NULL, **none = NULL;
+	size_t n_default = hr_strv_len(hr_default_profile_dirs);
+
+	expect_ok("{ 'profileDirs': ['/conf/a', '/conf/b'] }", &cfg);
+	dirs = hr_profile_search_path(extra, &cfg);
+	cr_assert_eq(hr_strv_len(dirs), 4 + n_default);
+	cr_expect_str_eq(dirs[0], "/flag/a");
+	cr_expect_str_eq(dirs[1], "/flag/b");
+	cr_expect_str_eq(dirs[2], "/conf/a");
+	cr_expect_str_eq(dirs[3], "/conf/b");
+	for (size_t i = 0; i < n_default; i++)
+		cr_expect_str_eq(dirs[4 + i], hr_default_profile_dirs[i]);
+	hr_config_free(&cfg);
+	none = hr_profile_search_path(NULL, NULL);
+	cr_assert_eq(hr_strv_len(none), n_default);
+	cr_expect_str_eq(none[0], hr_default_profile_dirs[0]);
 }
 
 Test(parse, unknown_keys)
