@@ -54,6 +54,8 @@ struct hr_finding {
 	char *after;   /* compact JSON of the new value, NULL if removed */
 	char *message; /* what happened, one sentence */
 	char *hint;    /* how to allow it, one line (defaults to the rule's) */
+	enum hr_stage stage; /* where it was found: the rule's stage unless the checker says */
+	unsigned line;	     /* for text inputs (a Dockerfile): the line, 1-based; 0 if none */
 };
 
 struct hr_findings {

@@ -30,6 +30,7 @@ struct hr_config {
 	bool allow_weaker_annotations; /* may org.hardrun.profile loosen the choice? */
 	char *audit_file;	       /* the audit log (see audit.h); NULL: none */
 	bool audit_syslog;
+	char *sbom_dir; /* the SBOM of each launched image is kept here, named by its sha256 */
 };
 
 /*

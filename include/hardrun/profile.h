@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
+#include "hardrun/image_policy.h"
 #include "hardrun/util.h"
 
 enum hr_ns_type {
@@ -124,6 +125,8 @@ struct hr_profile {
 	enum hr_mode modes[HR_CONTROLS_MAX]; /* by index into hr_passes */
 	bool has_mode[HR_CONTROLS_MAX];
 	bool troubleshooting;		     /* weakens isolation on purpose: say so loudly */
+	bool explain;			     /* trace seccomp denials (hardrun(1), DENIAL TRACING) */
+	struct hr_image_policy image;	     /* what it asks of images (image_policy.h) */
 
 	char **notes; /* what loading it left out or decided, to show the user */
 };

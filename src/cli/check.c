@@ -62,6 +62,8 @@ static int check_spec(const struct hr_check_ctx *ctx, struct hr_check_result *re
 		hr_err_prefix(err, "%s/%s", dir.path, fname);
 	else
 		res->after = hr_json_print(spec, true);
+	if (r == 0)
+		r = hr_check_image(&dir, res, err);
 out:
 	if (spec)
 		cJSON_Delete(spec);
@@ -71,6 +73,7 @@ out:
 
 static const struct hr_check_kind kinds[] = {
 	{ "spec", "oci-spec", check_spec },
+	{ "dockerfile", "dockerfile", hr_check_dockerfile },
 };
 
 int hr_check_select(const struct hr_check_ctx *ctx, const cJSON *spec,
@@ -87,11 +90,13 @@ static void usage(FILE *out)
 {
 	fputs("Usage: hardrun check [OPTIONS] BUNDLE|CONFIG.json\n"
 	      "       hardrun diff [OPTIONS] BUNDLE|CONFIG.json\n"
+	      "       hardrun check --dockerfile [OPTIONS] DOCKERFILE\n"
 	      "  -p, --profile NAME|PATH   the profile (default: as a container would get)\n"
 	      "      --profile-dir DIR     look for profiles in DIR first (repeatable)\n"
 	      "  -f, --format FORMAT       text (default), json or sarif\n"
 	      "  -o, --output FILE         write the report to FILE\n"
 	      "      --diff                show the change to the spec as a unified diff\n"
+	      "      --dockerfile          the input is a Dockerfile\n"
 	      "Exit status: 0 the input meets the profile, 1 hardrun would change it,\n"
 	      "124 it would be refused, 125 error. See hardrun(1).\n",
 	      out);
@@ -106,6 +111,7 @@ int hr_cmd_check(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "dockerfile", no_argument, NULL, OPT_KIND },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -118,10 +124,10 @@ int hr_cmd_check(int argc, char **argv)
 	bool diff = strcmp(argv[0], "diff") == 0;
 	hr_error err = { 0 };
 	FILE *out = stdout;
-	int c, r, status;
+	int c, r, status, li = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:f:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:f:o:h", opts, &li)) != -1) {
 		switch (c) {
 		case 'p':
 			ctx.profile = optarg;
@@ -137,6 +143,11 @@ int hr_cmd_check(int argc, char **argv)
 			break;
 		case OPT_DIFF:
 			diff = true;
+			break;
+		case OPT_KIND: /* the kind whose name is the option */
+			for (size_t k = 0; k < HR_ARRAY_SIZE(kinds); k++)
+				if (strcmp(kinds[k].name, opts[li].name) == 0)
+					kind = &kinds[k];
 			break;
 		case 'h':
 			usage(stdout);

@@ -3,6 +3,7 @@
 #ifndef HARDRUN_CHECK_H
 #define HARDRUN_CHECK_H
 
+#include "hardrun/bundle.h"
 #include "hardrun/finding.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/profile.h"
@@ -31,5 +32,9 @@ struct hr_check_kind {
 int hr_check_select(const struct hr_check_ctx *ctx, const cJSON *spec,
 		    struct hr_check_result *res, hr_error *err);
 void hr_check_result_free(struct hr_check_result *res);
+/* The image audit of a bundle, after its spec (src/cli/check_image.c). */
+int hr_check_image(const struct hr_bundle *dir, struct hr_check_result *res, hr_error *err);
+/* --dockerfile: a Dockerfile (src/cli/check_dockerfile.c). */
+int hr_check_dockerfile(const struct hr_check_ctx *ctx, struct hr_check_result *res, hr_error *err);
 
 #endif

@@ -25,6 +25,7 @@
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
+#include "hardrun/launch.h"
 #include "hardrun/report.h"
 #include "hardrun/select.h"
 
@@ -226,7 +227,7 @@ static int absolutize(cJSON *spec, const char *bundle, hr_error *err)
 static void audit_direct(const struct hr_config *cfg, const char *event, const char *id,
 			 const char *bundle, const cJSON *spec, const struct hr_profile *profile,
 			 const char *how, const char *before, const char *after,
-			 const struct hr_findings *findings, const char *runtime)
+			 const struct hr_findings *findings, const char *runtime, const cJSON *extra)
 {
 	struct hr_audit_dest d = { .file = cfg->audit_file, .syslog = cfg->audit_syslog };
 	struct hr_audit_record rec = {
@@ -240,6 +241,7 @@ static void audit_direct(const struct hr_config *cfg, const char *event, const c
 		.after = after,
 		.findings = findings,
 		.runtime = runtime,
+		.extra = extra,
 	};
 	hr_error err = { 0 };
 
@@ -357,7 +359,7 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 {
 	_cleanup_profile_ struct hr_profile *profile = NULL;
 	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
-	_cleanup_json_ cJSON *spec = NULL;
+	_cleanup_json_ cJSON *spec = NULL, *extra = NULL;
 	_cleanup_free_ char *text = NULL, *runtime = NULL, *base = NULL, *dir = NULL, *out = NULL;
 	_cleanup_strv_ char **dirs = NULL;
 	struct hr_bundle bundle = { .dirfd = -1 }, state = { .dirfd = -1 };
@@ -408,11 +410,14 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	}
 	hr_host_env_init(&host, &bundle);
 	r = hr_harden(spec, profile, &host.env, &findings, &err);
+	if (r == 0) /* the image: audit and SBOM (src/image/launch.c) */
+		r = hr_image_at_launch(&bundle, spec, profile, o->dry_run ? NULL : cfg.sbom_dir,
+				       &findings, &extra, &err);
 	if (r == HR_E_REFUSED) {
 		hr_report_text(stderr, &findings, profile, flags);
 		if (!o->dry_run)
 			audit_direct(&cfg, "refused", NULL, bundle.path, spec, profile, how, text, NULL,
-				     &findings, NULL);
+				     &findings, NULL, extra);
 		status = HR_EXIT_REFUSED;
 		goto out;
 	}
@@ -465,7 +470,7 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 		hr_report_text(stderr, &findings, profile, flags);
 	fflush(stderr);
 	audit_direct(&cfg, "direct", id, bundle.path, spec, profile, how, text, out, &findings,
-		     runtime);
+		     runtime, extra);
 	{
 		const char *args[] = { "run", "--bundle", dir, id, NULL };
 		_cleanup_free_ char **argv = runtime_argv(runtime, o->runtime_args, args);

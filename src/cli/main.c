@@ -53,6 +53,7 @@ static const struct {
 	{ "check", hr_cmd_check },
 	{ "diff", hr_cmd_check },
 	{ "profile", hr_cmd_profile },
+	{ "sbom", hr_cmd_sbom },
 	{ "version", cmd_version },
 };
 

@@ -23,6 +23,7 @@
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
+#include "hardrun/launch.h"
 #include "hardrun/log.h"
 #include "hardrun/runc_argv.h"
 #include "hardrun/select.h"
@@ -41,6 +42,7 @@ struct rt {
 	struct hr_selection sel; /* how this call chooses a profile */
 	int swap_accounting;	 /* can the host limit memory+swap? */
 	char *own_cmd;
+	const cJSON *audit_extra; /* more members for this call's audit records */
 };
 
 /* The profile named by a link: hardrun-web -> web. */
@@ -124,6 +126,7 @@ static void audit(struct rt *rt, const char *event, const cJSON *spec,
 		.findings = findings,
 		.runtime = rt->runtime,
 		.reason = reason,
+		.extra = rt->audit_extra,
 	};
 	hr_error err = { 0 };
 
@@ -146,7 +149,7 @@ static int harden_bundle(struct rt *rt)
 	const struct hr_runc_opt *f = hr_runc_opt(&rt->call, "config");
 	_cleanup_profile_ struct hr_profile *profile = NULL;
 	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
-	_cleanup_json_ cJSON *spec = NULL;
+	_cleanup_json_ cJSON *spec = NULL, *extra = NULL;
 	_cleanup_free_ char *path = NULL, *name = NULL;
 	struct hr_bundle dir = { .dirfd = -1 }, bundle = { .dirfd = -1 };
 	struct hr_host_env host;
@@ -178,6 +181,10 @@ static int harden_bundle(struct rt *rt)
 		goto fail;
 	hr_host_env_init(&host, &bundle);
 	r = hr_harden(spec, profile, &host.env, &findings, &err);
+	if (r == 0) /* the image: audit and SBOM (src/image/launch.c) */
+		r = hr_image_at_launch(&bundle, spec, profile, rt->cfg.sbom_dir, &findings, &extra,
+				       &err);
+	rt->audit_extra = extra;
 	if (r == HR_E_REFUSED) {
 		_cleanup_free_ char *why = refusal_text(&findings, profile);
 		hr_log(&rt->log, "error", "%s", why);
@@ -207,6 +214,7 @@ fail:
 	hr_log(&rt->log, "error", "%s", err.msg);
 	r = HR_EXIT_ERROR;
 out:
+	rt->audit_extra = NULL;
 	hr_bundle_close(&dir);
 	hr_bundle_close(&bundle);
 	return r;

@@ -56,6 +56,7 @@ void hr_finding_add(struct hr_findings *f, const char *rule_id, enum hr_outcome 
 		.before = before ? hr_xstrdup(before) : NULL,
 		.after = after ? hr_xstrdup(after) : NULL,
 		.hint = hr_xstrdup(hint ? hint : rule->hint),
+		.stage = rule->stage,
 	};
 	va_start(ap, fmt);
 	if (vasprintf(&x->message, fmt, ap) < 0)

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "hardrun/image.h"
 #include "passes/pass.h"
 
 /*
@@ -14,6 +15,7 @@
  */
 const struct hr_pass hr_passes[] = {
 	{ "annotations", hr_pass_annotations },
+	{ "image", hr_pass_image }, /* the Ship stage: allowedRefs, requireDigest */
 	{ "privileged", hr_pass_privileged },
 	{ "user", hr_pass_user },
 	{ "no-new-privileges", hr_pass_no_new_privs },

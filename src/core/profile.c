@@ -177,6 +177,7 @@ void hr_profile_free(struct hr_profile *p)
 	hr_strv_free(p->sysctl_allow);
 	hr_strv_free(p->annotations_allow);
 	hr_strv_free(p->notes);
+	hr_image_policy_free(&p->image);
 	free(p);
 }
 
@@ -497,7 +498,7 @@ static const char *const top_keys[] = { "description", "extends", "user", "capab
 					"seccomp", "rootfs", "mounts", "namespaces",
 					"resources", "rlimits", "maskedPaths", "readonlyPaths",
 					"devices", "sysctl", "annotations", "mode", "modes",
-					"troubleshooting", NULL };
+					"troubleshooting", "image", "explain", NULL };
 
 static const char *const mode_names[] = { [HR_MODE_HARDEN] = "harden", [HR_MODE_WARN] = "warn",
 					  [HR_MODE_REFUSE] = "refuse" };
@@ -1086,6 +1087,11 @@ static int parse_annotations(const cJSON *doc, struct pctx *c, struct hr_profile
 	return parse_allow_list(doc, "annotations", check_nonempty, c, &p->annotations_allow);
 }
 
+static int parse_image(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	return hr_image_policy_parse(doc, c->partial, &p->image, c->err);
+}
+
 static int parse_consistency(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 {
 	(void)doc;
@@ -1103,7 +1109,7 @@ static int parse_consistency(const cJSON *doc, struct pctx *c, struct hr_profile
 static int (*const sections[])(const cJSON *doc, struct pctx *c, struct hr_profile *p) = {
 	parse_meta,	  parse_user,	     parse_caps,    parse_seccomp,    parse_rootfs,
 	parse_mounts,	  parse_namespaces, parse_resources, parse_rlimits,   parse_paths,
-	parse_devices,	  parse_sysctl,	     parse_annotations, parse_modes,   parse_consistency,
+	parse_devices,	  parse_sysctl,	     parse_annotations, parse_modes,   parse_image,   parse_consistency,
 };
 
 static struct hr_profile *new_profile(void)
@@ -1458,5 +1464,7 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 		if (p->has_mode[i])
 			cJSON_AddStringToObject(o, hr_passes[i].name, hr_mode_name(p->modes[i]));
 	cJSON_AddBoolToObject(d, "troubleshooting", p->troubleshooting);
+	cJSON_AddBoolToObject(d, "explain", p->explain);
+	cJSON_AddItemToObject(d, "image", hr_image_policy_to_json(&p->image));
 	return d;
 }

@@ -157,5 +157,7 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		return say(why, cap, "allows the sysctl %s", m);
 	if (!subset(a->annotations_allow, b->annotations_allow, &m))
 		return say(why, cap, "allows the annotation %s", m);
+	if (hr_image_policy_weaker(&a->image, &b->image, why, cap))
+		return true;
 	return false;
 }

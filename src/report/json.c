@@ -43,13 +43,15 @@ cJSON *hr_report_json(const struct hr_findings *f, const struct hr_report_subjec
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "rule", x->rule->id);
 		cJSON_AddStringToObject(o, "severity", hr_severity_name(x->rule->severity));
-		cJSON_AddStringToObject(o, "stage", hr_stage_name(x->rule->stage));
+		cJSON_AddStringToObject(o, "stage", hr_stage_name(x->stage));
 		cJSON_AddStringToObject(o, "outcome", hr_outcome_name(x->outcome));
 		cJSON_AddStringToObject(o, "pointer", x->pointer);
 		cJSON_AddItemToObject(o, "before", value_of(x->before));
 		cJSON_AddItemToObject(o, "after", value_of(x->after));
 		cJSON_AddStringToObject(o, "message", x->message);
 		cJSON_AddStringToObject(o, "hint", x->hint);
+		if (x->line)
+			cJSON_AddNumberToObject(o, "line", x->line);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return doc;

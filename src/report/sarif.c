@@ -118,6 +118,8 @@ cJSON *hr_report_sarif(const struct hr_findings *f, const struct hr_report_subje
 		cJSON_AddItemToObject(phys, "artifactLocation", cJSON_CreateObject());
 		cJSON_AddStringToObject(cJSON_GetObjectItem(phys, "artifactLocation"), "uri", s->input);
 		cJSON_AddNumberToObject(cJSON_GetObjectItem(phys, "artifactLocation"), "index", 0);
+		if (x->line)
+			cJSON_AddNumberToObject(cJSON_AddObjectToObject(phys, "region"), "startLine", x->line);
 		alocs = cJSON_AddArrayToObject(loc, "logicalLocations");
 		al = cJSON_CreateObject();
 		cJSON_AddStringToObject(al, "fullyQualifiedName", x->pointer[0] ? x->pointer : "/");
@@ -126,7 +128,7 @@ cJSON *hr_report_sarif(const struct hr_findings *f, const struct hr_report_subje
 		cJSON_AddItemToArray(locs, loc);
 		props = cJSON_AddObjectToObject(res, "properties");
 		cJSON_AddStringToObject(props, "outcome", hr_outcome_name(x->outcome));
-		cJSON_AddStringToObject(props, "stage", hr_stage_name(x->rule->stage));
+		cJSON_AddStringToObject(props, "stage", hr_stage_name(x->stage));
 		cJSON_AddStringToObject(props, "pointer", x->pointer);
 		if (x->before)
 			cJSON_AddStringToObject(props, "before", x->before);

@@ -62,41 +62,8 @@ char *hr_sha256_hex(const void *data, size_t len)
 	return hex;
 }
 
-/* Where engines put the image a container comes from. */
-static const char *const ref_keys[] = {
-	"io.kubernetes.cri.image-name",	     /* containerd CRI */
-	"org.opencontainers.image.ref.name", /* OCI image annotations */
-	"org.opencontainers.image.base.name",
-	"io.podman.annotations.image",
-	NULL,
-};
-static const char *const digest_keys[] = {
-	"io.kubernetes.cri.image-ref", /* containerd CRI: the resolved ref, often by digest */
-	"org.opencontainers.image.base.digest",
-	NULL,
-};
-
-static const char *first_of(const cJSON *ann, const char *const *keys)
-{
-	for (size_t i = 0; keys[i]; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(ann, keys[i]);
-		if (cJSON_IsString(v) && v->valuestring[0])
-			return v->valuestring;
-	}
-	return NULL;
-}
-
-void hr_image_ref(const cJSON *annotations, const char **ref, const char **digest)
-{
-	const char *d;
-
-	*ref = first_of(annotations, ref_keys);
-	d = first_of(annotations, digest_keys);
-	/* A reference pinned by digest carries it after the '@'. */
-	if (!d && *ref && strchr(*ref, '@'))
-		d = strchr(*ref, '@') + 1;
-	*digest = d && strchr(d, '@') ? strchr(d, '@') + 1 : d;
-}
+/* hr_image_ref is in src/core/image_ref.c: the image reference policy
+ * reads the reference exactly as this log records it. */
 
 cJSON *hr_audit_json(const struct hr_audit_record *r)
 {

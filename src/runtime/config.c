@@ -26,6 +26,7 @@ void hr_config_free(struct hr_config *cfg)
 	free(cfg->default_profile);
 	free(cfg->log_file);
 	free(cfg->audit_file);
+	free(cfg->sbom_dir);
 	for (size_t i = 0; i < cfg->n_rules; i++) {
 		hr_strv_free(cfg->rules[i].keys);
 		hr_strv_free(cfg->rules[i].patterns);
@@ -75,6 +76,7 @@ const char *const hr_config_keys[] = { "runtime",      "runtimeArgs",
 				       "profile",      "allowWeakerAnnotations",
 				       "log",	       "file",
 				       "audit",	       "syslog",
+				       "sbomDir",
 				       NULL };
 
 static int parse_rules(const cJSON *doc, struct hr_config *cfg, hr_error *err)
@@ -169,11 +171,13 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 		if ((r = hr_json_get_object(doc, "audit", "", &audit, err)) < 0)
 			return r;
 		for (const cJSON *m = audit ? audit->child : NULL; m; m = m->next)
-			if (strcmp(m->string, "file") != 0 && strcmp(m->string, "syslog") != 0)
+			if (strcmp(m->string, "file") != 0 && strcmp(m->string, "syslog") != 0 &&
+			    strcmp(m->string, "sbomDir") != 0)
 				return hr_err(err, HR_E_INVALID,
-					      "/audit/%s: unknown key (fix: use file or syslog)",
+					      "/audit/%s: unknown key (fix: use file, syslog or sbomDir)",
 					      m->string);
-		if (audit && ((r = get_string(audit, "file", "/audit", true, &cfg->audit_file, err)) < 0 ||
+		if (audit && ((r = get_string(audit, "sbomDir", "/audit", true, &cfg->sbom_dir, err)) < 0 ||
+			      (r = get_string(audit, "file", "/audit", true, &cfg->audit_file, err)) < 0 ||
 			      (r = hr_json_get_bool(audit, "syslog", "/audit", &sl, err)) < 0))
 			return r;
 		cfg->audit_syslog = audit && cJSON_IsTrue(sl);

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The Build and Ship stages, checked where the image actually runs: the
+ * image (root file system) audit, the secret scanner, the image reference
+ * and its policy. Pure parts (secrets, rules, references) do no I/O; the
+ * root file system is read by src/image/rootfs.c and walk.c, which never
+ * follow a link out of it, never read a device, FIFO or socket, and bound
+ * depth, entries, bytes and time.
+ */
+#ifndef HARDRUN_IMAGE_H
+#define HARDRUN_IMAGE_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hardrun/bundle.h"
+#include "hardrun/finding.h"
+#include "hardrun/profile.h"
+
+/* --- image references (src/core/image_ref.c, pure) ---------------------- */
+
+/* The annotations engines put the image reference in, most specific
+ * first (hr_image_ref, audit.h, takes the first present). */
+extern const char *const hr_image_ref_keys[];
+
+/* A reference in Docker's normal form: "docker.io/library/busybox:latest". */
+struct hr_image_ref_parts {
+	char *name;   /* registry/repository */
+	char *tag;    /* NULL when only a digest is given */
+	char *digest; /* "sha256:<64 hex>", or NULL */
+	char *full;   /* name[:tag][@digest] */
+};
+/* Parse and normalise `ref` (busybox -> docker.io/library/busybox:latest).
+ * Returns 0, or -EINVAL when it is not a reference. */
+int hr_image_ref_parse(const char *ref, struct hr_image_ref_parts *out);
+void hr_image_ref_parts_free(struct hr_image_ref_parts *p);
+/* The first of `patterns` (fnmatch(3), no FNM_PATHNAME) that matches the
+ * normalised reference or its name alone; NULL if none. */
+const char *hr_image_ref_match(const struct hr_image_ref_parts *ref, char *const *patterns);
+/* "sha256:" and 64 lowercase hex digits. */
+bool hr_image_digest_valid(const char *d);
+
+/* The image reference pass (a row of hr_passes): allowedRefs, requireDigest. */
+struct hr_pass_ctx;
+int hr_pass_image(struct hr_pass_ctx *c);
+
+/* --- secrets (src/image/secrets.c, pure) -------------------------------- */
+
+enum hr_secret_kind {
+	HR_SECRET_PRIVATE_KEY,	     /* a PEM or OpenSSH private key */
+	HR_SECRET_KEYSTORE,	     /* a PKCS#12 file (.p12, .pfx) */
+	HR_SECRET_AWS_ACCESS_KEY,    /* AKIA.../ASIA... key id */
+	HR_SECRET_AWS_CREDENTIALS,   /* an AWS shared credentials file with a secret */
+	HR_SECRET_CLOUD_SERVICE_KEY, /* a GCP service-account key file */
+	HR_SECRET_TOKEN,	     /* a token of a known service (GitHub, GitLab, Slack, ...) */
+	HR_SECRET_PASSWORD_HASH,     /* a password hash in /etc/shadow */
+	HR_SECRET_DOTENV,	     /* a .env file with values */
+	HR_SECRET_ASSIGNMENT,	     /* password=, token:, ... in a configuration file */
+	HR_SECRET_URL_CREDENTIALS,   /* scheme://user:password@host */
+	HR_SECRET_REGISTRY_AUTH,     /* registry credentials (.docker/config.json, .npmrc, ...) */
+	HR_SECRET__MAX,
+};
+const char *hr_secret_kind_name(enum hr_secret_kind k);
+
+struct hr_secret_hit {
+	enum hr_secret_kind kind;
+	unsigned line; /* 1-based; 0 for the file as a whole */
+};
+
+/*
+ * Look for secrets in the first `len` bytes of the file at `path` (its
+ * path inside the image, which says what kind of file it is). Returns
+ * the number of hits stored in `hits` (at most `max`, one per kind, the
+ * first line of each). The secret itself is never copied anywhere.
+ */
+size_t hr_secrets_scan(const char *path, const char *buf, size_t len, struct hr_secret_hit *hits,
+		       size_t max);
+/* True when a file at `path` is worth reading whatever its content looks
+ * like (a key file, a credentials file, a .env file). */
+bool hr_secrets_by_name(const char *path);
+/* For Dockerfiles: does an ENV or ARG name suggest a secret (PASSWORD,
+ * API_KEY, ...), and is `value` (may be NULL) a real value rather than a
+ * placeholder or a reference (${X}, changeme, /run/secrets/x)? */
+bool hr_secret_name(const char *key);
+bool hr_secret_value(const char *value);
+/* A token of a known form anywhere in `s` (AKIA..., ghp_..., a private key
+ * header); -1 if none, else the kind. */
+int hr_secret_token_kind(const char *s, size_t len);
+
+/* --- what the walk finds (src/image/walk.c) ----------------------------- */
+
+struct hr_image_entry {
+	char *path; /* absolute inside the image */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+};
+
+struct hr_image_secret {
+	char *path;
+	enum hr_secret_kind kind;
+	unsigned line;
+};
+
+enum hr_tool_kind { HR_TOOL_SHELL, HR_TOOL_PACKAGE_MANAGER };
+
+struct hr_image_tool {
+	char *path;
+	enum hr_tool_kind kind;
+};
+
+struct hr_image_facts {
+	struct hr_image_entry *setid; /* setuid or setgid regular files */
+	size_t n_setid;
+	struct hr_image_entry *writable; /* world-writable files, and dirs without sticky */
+	size_t n_writable;
+	struct hr_image_secret *secrets;
+	size_t n_secrets;
+	struct hr_image_tool *tools; /* shells and package managers in bin directories */
+	size_t n_tools;
+	size_t files, dirs, others, scanned_files;
+	uint64_t scanned_bytes;
+	char *incomplete; /* why the walk stopped short, or NULL */
+};
+void hr_image_facts_free(struct hr_image_facts *f);
+
+/* Bounds of the walk. Reaching one makes the audit incomplete, which is
+ * itself a finding (image.audit-incomplete). */
+struct hr_walk_limits {
+	unsigned max_depth;
+	size_t max_entries;
+	unsigned max_seconds;
+	size_t scan_file_max;  /* bytes read of one file for secrets */
+	uint64_t scan_total_max;
+};
+extern const struct hr_walk_limits hr_walk_default_limits;
+
+/* --- the root file system (src/image/rootfs.c) -------------------------- */
+
+struct hr_rootfs {
+	int fd;	    /* O_PATH|O_DIRECTORY, never through a symlink */
+	char *path; /* for messages */
+};
+
+/* Open the root file system of `spec` (root.path, relative to the bundle
+ * unless absolute). Returns 0, -ENOENT when the spec names none or it
+ * does not exist (a spec checked without its image), or another negative
+ * errno with a message. */
+int hr_rootfs_open(const struct hr_bundle *b, const cJSON *spec, struct hr_rootfs *r,
+		   hr_error *err);
+int hr_rootfs_open_path(int dirfd, const char *path, struct hr_rootfs *r, hr_error *err);
+void hr_rootfs_close(struct hr_rootfs *r);
+
+/* Who the container runs as, for permission checks. */
+struct hr_identity {
+	uint32_t uid, gid;
+	uint32_t groups[32];
+	size_t n_groups;
+	bool dac_override; /* CAP_DAC_OVERRIDE is effective (root in a spec that keeps it) */
+};
+/* Would `who` get access `want` (R_OK, W_OK, X_OK bits) to a file with
+ * this mode and owner? Without CAP_DAC_OVERRIDE root is an owner like any
+ * other; with it, X_OK on a file still needs an x bit somewhere. */
+bool hr_identity_may(const struct hr_identity *who, mode_t mode, uid_t uid, gid_t gid, int want);
+
+/* The result of resolving a path as the container would (symbolic links
+ * followed inside the root, ".." never above it). */
+struct hr_resolved {
+	int fd;		  /* O_PATH of the object, -1 if not found */
+	char *path;	  /* the path it resolved to, inside the image */
+	struct stat st;
+	char *blocked;	  /* a directory on the way that `who` cannot search, or NULL */
+};
+void hr_resolved_free(struct hr_resolved *r);
+/*
+ * Resolve `path` (absolute inside the image) from the root. `who` (may be
+ * NULL) is checked for search permission on every directory crossed.
+ * Returns 0 (out->fd -1 and errno-like code in the return value are not
+ * mixed: a missing file is -ENOENT), or a negative errno.
+ */
+int hr_rootfs_resolve(const struct hr_rootfs *r, const char *path, const struct hr_identity *who,
+		      struct hr_resolved *out);
+/* Read a regular file inside the image (resolved as above), at most `max`
+ * bytes (larger is -EFBIG). *ret is NUL-terminated. Returns 0, -ENOENT or
+ * another negative errno. */
+int hr_rootfs_read(const struct hr_rootfs *r, const char *path, size_t max, char **ret,
+		   size_t *ret_len);
+
+/* Walk the whole tree without following any link, within `lim`. */
+int hr_image_walk(const struct hr_rootfs *r, const struct hr_walk_limits *lim,
+		  struct hr_image_facts *out, hr_error *err);
+
+/* --- the entry point (src/image/entrypoint.c) --------------------------- */
+
+enum hr_exec_problem {
+	HR_EXEC_OK,
+	HR_EXEC_UNCHECKED,     /* on a mount, or no args: not the image's to judge */
+	HR_EXEC_NOT_FOUND,     /* not in the image (or not in PATH) */
+	HR_EXEC_NOT_REGULAR,   /* a directory, device, ... */
+	HR_EXEC_NO_SEARCH,     /* a directory on the way is closed to the user */
+	HR_EXEC_NO_EXEC,       /* no x bit for the user */
+	HR_EXEC_NO_READ,       /* a script the user cannot read */
+	HR_EXEC_NO_INTERP,     /* its #! interpreter or ELF loader is missing */
+	HR_EXEC_NOEXEC_MOUNT,  /* under a mount the spec makes noexec */
+};
+
+struct hr_exec_facts {
+	enum hr_exec_problem problem;
+	char *program;	/* args[0] as given */
+	char *path;	/* what it resolved to in the image */
+	char *detail;	/* the directory, interpreter or mount concerned */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	struct hr_identity who;
+};
+void hr_exec_facts_free(struct hr_exec_facts *e);
+/* Check that the process of `spec` (hardened: its user is the one that
+ * will run) can execute its args[0] from this image. */
+int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_facts *out);
+
+/* --- the audit's rules (src/image/audit_rules.c, pure) ------------------ */
+
+struct hr_image_audit_input {
+	const struct hr_image_facts *facts;
+	const char *passwd;	/* /etc/passwd of the image, NULL if it has none */
+	uint32_t uid;		/* the uid the container runs as */
+	const struct hr_exec_facts *exec; /* NULL if not checked */
+};
+/* The image audit's findings (stage build), outcome warned, or refused
+ * where the profile's image audit is refuse and the severity reaches
+ * refuseAt. */
+void hr_image_audit_rules(const struct hr_image_audit_input *in, const struct hr_image_policy *pol,
+			  struct hr_findings *f);
+/* Does /etc/passwd text hold an entry for uid? */
+bool hr_passwd_has_uid(const char *passwd, uint32_t uid);
+
+/* --- the whole audit (src/image/audit.c) -------------------------------- */
+
+/*
+ * Audit the image of `spec` (the hardened spec, so that the user is the
+ * one that will run) in bundle `b`: walk, secrets, user, entry point.
+ * Findings are appended. Returns 0, -ENOENT when the spec has no root
+ * file system here (nothing audited), or a negative errno.
+ */
+int hr_image_audit(const struct hr_bundle *b, const cJSON *spec, const struct hr_profile *p,
+		   struct hr_findings *f, hr_error *err);
+
+#endif

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A software bill of materials of an image's OS packages, as CycloneDX
+ * 1.5 JSON. The parsers of the package databases (dpkg's status file and
+ * status.d, apk's installed database) and the document are pure
+ * (src/image/sbom.c); reading them from a root file system is
+ * src/image/sbom_collect.c.
+ */
+#ifndef HARDRUN_SBOM_H
+#define HARDRUN_SBOM_H
+
+#include <cjson/cJSON.h>
+
+#include "hardrun/image.h"
+
+struct hr_package {
+	char *name, *version, *arch;
+	char *source;  /* the source package, if it differs (dpkg Source:, apk o:) */
+	char *manager; /* "dpkg" or "apk" */
+};
+
+struct hr_packages {
+	struct hr_package *v;
+	size_t n, cap;
+};
+void hr_packages_free(struct hr_packages *p);
+
+/* /etc/os-release (or /usr/lib/os-release) */
+struct hr_os_release {
+	char *id, *version_id, *name, *pretty_name;
+};
+void hr_os_release_free(struct hr_os_release *o);
+void hr_os_release_parse(const char *text, struct hr_os_release *out);
+
+/*
+ * Append the installed packages of a dpkg status file (stanzas whose
+ * Status is "install ok installed", or, in a distroless status.d file,
+ * that have no Status at all). `where` names the file in messages.
+ * Returns 0 or HR_E_INVALID (a stanza without Package or Version).
+ */
+int hr_dpkg_parse(const char *text, size_t len, const char *where, bool status_d,
+		  struct hr_packages *out, hr_error *err);
+/* Append the packages of apk's /lib/apk/db/installed. */
+int hr_apk_parse(const char *text, size_t len, const char *where, struct hr_packages *out,
+		 hr_error *err);
+/* Sort by manager, name, arch; drop exact duplicates. */
+void hr_packages_sort(struct hr_packages *p);
+
+/* A package URL (purl) of a package of that distribution:
+ * pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12. */
+char *hr_purl(const struct hr_package *p, const struct hr_os_release *os);
+
+struct hr_sbom_input {
+	const struct hr_packages *packages;
+	const struct hr_os_release *os;
+	const char *image_ref;	  /* from the annotations, or NULL */
+	const char *image_digest; /* likewise */
+	const char *timestamp;	  /* RFC 3339, UTC */
+	const char *serial;	  /* a UUID: urn:uuid:<serial> */
+	char *const *not_covered; /* package databases present but not read (rpm, ...) */
+};
+/* The CycloneDX 1.5 document. */
+cJSON *hr_sbom_cyclonedx(const struct hr_sbom_input *in);
+
+/* What the SBOM of one root file system is made of. */
+struct hr_sbom_facts {
+	struct hr_packages packages;
+	struct hr_os_release os;
+	char **not_covered;
+};
+void hr_sbom_facts_free(struct hr_sbom_facts *f);
+/* Read the package databases of an image (sbom_collect.c). Returns 0 or a
+ * negative code with a message naming the file. */
+int hr_sbom_collect(const struct hr_rootfs *r, struct hr_sbom_facts *out, hr_error *err);
+
+/*
+ * The SBOM of the image of `spec` in bundle `b`, with the reference and
+ * digest from its annotations, as compact text; a fresh serial number and
+ * the current time. Returns 0, -ENOENT (no root file system) or another
+ * negative code.
+ */
+int hr_sbom_for_spec(const struct hr_bundle *b, const cJSON *spec, char **ret_text,
+		     size_t *ret_components, hr_error *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `hardrun check BUNDLE` also audits the image: the bundle's root file
+ * system, judged for the user and entry point of the hardened spec (or,
+ * when the spec would be refused, of the spec as it is).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "check.h"
+#include "hardrun/image.h"
+#include "hardrun/json.h"
+
+int hr_check_image(const struct hr_bundle *dir, struct hr_check_result *res, hr_error *err)
+{
+	const char *text = res->after ? res->after : res->before;
+	_cleanup_json_ cJSON *spec = NULL;
+	int r;
+
+	if (!text || !res->profile)
+		return 0;
+	if ((r = hr_json_parse(text, strlen(text), &hr_json_spec_limits, &spec, err)) < 0)
+		return r;
+	r = hr_image_audit(dir, spec, res->profile, &res->findings, err);
+	/* A spec checked without its image (a config.json alone, or one
+	 * whose root.path is elsewhere) has no image to audit. */
+	return r == -ENOENT ? 0 : r;
+}
