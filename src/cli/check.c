@@ -73,6 +73,7 @@ out:
 
 static const struct hr_check_kind kinds[] = {
 	{ "spec", "oci-spec", check_spec },
+	{ "k8s", "kubernetes", hr_check_k8s },
 	{ "dockerfile", "dockerfile", hr_check_dockerfile },
 };
 
@@ -90,12 +91,14 @@ static void usage(FILE *out)
 {
 	fputs("Usage: hardrun check [OPTIONS] BUNDLE|CONFIG.json\n"
 	      "       hardrun diff [OPTIONS] BUNDLE|CONFIG.json\n"
+	      "       hardrun check --k8s [OPTIONS] MANIFESTS.yaml|.json\n"
 	      "       hardrun check --dockerfile [OPTIONS] DOCKERFILE\n"
 	      "  -p, --profile NAME|PATH   the profile (default: as a container would get)\n"
 	      "      --profile-dir DIR     look for profiles in DIR first (repeatable)\n"
 	      "  -f, --format FORMAT       text (default), json or sarif\n"
 	      "  -o, --output FILE         write the report to FILE\n"
 	      "      --diff                show the change to the spec as a unified diff\n"
+	      "      --k8s                 the input is Kubernetes manifests (YAML or JSON)\n"
 	      "      --dockerfile          the input is a Dockerfile\n"
 	      "Exit status: 0 the input meets the profile, 1 hardrun would change it,\n"
 	      "124 it would be refused, 125 error. See hardrun(1).\n",
@@ -111,6 +114,7 @@ int hr_cmd_check(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "k8s", no_argument, NULL, OPT_KIND },
 		{ "dockerfile", no_argument, NULL, OPT_KIND },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },

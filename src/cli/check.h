@@ -32,6 +32,9 @@ struct hr_check_kind {
 int hr_check_select(const struct hr_check_ctx *ctx, const cJSON *spec,
 		    struct hr_check_result *res, hr_error *err);
 void hr_check_result_free(struct hr_check_result *res);
+/* --k8s: Kubernetes manifests (src/cli/check_k8s.c). */
+int hr_check_k8s(const struct hr_check_ctx *ctx, struct hr_check_result *res, hr_error *err);
+
 /* The image audit of a bundle, after its spec (src/cli/check_image.c). */
 int hr_check_image(const struct hr_bundle *dir, struct hr_check_result *res, hr_error *err);
 /* --dockerfile: a Dockerfile (src/cli/check_dockerfile.c). */

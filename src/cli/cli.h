@@ -36,6 +36,9 @@ void hr_cli_usage(FILE *out);
 /* `hardrun check` and `hardrun diff` (src/cli/check.c). */
 int hr_cmd_check(int argc, char **argv);
 
+/* `hardrun export k8s|docker|seccomp` (src/cli/export.c). */
+int hr_cmd_export(int argc, char **argv);
+
 /* `hardrun sbom` (src/cli/sbom.c). */
 int hr_cmd_sbom(int argc, char **argv);
 

@@ -52,6 +52,7 @@ static const struct {
 	{ "help", cmd_help },
 	{ "check", hr_cmd_check },
 	{ "diff", hr_cmd_check },
+	{ "export", hr_cmd_export },
 	{ "profile", hr_cmd_profile },
 	{ "sbom", hr_cmd_sbom },
 	{ "version", cmd_version },

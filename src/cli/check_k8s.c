@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `hardrun check --k8s FILE`: the Kubernetes manifests of FILE (YAML or
+ * JSON, one or more documents) audited against the profile, as a kind of
+ * input of `hardrun check` (src/cli/check.c). The audit itself is pure
+ * (src/export/k8s.c); this reads the file and picks the profile.
+ */
+#include "config.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "hardrun/bundle.h"
+#include "hardrun/json.h"
+#include "hardrun/k8s.h"
+
+/* Each finding's line: where the deepest node of its pointer that the
+ * manifest has starts (a missing field's parent, for example), so that
+ * code-scanning dashboards can point into the file. */
+static void set_lines(struct hr_findings *f, const cJSON *lines)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const char *p = f->v[i].pointer;
+		char *end;
+		unsigned long doc;
+		const cJSON *map;
+		_cleanup_free_ char *ptr = NULL;
+
+		if (p[0] != '#')
+			continue;
+		doc = strtoul(p + 1, &end, 10);
+		map = doc ? cJSON_GetArrayItem(lines, (int)doc - 1) : NULL;
+		ptr = hr_xstrdup(end);
+		while (map) {
+			const cJSON *l = cJSON_GetObjectItemCaseSensitive(map, ptr);
+			char *slash = strrchr(ptr, '/');
+			if (cJSON_IsNumber(l)) {
+				f->v[i].line = (unsigned)l->valuedouble;
+				break;
+			}
+			if (!slash)
+				break;
+			*slash = '\0';
+		}
+	}
+}
+
+int hr_check_k8s(const struct hr_check_ctx *ctx, struct hr_check_result *res, hr_error *err)
+{
+	_cleanup_free_ char *copy1 = hr_xstrdup(ctx->input), *copy2 = hr_xstrdup(ctx->input);
+	_cleanup_free_ char *text = NULL, *seccomp_name = NULL;
+	_cleanup_json_ cJSON *docs = NULL, *lines = NULL;
+	struct hr_bundle dir = { .dirfd = -1 };
+	struct hr_k8s_audit_opts o = { 0 };
+	const char *fname = basename(copy2);
+	size_t len = 0;
+	int r;
+
+	/* The file is opened relative to its directory, never through a
+	 * symbolic link, and bounded, as a bundle's config.json is. */
+	if ((r = hr_bundle_open(dirname(copy1), &dir, err)) < 0 ||
+	    (r = hr_bundle_read(&dir, fname, hr_yaml_manifest_limits.max_bytes, &text, &len, NULL,
+				err)) < 0)
+		goto out;
+	if ((r = hr_yaml_parse(text, len, &hr_yaml_manifest_limits, &docs, &lines, err)) < 0) {
+		hr_err_prefix(err, "%s", ctx->input);
+		goto out;
+	}
+	/* As a pod without annotations would get it: per-pod annotations are
+	 * compared with it (rule k8s.profile-annotation). */
+	if ((r = hr_check_select(ctx, NULL, res, err)) < 0)
+		goto out;
+	seccomp_name = hr_k8s_seccomp_name(res->profile);
+	o.seccomp_name = seccomp_name;
+	if ((r = hr_k8s_audit(docs, res->profile, &o, &res->findings, NULL, err)) < 0)
+		hr_err_prefix(err, "%s", ctx->input);
+	else
+		set_lines(&res->findings, lines);
+out:
+	hr_bundle_close(&dir);
+	return r;
+}

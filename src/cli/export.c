@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `hardrun export k8s|docker|seccomp`: the profile that governs the
+ * runtime, written as the settings of the stage before it, so that intent
+ * is stated once. The core (src/export) builds the trees; this file picks
+ * the profile, writes the seccomp file and prints.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hardrun/bundle.h"
+#include "hardrun/export.h"
+#include "hardrun/host.h"
+#include "hardrun/json.h"
+#include "hardrun/k8s.h"
+#include "hardrun/seccomp.h"
+#include "hardrun/select.h"
+
+static void usage(FILE *out)
+{
+	fputs("Usage: hardrun export k8s [OPTIONS]       Kubernetes manifests and the PSS level\n"
+	      "       hardrun export docker [OPTIONS]    docker run flags, or a compose fragment\n"
+	      "       hardrun export seccomp [OPTIONS]   the profile's seccomp filter (JSON)\n"
+	      "  -p, --profile NAME|PATH   the profile (default: hardrun.conf's, else restricted)\n"
+	      "      --profile-dir DIR     look for profiles in DIR first (repeatable)\n"
+	      "  -o, --output FILE         write to FILE instead of standard output\n"
+	      " k8s:\n"
+	      "      --kind pod|deployment       what to write (default deployment)\n"
+	      "      --name NAME                 its name (default app)\n"
+	      "      --container NAME            the container's name (default app)\n"
+	      "      --image IMAGE               the container's image\n"
+	      "      --runtime-class NAME        the RuntimeClass and its handler (default hardrun)\n"
+	      "      --no-runtime-class          do not write the RuntimeClass\n"
+	      "      --seccomp-dir DIR           write the seccomp filter below DIR (the kubelet's\n"
+	      "                                  seccomp directory, /var/lib/kubelet/seccomp)\n"
+	      " docker:\n"
+	      "      --format args|compose       flags, one per line (default), or compose YAML\n"
+	      "      --seccomp-file FILE         write the seccomp filter to FILE, which the flags name\n"
+	      "      --service NAME              the compose service (default app)\n"
+	      "See hardrun(1), DEPLOY.\n",
+	      out);
+}
+
+/* Write `text` to DIR/REL atomically (temporary file, fsync, rename),
+ * mode 0644, creating the missing directories (mode 0755). */
+static int write_file_below(const char *dir, const char *rel, const char *text, hr_error *err)
+{
+	_cleanup_free_ char *copy = hr_xstrdup(rel), *base_copy = hr_xstrdup(rel);
+	_cleanup_free_ char *path = NULL;
+	struct hr_bundle b = { .dirfd = -1 };
+	const char *sub = dirname(copy), *base = basename(base_copy);
+	int r;
+
+	/* mkdir -p DIR/SUBDIR: the kubelet's directory may not exist yet. */
+	{
+		_cleanup_free_ char *parts = strcmp(sub, ".") != 0 ? hr_xasprintf("%s/%s", dir, sub)
+								  : hr_xstrdup(dir);
+		char *save = NULL;
+		path = hr_xstrdup(parts[0] == '/' ? "" : ".");
+		for (char *t = strtok_r(parts, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+			char *next = hr_xasprintf("%s/%s", path, t);
+			free(path);
+			path = next;
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return hr_err(err, -errno, "%s: cannot create the directory: %s", path,
+					      strerror(errno));
+		}
+	}
+	if ((r = hr_bundle_open(path, &b, err)) < 0)
+		return r;
+	r = hr_bundle_write(&b, base, text, strlen(text), 0644, (uid_t)-1, (gid_t)-1, err);
+	hr_bundle_close(&b);
+	return r;
+}
+
+static char *filter_text(const struct hr_profile *p)
+{
+	cJSON *f = hr_seccomp_profile_filter(&p->seccomp);
+	char *s = hr_json_print(f, true), *t = hr_xasprintf("%s\n", s);
+
+	free(s);
+	cJSON_Delete(f);
+	return t;
+}
+
+/* "Pod Security Standard: LEVEL" and what keeps the profile from the
+ * levels above, one line each. */
+static char *pss_report(const struct hr_profile *p, const struct hr_k8s_export *x)
+{
+	char *s = hr_xasprintf("Pod Security Standard: %s (profile `%s`)", hr_pss_level_name(x->level),
+			       p->name);
+	if (x->level == HR_PSS_RESTRICTED) {
+		char *n = hr_xasprintf("%s: meets every control of restricted", s);
+		free(s);
+		return n;
+	}
+	/* One line per control that fails, with its first violation. */
+	for (size_t i = 0; i < x->pss.n; i++) {
+		const struct hr_pss_violation *v = &x->pss.v[i];
+		size_t more = 0, k;
+		char *n;
+
+		for (k = 0; k < i; k++)
+			if (x->pss.v[k].level == v->level && strcmp(x->pss.v[k].control, v->control) == 0)
+				break;
+		if (k < i)
+			continue;
+		for (k = i + 1; k < x->pss.n; k++)
+			more += x->pss.v[k].level == v->level && strcmp(x->pss.v[k].control, v->control) == 0;
+		n = hr_xasprintf("%s\nnot %s: %s: %s (%s)%s", s, hr_pss_level_name(v->level), v->control,
+				 v->detail, v->pointer, more ? " and more like it" : "");
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+int hr_cmd_export(int argc, char **argv)
+{
+	enum {
+		OPT_PROFILE_DIR = 256, OPT_KIND, OPT_NAME, OPT_CONTAINER, OPT_IMAGE, OPT_RC,
+		OPT_NO_RC, OPT_SECCOMP_DIR, OPT_FORMAT, OPT_SECCOMP_FILE, OPT_SERVICE,
+	};
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
+		{ "output", required_argument, NULL, 'o' },
+		{ "kind", required_argument, NULL, OPT_KIND },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "image", required_argument, NULL, OPT_IMAGE },
+		{ "runtime-class", required_argument, NULL, OPT_RC },
+		{ "no-runtime-class", no_argument, NULL, OPT_NO_RC },
+		{ "seccomp-dir", required_argument, NULL, OPT_SECCOMP_DIR },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "seccomp-file", required_argument, NULL, OPT_SECCOMP_FILE },
+		{ "service", required_argument, NULL, OPT_SERVICE },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
+	_cleanup_strv_ char **dirs = NULL, **extra = NULL;
+	_cleanup_profile_ struct hr_profile *p = NULL;
+	_cleanup_free_ char *how = NULL, *text = NULL, *seccomp_name = NULL, *seccomp_default = NULL;
+	const char *what, *profile = NULL, *output = NULL, *kind = "deployment", *name = "app";
+	const char *container = "app", *image = "docker.io/library/busybox:latest";
+	const char *rc = "hardrun", *seccomp_dir = NULL, *format = "args", *seccomp_file = NULL;
+	const char *service = "app";
+	bool rc_doc = true, k8s_only = false, docker_only = false;
+	hr_error err = { 0 };
+	int c;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? HR_EXIT_ERROR : 0;
+	}
+	what = argv[1];
+	if (strcmp(what, "k8s") != 0 && strcmp(what, "docker") != 0 && strcmp(what, "seccomp") != 0) {
+		hr_cli_error("export %s: unknown (fix: hardrun export k8s, docker or seccomp)", what);
+		return HR_EXIT_ERROR;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "p:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			profile = optarg;
+			break;
+		case OPT_PROFILE_DIR:
+			hr_strv_push(&extra, optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_KIND:
+			kind = optarg, k8s_only = true;
+			break;
+		case OPT_NAME:
+			name = optarg, k8s_only = true;
+			break;
+		case OPT_CONTAINER:
+			container = optarg, k8s_only = true;
+			break;
+		case OPT_IMAGE:
+			image = optarg, k8s_only = true;
+			break;
+		case OPT_RC:
+			rc = optarg, k8s_only = true;
+			break;
+		case OPT_NO_RC:
+			rc_doc = false, k8s_only = true;
+			break;
+		case OPT_SECCOMP_DIR:
+			seccomp_dir = optarg, k8s_only = true;
+			break;
+		case OPT_FORMAT:
+			format = optarg, docker_only = true;
+			break;
+		case OPT_SECCOMP_FILE:
+			seccomp_file = optarg, docker_only = true;
+			break;
+		case OPT_SERVICE:
+			service = optarg, docker_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return HR_EXIT_ERROR;
+		}
+	}
+	if (optind != argc - 1) {
+		hr_cli_error("export %s: unexpected argument `%s` (fix: options only; see hardrun "
+			     "export --help)", what, argv[optind + 1]);
+		return HR_EXIT_ERROR;
+	}
+	if ((k8s_only && strcmp(what, "k8s") != 0) || (docker_only && strcmp(what, "docker") != 0)) {
+		hr_cli_error("export %s: an option of export %s was given (fix: see hardrun export "
+			     "--help)", what, k8s_only ? "k8s" : "docker");
+		return HR_EXIT_ERROR;
+	}
+	if (strcmp(format, "args") != 0 && strcmp(format, "compose") != 0) {
+		hr_cli_error("--format %s: args or compose", format);
+		return HR_EXIT_ERROR;
+	}
+	if (strcasecmp(kind, "pod") != 0 && strcasecmp(kind, "deployment") != 0) {
+		hr_cli_error("--kind %s: pod or deployment", kind);
+		return HR_EXIT_ERROR;
+	}
+
+	/* The profile, as a container without annotations would get it. */
+	if (hr_config_load(HR_CONFIG_DEFAULT_PATH, false, &cfg, &err) < 0) {
+		hr_cli_error("%s", err.msg);
+		return HR_EXIT_ERROR;
+	}
+	dirs = hr_profile_search_path(extra, &cfg);
+	{
+		struct hr_selection sel = { .explicit_choice = profile, .cfg = &cfg, .dirs = dirs };
+		if (hr_select_profile(&sel, NULL, &p, &how, &err) < 0) {
+			hr_cli_error("%s", err.msg);
+			return HR_EXIT_ERROR;
+		}
+	}
+	seccomp_name = hr_k8s_seccomp_name(p);
+
+	if (strcmp(what, "seccomp") == 0) {
+		text = filter_text(p);
+	} else if (strcmp(what, "k8s") == 0) {
+		struct hr_k8s_export_opts o = {
+			.kind = strcasecmp(kind, "pod") == 0 ? "Pod" : "Deployment",
+			.name = name, .container = container, .image = image, .runtime_class = rc,
+			.seccomp_name = seccomp_name, .runtime_class_doc = rc_doc,
+		};
+		_cleanup_(hr_k8s_export_free) struct hr_k8s_export x = { 0 };
+		_cleanup_free_ char *report = NULL, *header = NULL, *notes = hr_xstrdup("");
+
+		if (hr_k8s_export(p, &o, &x, &err) < 0) {
+			hr_cli_error("%s", err.msg);
+			return HR_EXIT_ERROR;
+		}
+		if (seccomp_dir) {
+			_cleanup_free_ char *f = filter_text(p);
+			if (write_file_below(seccomp_dir, seccomp_name, f, &err) < 0) {
+				hr_cli_error("%s", err.msg);
+				return HR_EXIT_ERROR;
+			}
+		}
+		report = pss_report(p, &x);
+		for (size_t i = 0; x.notes && x.notes[i]; i++) {
+			char *n = hr_xasprintf("%snot in Kubernetes' terms: %s\n", notes, x.notes[i]);
+			free(notes);
+			notes = n;
+		}
+		header = hr_xasprintf("hardrun export k8s: profile `%s` (%s)\n%s\n"
+				      "seccomp: the profile's filter must be on every node as "
+				      "/var/lib/kubelet/seccomp/%s\n"
+				      "  (hardrun export k8s --seccomp-dir /var/lib/kubelet/seccomp writes it)\n%s",
+				      p->name, p->source, report, seccomp_name, notes);
+		text = hr_yaml_emit(x.docs, header);
+		if (!text) {
+			hr_cli_error("export k8s: the YAML emitter failed");
+			return HR_EXIT_ERROR;
+		}
+		fprintf(stderr, "hardrun: %s\n", report);
+	} else {
+		_cleanup_(hr_docker_export_free) struct hr_docker_export x = { 0 };
+		const char *sf = seccomp_file;
+
+		if (!sf)
+			sf = seccomp_default = hr_xasprintf("hardrun-%.*s.json",
+							    (int)(strlen(seccomp_name) - 13),
+							    seccomp_name + 8);
+		if (hr_docker_export(p, sf, service, &x, &err) < 0) {
+			hr_cli_error("%s", err.msg);
+			return HR_EXIT_ERROR;
+		}
+		if (seccomp_file) {
+			_cleanup_free_ char *f = filter_text(p);
+			_cleanup_free_ char *d = hr_xstrdup(seccomp_file), *b = hr_xstrdup(seccomp_file);
+			struct hr_bundle bd = { .dirfd = -1 };
+			int r = hr_bundle_open(dirname(d), &bd, &err);
+			if (r == 0)
+				r = hr_bundle_write(&bd, basename(b), f, strlen(f), 0644, (uid_t)-1,
+						    (gid_t)-1, &err);
+			hr_bundle_close(&bd);
+			if (r < 0) {
+				hr_cli_error("--seccomp-file %s: %s", seccomp_file, err.msg);
+				return HR_EXIT_ERROR;
+			}
+		} else {
+			fprintf(stderr, "hardrun: note: the flags name the seccomp file %s: write it "
+					"with --seccomp-file %s (or hardrun export seccomp -p %s -o %s)\n",
+				sf, sf, p->name, sf);
+		}
+		for (size_t i = 0; x.notes && x.notes[i]; i++)
+			fprintf(stderr, "hardrun: not in Docker's terms: %s\n", x.notes[i]);
+		if (strcmp(format, "args") == 0) {
+			text = hr_xstrdup("");
+			for (size_t i = 0; x.args[i]; i++) {
+				char *n = hr_xasprintf("%s%s\n", text, x.args[i]);
+				free(text);
+				text = n;
+			}
+		} else {
+			cJSON *docs = cJSON_CreateArray();
+			_cleanup_free_ char *header = hr_xasprintf(
+				"hardrun export docker: profile `%s` (%s) as a compose fragment\n"
+				"merge services.%s into your compose file and add its image",
+				p->name, p->source, service);
+			cJSON_AddItemReferenceToArray(docs, x.compose);
+			text = hr_yaml_emit(docs, header);
+			cJSON_Delete(docs);
+			if (!text) {
+				hr_cli_error("export docker: the YAML emitter failed");
+				return HR_EXIT_ERROR;
+			}
+		}
+	}
+
+	{
+		FILE *out = output ? fopen(output, "we") : stdout;
+		if (!out) {
+			hr_cli_error("%s: cannot write: %s", output, strerror(errno));
+			return HR_EXIT_ERROR;
+		}
+		fputs(text, out);
+		if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {
+			hr_cli_error("%s: cannot write: %s", output ? output : "standard output",
+				     strerror(errno));
+			return HR_EXIT_ERROR;
+		}
+	}
+	return 0;
+}
