@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
+#include "hardrun/util.h"
+
 /* Exit statuses of hardrun's own (the runtime's status passes through). */
 enum {
 	HR_EXIT_REFUSED = 124,  /* the profile refused the spec */
@@ -25,6 +29,8 @@ struct hr_direct_opts {
 	const char *state_dir;
 	bool dry_run;
 	bool quiet;
+	bool explain;		    /* --explain: trace denials (src/trace) */
+	struct hr_learn_run *learn; /* hardrun learn: the run's findings go here */
 };
 
 int hr_cmd_direct(const struct hr_direct_opts *o);
@@ -41,6 +47,36 @@ int hr_cmd_export(int argc, char **argv);
 
 /* `hardrun sbom` (src/cli/sbom.c). */
 int hr_cmd_sbom(int argc, char **argv);
+
+/* `hardrun learn` (src/cli/learn.c), and the direct mode's tracing glue
+ * (src/cli/explain.c):
+ * start the listener for --explain, a profile's "explain" or a learning
+ * run (adding how to *extra for the audit record), and end it once the
+ * runtime has returned. */
+struct hr_learn_run {
+	char **names;	/* what the run used that the base denies, sorted */
+	char **spec_names; /* used, allowed by the base, refused by the spec's filter */
+	bool traced;	/* the listener reported: names is complete */
+	char *command;	/* the container's process, for the description */
+	char *runtime;
+	char *profile_name, *profile_source;
+};
+struct hr_trace;
+struct hr_profile;
+struct hr_config;
+int hr_cmd_learn(int argc, char **argv);
+int hr_direct_trace_start(const struct hr_direct_opts *o, cJSON *spec,
+			  const struct hr_profile *p, const struct hr_config *cfg, const char *id,
+			  const char *bundle, const char *runtime, cJSON **extra,
+			  struct hr_trace **ret, hr_error *err);
+void hr_direct_trace_end(const struct hr_direct_opts *o, struct hr_trace *t,
+			 const struct hr_profile *p);
+struct hr_log;
+/* Runtime mode, create and run: a detached listener when profile `p` says
+ * "explain": true (src/cli/explain.c). */
+void hr_runtime_trace_start(cJSON *spec, const struct hr_profile *p, const char *id,
+			    const char *bundle, const struct hr_log *log,
+			    const struct hr_config *cfg);
 
 /* `hardrun profile list|show|check` (src/cli/profile.c). */
 int hr_cmd_profile(int argc, char **argv);

@@ -28,6 +28,7 @@
 #include "hardrun/launch.h"
 #include "hardrun/report.h"
 #include "hardrun/select.h"
+#include "hardrun/trace.h"
 
 static char *state_base(const struct hr_direct_opts *o)
 {
@@ -372,6 +373,7 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 
 	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
 	_cleanup_free_ char *how = NULL;
+	_cleanup_(hr_trace_freep) struct hr_trace *trace = NULL; /* --explain, learn */
 
 	/* The node's settings apply to direct runs too (profile directories,
 	 * rules, default profile, runtime); a missing file means defaults. */
@@ -449,6 +451,11 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 		hr_err(&err, -errno, "%s: cannot create: %s", dir, strerror(errno));
 		goto fail;
 	}
+	if ((r = hr_direct_trace_start(o, spec, profile, &cfg, id, bundle.path, runtime, &extra,
+				       &trace, &err)) < 0) {
+		remove_state(dir);
+		goto fail;
+	}
 	out = hr_json_print(spec, false);
 	r = write_runtime_file(dir, runtime, o->runtime_args);
 	if (r >= 0)
@@ -480,6 +487,7 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 			status = HR_EXIT_NOEXEC;
 		}
 	}
+	hr_direct_trace_end(o, HR_TAKE_PTR(trace), profile);
 	if (may_exist(runtime, o->runtime_args, id))
 		delete_container(runtime, o->runtime_args, id);
 	remove_state(dir);
@@ -508,8 +516,11 @@ void hr_cli_usage(FILE *out)
 	      "  -n, --dry-run             print the hardened spec (stdout) and what changed\n"
 	      "                            (stderr); run nothing, change nothing\n"
 	      "  -q, --quiet               do not list the changes before starting\n"
+	      "      --explain             report each system call the profile denies, as it\n"
+	      "                            happens and at the end, with the change that allows it\n"
 	      "\n"
 	      "       hardrun [RUNC GLOBAL FLAGS] COMMAND ...   as an OCI runtime (see hardrun(1))\n"
+	      "       hardrun learn [--base PROFILE] [-o OUT] BUNDLE   write a profile from a run\n"
 	      "       hardrun help | version\n"
 	      "\n"
 	      "The bundle is never modified. Exit status: the container's, or 124 refused\n"
@@ -520,7 +531,7 @@ void hr_cli_usage(FILE *out)
 
 int hr_cmd_direct_main(int argc, char **argv)
 {
-	enum { OPT_PROFILE_DIR = 256, OPT_RUNTIME_ARG, OPT_ID, OPT_STATE_DIR };
+	enum { OPT_PROFILE_DIR = 256, OPT_RUNTIME_ARG, OPT_ID, OPT_STATE_DIR, OPT_EXPLAIN };
 	static const struct option opts[] = {
 		{ "profile", required_argument, NULL, 'p' },
 		{ "profile-dir", required_argument, NULL, OPT_PROFILE_DIR },
@@ -530,6 +541,7 @@ int hr_cmd_direct_main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
 		{ 0 },
 	};
 	_cleanup_strv_ char **profile_dirs = NULL, **runtime_args = NULL;
@@ -561,6 +573,9 @@ int hr_cmd_direct_main(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case OPT_EXPLAIN:
+			o.explain = true;
 			break;
 		default:
 			hr_cli_usage(stderr);

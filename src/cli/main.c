@@ -53,6 +53,7 @@ static const struct {
 	{ "check", hr_cmd_check },
 	{ "diff", hr_cmd_check },
 	{ "export", hr_cmd_export },
+	{ "learn", hr_cmd_learn },
 	{ "profile", hr_cmd_profile },
 	{ "sbom", hr_cmd_sbom },
 	{ "version", cmd_version },

@@ -203,6 +203,10 @@ static int harden_bundle(struct rt *rt)
 	real = realpath(profile->source, NULL);
 	hr_json_set(ann, APPLIED_ANNOTATION, cJSON_CreateString(real ? real : profile->source));
 	hr_json_set(ann, APPLIED_HOW_ANNOTATION, cJSON_CreateString(how));
+	/* "explain": true: a listener, started before the runtime (src/trace). */
+	if (rt->call.cmd == HR_RUNC_CREATE || rt->call.cmd == HR_RUNC_RUN)
+		hr_runtime_trace_start(spec, profile, hr_runc_pos(&rt->call, 0), bundle.path, &rt->log,
+				       &rt->cfg);
 	after = hr_json_print(spec, false);
 	if ((r = hr_bundle_write(&dir, name, after, strlen(after), st.st_mode, st.st_uid, st.st_gid,
 				 &err)) < 0)

@@ -1065,6 +1065,10 @@ static int parse_meta(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	if (t && !cJSON_IsBool(t))
 		return hr_err(c->err, HR_E_INVALID, "/troubleshooting: expected true or false");
 	p->troubleshooting = cJSON_IsTrue(t);
+	t = cJSON_GetObjectItemCaseSensitive(doc, "explain");
+	if (t && !cJSON_IsBool(t))
+		return hr_err(c->err, HR_E_INVALID, "/explain: expected true or false");
+	p->explain = cJSON_IsTrue(t);
 	if (desc)
 		p->description = hr_xstrdup(desc->valuestring);
 	return 0;

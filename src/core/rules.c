@@ -31,6 +31,7 @@ const struct hr_rule hr_rules[] = {
 	{ "seccomp.merge", HR_SEV_MEDIUM, RUN,
 	  "a filter already in the spec is combined with the profile's: a call passes only if both allow it",
 	  "add the syscall to \"seccomp\": {\"allow\": [...]} in the profile" },
+	{ "seccomp.denial", HR_SEV_INFO, RUN, "with --explain or \"explain\": true, each system call the filter refuses is reported, with the change that allows it", "add the syscall with \"seccomp\": {\"allow\": {\"add\": [...]}} in a profile that extends this one" },
 	{ "seccomp.flags", HR_SEV_MEDIUM, RUN,
 	  "seccomp flags that weaken the filter (SECCOMP_FILTER_FLAG_SPEC_ALLOW) are removed",
 	  "none: speculative-execution mitigations stay on under hardrun" },

@@ -30,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "probe_trace.h"
+
 static const char *err_name(int e)
 {
 	const char *n = strerrorname_np(e);
@@ -285,6 +287,8 @@ int main(int argc, char **argv)
 		sleep((unsigned)atoi(argv[2]));
 		printf("slept\n");
 	}
+	else if (argc >= 2 && probe_trace_mode(argv[1]))
+		return probe_trace(argc, argv); /* probe_trace.c */
 	else {
 		fprintf(stderr, "usage: probe report|forkbomb N|alloc MB|exit N|sleep S|sleep-handler S\n");
 		return 2;
