@@ -7,6 +7,7 @@
 #ifndef HARDRUN_BUNDLE_H
 #define HARDRUN_BUNDLE_H
 
+#include <cjson/cJSON.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -58,6 +59,14 @@ int hr_bundle_read(const struct hr_bundle *b, const char *name, size_t max, char
  */
 int hr_bundle_write(const struct hr_bundle *b, const char *name, const char *data, size_t len,
 		    mode_t mode, uid_t uid, gid_t gid, hr_error *err);
+
+/*
+ * Check that the spec's root.path names a directory (a relative one below
+ * the bundle, symbolic links followed, as runc resolves it). A missing or
+ * non-string root.path is left to the policy core. Returns 0 or a
+ * negative errno with a message that starts with the JSON pointer.
+ */
+int hr_bundle_check_root(const struct hr_bundle *b, const cJSON *spec, hr_error *err);
 
 /* Failure injection for tests of the write path (see tests/). */
 enum hr_write_step {

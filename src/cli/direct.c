@@ -38,7 +38,7 @@ static char *state_base(const struct hr_direct_opts *o)
 		return hr_xstrdup(o->state_dir);
 	if (geteuid() == 0)
 		return hr_xstrdup("/run/hardrun/direct");
-	xdg = getenv("XDG_RUNTIME_DIR");
+	xdg = secure_getenv("XDG_RUNTIME_DIR");
 	return xdg && *xdg ? hr_xasprintf("%s/hardrun/direct", xdg)
 			   : hr_xasprintf("/tmp/hardrun-%u/direct", (unsigned)getuid());
 }
@@ -105,9 +105,17 @@ static void remove_state(const char *dir)
 {
 	_cleanup_free_ char *cfg = hr_xasprintf("%s/config.json", dir);
 	_cleanup_free_ char *rt = hr_xasprintf("%s/runtime", dir);
+	DIR *d = opendir(dir);
+	struct dirent *de;
 
 	(void)unlink(cfg);
 	(void)unlink(rt);
+	/* A hardrun killed while writing config.json leaves its temporary. */
+	while (d && (de = readdir(d)))
+		if (strncmp(de->d_name, ".hardrun-tmp.", 13) == 0)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
 	(void)rmdir(dir);
 }
 
@@ -394,7 +402,8 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 		hr_err_prefix(&err, "%s/config.json", bundle.path);
 		goto fail;
 	}
-	if (!o->dry_run && (r = absolutize(spec, bundle.path, &err)) < 0) {
+	if (!o->dry_run && ((r = hr_bundle_check_root(&bundle, spec, &err)) < 0 ||
+			    (r = absolutize(spec, bundle.path, &err)) < 0)) {
 		hr_err_prefix(&err, "%s/config.json", bundle.path);
 		goto fail;
 	}

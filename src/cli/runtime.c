@@ -169,6 +169,10 @@ static int harden_bundle(struct rt *rt)
 	 * hardrun hardens it again: the file is synced (never partial after
 	 * a crash), the directory need not be. */
 	dir.sync = HR_SYNC_FILE;
+	if ((r = hr_bundle_check_root(&bundle, spec, &err)) < 0) {
+		hr_err_prefix(&err, "%s/%s", dir.path, name);
+		goto fail;
+	}
 	/* The spec's annotations take part in choosing the profile. */
 	r = hr_select_profile(&rt->sel, spec, &profile, &how, &err);
 	if (r == HR_E_REFUSED) {
@@ -625,7 +629,7 @@ static int feed_stdin(const char *text)
 
 	/* A pipe holds 64 KiB without a reader; a resources object is far
 	 * smaller, and hardrun execs the reader next. */
-	if (len > 60000 || pipe(fds) < 0)
+	if (len > 60000 || pipe2(fds, O_CLOEXEC) < 0)
 		return -EFBIG;
 	while (off < len) {
 		ssize_t n = write(fds[1], text + off, len - off);
@@ -634,6 +638,10 @@ static int feed_stdin(const char *text)
 		off += (size_t)n;
 	}
 	(void)close(fds[1]);
+	/* With standard input closed the pipe's read end is already 0: keep
+	 * it, open across exec. */
+	if (fds[0] == 0)
+		return fcntl(0, F_SETFD, 0) < 0 ? -errno : 0;
 	if (dup2(fds[0], 0) < 0)
 		return -errno;
 	(void)close(fds[0]);

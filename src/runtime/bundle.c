@@ -22,6 +22,30 @@ void hr_bundle_inject_fault(enum hr_write_step step, bool kill)
 	fault_kill = kill;
 }
 
+#ifdef HR_FAULT_INJECTION
+/*
+ * Test builds only (tests/faults/faulty-hardrun, never the installed
+ * hardrun): HARDRUN_FAULT=STEP or STEP:kill, STEP one of open, write,
+ * fsync, rename and dirsync, makes that step of every atomic write fail
+ * with EIO, or kills the process there. A normal build has no such hook.
+ */
+static void fault_from_env(void)
+{
+	static const char *const steps[] = {
+		[HR_WRITE_OPEN_TEMP] = "open", [HR_WRITE_WRITE] = "write",
+		[HR_WRITE_FSYNC] = "fsync",    [HR_WRITE_RENAME] = "rename",
+		[HR_WRITE_DIR_FSYNC] = "dirsync",
+	};
+	const char *v = getenv("HARDRUN_FAULT");
+
+	for (size_t i = 1; v && i < HR_ARRAY_SIZE(steps); i++) {
+		size_t n = strlen(steps[i]);
+		if (strncmp(v, steps[i], n) == 0 && (!v[n] || strcmp(v + n, ":kill") == 0))
+			hr_bundle_inject_fault((enum hr_write_step)i, v[n] != '\0');
+	}
+}
+#endif
+
 /* True if the write step should fail now (errno set to EIO). */
 static bool faulted(enum hr_write_step step)
 {
@@ -174,6 +198,9 @@ int hr_bundle_write(const struct hr_bundle *b, const char *name, const char *dat
 	int e;
 	const char *what;
 
+#ifdef HR_FAULT_INJECTION
+	fault_from_env();
+#endif
 	sweep_temps(b);
 	if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
 		rnd = (uint64_t)getpid() * 2654435761u;

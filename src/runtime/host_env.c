@@ -92,7 +92,7 @@ static bool is_self(const char *path)
 int hr_runtime_find(const char *name_or_path, char **ret, hr_error *err)
 {
 	static const char *const defaults[] = { "runc", "crun" };
-	const char *path_env = getenv("PATH");
+	const char *path_env = secure_getenv("PATH");
 	_cleanup_free_ char *path = hr_xstrdup(path_env && *path_env ? path_env
 						  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config.json text -> parse -> harden under each shipped profile. For
+ * every profile: a spec that hardens must satisfy the monotonicity
+ * invariant (invariant.h), print as JSON that reads back the same, and
+ * harden again without a change; a refusal must come with a refused
+ * finding; invalid input must name the place in an error.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "hardrun/json.h"
+#include "invariant.h"
+
+const char fz_target_name[] = "spec";
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fz_load_profiles();
+	return 0;
+}
+
+static void check_findings(const struct hr_findings *f, const char *profile)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!f->v[i].rule || !f->v[i].pointer || !f->v[i].message || !f->v[i].hint ||
+		    !f->v[i].message[0])
+			fz_die("profile %s: finding %zu is incomplete", profile, i);
+}
+
+static void one_profile(const char *text, size_t len, const struct fz_profile *fp, int swap)
+{
+	struct hr_env env = fz_env(swap);
+	_cleanup_json_ cJSON *in = NULL, *out = NULL, *back = NULL;
+	_cleanup_(hr_findings_freep) struct hr_findings f = { 0 }, again = { 0 };
+	_cleanup_free_ char *printed = NULL;
+	hr_error err = { 0 };
+	char why[1024];
+	int r;
+
+	if (hr_json_parse(text, len, &hr_json_spec_limits, &in, &err) < 0 ||
+	    hr_json_parse(text, len, &hr_json_spec_limits, &out, &err) < 0)
+		fz_die("a document that parsed once does not parse again: %s", err.msg);
+	r = hr_harden(out, fp->p, &env, &f, &err);
+	check_findings(&f, fp->name);
+	if (r == HR_E_REFUSED) {
+		if (hr_findings_count(&f, HR_REFUSED) == 0)
+			fz_die("profile %s: refused without a refused finding", fp->name);
+		return;
+	}
+	if (r == HR_E_INVALID) {
+		/* The message locates the problem with a JSON pointer. */
+		if (err.msg[0] != '/')
+			fz_die("profile %s: an invalid spec's error does not start with a JSON "
+			       "pointer: %s",
+			       fp->name, err.msg);
+		return;
+	}
+	if (r != 0)
+		fz_die("profile %s: hr_harden returned %d (%s)", fp->name, r, err.msg);
+	if (hr_findings_count(&f, HR_REFUSED) != 0)
+		fz_die("profile %s: accepted with a refused finding", fp->name);
+	if (!fz_monotonic(in, out, fp->p, &env, fp->filter, why, sizeof why))
+		fz_die("profile %s: %s", fp->name, why);
+
+	/* What the runtime gets must read back as what was checked... */
+	printed = hr_json_print(out, false);
+	if (hr_json_parse(printed, strlen(printed), &hr_json_spec_limits, &back, &err) < 0)
+		fz_die("profile %s: the hardened spec does not parse: %s", fp->name, err.msg);
+	if (!hr_json_equal(back, out))
+		fz_die("profile %s: the hardened spec reads back differently", fp->name);
+	/* ... and hardening it again changes nothing. */
+	r = hr_harden(back, fp->p, &env, &again, &err);
+	if (r != 0)
+		fz_die("profile %s: hardening the hardened spec returned %d: %s", fp->name, r,
+		       err.msg);
+	if (hr_findings_count(&again, HR_CHANGED) != 0) {
+		_cleanup_free_ char *rule = NULL;
+		for (size_t i = 0; i < again.n && !rule; i++)
+			if (again.v[i].outcome == HR_CHANGED)
+				rule = hr_xasprintf("%s at %s: %s", again.v[i].rule->id,
+						    again.v[i].pointer, again.v[i].message);
+		fz_die("profile %s: not idempotent: %s", fp->name, rule);
+	}
+	if (!hr_json_equal(back, out))
+		fz_die("profile %s: hardening twice changed the spec", fp->name);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_json_ cJSON *doc = NULL;
+	hr_error err = { 0 };
+
+	if (size > hr_json_spec_limits.max_bytes)
+		return 0;
+	text = fz_text(data, size);
+	if (hr_json_parse(text, size, &hr_json_spec_limits, &doc, &err) < 0) {
+		if (!err.msg[0])
+			fz_die("a parse error without a message");
+		return 0;
+	}
+	fz_load_profiles();
+	/* The host can limit swap, cannot, or it is not known: by size, so
+	 * that a given input always sees the same host. */
+	for (size_t i = 0; i < fz_profiles_count; i++)
+		one_profile(text, size, &fz_profiles[i], (int)(size % 3) - 1);
+	return 0;
+}

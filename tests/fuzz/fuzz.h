@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by the fuzz targets (tests/fuzz/fuzz-*.c). Each target is built
+ * twice: with clang and libFuzzer (./configure --enable-fuzzing, CC=clang)
+ * for campaigns, and with any compiler against replay.c, whose main feeds
+ * it every file of its seed corpus and of its past crashers; `make check`
+ * runs the replay build, so a crash once found stays found.
+ *
+ * A target aborts (after printing why to stderr) when an invariant fails,
+ * which libFuzzer records as a crash and replay reports as a failure.
+ */
+#ifndef HARDRUN_FUZZ_H
+#define HARDRUN_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hardrun/harden.h"
+#include "hardrun/profile.h"
+
+/* The libFuzzer entry points (declared here for -Wmissing-prototypes). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The target's name: its corpus is tests/fuzz/corpus/NAME. */
+extern const char fz_target_name[];
+
+/* $top_srcdir (make check sets it), else the source tree configure saw. */
+const char *fz_srcdir(void);
+
+/* Print "fuzz invariant violated: ..." and abort. */
+_Noreturn void fz_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The shipped profiles (profiles/NAME.json), loaded once. */
+struct fz_profile {
+	const char *name;
+	struct hr_profile *p;
+	cJSON *filter; /* its seccomp filter, as hr_seccomp_profile_filter builds it */
+};
+extern struct fz_profile fz_profiles[];
+extern const size_t fz_profiles_count;
+void fz_load_profiles(void);
+
+/*
+ * A host as the golden tests see it: absolute bind sources resolve to
+ * themselves, relative ones not at all; a namespace path below /proc/1/
+ * is the host's, any other one another container's. `swap` is the
+ * swap_accounting answer.
+ */
+struct hr_env fz_env(int swap);
+
+/* A NUL-terminated copy of the input (cJSON and the core want C strings). */
+char *fz_text(const uint8_t *data, size_t size);
+
+#endif
