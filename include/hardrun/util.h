@@ -75,6 +75,8 @@ void hr_strv_free(char **v);
 bool hr_strv_contains(char *const *v, const char *s);
 /* Appends a copy of s. Returns 0 or -ENOMEM. */
 int hr_strv_push(char ***v, const char *s);
+/* Appends the formatted string (aborts when out of memory). */
+void hr_strv_pushf(char ***v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char **hr_strv_copy(char *const *v);
 /* qsort comparator for an array of char pointers. */
 int hr_strcmp_p(const void *a, const void *b);

@@ -146,6 +146,20 @@ int hr_strv_push(char ***v, const char *s)
 	return 0;
 }
 
+void hr_strv_pushf(char ***v, const char *fmt, ...)
+{
+	size_t n = hr_strv_len(*v);
+	char **nv = hr_xrealloc(*v, (n + 2) * sizeof *nv);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&nv[n], fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	nv[n + 1] = NULL;
+	*v = nv;
+}
+
 char **hr_strv_copy(char *const *v)
 {
 	size_t n = hr_strv_len(v);

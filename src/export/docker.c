@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,20 +20,6 @@ void hr_docker_export_free(struct hr_docker_export *x)
 	cJSON_Delete(x->compose);
 	hr_strv_free(x->notes);
 	*x = (struct hr_docker_export){ 0 };
-}
-
-static void push(char ***v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void push(char ***v, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	hr_strv_push(v, s);
-	free(s);
 }
 
 /* Bytes as Docker writes sizes: 1g, 256m, 64k, or 1000b. */
@@ -114,24 +99,24 @@ int hr_docker_export(const struct hr_profile *p, const char *seccomp_path, const
 	svc = cJSON_AddObjectToObject(cJSON_AddObjectToObject(x.compose, "services"), service);
 
 	if (!p->user.allow_root) {
-		push(&x.args, "--user=%u:%u", p->user.uid, p->user.gid);
+		hr_strv_pushf(&x.args, "--user=%u:%u", p->user.uid, p->user.gid);
 		_cleanup_free_ char *u = hr_xasprintf("%u:%u", p->user.uid, p->user.gid);
 		cJSON_AddStringToObject(svc, "user", u);
 	}
 	if (p->rootfs.readonly) {
-		push(&x.args, "--read-only");
+		hr_strv_pushf(&x.args, "--read-only");
 		cJSON_AddBoolToObject(svc, "read_only", true);
 		arr = NULL;
 		for (size_t i = 0; p->rootfs.writable && p->rootfs.writable[i]; i++) {
 			_cleanup_free_ char *o = tmpfs_options(p->rootfs.tmpfs_options);
 			_cleanup_free_ char *t = hr_xasprintf("%s:%s", p->rootfs.writable[i], o);
-			push(&x.args, "--tmpfs=%s", t);
+			hr_strv_pushf(&x.args, "--tmpfs=%s", t);
 			if (!arr)
 				arr = cJSON_AddArrayToObject(svc, "tmpfs");
 			cJSON_AddItemToArray(arr, cJSON_CreateString(t));
 		}
 	}
-	push(&x.args, "--cap-drop=ALL");
+	hr_strv_pushf(&x.args, "--cap-drop=ALL");
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(svc, "cap_drop"), cJSON_CreateString("ALL"));
 	arr = NULL;
 	for (int c = 0; c < 64; c++) {
@@ -141,13 +126,13 @@ int hr_docker_export(const struct hr_profile *p, const char *seccomp_path, const
 		const char *k = n && strncmp(n, "CAP_", 4) == 0 ? n + 4 : n;
 		if (!k)
 			continue;
-		push(&x.args, "--cap-add=%s", k);
+		hr_strv_pushf(&x.args, "--cap-add=%s", k);
 		if (!arr)
 			arr = cJSON_AddArrayToObject(svc, "cap_add");
 		cJSON_AddItemToArray(arr, cJSON_CreateString(k));
 	}
-	push(&x.args, "--security-opt=no-new-privileges");
-	push(&x.args, "--security-opt=seccomp=%s", seccomp_path);
+	hr_strv_pushf(&x.args, "--security-opt=no-new-privileges");
+	hr_strv_pushf(&x.args, "--security-opt=seccomp=%s", seccomp_path);
 	arr = cJSON_AddArrayToObject(svc, "security_opt");
 	cJSON_AddItemToArray(arr, cJSON_CreateString("no-new-privileges:true"));
 	{
@@ -155,32 +140,32 @@ int hr_docker_export(const struct hr_profile *p, const char *seccomp_path, const
 		cJSON_AddItemToArray(arr, cJSON_CreateString(s));
 	}
 	/* memory+swap equal to memory: no swap beyond the limit, as hardrun. */
-	push(&x.args, "--memory=%s", mem);
-	push(&x.args, "--memory-swap=%s", mem);
+	hr_strv_pushf(&x.args, "--memory=%s", mem);
+	hr_strv_pushf(&x.args, "--memory-swap=%s", mem);
 	cJSON_AddStringToObject(svc, "mem_limit", mem);
 	cJSON_AddStringToObject(svc, "memswap_limit", mem);
-	push(&x.args, "--pids-limit=%" PRId64, p->resources.pids);
+	hr_strv_pushf(&x.args, "--pids-limit=%" PRId64, p->resources.pids);
 	cJSON_AddNumberToObject(svc, "pids_limit", (double)p->resources.pids);
-	push(&x.args, "--cpu-shares=%" PRId64, p->resources.cpu_shares);
+	hr_strv_pushf(&x.args, "--cpu-shares=%" PRId64, p->resources.cpu_shares);
 	cJSON_AddNumberToObject(svc, "cpu_shares", (double)p->resources.cpu_shares);
-	push(&x.args, "--ulimit=core=%" PRId64 ":%" PRId64, p->rlimits.core, p->rlimits.core);
-	push(&x.args, "--ulimit=nofile=%" PRId64 ":%" PRId64, p->rlimits.nofile, p->rlimits.nofile);
-	push(&x.args, "--ulimit=nproc=%" PRId64 ":%" PRId64, p->rlimits.nproc, p->rlimits.nproc);
+	hr_strv_pushf(&x.args, "--ulimit=core=%" PRId64 ":%" PRId64, p->rlimits.core, p->rlimits.core);
+	hr_strv_pushf(&x.args, "--ulimit=nofile=%" PRId64 ":%" PRId64, p->rlimits.nofile, p->rlimits.nofile);
+	hr_strv_pushf(&x.args, "--ulimit=nproc=%" PRId64 ":%" PRId64, p->rlimits.nproc, p->rlimits.nproc);
 	ul = cJSON_AddObjectToObject(svc, "ulimits");
 	cJSON_AddItemToObject(ul, "core", ulimit(p->rlimits.core));
 	cJSON_AddItemToObject(ul, "nofile", ulimit(p->rlimits.nofile));
 	cJSON_AddItemToObject(ul, "nproc", ulimit(p->rlimits.nproc));
 
-	push(&x.notes, "umask %04o: docker run has no umask flag; hardrun sets it at Run",
+	hr_strv_pushf(&x.notes, "umask %04o: docker run has no umask flag; hardrun sets it at Run",
 	     p->user.umask);
 	if (!p->user.allow_root)
-		push(&x.notes, "--user applies to every image; hardrun changes only root (an image "
+		hr_strv_pushf(&x.notes, "--user applies to every image; hardrun changes only root (an image "
 			       "that runs as another user keeps it): drop --user for such an image");
 	if (p->caps.ambient && p->caps.allow && !p->user.allow_root)
-		push(&x.notes, "ambient capabilities: Docker does not raise them, so a non-root "
+		hr_strv_pushf(&x.notes, "ambient capabilities: Docker does not raise them, so a non-root "
 			       "process loses the added capabilities at execve unless its file has "
 			       "them; hardrun makes them ambient");
-	push(&x.notes, "masked and read-only paths, devices, sysctls and bind mounts: Docker's "
+	hr_strv_pushf(&x.notes, "masked and read-only paths, devices, sysctls and bind mounts: Docker's "
 		       "defaults apply (docker run cannot add masked paths, and does not refuse "
 		       "a bind of a sensitive host path); hardrun enforces the profile's at Run");
 	*ret = x;

@@ -239,20 +239,6 @@ static bool has_opt(const char *opts, const char *want)
 	return false;
 }
 
-static void note(char ***notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(char ***notes, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	hr_strv_push(notes, s);
-	free(s);
-}
-
 static cJSON *pod_template(const struct hr_profile *p, const struct hr_k8s_export_opts *o,
 			   char ***notes)
 {
@@ -319,24 +305,24 @@ static cJSON *pod_template(const struct hr_profile *p, const struct hr_k8s_expor
 			cJSON_AddItemToArray(vols, v);
 		}
 		if (has_opt(p->rootfs.tmpfs_options, "noexec"))
-			note(notes, "noexec: an emptyDir cannot be mounted noexec; the profile's "
+			hr_strv_pushf(notes, "noexec: an emptyDir cannot be mounted noexec; the profile's "
 				    "writable paths (rootfs.writable) are, when hardrun mounts them "
 				    "itself (drop the volumes to have it do so under the RuntimeClass)");
 	}
-	note(notes, "umask %04o: Kubernetes has no umask setting; hardrun sets it at Run",
+	hr_strv_pushf(notes, "umask %04o: Kubernetes has no umask setting; hardrun sets it at Run",
 	     p->user.umask);
-	note(notes, "processes: %" PRId64 " (resources.pids): Kubernetes limits them per node "
+	hr_strv_pushf(notes, "processes: %" PRId64 " (resources.pids): Kubernetes limits them per node "
 		    "(the kubelet's podPidsLimit); hardrun sets the container's limit at Run",
 	     p->resources.pids);
-	note(notes, "rlimits core=%" PRId64 " nofile=%" PRId64 " nproc=%" PRId64
+	hr_strv_pushf(notes, "rlimits core=%" PRId64 " nofile=%" PRId64 " nproc=%" PRId64
 		    ": Kubernetes has no rlimit setting; hardrun sets them at Run",
 	     p->rlimits.core, p->rlimits.nofile, p->rlimits.nproc);
 	if (p->caps.ambient && add && !p->user.allow_root)
-		note(notes, "ambient capabilities: Kubernetes does not raise them, so a non-root "
+		hr_strv_pushf(notes, "ambient capabilities: Kubernetes does not raise them, so a non-root "
 			    "process loses %s at execve unless it runs under hardrun (the "
 			    "RuntimeClass), which makes them ambient",
 		     add[0]);
-	note(notes, "masked and read-only paths, devices, mount options and host paths "
+	hr_strv_pushf(notes, "masked and read-only paths, devices, mount options and host paths "
 		    "(maskedPaths, devices, mounts): Kubernetes' defaults apply "
 		    "(procMount: Default); hardrun enforces the profile's at Run, and `hardrun "
 		    "check --k8s` flags hostPath volumes it would refuse");
