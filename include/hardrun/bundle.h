@@ -61,6 +61,15 @@ int hr_bundle_write(const struct hr_bundle *b, const char *name, const char *dat
 		    mode_t mode, uid_t uid, gid_t gid, hr_error *err);
 
 /*
+ * Write `text` to the file `path` (an output the user keeps: an exported
+ * or learned profile, an SBOM) as hr_bundle_write() does in its
+ * directory, file and directory synced: a failure or a crash leaves the
+ * old file or none, never a partial one. Returns 0 or a negative errno
+ * (message set).
+ */
+int hr_write_file(const char *path, const char *text, mode_t mode, hr_error *err);
+
+/*
  * Check that the spec's root.path names a directory (a relative one below
  * the bundle, symbolic links followed, as runc resolves it). A missing or
  * non-string root.path is left to the policy core. Returns 0 or a

@@ -128,6 +128,8 @@ int hr_cmd_check(int argc, char **argv)
 	bool diff = strcmp(argv[0], "diff") == 0;
 	hr_error err = { 0 };
 	FILE *out = stdout;
+	_cleanup_free_ char *report = NULL;
+	size_t report_len = 0;
 	int c, r, status, li = 0;
 
 	optind = 1;
@@ -191,7 +193,9 @@ int hr_cmd_check(int argc, char **argv)
 		status = HR_EXIT_ERROR;
 		goto done;
 	}
-	if (output && !(out = fopen(output, "we"))) {
+	/* -o FILE: the report is built in memory and written whole or not at
+	 * all (hr_write_file), as CI systems read it. */
+	if (output && !(out = open_memstream(&report, &report_len))) {
 		hr_cli_error("%s: cannot write: %s", output, strerror(errno));
 		status = HR_EXIT_ERROR;
 		goto done;
@@ -224,9 +228,14 @@ int hr_cmd_check(int argc, char **argv)
 			free(s);
 			cJSON_Delete(doc);
 		}
-		if (out != stdout && fclose(out) != 0) {
-			hr_cli_error("%s: cannot write: %s", output, strerror(errno));
-			status = HR_EXIT_ERROR;
+		if (out != stdout) {
+			int w = fclose(out) != 0
+					? hr_err(&err, -errno, "%s: cannot write: %s", output, strerror(errno))
+					: hr_write_file(output, report, 0644, &err);
+			if (w < 0) {
+				hr_cli_error("%s", err.msg);
+				status = HR_EXIT_ERROR;
+			}
 		}
 	}
 done:

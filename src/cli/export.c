@@ -305,14 +305,7 @@ int hr_cmd_export(int argc, char **argv)
 		}
 		if (seccomp_file) {
 			_cleanup_free_ char *f = filter_text(p);
-			_cleanup_free_ char *d = hr_xstrdup(seccomp_file), *b = hr_xstrdup(seccomp_file);
-			struct hr_bundle bd = { .dirfd = -1 };
-			int r = hr_bundle_open(dirname(d), &bd, &err);
-			if (r == 0)
-				r = hr_bundle_write(&bd, basename(b), f, strlen(f), 0644, (uid_t)-1,
-						    (gid_t)-1, &err);
-			hr_bundle_close(&bd);
-			if (r < 0) {
+			if (hr_write_file(seccomp_file, f, 0644, &err) < 0) {
 				hr_cli_error("--seccomp-file %s: %s", seccomp_file, err.msg);
 				return HR_EXIT_ERROR;
 			}
@@ -346,18 +339,14 @@ int hr_cmd_export(int argc, char **argv)
 		}
 	}
 
-	{
-		FILE *out = output ? fopen(output, "we") : stdout;
-		if (!out) {
-			hr_cli_error("%s: cannot write: %s", output, strerror(errno));
+	if (output) { /* whole or not at all: hr_write_file */
+		if (hr_write_file(output, text, 0644, &err) < 0) {
+			hr_cli_error("%s", err.msg);
 			return HR_EXIT_ERROR;
 		}
-		fputs(text, out);
-		if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {
-			hr_cli_error("%s: cannot write: %s", output ? output : "standard output",
-				     strerror(errno));
-			return HR_EXIT_ERROR;
-		}
+	} else if (fputs(text, stdout) < 0 || fflush(stdout) != 0) {
+		hr_cli_error("cannot write to standard output: %s", strerror(errno));
+		return HR_EXIT_ERROR;
 	}
 	return 0;
 }

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hardrun/bundle.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
 #include "hardrun/trace.h"
@@ -43,39 +43,6 @@ static char *extends_ref(const struct hr_learn_run *l, const char *base)
 		return hr_xstrdup(l->profile_name);
 	real = realpath(l->profile_source, NULL);
 	return real ? real : hr_xstrdup(l->profile_source);
-}
-
-/* Write `text` to `path` whole or not at all: a temporary file beside
- * it, then rename. */
-static int write_atomic(const char *path, const char *text, hr_error *err)
-{
-	_cleanup_free_ char *copy = hr_xstrdup(path);
-	_cleanup_free_ char *tmp = hr_xasprintf("%s/.%s.hardrun-learn.%ld", dirname(copy),
-						 strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
-						 (long)getpid());
-	size_t len = strlen(text), off = 0;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-
-	if (fd < 0)
-		return hr_err(err, -errno, "%s: cannot create: %s", tmp, strerror(errno));
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-			(void)close(fd);
-			(void)unlink(tmp);
-			return hr_err(err, -e, "%s: cannot write: %s", tmp, strerror(e));
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		int e = errno;
-		(void)unlink(tmp);
-		return hr_err(err, -e, "%s: cannot write: %s", path, strerror(e));
-	}
-	return 0;
 }
 
 static void usage(FILE *out)
@@ -222,7 +189,7 @@ int hr_cmd_learn(int argc, char **argv)
 		text = t;
 	}
 	if (output) {
-		if (write_atomic(output, text, &err) < 0) {
+		if (hr_write_file(output, text, 0644, &err) < 0) {
 			hr_cli_error("learn: %s", err.msg);
 			return HR_EXIT_ERROR;
 		}

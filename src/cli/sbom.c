@@ -39,7 +39,6 @@ int hr_cmd_sbom(int argc, char **argv)
 	hr_error err = { 0 };
 	size_t len, n = 0;
 	struct stat st;
-	FILE *out = stdout;
 	int c, r, status = HR_EXIT_ERROR;
 
 	optind = 1;
@@ -86,14 +85,12 @@ int hr_cmd_sbom(int argc, char **argv)
 	}
 	if (r < 0)
 		goto fail;
-	if (output && !(out = fopen(output, "we"))) {
-		hr_cli_error("%s: cannot write: %s", output, strerror(errno));
-		goto out;
-	}
-	fprintf(out, "%s\n", sbom);
-	if (out != stdout ? fclose(out) != 0 : fflush(stdout) != 0) {
-		hr_cli_error("%s: cannot write: %s", output ? output : "standard output",
-			     strerror(errno));
+	if (output) { /* whole or not at all: hr_write_file */
+		_cleanup_free_ char *t = hr_xasprintf("%s\n", sbom);
+		if (hr_write_file(output, t, 0644, &err) < 0)
+			goto fail;
+	} else if (printf("%s\n", sbom) < 0 || fflush(stdout) != 0) {
+		hr_cli_error("cannot write to standard output: %s", strerror(errno));
 		goto out;
 	}
 	{

@@ -213,10 +213,9 @@ int hr_bundle_write(const struct hr_bundle *b, const char *name, const char *dat
 		e = errno;
 		return hr_err(err, -e, "%s: cannot create a temporary file to write %s: %s%s",
 			      b->path, name, strerror(e),
-			      e == EROFS || e == EACCES ? " (fix: the bundle directory must be "
-							  "writable)"
+			      e == EROFS || e == EACCES ? " (fix: make the directory writable)"
 			      : e == ENOSPC		 ? " (fix: free some space)"
-						 : "");
+							 : "");
 	}
 	while (off < len) {
 		ssize_t n = faulted(HR_WRITE_WRITE) ? -1 : write(fd, data + off, len - off);
@@ -251,4 +250,28 @@ fail:
 	(void)unlinkat(b->dirfd, temp, 0);
 	return hr_err(err, -e, "%s/%s: could not %s the new file: %s (the old file is unchanged)",
 		      b->path, name, what, strerror(e));
+}
+
+int hr_write_file(const char *path, const char *text, mode_t mode, hr_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	_cleanup_free_ char *dir = slash ? hr_xasprintf("%.*s", slash == path ? 1 : (int)(slash - path),
+							path)
+					 : hr_xstrdup(".");
+	struct hr_bundle b = { .dirfd = -1 };
+	int fd, r;
+
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return hr_err(err, -EISDIR, "%s: names a directory (fix: give a file name)", path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return hr_err(err, -errno, "%s: cannot write, its directory %s cannot be opened: %s",
+			      path, dir, strerror(errno));
+	(void)close(fd);
+	if ((r = hr_bundle_open(dir, &b, err)) < 0)
+		return r;
+	r = hr_bundle_write(&b, name, text, strlen(text), mode, (uid_t)-1, (gid_t)-1, err);
+	hr_bundle_close(&b);
+	return r;
 }

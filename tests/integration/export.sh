@@ -167,4 +167,15 @@ E docker -p web --format compose --service api >"$WORK/compose.yaml" 2>/dev/null
 check "--format compose exits 0 (got $rc)" [ "$rc" = 0 ]
 check "compose: valid YAML with services.api and the profile's settings" yaml_check "$WORK/compose.yaml" \
   'len(D) == 1 and D[0]["services"]["api"]["user"] == "65534:65534" and D[0]["services"]["api"]["cap_add"] == ["NET_BIND_SERVICE"] and D[0]["services"]["api"]["read_only"] is True and "no-new-privileges:true" in D[0]["services"]["api"]["security_opt"] and D[0]["services"]["api"]["pids_limit"] == 1024'
+
+echo "# -o FILE: the same text, written whole or not at all"
+E k8s -p restricted >"$WORK/k8s.stdout" 2>/dev/null
+printf 'old\n' >"$WORK/k8s.out"
+E k8s -p restricted -o "$WORK/k8s.out" 2>/dev/null; rc=$?
+check "export k8s -o exits 0 (got $rc)" [ "$rc" = 0 ]
+check "... and writes what it prints without -o" cmp -s "$WORK/k8s.stdout" "$WORK/k8s.out"
+out=$(E k8s -p restricted -o "$WORK/nonexistent/k8s.out" 2>&1); rc=$?
+check "-o into a missing directory fails (exit $rc)" [ "$rc" != 0 ]
+expect_grep "... naming the path" 'nonexistent/k8s.out: cannot write' "$out"
+check "... and leaves no temporary beside the old output" bash -c "! ls -A '$WORK' | grep -q '^\.hardrun-tmp\.'"
 finish

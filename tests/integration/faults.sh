@@ -157,7 +157,7 @@ if [ "$(id -u)" = 0 ]; then
     rc=$?
     check "read-only bundle, runtime mode: exit 125 (got $rc)" [ "$rc" = 125 ]
     expect_grep "read-only bundle: says why and what to do" \
-      'Read-only file system \(fix: the bundle directory must be writable\)' "$out"
+      'Read-only file system \(fix: make the directory writable\)' "$out"
     check "read-only bundle: config.json unchanged" [ "$(sum "$RO/config.json")" = "$OLD" ]
     check "read-only bundle: the runtime was not started" [ ! -s "$FAKE_LOG" ]
     out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$FAKE" --state-dir "$STATE" -q "$RO" 2>&1)

@@ -489,8 +489,46 @@ Test(write, read_only_directory)
 		cr_skip_test("cannot make a read-only bind mount here (needs root with "
 			     "CAP_SYS_ADMIN); the read-only directory case is untested");
 	cr_assert_eq(r, 0, "expected EROFS, got: %s", msg);
-	cr_assert_not_null(strstr(msg, "the bundle directory must be writable"), "%s", msg);
+	cr_assert_not_null(strstr(msg, "(fix: make the directory writable)"), "%s", msg);
 	text = config_text();
+	cr_assert_str_eq(text, OLD);
+	cr_assert_eq(count_temps(), 0);
+}
+
+/* hr_write_file: the outputs users keep (export -o, learn -o, sbom -o). */
+Test(write, file_by_path_replaces_whole)
+{
+	_cleanup_free_ char *path = in_dir("out.json");
+	_cleanup_free_ char *text = NULL;
+	hr_error err = { 0 };
+	struct stat st;
+
+	cr_assert_eq(hr_write_file(path, OLD, 0644, &err), 0, "%s", err.msg);
+	cr_assert_eq(hr_write_file(path, NEW, 0640, &err), 0, "%s", err.msg);
+	text = hrt_read_file(path, NULL);
+	cr_assert_str_eq(text, NEW);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0640);
+	cr_assert_eq(count_temps(), 0);
+}
+
+Test(write, file_by_path_bad_paths_change_nothing)
+{
+	_cleanup_free_ char *path = in_dir("out.json");
+	_cleanup_free_ char *missing = in_dir("no/such/dir/out.json");
+	_cleanup_free_ char *slash = in_dir("out.json/");
+	_cleanup_free_ char *text = NULL;
+	hr_error err = { 0 };
+
+	hrt_write_file(path, OLD);
+	cr_assert_lt(hr_write_file(missing, NEW, 0644, &err), 0);
+	cr_assert_not_null(strstr(err.msg, "cannot be opened"), "%s", err.msg);
+	hr_error_clear(&err);
+	cr_assert_eq(hr_write_file(slash, NEW, 0644, &err), -EISDIR, "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "give a file name"), "%s", err.msg);
+	hr_error_clear(&err);
+	cr_assert_lt(hr_write_file(dir, NEW, 0644, &err), 0, "a directory as the file");
+	text = hrt_read_file(path, NULL);
 	cr_assert_str_eq(text, OLD);
 	cr_assert_eq(count_temps(), 0);
 }
