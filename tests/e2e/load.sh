@@ -121,7 +121,14 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   t0=$(date +%s%N)
   ok=1 step=""
   # step NAME COMMAND...: run it; the first step that fails is recorded.
-  step() { local n=$1; shift; "$@" >>"$WORK/soak.log" 2>&1 || { ok=0; step=${step:-$n}; }; }
+  # Each step's output, prefixed with the cycle and the step, for the
+  # report of a failed cycle below.
+  step() {
+    local n=$1 rc; shift
+    "$@" >"$WORK/step.out" 2>&1; rc=$?
+    sed "s|^|$id $n: |" "$WORK/step.out" >>"$WORK/soak.log"
+    [ "$rc" = 0 ] || { ok=0; step=${step:-$n}; echo "$id $n: exit $rc" >>"$WORK/soak.log"; }
+  }
   step run "${RUN[@]}" -d "$IMAGE" "$id" /probe sleep 600
   out=$(exec_report "$id" e) || { ok=0; step=${step:-exec}; }
   hardened "$out" || { ok=0; step=${step:-not-hardened}; printf '%s\n' "$out" >"$WORK/soak-$id.out"; }
@@ -140,6 +147,11 @@ done
 check "soak: $cycles cycles, every one hardened, none failed${failed_at:+ (failed:$failed_at)}" \
   [ "$bad" = 0 ] && [ "$cycles" -gt 0 ]
 for f in "$WORK"/soak-*.out; do [ -f "$f" ] && sed "s|^|# $(basename "$f"): |" "$f"; done
+# What the failed cycles' steps printed, and what hardrun logged for them.
+for f in $failed_at; do
+  grep -F "${f%%(*} " "$WORK/soak.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+  grep -F "${f%%(*}" "$WORK/hardrun-log.json" 2>/dev/null | tail -n 5 | sed 's/^/#   /'
+done
 check "soak: no temporary file left ($(temps))" [ "$(temps)" = 0 ]
 check "soak: no hardrun process alive" [ "$(hardrun_procs)" = 0 ]
 check "soak: no container left" [ -z "$("${CTR[@]}" containers ls -q)" ]
