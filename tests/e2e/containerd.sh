@@ -124,7 +124,7 @@ rc=$?
 check "ctr run -d exits 0 (got $rc)" [ "$rc" = 0 ]
 [ "$rc" = 0 ] || cat "$WORK/detached.log"
 wait_for "task hr-detached running" 10 bash -c "${CTR[*]} tasks ls | grep -q '^hr-detached .*RUNNING'"
-out=$("${CTR[@]}" tasks exec --exec-id as-root --fifo-dir "$CD/fifo" --user 0 hr-detached /probe report 2>&1)
+out=$(exec_report "$CD/fifo" hr-detached as-root "${CTR[@]}")
 rc=$?
 check "ctr tasks exec --user 0 exits 0 (got $rc)" [ "$rc" = 0 ]
 expect_kv "$out" uid 65534
@@ -250,7 +250,7 @@ check "crun: the refused container fails (exit $rc)" [ "$rc" != 0 ]
 expect_grep "crun: ctr shows hardrun's rule id" 'mounts\.sensitive-source' "$out"
 "${CRUN[@]}" -d "$IMAGE" hr-crun-detached /probe sleep 60 >/dev/null 2>&1
 wait_for "crun task running" 10 bash -c "${CCTR[*]} tasks ls | grep -q '^hr-crun-detached .*RUNNING'"
-out=$("${CCTR[@]}" tasks exec --exec-id as-root --fifo-dir "$CC/fifo" --user 0 hr-crun-detached /probe report 2>&1)
+out=$(exec_report "$CC/fifo" hr-crun-detached as-root "${CCTR[@]}")
 expect_kv "$out" uid 65534
 expect_kv "$out" cap_eff 0000000000000000
 expect_kv "$out" no_new_privs 1

@@ -74,6 +74,20 @@ IMAGE_TAG=hardrun-e2e
 # build_image: an OCI image made with umoci from busybox-static's applets
 # and the probe (CMD /probe report). Leaves $IMAGE_DIR/oci.tar (the OCI
 # layout, tag $IMAGE_TAG) and $IMAGE_DIR/rootfs.tar (for docker import).
+# exec_report FIFO-DIR ID EXEC-ID CTR...: run `probe report` as root in
+# task ID with `CTR... tasks exec` and print what it wrote, read from the
+# host through the task's root (/proc/PID/root): ctr sometimes loses the
+# output of a process that exits at once, which is not what is tested.
+# Fails if ctr exec fails.
+exec_report() {
+  local fifo=$1 id=$2 eid=$3 pid
+  shift 3
+  pid=$("$@" tasks ls 2>/dev/null | awk -v id="$id" '$1 == id { print $2 }')
+  "$@" tasks exec --exec-id "$eid" --fifo-dir "$fifo" --user 0 "$id" \
+    /bin/sh -c "/probe report >/tmp/report-$eid" >/dev/null 2>&1 || return 1
+  cat "/proc/$pid/root/tmp/report-$eid" 2>/dev/null
+}
+
 build_image() {
   local busybox="" cand r a
   for cand in "$(command -v busybox || true)" /bin/busybox /usr/bin/busybox; do

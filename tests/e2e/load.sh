@@ -54,17 +54,6 @@ hardrun_procs() {
   echo "$n"
 }
 temps() { find "$TASKS" "$WORK" -name '.hardrun-tmp.*' 2>/dev/null | wc -l; }
-# exec_report ID EXEC-ID: run `probe report` in the task with ctr exec (as
-# root: hardrun hardens the exec too) and print what it wrote, read from
-# the host through the task's root (/proc/PID/root): ctr sometimes loses
-# the output of a process that exits at once, which is not what is tested.
-exec_report() {
-  local pid
-  pid=$("${CTR[@]}" tasks ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }')
-  "${CTR[@]}" tasks exec --exec-id "$2" --fifo-dir "$CD/fifo" --user 0 "$1" \
-    /bin/sh -c "/probe report >/tmp/report-$2" >/dev/null 2>&1 || return 1
-  cat "/proc/$pid/root/tmp/report-$2" 2>/dev/null
-}
 hardened() { # OUT: the probe report of a hardened container
   [ "$(sed -n 's/^uid=//p' <<<"$1")" = 65534 ] && [ "$(sed -n 's/^no_new_privs=//p' <<<"$1")" = 1 ] &&
     [ "$(sed -n 's/^seccomp=//p' <<<"$1")" = 2 ] &&
@@ -92,7 +81,7 @@ check "$N tasks running (got $running)" [ "$running" = "$N" ]
 bad=0 badlist=""
 t0=$(date +%s%N)
 for i in $(seq "$N"); do
-  out=$(exec_report "load-$i" "r$i")
+  out=$(exec_report "$CD/fifo" "load-$i" "r$i" "${CTR[@]}")
   cfg=$TASKS/load-$i/config.json
   if ! hardened "$out" || [ "$(jq -r .process.user.uid "$cfg" 2>/dev/null)" != 65534 ] ||
      [ "$(jq -r '.annotations["org.hardrun.applied.profile"]' "$cfg" 2>/dev/null)" != "$RESTRICTED" ]; then
@@ -130,7 +119,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
     [ "$rc" = 0 ] || { ok=0; step=${step:-$n}; echo "$id $n: exit $rc" >>"$WORK/soak.log"; }
   }
   step run "${RUN[@]}" -d "$IMAGE" "$id" /probe sleep 600
-  out=$(exec_report "$id" e) || { ok=0; step=${step:-exec}; }
+  out=$(exec_report "$CD/fifo" "$id" e "${CTR[@]}") || { ok=0; step=${step:-exec}; }
   hardened "$out" || { ok=0; step=${step:-not-hardened}; printf '%s\n' "$out" >"$WORK/soak-$id.out"; }
   step kill "${CTR[@]}" tasks kill -s KILL "$id"
   for _ in $(seq 200); do "${CTR[@]}" tasks ls 2>/dev/null | grep -q "^$id .*STOPPED" && break; sleep 0.05; done
