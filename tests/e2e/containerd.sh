@@ -22,8 +22,7 @@ say "starting containerd"
 start_containerd containerd "$CD"
 CTR=(ctr -a "$CD/containerd.sock" -n "$NS")
 engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' '$NS'")
-"${CTR[@]}" images import --base-name docker.io/hardrun/e2e "$IMAGE_DIR/oci.tar" >"$WORK/import.log" 2>&1 ||
-  { cat "$WORK/import.log"; die "ctr images import"; }
+ctr_import "${CTR[@]}"
 IMAGE=docker.io/hardrun/e2e:$IMAGE_TAG
 # ctr run with private runc state and FIFOs (containerd 1.6 keeps its
 # shims' sockets in /run/containerd/s whatever the configuration says).

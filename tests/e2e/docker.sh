@@ -20,42 +20,18 @@ CD=$WORK/containerd
 containerd_config "$CD"
 say "starting containerd for dockerd"
 start_containerd containerd "$CD"
-engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' moby")
-
-DK=$WORK/docker
-mkdir -p "$DK"
-SOCK=$DK/docker.sock
-D=("$DOCKER_BIN" -H "unix://$SOCK")
-CGPARENT=/hr-e2e-docker-$$
-cgroups+=("$CGPARENT")
-# Everything of dockerd's under $DK; no network (no iptables, no bridge).
-PRIVATE=(--iptables=false --ip6tables=false --bridge=none --data-root "$DK/data" --exec-root "$DK/exec"
-  -H "unix://$SOCK" --pidfile "$DK/dockerd.pid" --containerd "$CD/containerd.sock"
-  --cgroup-parent "$CGPARENT")
-# Containers first, while dockerd runs (teardown runs this before stopping it).
-engine_cleanups+=('"${D[@]}" rm -f $("${D[@]}" ps -aq)')
-
-# start_dockerd NAME ARGS...: dockerd ARGS plus the private flags.
-start_dockerd() {
-  local name=$1
-  shift
-  start_daemon "$name" "$DK/$name.log" "$@" "${PRIVATE[@]}"
-  WAIT_PID=$LAST_PID wait_for "$name" 30 "${D[@]}" version
-}
+private_dockerd docker
 
 say "README snippet dockerd-add-runtime, as written"
 read -r -a words <<<"$(snippet dockerd-add-runtime | installed_paths | grep -v '^#' | tr '\n' ' ')"
 [ "${words[0]:-}" = dockerd ] || die "snippet dockerd-add-runtime: not a dockerd command line: ${words[*]}"
-echo '{}' >"$DK/empty.json"   # not the host's /etc/docker/daemon.json
 link_profile strict
 start_dockerd dockerd "${words[@]}" --config-file "$DK/empty.json"
 info=$("${D[@]}" info --format '{{range $k, $v := .Runtimes}}{{$k}}={{$v.Path}} {{end}}' 2>&1)
 expect_grep "dockerd registered hardrun" "(^| )hardrun=$BIN/hardrun( |$)" "$info"
 expect_grep "dockerd registered hardrun-strict" "(^| )hardrun-strict=$BIN/hardrun-strict( |$)" "$info"
 
-tar -C "$IMAGE_DIR/bundle/rootfs" -c . | "${D[@]}" import -c 'CMD ["/probe", "report"]' - hardrun/e2e:latest >"$WORK/import.log" 2>&1 ||
-  { cat "$WORK/import.log"; die "docker import"; }
-IMAGE=hardrun/e2e:latest
+docker_import
 RUN=("${D[@]}" run --network none)
 
 say "control: the same image under runc"

@@ -53,8 +53,7 @@ containerd_config "$CD"
 start_containerd containerd "$CD"
 CTR=(ctr -a "$CD/containerd.sock" -n "$NS")
 engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' '$NS'")
-"${CTR[@]}" images import --base-name docker.io/hardrun/e2e "$IMAGE_DIR/oci.tar" >"$WORK/import.log" 2>&1 ||
-  { cat "$WORK/import.log"; die "ctr images import"; }
+ctr_import "${CTR[@]}"
 IMAGE=docker.io/hardrun/e2e:$IMAGE_TAG
 RUN=("${CTR[@]}" run --runc-root "$CD/runc" --fifo-dir "$CD/fifo" --runc-binary "$WRAPPER")
 
@@ -87,21 +86,9 @@ check "after SIGKILL the listener is gone" gone_within 10 listeners_for hr-expla
 "${CTR[@]}" containers delete hr-explain-kill >/dev/null 2>&1
 
 say "Docker: docker run"
-DK=$WORK/docker
-mkdir -p "$DK"
-SOCK=$DK/docker.sock
-D=("$DOCKER_BIN" -H "unix://$SOCK")
-CGPARENT=/hr-e2e-explain-docker-$$
-cgroups+=("$CGPARENT")
-engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' moby")
-engine_cleanups+=('"${D[@]}" rm -f $("${D[@]}" ps -aq)')
-echo '{}' >"$DK/empty.json"
-start_daemon dockerd "$DK/dockerd.log" dockerd --add-runtime "hardrun=$WRAPPER" --config-file "$DK/empty.json" \
-  --iptables=false --ip6tables=false --bridge=none --data-root "$DK/data" --exec-root "$DK/exec" \
-  -H "unix://$SOCK" --pidfile "$DK/dockerd.pid" --containerd "$CD/containerd.sock" --cgroup-parent "$CGPARENT"
-WAIT_PID=$LAST_PID wait_for dockerd 30 "${D[@]}" version
-tar -C "$IMAGE_DIR/bundle/rootfs" -c . | "${D[@]}" import -c 'CMD ["/probe", "report"]' - hardrun/e2e:latest >"$WORK/dimport.log" 2>&1 ||
-  { cat "$WORK/dimport.log"; die "docker import"; }
+private_dockerd explain-docker
+start_dockerd dockerd dockerd --add-runtime "hardrun=$WRAPPER" --config-file "$DK/empty.json"
+docker_import
 out=$("${D[@]}" run --rm --network none --runtime hardrun --name hr-explain-docker hardrun/e2e:latest /probe keyctl 2>&1)
 rc=$?
 check "docker run: the workload fails as it would without tracing (exit $rc)" [ "$rc" = 1 ]

@@ -46,26 +46,12 @@ CD=$WORK/containerd
 containerd_config "$CD"
 say "starting containerd for dockerd"
 start_containerd containerd "$CD"
-engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' moby")
-
-DK=$WORK/docker
-mkdir -p "$DK"
-SOCK=$DK/docker.sock
-D=("$DOCKER_BIN" -H "unix://$SOCK")
-CGPARENT=/hr-e2e-export-$$
-cgroups+=("$CGPARENT")
-engine_cleanups+=('"${D[@]}" rm -f $("${D[@]}" ps -aq)')
-echo '{}' >"$DK/empty.json"
+private_dockerd export
 RT=()
 for p in "${PROFILES_TESTED[@]}"; do RT+=(--add-runtime "hardrun-$p=$BIN/hardrun-$p"); done
-start_daemon dockerd "$DK/dockerd.log" dockerd "${RT[@]}" --config-file "$DK/empty.json" \
-  --iptables=false --ip6tables=false --bridge=none --data-root "$DK/data" --exec-root "$DK/exec" \
-  -H "unix://$SOCK" --pidfile "$DK/dockerd.pid" --containerd "$CD/containerd.sock" --cgroup-parent "$CGPARENT"
-WAIT_PID=$LAST_PID wait_for dockerd 30 "${D[@]}" version
+start_dockerd dockerd dockerd "${RT[@]}" --config-file "$DK/empty.json"
 
-tar -C "$IMAGE_DIR/bundle/rootfs" -c . | "${D[@]}" import -c 'CMD ["/probe", "report"]' - hardrun/e2e:latest >"$WORK/import.log" 2>&1 ||
-  { cat "$WORK/import.log"; die "docker import"; }
-IMAGE=hardrun/e2e:latest
+docker_import
 RUN=("${D[@]}" run --rm --network none)
 # What the probe reports that the flags must reproduce (umask is not a
 # docker run flag: see the notes export prints).

@@ -25,8 +25,7 @@ say "starting containerd"
 start_containerd containerd "$CD"
 CTR=(ctr -a "$CD/containerd.sock" -n "$NS")
 engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' '$NS'")
-"${CTR[@]}" images import --base-name docker.io/hardrun/e2e "$IMAGE_DIR/oci.tar" >"$WORK/import.log" 2>&1 ||
-  { cat "$WORK/import.log"; die "ctr images import"; }
+ctr_import "${CTR[@]}"
 IMAGE=docker.io/hardrun/e2e:$IMAGE_TAG
 RUN=("${CTR[@]}" run --rm --runc-root "$CD/runc" --fifo-dir "$CD/fifo" --runc-binary "$WRAPPER")
 

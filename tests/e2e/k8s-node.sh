@@ -98,8 +98,7 @@ mkdir -p "$NB"
   echo "exec -a \"\$0\" '$HARDRUN' --hardrun-config '$NODE/etc/hardrun/hardrun.conf' \"\$@\""
 } >"$NB/hardrun"
 chmod 0755 "$NB/hardrun"
-"${CTR[@]}" images import --base-name docker.io/hardrun/e2e "$IMAGE_DIR/oci.tar" >"$WORK/import.log" 2>&1 ||
-  { cat "$WORK/import.log"; die "ctr images import"; }
+ctr_import "${CTR[@]}"
 IMAGE=docker.io/hardrun/e2e:$IMAGE_TAG
 RUN=("${CTR[@]}" run --rm --runc-root "$CRI/runc" --fifo-dir "$CRI/fifo" --runc-binary "$NB/hardrun"
   --mount type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro:nosuid:nodev:noexec)

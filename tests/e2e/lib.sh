@@ -74,6 +74,52 @@ IMAGE_TAG=hardrun-e2e
 # build_image: an OCI image made with umoci from busybox-static's applets
 # and the probe (CMD /probe report). Leaves $IMAGE_DIR/oci.tar (the OCI
 # layout, tag $IMAGE_TAG) and $IMAGE_DIR/rootfs.tar (for docker import).
+# ctr_import CTR...: the e2e image (build_image's OCI archive) into a
+# containerd, as docker.io/hardrun/e2e.
+ctr_import() {
+  "$@" images import --base-name docker.io/hardrun/e2e "$IMAGE_DIR/oci.tar" >"$WORK/ctr-import.log" 2>&1 ||
+    { cat "$WORK/ctr-import.log"; die "ctr images import"; }
+}
+
+# private_dockerd TAG: set up a dockerd of the test's own on the containerd
+# at $CD (started already): DK (its directory), SOCK, D (the docker client
+# for it), CGPARENT (/hr-e2e-TAG-PID), PRIVATE (the flags that keep all of
+# dockerd's state under $DK, without network: no iptables, no bridge), an
+# empty $DK/empty.json (not the host's daemon.json), and its cleanups:
+# containers first, while dockerd runs, then containerd's moby namespace.
+private_dockerd() {
+  DK=$WORK/docker
+  mkdir -p "$DK"
+  SOCK=$DK/docker.sock
+  D=("$DOCKER_BIN" -H "unix://$SOCK")
+  CGPARENT=/hr-e2e-$1-$$
+  cgroups+=("$CGPARENT")
+  PRIVATE=(--iptables=false --ip6tables=false --bridge=none --data-root "$DK/data" --exec-root "$DK/exec"
+    -H "unix://$SOCK" --pidfile "$DK/dockerd.pid" --containerd "$CD/containerd.sock"
+    --cgroup-parent "$CGPARENT")
+  echo '{}' >"$DK/empty.json"
+  engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' moby")
+  engine_cleanups+=('"${D[@]}" rm -f $("${D[@]}" ps -aq)')
+}
+
+# start_dockerd NAME ARGS...: start dockerd ARGS plus the private flags,
+# and wait until it answers.
+start_dockerd() {
+  local name=$1
+  shift
+  start_daemon "$name" "$DK/$name.log" "$@" "${PRIVATE[@]}"
+  WAIT_PID=$LAST_PID wait_for "$name" 30 "${D[@]}" version
+}
+
+# docker_import: the e2e image (build_image's root file system, CMD
+# /probe report) into that dockerd, as $IMAGE.
+docker_import() {
+  tar -C "$IMAGE_DIR/bundle/rootfs" -c . |
+    "${D[@]}" import -c 'CMD ["/probe", "report"]' - hardrun/e2e:latest >"$WORK/docker-import.log" 2>&1 ||
+    { cat "$WORK/docker-import.log"; die "docker import"; }
+  IMAGE=hardrun/e2e:latest
+}
+
 # exec_report FIFO-DIR ID EXEC-ID CTR...: run `probe report` as root in
 # task ID with `CTR... tasks exec` and print what it wrote, read from the
 # host through the task's root (/proc/PID/root): ctr sometimes loses the
