@@ -69,6 +69,14 @@ int hr_err_prefix(hr_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hr_error_clear(hr_error *err);
 
+/* A growing string, NUL-terminated once anything (even "") was added;
+ * { 0 } is empty. The caller frees s. */
+struct hr_buf {
+	char *s;
+	size_t n, cap;
+};
+void hr_buf_add(struct hr_buf *b, const void *data, size_t n);
+
 /* NULL-terminated string vectors. */
 size_t hr_strv_len(char *const *v);
 void hr_strv_free(char **v);

@@ -111,6 +111,17 @@ char *hr_xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void hr_buf_add(struct hr_buf *b, const void *data, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = hr_xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->n, data, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
 size_t hr_strv_len(char *const *v)
 {
 	size_t n = 0;

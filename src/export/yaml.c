@@ -524,25 +524,9 @@ int hr_yaml_parse(const char *text, size_t len, const struct hr_yaml_limits *lim
 
 /* --- the writer ------------------------------------------------------------ */
 
-struct buf {
-	char *s;
-	size_t n, cap;
-};
-
-static void buf_add(struct buf *b, const void *data, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->s = hr_xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->n, data, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
 static int write_out(void *data, unsigned char *buffer, size_t size)
 {
-	buf_add(data, buffer, size);
+	hr_buf_add(data, buffer, size);
 	return 1;
 }
 
@@ -616,17 +600,17 @@ static int emit_node(yaml_emitter_t *e, const cJSON *n)
 
 char *hr_yaml_emit(const cJSON *docs, const char *header)
 {
-	struct buf b = { 0 };
+	struct hr_buf b = { 0 };
 	yaml_emitter_t e;
 	yaml_event_t ev;
 	int rc = 0;
 
-	buf_add(&b, "", 0);
+	hr_buf_add(&b, "", 0);
 	for (const char *l = header; l && *l;) {
 		size_t n = strcspn(l, "\n");
-		buf_add(&b, n ? "# " : "#", n ? 2 : 1);
-		buf_add(&b, l, n);
-		buf_add(&b, "\n", 1);
+		hr_buf_add(&b, n ? "# " : "#", n ? 2 : 1);
+		hr_buf_add(&b, l, n);
+		hr_buf_add(&b, "\n", 1);
 		l += n + (l[n] == '\n');
 	}
 	if (!yaml_emitter_initialize(&e))
@@ -659,6 +643,6 @@ char *hr_yaml_emit(const cJSON *docs, const char *header)
 	}
 	/* libyaml leaves the last line open when the document end is implicit. */
 	if (b.n && b.s[b.n - 1] != '\n')
-		buf_add(&b, "\n", 1);
+		hr_buf_add(&b, "\n", 1);
 	return b.s;
 }

@@ -45,23 +45,6 @@ void hr_dockerfile_free(struct hr_dockerfile *d)
 	*d = (struct hr_dockerfile){ 0 };
 }
 
-/* A growing string. */
-struct buf {
-	char *s;
-	size_t n, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->s = hr_xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
 struct lines {
 	const char *text, *end, *p;
 	unsigned no; /* the number of the line last returned */
@@ -314,7 +297,7 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 {
 	struct lines l = { .text = text, .end = text + len, .p = text };
 	struct hr_dockerfile d = { .escape = '\\' };
-	struct buf logical = { 0 };
+	struct hr_buf logical = { 0 };
 	bool directives = true, seen_escape = false;
 	unsigned start = 0;
 	const char *s;
@@ -347,7 +330,7 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 		}
 		if (!start)
 			start = l.no;
-		buf_add(&logical, s, e);
+		hr_buf_add(&logical, s, e);
 		if (cont) {
 			if (l.p >= l.end) {
 				/* An escape at the very end continues into nothing. */
@@ -372,7 +355,7 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 			if ((r = add_instr(&d, logical.s, start, where, err)) < 0)
 				goto fail;
 			for (size_t i = 0; i < nm; i++) {
-				struct buf body = { 0 };
+				struct hr_buf body = { 0 };
 				bool closed = false;
 				unsigned opened = l.no;
 				while (next_line(&l, &s, &n)) {
@@ -385,8 +368,8 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 						closed = true;
 						break;
 					}
-					buf_add(&body, s + off, n - off);
-					buf_add(&body, "\n", 1);
+					hr_buf_add(&body, s + off, n - off);
+					hr_buf_add(&body, "\n", 1);
 				}
 				if (!closed) {
 					free(body.s);
@@ -426,7 +409,7 @@ fail:
 char **hr_df_shell_words(const char *s)
 {
 	char **v = NULL;
-	struct buf w = { 0 };
+	struct hr_buf w = { 0 };
 	bool in_word = false;
 
 #define FLUSH()                                                                \
@@ -443,7 +426,7 @@ char **hr_df_shell_words(const char *s)
 	for (const char *p = s; p && *p; p++) {
 		if (*p == '\\' && p[1]) {
 			if (p[1] != '\n')
-				buf_add(&w, p + 1, 1), in_word = true;
+				hr_buf_add(&w, p + 1, 1), in_word = true;
 			p++;
 		} else if (*p == '\'' || *p == '"') {
 			char q = *p++;
@@ -451,7 +434,7 @@ char **hr_df_shell_words(const char *s)
 			while (*p && *p != q) {
 				if (q == '"' && *p == '\\' && p[1] && strchr("\"\\$`", p[1]))
 					p++;
-				buf_add(&w, p++, 1);
+				hr_buf_add(&w, p++, 1);
 			}
 			if (!*p)
 				break;
@@ -466,7 +449,7 @@ char **hr_df_shell_words(const char *s)
 				op[0] = ';';
 			hr_strv_push(&v, op);
 		} else {
-			buf_add(&w, p, 1);
+			hr_buf_add(&w, p, 1);
 			in_word = true;
 		}
 	}
@@ -491,27 +474,27 @@ static const char *var_value(char *const *vars, const char *name, size_t n)
 
 char *hr_df_expand(const char *s, char *const *vars, bool *unresolved)
 {
-	struct buf b = { 0 };
+	struct hr_buf b = { 0 };
 
-	buf_add(&b, "", 0);
+	hr_buf_add(&b, "", 0);
 	for (const char *p = s; *p; p++) {
 		const char *name, *val, *alt = NULL;
 		size_t n, alt_n = 0;
 		char op = 0;
 
 		if (*p == '\\' && p[1] == '$') {
-			buf_add(&b, "$", 1);
+			hr_buf_add(&b, "$", 1);
 			p++;
 			continue;
 		}
 		if (*p != '$' || !(p[1] == '{' || isalpha((unsigned char)p[1]) || p[1] == '_')) {
-			buf_add(&b, p, 1);
+			hr_buf_add(&b, p, 1);
 			continue;
 		}
 		if (p[1] == '{') {
 			const char *close = strchr(p + 2, '}');
 			if (!close) {
-				buf_add(&b, p, strlen(p));
+				hr_buf_add(&b, p, strlen(p));
 				break;
 			}
 			name = p + 2;
@@ -531,11 +514,11 @@ char *hr_df_expand(const char *s, char *const *vars, bool *unresolved)
 		}
 		val = var_value(vars, name, n);
 		if (op == '-' && (!val || !*val))
-			buf_add(&b, alt, alt_n);
+			hr_buf_add(&b, alt, alt_n);
 		else if (op == '+')
-			buf_add(&b, val && *val ? alt : "", val && *val ? alt_n : 0);
+			hr_buf_add(&b, val && *val ? alt : "", val && *val ? alt_n : 0);
 		else if (val)
-			buf_add(&b, val, strlen(val));
+			hr_buf_add(&b, val, strlen(val));
 		else if (unresolved)
 			*unresolved = true;
 	}
