@@ -30,8 +30,9 @@ int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profi
 int hr_read_regular_file(int fd, const char *path, size_t max, char **ret_buf, size_t *ret_len,
 			 hr_error *err);
 
-/* Where resolved profiles are cached (default /run/hardrun/cache; NULL
- * turns the cache off). Only root uses the cache. */
+/* Where resolved profiles are cached: STATE/cache once a command that
+ * starts containers has opened hardrun's state; off (NULL) before, so
+ * that check, export and the like leave no trace. Only root uses it. */
 void hr_profile_cache_set_dir(const char *dir);
 
 /* The directories searched for profiles by default. */

@@ -31,6 +31,7 @@ struct hr_config {
 	char *audit_file;	       /* the audit log (see audit.h); NULL: none */
 	bool audit_syslog;
 	char *sbom_dir; /* the SBOM of each launched image is kept here, named by its sha256 */
+	char *state_dir; /* private bundles and caches (state.h); NULL: /run/hardrun */
 };
 
 /*

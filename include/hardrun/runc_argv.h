@@ -66,6 +66,7 @@ struct hr_runc_call {
 	 * (only for create, run, restore, exec and update). */
 	bool parsed;
 	char parse_error[256];
+	bool global_error; /* parse_error is about the global flags */
 	struct hr_runc_opt *opts;
 	size_t n_opts;
 	size_t *pos; /* indexes of positional words */

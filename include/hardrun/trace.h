@@ -177,4 +177,8 @@ void hr_trace_freep(struct hr_trace **t);
 /* How the launch is traced, as members of its audit record ("trace"). */
 void hr_trace_audit_members(const struct hr_trace *t, cJSON *extra);
 
+/* Where listeners put their sockets (hardrun's state directory's
+ * "listen"); NULL for the default. */
+void hr_trace_set_dir(const char *dir);
+
 #endif

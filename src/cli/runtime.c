@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Runtime mode: hardrun as the OCI runtime of containerd, Docker or
- * podman. It reads runc's command line, hardens what creates or widens a
- * process (create, run, restore: the bundle's config.json in place; exec:
- * the process; update: the resources), then execs the real runtime with
- * the caller's argv minus hardrun's own flags. Standard streams, exit
- * status and signals are the runtime's: hardrun execs, it does not wait.
+ * podman. It reads runc's command line and hardens what creates or widens
+ * a process: create, run and restore get a private bundle that hardrun
+ * made from the engine's (src/runtime/pipeline.c), exec and update follow
+ * the hardened spec recorded there, and delete removes it. Every other
+ * call execs the real runtime with the caller's argv minus hardrun's own
+ * flags: standard streams, exit status and signals are the runtime's.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,15 +25,11 @@
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
-#include "hardrun/launch.h"
 #include "hardrun/log.h"
+#include "hardrun/pipeline.h"
 #include "hardrun/runc_argv.h"
 #include "hardrun/select.h"
-
-/* Where hardrun records, in the hardened spec, the profile it applied, so
- * that a later `exec` or `update` follows the same profile. */
-#define APPLIED_ANNOTATION "org.hardrun.applied.profile"
-#define APPLIED_HOW_ANNOTATION "org.hardrun.applied.how"
+#include "hardrun/spawn.h"
 
 struct rt {
 	struct hr_runc_call call;
@@ -41,8 +39,11 @@ struct rt {
 	char *runtime;	/* the real runtime's path */
 	struct hr_selection sel; /* how this call chooses a profile */
 	int swap_accounting;	 /* can the host limit memory+swap? */
-	char *own_cmd;
+	const char *root;	 /* the runtime's state root (--root), or NULL: unknown */
+	struct hr_state state;
 	const cJSON *audit_extra; /* more members for this call's audit records */
+	int status;		  /* the runtime's wait status, when hardrun waited for it */
+	bool waited;
 };
 
 /* The profile named by a link: hardrun-web -> web. */
@@ -54,56 +55,22 @@ static const char *link_profile(const char *argv0)
 	return strncmp(base, "hardrun-", 8) == 0 && base[8] ? base + 8 : NULL;
 }
 
-/* "profile `p`: rule at /ptr: message (hint: ...); ..." */
-static char *refusal_text(const struct hr_findings *f, const struct hr_profile *p)
-{
-	char *s = hr_xasprintf("refused by hardrun profile `%s` (%s):", p->name, p->source);
-
-	for (size_t i = 0; i < f->n; i++) {
-		const struct hr_finding *x = &f->v[i];
-		char *t;
-		if (x->outcome != HR_REFUSED)
-			continue;
-		t = hr_xasprintf("%s %s at %s: %s (hint: %s);", s, x->rule->id,
-				 x->pointer[0] ? x->pointer : "/", x->message, x->hint);
-		free(s);
-		s = t;
-	}
-	s[strlen(s) - 1] = '\0';
-	return s;
-}
-
-static int load_profile(struct rt *rt, const char *name, struct hr_profile **ret)
-{
-	hr_error err = { 0 };
-	int r = hr_profile_load(name, rt->dirs, ret, &err);
-
-	if (r < 0)
-		hr_log(&rt->log, "error", "%s", err.msg);
-	return r;
-}
-
 /* Read a JSON file through its directory, as for config.json. */
-/* Read a JSON file through its directory, as for config.json. *ret_text
- * (optional) receives the text as read. */
-static int read_json(const char *path, struct hr_bundle *dir, char **ret_name, cJSON **ret,
-		     struct stat *st, char **ret_text, hr_error *err)
+static int read_json(const char *path, cJSON **ret, hr_error *err)
 {
 	_cleanup_free_ char *copy1 = hr_xstrdup(path), *copy2 = hr_xstrdup(path);
 	_cleanup_free_ char *text = NULL;
+	struct hr_bundle dir = { .dirfd = -1 };
 	size_t len;
 	int r;
 
-	if ((r = hr_bundle_open(dirname(copy1), dir, err)) < 0)
-		return r;
-	*ret_name = hr_xstrdup(basename(copy2));
-	if ((r = hr_bundle_read(dir, *ret_name, HR_CONFIG_MAX_BYTES, &text, &len, st, err)) < 0)
-		return r;
-	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, ret, err)) < 0)
-		return hr_err_prefix(err, "%s/%s", dir->path, *ret_name);
-	if (ret_text)
-		*ret_text = HR_TAKE_PTR(text);
-	return 0;
+	if ((r = hr_bundle_open(dirname(copy1), &dir, err)) == 0 &&
+	    (r = hr_bundle_read(&dir, basename(copy2), HR_CONFIG_MAX_BYTES, &text, &len, NULL,
+				err)) == 0 &&
+	    (r = hr_json_parse(text, len, &hr_json_spec_limits, ret, err)) < 0)
+		hr_err_prefix(err, "%s", path);
+	hr_bundle_close(&dir);
+	return r;
 }
 
 /* One audit record for this call (hardrun.conf's "audit"); a failure to
@@ -134,120 +101,48 @@ static void audit(struct rt *rt, const char *event, const cJSON *spec,
 		hr_log(&rt->log, "warning", "%s", err.msg);
 }
 
-static int write_json(const struct hr_bundle *dir, const char *name, const cJSON *doc,
-		      const struct stat *st, hr_error *err)
+/* A path of the command line the runtime would read after moving into
+ * the bundle: made absolute from where the engine called us. */
+static void make_absolute(struct rt *rt, const char *flag)
 {
-	_cleanup_free_ char *out = hr_json_print(doc, false);
-	return hr_bundle_write(dir, name, out, strlen(out), st->st_mode, st->st_uid, st->st_gid,
-			       err);
+	const struct hr_runc_opt *o = hr_runc_opt(&rt->call, flag);
+	char cwd[4096];
+
+	if (!o || !o->value || !o->value[0] || o->value[0] == '/' || !getcwd(cwd, sizeof cwd))
+		return;
+	_cleanup_free_ char *abs = hr_xasprintf("%s/%s", cwd, o->value);
+	hr_runc_set_value(&rt->call, o, abs);
 }
 
-/* create, run, restore: harden BUNDLE/config.json in place. */
-static int harden_bundle(struct rt *rt)
+/* The runtime, as a child: hardrun has work left after it returns. */
+static int run_runtime(struct rt *rt)
 {
-	const struct hr_runc_opt *b = hr_runc_opt(&rt->call, "bundle");
-	const struct hr_runc_opt *f = hr_runc_opt(&rt->call, "config");
-	_cleanup_profile_ struct hr_profile *profile = NULL;
-	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
-	_cleanup_json_ cJSON *spec = NULL, *extra = NULL;
-	_cleanup_free_ char *path = NULL, *name = NULL;
-	struct hr_bundle dir = { .dirfd = -1 }, bundle = { .dirfd = -1 };
-	struct hr_host_env host;
-	struct stat st;
-	hr_error err = { 0 };
-	cJSON *ann;
-	int r;
+	_cleanup_free_ char **argv = hr_runc_final_argv(&rt->call, rt->runtime, rt->cfg.runtime_args);
+	int ws = hr_supervise(argv, NULL, 0);
 
-	_cleanup_free_ char *how = NULL, *real = NULL, *before = NULL, *after = NULL;
-
-	path = f && f->value[0] == '/' ? hr_xstrdup(f->value)
-	       : hr_xasprintf("%s/%s", b ? b->value : ".", f ? f->value : "config.json");
-	if ((r = hr_bundle_open(b ? b->value : ".", &bundle, &err)) < 0 ||
-	    (r = read_json(path, &dir, &name, &spec, &st, &before, &err)) < 0)
-		goto fail;
-	/* The engine writes config.json again before any later start, and
-	 * hardrun hardens it again: the file is synced (never partial after
-	 * a crash), the directory need not be. */
-	dir.sync = HR_SYNC_FILE;
-	if ((r = hr_bundle_check_root(&bundle, spec, &err)) < 0) {
-		hr_err_prefix(&err, "%s/%s", dir.path, name);
-		goto fail;
+	if (ws < 0) {
+		hr_log(&rt->log, "error", "cannot execute %s: %s", rt->runtime, strerror(-ws));
+		return ws == -ENOENT ? HR_EXIT_NORUNTIME : HR_EXIT_NOEXEC;
 	}
-	/* The spec's annotations take part in choosing the profile. */
-	r = hr_select_profile(&rt->sel, spec, &profile, &how, &err);
-	if (r == HR_E_REFUSED) {
-		hr_log(&rt->log, "error", "refused by hardrun: %s", err.msg);
-		audit(rt, "refused", spec, NULL, NULL, before, NULL, NULL, err.msg);
-		r = HR_EXIT_REFUSED;
-		goto out;
-	}
-	if (r < 0)
-		goto fail;
-	hr_host_env_init(&host, &bundle);
-	r = hr_harden(spec, profile, &host.env, &findings, &err);
-	if (r == 0) /* the image: audit and SBOM (src/image/launch.c) */
-		r = hr_image_at_launch(&bundle, spec, profile, rt->cfg.sbom_dir, &findings, &extra,
-				       &err);
-	rt->audit_extra = extra;
-	if (r == HR_E_REFUSED) {
-		_cleanup_free_ char *why = refusal_text(&findings, profile);
-		hr_log(&rt->log, "error", "%s", why);
-		audit(rt, "refused", spec, profile, how, before, NULL, &findings, why);
-		r = HR_EXIT_REFUSED;
-		goto out;
-	}
-	if (r < 0) {
-		hr_err_prefix(&err, "%s/%s", dir.path, name);
-		goto fail;
-	}
-	if ((r = hr_json_ensure_object(spec, "annotations", "", &ann, &err)) < 0)
-		goto fail;
-	/* The file itself, absolute: exec and update load exactly it, whatever
-	 * their working directory or profile search path. */
-	real = realpath(profile->source, NULL);
-	hr_json_set(ann, APPLIED_ANNOTATION, cJSON_CreateString(real ? real : profile->source));
-	hr_json_set(ann, APPLIED_HOW_ANNOTATION, cJSON_CreateString(how));
-	/* "explain": true: a listener, started before the runtime (src/trace). */
-	if (rt->call.cmd == HR_RUNC_CREATE || rt->call.cmd == HR_RUNC_RUN)
-		hr_runtime_trace_start(spec, profile, hr_runc_pos(&rt->call, 0), bundle.path, &rt->log,
-				       &rt->cfg);
-	after = hr_json_print(spec, false);
-	if ((r = hr_bundle_write(&dir, name, after, strlen(after), st.st_mode, st.st_uid, st.st_gid,
-				 &err)) < 0)
-		goto fail;
-	audit(rt, hr_runc_cmd_name(rt->call.cmd), spec, profile, how, before, after, &findings, NULL);
-	r = 0;
-	goto out;
-fail:
-	hr_log(&rt->log, "error", "%s", err.msg);
-	r = HR_EXIT_ERROR;
-out:
-	rt->audit_extra = NULL;
-	hr_bundle_close(&dir);
-	hr_bundle_close(&bundle);
-	return r;
+	rt->waited = true;
+	rt->status = ws;
+	return 0;
 }
 
-/* `RUNTIME [globals] state ID`, parsed; NULL if it fails. */
-static cJSON *container_state(struct rt *rt, const char *id)
+/* The runtime and the global flags of this call, to ask it about a
+ * container (`state ID`): without --log, whose file is the engine's. */
+static char **runtime_cmd(const struct rt *rt)
 {
-	struct hr_runc_call *c = &rt->call;
-	char **argv = hr_xcalloc(c->argc + hr_strv_len(rt->cfg.runtime_args) + 4, sizeof *argv);
-	size_t k = 0, len = 0, cap = 4096;
-	_cleanup_free_ char *out = hr_xmalloc(cap);
-	int pipefd[2], status;
-	cJSON *state = NULL;
-	pid_t pid;
+	const struct hr_runc_call *c = &rt->call;
+	char **v = NULL;
 
-	argv[k++] = rt->runtime;
+	hr_strv_push(&v, rt->runtime);
 	for (size_t i = 0; rt->cfg.runtime_args && rt->cfg.runtime_args[i]; i++)
-		argv[k++] = rt->cfg.runtime_args[i];
+		hr_strv_push(&v, rt->cfg.runtime_args[i]);
 	for (size_t i = 1; i < c->cmd_index; i++) {
 		const char *w = c->argv[i];
-		if (c->dropped[i])
+		if (c->dropped[i] || strcmp(w, "--") == 0)
 			continue;
-		/* Not --log: a failed lookup must not put the runtime's error in
-		 * the engine's log, where it would hide hardrun's own. */
 		if (strncmp(w, "--log", 5) == 0 || strncmp(w, "-log", 4) == 0) {
 			const char *rest = w[1] == '-' ? w + 5 : w + 4;
 			if (strncmp(rest, "-format", 7) == 0)
@@ -257,85 +152,210 @@ static cJSON *container_state(struct rt *rt, const char *id)
 			if (*rest == '\0' || *rest == '=')
 				continue;
 		}
-		argv[k++] = (char *)w;
+		hr_strv_push(&v, w);
 	}
-	argv[k++] = (char *)"state";
-	argv[k++] = (char *)id;
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		free(argv);
-		return NULL;
-	}
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		(void)dup2(pipefd[1], 1);
-		if (null >= 0)
-			(void)dup2(null, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	free(argv);
-	(void)close(pipefd[1]);
-	for (;;) {
-		ssize_t n;
-		if (len + 1 >= cap) {
-			if (cap >= (1u << 20))
-				break;
-			cap *= 2;
-			out = hr_xrealloc(out, cap);
-		}
-		n = read(pipefd[0], out + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	(void)close(pipefd[0]);
-	if (pid < 0)
-		return NULL;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		(void)hr_json_parse(out, len, &hr_json_spec_limits, &state, NULL);
-	return state;
+	return v;
+}
+
+/* The trace listener's turn, before the spec is written. */
+static int start_trace(void *ud, struct hr_launch *l, hr_error *err)
+{
+	struct rt *rt = ud;
+
+	(void)err;
+	if (rt->call.cmd == HR_RUNC_CREATE || rt->call.cmd == HR_RUNC_RUN)
+		hr_runtime_trace_start(l->spec, l->profile, hr_runc_pos(&rt->call, 0),
+				       l->bundle.path, &rt->log, &rt->cfg);
+	return 0;
+}
+
+static bool opt_true(const struct hr_runc_call *c, const char *name)
+{
+	const struct hr_runc_opt *o = hr_runc_opt(c, name);
+
+	return o && (!o->value || strchr("1tT", o->value[0]));
 }
 
 /*
- * exec and update follow the profile their container was created with.
- * A container hardrun did not create (or whose state cannot be read) gets
- * the profile this call selects: never less than the node's default.
+ * create, run, restore: the runtime gets hardrun's private bundle, made
+ * from the engine's, and nothing else. Once the runtime has set up the
+ * container's mounts the pins have done their work and are unmounted;
+ * the hardened spec stays for exec, update and the runtime's own exec
+ * until delete.
  */
-static int container_profile(struct rt *rt, const char *id, struct hr_profile **ret,
-			     cJSON **ret_process)
+static int cmd_create(struct rt *rt)
 {
-	_cleanup_json_ cJSON *state = container_state(rt, id);
-	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(state, "annotations");
-	const cJSON *applied = cJSON_GetObjectItemCaseSensitive(ann, APPLIED_ANNOTATION);
-	const cJSON *bundle = cJSON_GetObjectItemCaseSensitive(state, "bundle");
+	const struct hr_runc_opt *b = hr_runc_opt(&rt->call, "bundle");
+	const struct hr_runc_opt *f = hr_runc_opt(&rt->call, "config");
+	const char *id = hr_runc_pos(&rt->call, 0);
+	struct hr_launch l = { .root_fd = -1, .bundle = { .dirfd = -1 } };
+	_cleanup_free_ char *config = NULL, *flag = NULL;
+	_cleanup_strv_ char **cmd = runtime_cmd(rt);
+	hr_error err = { 0 };
+	int r;
 
-	*ret_process = NULL;
-	if (cJSON_IsString(bundle) && ret_process) {
-		struct hr_bundle b = { .dirfd = -1 };
-		_cleanup_free_ char *text = NULL;
-		_cleanup_json_ cJSON *spec = NULL;
-		size_t len;
-		if (hr_bundle_open(bundle->valuestring, &b, NULL) == 0 &&
-		    hr_bundle_read(&b, "config.json", HR_CONFIG_MAX_BYTES, &text, &len, NULL, NULL) == 0 &&
-		    hr_json_parse(text, len, &hr_json_spec_limits, &spec, NULL) == 0)
-			*ret_process = cJSON_DetachItemFromObjectCaseSensitive(spec, "process");
-		hr_bundle_close(&b);
+	if (!id) {
+		hr_log(&rt->log, "error", "%s: no container id (fix: %s [flags] ID)",
+		       hr_runc_cmd_name(rt->call.cmd), hr_runc_cmd_name(rt->call.cmd));
+		return HR_EXIT_ERROR;
 	}
-	if (cJSON_IsString(applied))
-		return load_profile(rt, applied->valuestring, ret);
+	/* crun reads a relative --config from its working directory, not
+	 * from the bundle: read the file it would read. */
+	if (f)
+		config = hr_xstrdup(f->value);
 	{
-		_cleanup_free_ char *how = NULL;
-		hr_error err = { 0 };
-		int r = hr_select_profile(&rt->sel, NULL, ret, &how, &err);
-		if (r < 0)
-			hr_log(&rt->log, "error", "%s", err.msg);
-		return r;
+		struct hr_launch_opts o = {
+			.bundle = b ? b->value : ".",
+			.config = config,
+			.sel = &rt->sel,
+			.cfg = &rt->cfg,
+			.image_checks = true,
+			.state = &rt->state,
+			.runtime_root = rt->root,
+			.runtime = rt->runtime,
+			.runtime_cmd = cmd,
+			.id = id,
+			.before_write = start_trace,
+			.ud = rt,
+		};
+		r = hr_launch_prepare(&o, &l, &err);
 	}
+	rt->audit_extra = l.audit_extra;
+	if (r == HR_E_REFUSED) {
+		hr_log(&rt->log, "error", "%s", l.refusal);
+		audit(rt, "refused", l.spec, l.profile, l.how, l.before, NULL, &l.findings,
+		      l.refusal);
+		r = HR_EXIT_REFUSED;
+		goto out;
+	}
+	if (r < 0) {
+		hr_log(&rt->log, "error", "%s", err.msg);
+		r = HR_EXIT_ERROR;
+		goto out;
+	}
+	audit(rt, hr_runc_cmd_name(rt->call.cmd), l.spec, l.profile, l.how, l.before, l.after,
+	      &l.findings, NULL);
+	/* The runtime moves into the bundle: what the engine named relative
+	 * to where it called us must not now be looked up in ours. */
+	make_absolute(rt, "console-socket");
+	make_absolute(rt, "pid-file");
+	if (f)
+		hr_runc_drop(&rt->call, f);
+	if (b) {
+		hr_runc_set_value(&rt->call, b, l.pb.path);
+	} else {
+		flag = hr_xasprintf("--bundle=%s", l.pb.path);
+		hr_runc_insert(&rt->call, flag);
+	}
+	if ((r = run_runtime(rt)) != 0) {
+		(void)hr_pbundle_remove(&l.pb, NULL);
+		goto out;
+	}
+	if (!WIFEXITED(rt->status) || WEXITSTATUS(rt->status) != 0) {
+		/* Nothing was created, or what was is the runtime's to report;
+		 * the private bundle goes unless the runtime holds the id. */
+		_cleanup_free_ char *p = rt->root ? hr_xasprintf("%s/%s", rt->root, id) : NULL;
+		if (p && access(p, F_OK) < 0 && errno == ENOENT)
+			(void)hr_pbundle_remove(&l.pb, NULL);
+	} else if (rt->call.cmd == HR_RUNC_RUN && !opt_true(&rt->call, "detach") &&
+		   !opt_true(&rt->call, "keep")) {
+		(void)hr_pbundle_remove(&l.pb, NULL); /* runc run deleted it */
+	} else {
+		hr_pbundle_unpin(&l.pb);
+	}
+	r = 0;
+out:
+	rt->audit_extra = NULL;
+	hr_launch_free(&l);
+	return r;
+}
+
+/* The private bundle of container `id`, if hardrun made one. */
+static int open_record(struct rt *rt, const char *id, struct hr_pbundle *pb, hr_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	*pb = (struct hr_pbundle){ .dirfd = -1, .lock_fd = -1, .root_fd = -1 };
+	if ((r = hr_state_root_dir(&rt->state, rt->root, &fd, &path, err)) < 0)
+		return r;
+	r = hr_pbundle_open(fd, path, id, pb, err);
+	if (r == 0)
+		pb->root_fd = HR_TAKE_FD(fd); /* closed with it below */
+	return r;
+}
+
+/* Does the runtime hold container `id`? Unknown: yes. */
+static bool runtime_has(const struct rt *rt, const char *id)
+{
+	_cleanup_free_ char *p = NULL;
+
+	if (!rt->root)
+		return true;
+	p = hr_xasprintf("%s/%s", rt->root, id);
+	return access(p, F_OK) == 0 || errno != ENOENT;
+}
+
+/*
+ * exec and update follow the hardened spec hardrun recorded for the
+ * container, and the profile named in it. Every failure to establish it
+ * refuses (124): a container hardrun cannot place gets nothing new, not a
+ * default. A container the runtime does not hold is left to the runtime
+ * to report (1 when `*ret_spec` stays NULL and 0 is returned).
+ */
+static int container_record(struct rt *rt, const char *id, cJSON **ret_spec,
+			    struct hr_profile **ret_profile)
+{
+	struct hr_pbundle pb;
+	_cleanup_free_ char *text = NULL;
+	hr_error err = { 0 };
+	const cJSON *applied;
+	struct stat st;
+	size_t len;
+	int r;
+
+	*ret_spec = NULL;
+	r = id ? open_record(rt, id, &pb, &err) : -ENOENT;
+	if (r == -ENOENT && (!id || !runtime_has(rt, id)))
+		return 0; /* no such container: the runtime says so */
+	if (r < 0) {
+		hr_log(&rt->log, "error",
+		       "refused by hardrun: %s %s: hardrun has no record of this container (%s), "
+		       "so it cannot tell which profile it runs under (fix: create the "
+		       "container through hardrun)",
+		       hr_runc_cmd_name(rt->call.cmd), id, err.msg);
+		if (pb.root_fd >= 0)
+			(void)close(pb.root_fd);
+		return HR_EXIT_REFUSED;
+	}
+	{
+		struct hr_bundle b = { .dirfd = pb.dirfd, .path = pb.path };
+		r = hr_bundle_read(&b, "config.json", HR_CONFIG_MAX_BYTES, &text, &len, &st, &err);
+	}
+	if (r == 0 && geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & 0022)))
+		r = hr_err(&err, -EPERM, "%s/config.json: not root's alone", pb.path);
+	if (r == 0)
+		r = hr_json_parse(text, len, &hr_json_spec_limits, ret_spec, &err);
+	applied = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(*ret_spec, "annotations"), HR_APPLIED_ANNOTATION);
+	if (r == 0 && !cJSON_IsString(applied))
+		r = hr_err(&err, -ENOENT, "%s/config.json: no %s annotation", pb.path,
+			   HR_APPLIED_ANNOTATION);
+	if (r == 0)
+		r = hr_profile_load(applied->valuestring, rt->dirs, ret_profile, &err);
+	(void)close(pb.root_fd);
+	pb.root_fd = -1;
+	hr_pbundle_close(&pb);
+	if (r < 0) {
+		hr_log(&rt->log, "error",
+		       "refused by hardrun: %s %s: the profile the container was created with "
+		       "cannot be established: %s (fix: restore the profile file, or recreate "
+		       "the container)",
+		       hr_runc_cmd_name(rt->call.cmd), id, err.msg);
+		return HR_EXIT_REFUSED;
+	}
+	return 0;
 }
 
 static bool parse_id(const char *s, unsigned long *out)
@@ -365,123 +385,212 @@ static void note(struct rt *rt, const char *fmt, ...)
 	audit(rt, hr_runc_cmd_name(rt->call.cmd), NULL, NULL, NULL, NULL, NULL, NULL, msg);
 }
 
-/* exec's flag form: --user, --additional-gids, --cap, --no-new-privs,
- * --apparmor, --process-label. */
-static int harden_exec_flags(struct rt *rt, const struct hr_profile *p, const cJSON *cproc)
+static void push_string(cJSON *obj, const char *key, const char *value)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!cJSON_IsArray(arr)) {
+		arr = cJSON_CreateArray();
+		hr_json_set(obj, key, arr);
+	}
+	cJSON_AddItemToArray(arr, cJSON_CreateString(value));
+}
+
+/*
+ * exec's flag form, turned into the process it asks for, the way runc
+ * builds it: the container's process with the arguments, --cwd, --env
+ * (appended), --tty, --user uid[:gid], --additional-gids and --cap (added
+ * to every set) of the command line. Handing both runtimes a whole
+ * process makes them agree (crun would otherwise run as 0:0) and lets the
+ * core judge all of it. The flags are removed from argv. Returns 0, or
+ * HR_EXIT_REFUSED for what cannot be checked.
+ */
+static int exec_process_from_flags(struct rt *rt, const cJSON *cproc, cJSON **ret)
 {
 	struct hr_runc_call *c = &rt->call;
-	const cJSON *aa = cJSON_GetObjectItemCaseSensitive(cproc, "apparmorProfile");
-	const cJSON *se = cJSON_GetObjectItemCaseSensitive(cproc, "selinuxLabel");
-	bool nnp = false;
+	cJSON *p = cJSON_Duplicate(cproc, true), *args = cJSON_CreateArray(), *user;
 
+	if (!p)
+		p = cJSON_CreateObject();
+	for (size_t i = 1; i < c->n_pos; i++) {
+		cJSON_AddItemToArray(args, cJSON_CreateString(c->argv[c->pos[i]]));
+		c->dropped[c->pos[i]] = true;
+	}
+	hr_json_set(p, "args", args);
+	hr_json_set(p, "terminal", cJSON_CreateBool(opt_true(c, "tty")));
+	if ((user = cJSON_GetObjectItemCaseSensitive(p, "user")) == NULL) {
+		user = cJSON_CreateObject();
+		hr_json_set(p, "user", user);
+	}
 	for (size_t i = 0; i < c->n_opts; i++) {
 		struct hr_runc_opt *o = &c->opts[i];
+		const char *n = o->name;
+
 		if (c->dropped[o->index])
 			continue;
-		if (strcmp(o->name, "user") == 0 && !p->user.allow_root) {
+		if (strcmp(n, "cwd") == 0 && o->value[0]) {
+			hr_json_set(p, "cwd", cJSON_CreateString(o->value));
+		} else if (strcmp(n, "env") == 0) {
+			push_string(p, "env", o->value);
+		} else if (strcmp(n, "user") == 0 && o->value[0]) {
 			_cleanup_free_ char *copy = hr_xstrdup(o->value);
 			char *colon = strchr(copy, ':');
-			unsigned long uid, gid = 1;
+			unsigned long uid, gid = 0;
 			if (colon)
 				*colon = '\0';
 			if (!parse_id(copy, &uid) || (colon && !parse_id(colon + 1, &gid))) {
 				hr_log(&rt->log, "error",
-				       "refused by hardrun profile `%s`: exec --user %s: only numeric "
-				       "uid[:gid] can be checked (hint: give the numeric ids)",
-				       p->name, o->value);
+				       "refused by hardrun: exec --user %s: only numeric uid[:gid] "
+				       "can be checked (hint: give the numeric ids)",
+				       o->value);
+				cJSON_Delete(p);
 				return HR_EXIT_REFUSED;
 			}
-			if (uid == 0 || (colon && gid == 0)) {
-				_cleanup_free_ char *v =
-					colon ? hr_xasprintf("%lu:%lu", uid ? uid : p->user.uid,
-							     gid ? gid : p->user.gid)
-					      : hr_xasprintf("%u", p->user.uid);
-				note(rt, "exec %s: --user %s became %s (rule user.root-uid)",
-				     hr_runc_pos(c, 0), o->value, v);
-				hr_runc_set_value(c, o, v);
-			}
-		} else if (strcmp(o->name, "additional-gids") == 0 && !p->user.allow_root) {
+			hr_json_set(user, "uid", hr_json_new_number((double)uid));
+			if (colon)
+				hr_json_set(user, "gid", hr_json_new_number((double)gid));
+		} else if (strcmp(n, "additional-gids") == 0) {
 			unsigned long g;
+			cJSON *gids = cJSON_GetObjectItemCaseSensitive(user, "additionalGids");
 			if (!parse_id(o->value, &g)) {
 				hr_log(&rt->log, "error",
-				       "refused by hardrun profile `%s`: exec --additional-gids %s: "
-				       "only a numeric gid can be checked",
-				       p->name, o->value);
+				       "refused by hardrun: exec --additional-gids %s: only a numeric "
+				       "gid can be checked",
+				       o->value);
+				cJSON_Delete(p);
 				return HR_EXIT_REFUSED;
 			}
-			if (g == 0)
-				hr_runc_drop(c, o);
-		} else if (strcmp(o->name, "cap") == 0) {
-			int v = hr_cap_from_name(o->value);
-			if (v < 0 || !(p->caps.allow & (UINT64_C(1) << v))) {
-				note(rt, "exec %s: --cap %s dropped (rule capabilities.drop)",
-				     hr_runc_pos(c, 0), o->value);
-				hr_runc_drop(c, o);
+			if (!cJSON_IsArray(gids)) {
+				gids = cJSON_CreateArray();
+				hr_json_set(user, "additionalGids", gids);
 			}
-		} else if (strcmp(o->name, "no-new-privs") == 0) {
-			if (o->value && !(strcmp(o->value, "1") == 0 || o->value[0] == 't' ||
-					  o->value[0] == 'T'))
-				hr_runc_drop(c, o);
-			else
-				nnp = true;
-		} else if (strcmp(o->name, "apparmor") == 0 || strcmp(o->name, "process-label") == 0) {
-			/* Exactly the container's label, as for --process. */
-			const cJSON *want = strcmp(o->name, "apparmor") == 0 ? aa : se;
-			if (cJSON_IsString(want) && want->valuestring[0])
-				hr_runc_set_value(c, o, want->valuestring);
-			else
-				hr_runc_drop(c, o);
+			cJSON_AddItemToArray(gids, hr_json_new_number((double)g));
+		} else if (strcmp(n, "cap") == 0) {
+			static const char *const sets[] = { "bounding", "inheritable", "effective",
+							    "permitted", "ambient" };
+			cJSON *caps = cJSON_GetObjectItemCaseSensitive(p, "capabilities");
+			if (!cJSON_IsObject(caps)) {
+				caps = cJSON_CreateObject();
+				hr_json_set(p, "capabilities", caps);
+			}
+			for (size_t k = 0; k < HR_ARRAY_SIZE(sets); k++)
+				push_string(caps, sets[k], o->value);
+		} else if (strcmp(n, "apparmor") == 0 && o->value[0]) {
+			hr_json_set(p, "apparmorProfile", cJSON_CreateString(o->value));
+		} else if (strcmp(n, "process-label") == 0 && o->value[0]) {
+			hr_json_set(p, "selinuxLabel", cJSON_CreateString(o->value));
+		} else if (strcmp(n, "no-new-privs") != 0 && strcmp(n, "tty") != 0) {
+			continue; /* detach, pid-file, console-socket, ...: the runtime's */
 		}
+		hr_runc_drop(c, o);
 	}
-	if (!nnp)
-		hr_runc_insert(c, "--no-new-privs");
+	*ret = p;
 	return 0;
 }
 
-static int harden_exec(struct rt *rt)
+/* The process as a sealed memory file the runtime opens by
+ * /proc/self/fd/N (never a file someone else could change in between),
+ * above the descriptors --preserve-fds hands into the container. */
+static int process_memfd(struct rt *rt, const char *text, char **ret_path)
+{
+	const struct hr_runc_opt *pf = hr_runc_opt(&rt->call, "preserve-fds");
+	long keep = pf && pf->value ? strtol(pf->value, NULL, 10) : 0;
+	size_t len = strlen(text), off = 0;
+	_cleanup_close_ int fd = memfd_create("hardrun-process", MFD_ALLOW_SEALING);
+	int high;
+
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		off += (size_t)n;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return -errno;
+	if (keep < 0 || keep > 65536)
+		keep = 0;
+	high = fcntl(fd, F_DUPFD, (int)(3 + keep + 16));
+	if (high < 0)
+		return -errno;
+	*ret_path = hr_xasprintf("/proc/self/fd/%d", high);
+	return 0;
+}
+
+static int cmd_exec(struct rt *rt)
 {
 	const char *id = hr_runc_pos(&rt->call, 0);
 	const struct hr_runc_opt *proc = hr_runc_opt(&rt->call, "process");
 	_cleanup_profile_ struct hr_profile *profile = NULL;
-	_cleanup_json_ cJSON *cproc = NULL, *process = NULL;
+	_cleanup_json_ cJSON *spec = NULL, *process = NULL;
 	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
-	_cleanup_free_ char *name = NULL;
-	struct hr_bundle dir = { .dirfd = -1 };
+	_cleanup_free_ char *text = NULL, *path = NULL, *flag = NULL;
+	const cJSON *cproc;
 	struct hr_host_env host;
-	struct stat st;
 	hr_error err = { 0 };
 	int r;
 
-	if (container_profile(rt, id, &profile, &cproc) < 0)
-		return HR_EXIT_ERROR;
-	if (!proc)
-		return harden_exec_flags(rt, profile, cproc);
-	if ((r = read_json(proc->value, &dir, &name, &process, &st, NULL, &err)) < 0)
-		goto fail;
+	if ((r = container_record(rt, id, &spec, &profile)) != 0 || !spec)
+		return r;
+	cproc = cJSON_GetObjectItemCaseSensitive(spec, "process");
+	if (proc) {
+		if ((r = read_json(proc->value, &process, &err)) < 0) {
+			hr_log(&rt->log, "error", "%s", err.msg);
+			return HR_EXIT_ERROR;
+		}
+		hr_runc_drop(&rt->call, proc);
+	} else if ((r = exec_process_from_flags(rt, cproc, &process)) != 0) {
+		return r;
+	}
 	hr_host_env_init(&host, NULL);
 	r = hr_harden_process(process, profile, cproc, &host.env, &findings, &err);
 	if (r == HR_E_REFUSED) {
-		_cleanup_free_ char *why = refusal_text(&findings, profile);
+		_cleanup_free_ char *why = hr_launch_refusal_text(&findings, profile);
 		hr_log(&rt->log, "error", "%s", why);
-		r = HR_EXIT_REFUSED;
-		goto out;
+		return HR_EXIT_REFUSED;
 	}
 	if (r < 0) {
-		hr_err_prefix(&err, "%s", proc->value);
-		goto fail;
+		hr_log(&rt->log, "error", "exec %s: %s%s%s", id, proc ? proc->value : "",
+		       proc ? ": " : "", err.msg);
+		return HR_EXIT_ERROR;
 	}
-	if ((r = write_json(&dir, name, process, &st, &err)) < 0)
-		goto fail;
+	text = hr_json_print(process, false);
+	if ((r = process_memfd(rt, text, &path)) < 0) {
+		hr_log(&rt->log, "error", "exec %s: cannot pass the process on: %s", id,
+		       strerror(-r));
+		return HR_EXIT_ERROR;
+	}
+	flag = hr_xasprintf("--process=%s", path);
+	hr_runc_insert(&rt->call, flag);
 	for (size_t i = 0; i < findings.n; i++)
 		note(rt, "exec %s: %s %s: %s", id, findings.v[i].rule->id, findings.v[i].pointer,
 		     findings.v[i].message);
-	r = 0;
-	goto out;
-fail:
-	hr_log(&rt->log, "error", "%s", err.msg);
-	r = HR_EXIT_ERROR;
-out:
-	hr_bundle_close(&dir);
+	return 0;
+}
+
+/* delete: the runtime first; the private bundle goes with the container. */
+static int cmd_delete(struct rt *rt)
+{
+	const char *id = hr_runc_pos(&rt->call, 0);
+	struct hr_pbundle pb;
+	hr_error err = { 0 };
+	int r;
+
+	if (!id || open_record(rt, id, &pb, &err) < 0)
+		return 0; /* nothing of hardrun's: exec the runtime */
+	/* Gone from the runtime (asked by its state root, or by the exit
+	 * status of a runtime whose root hardrun does not know). */
+	if ((r = run_runtime(rt)) == 0 &&
+	    (rt->root ? !runtime_has(rt, id)
+		      : WIFEXITED(rt->status) && WEXITSTATUS(rt->status) == 0) &&
+	    hr_pbundle_remove(&pb, &err) < 0)
+		hr_log(&rt->log, "warning", "%s", err.msg);
+	(void)close(pb.root_fd);
+	pb.root_fd = -1;
+	hr_pbundle_close(&pb);
 	return r;
 }
 
@@ -648,20 +757,20 @@ static int feed_stdin(const char *text)
 	return 0;
 }
 
-static int harden_update(struct rt *rt)
+static int cmd_update(struct rt *rt)
 {
 	const char *id = hr_runc_pos(&rt->call, 0);
 	const struct hr_runc_opt *res = hr_runc_opt(&rt->call, "resources");
 	_cleanup_profile_ struct hr_profile *profile = NULL;
-	_cleanup_json_ cJSON *cproc = NULL, *doc = NULL;
+	_cleanup_json_ cJSON *spec = NULL, *doc = NULL;
 	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
 	_cleanup_free_ char *text = NULL, *out = NULL;
 	hr_error err = { 0 };
 	size_t len = 0;
 	int r;
 
-	if (container_profile(rt, id, &profile, &cproc) < 0)
-		return HR_EXIT_ERROR;
+	if ((r = container_record(rt, id, &spec, &profile)) != 0 || !spec)
+		return r;
 	if ((r = clamp_update_flags(rt, profile)) != 0)
 		return r;
 	if (!res)
@@ -735,7 +844,7 @@ static bool wants_help(const struct hr_runc_call *c)
 
 int hr_cmd_runtime(int argc, char **argv)
 {
-	struct rt rt = { 0 };
+	struct rt rt = { .state = { .fd = -1, .bundles_fd = -1 } };
 	hr_error err = { 0 };
 	const char *cfg_path;
 	char **final;
@@ -755,7 +864,7 @@ int hr_cmd_runtime(int argc, char **argv)
 	 * (crun takes `--cgroup disabled create` as --cgroup-manager): refuse
 	 * whatever the subcommand seems to be. create, run, restore, exec and
 	 * update say so below. */
-	if (rt.call.parse_error[0] && !hardens(rt.call.cmd)) {
+	if (rt.call.global_error && !hardens(rt.call.cmd)) {
 		hr_log(&rt.log, "error", "%s", rt.call.parse_error);
 		r = HR_EXIT_ERROR;
 		goto out;
@@ -768,6 +877,14 @@ int hr_cmd_runtime(int argc, char **argv)
 	}
 	rt.dirs = hr_profile_search_path(NULL, &rt.cfg);
 	rt.swap_accounting = hr_host_swap_accounting();
+	rt.root = rt.call.root ? rt.call.root : hr_state_runtime_default_root(rt.runtime);
+	for (size_t i = 0; !rt.call.root && rt.cfg.runtime_args && rt.cfg.runtime_args[i]; i++) {
+		const char *a = rt.cfg.runtime_args[i];
+		if (strncmp(a, "--root=", 7) == 0)
+			rt.root = a + 7;
+		else if (strcmp(a, "--root") == 0 && rt.cfg.runtime_args[i + 1])
+			rt.root = rt.cfg.runtime_args[i + 1];
+	}
 	rt.sel = (struct hr_selection){
 		.explicit_choice = rt.call.hr_profile,
 		.link = link_profile(argv[0]),
@@ -784,13 +901,21 @@ int hr_cmd_runtime(int argc, char **argv)
 			       "unhardened; fix the command line)",
 			       hr_runc_cmd_name(rt.call.cmd), rt.call.parse_error);
 			r = HR_EXIT_ERROR;
+		} else if (hr_launch_state_open(NULL, &rt.cfg, &rt.state, &err) < 0) {
+			hr_log(&rt.log, "error", "%s", err.msg);
+			r = HR_EXIT_ERROR;
 		} else {
-			r = rt.call.cmd == HR_RUNC_EXEC	  ? harden_exec(&rt)
-			    : rt.call.cmd == HR_RUNC_UPDATE ? harden_update(&rt)
-							    : harden_bundle(&rt);
+			r = rt.call.cmd == HR_RUNC_EXEC	  ? cmd_exec(&rt)
+			    : rt.call.cmd == HR_RUNC_UPDATE ? cmd_update(&rt)
+							    : cmd_create(&rt);
 		}
+	} else if (rt.call.cmd == HR_RUNC_DELETE && rt.call.parsed && !wants_help(&rt.call) &&
+		   hr_launch_state_open(NULL, &rt.cfg, &rt.state, &err) == 0) {
+		r = cmd_delete(&rt);
 	}
-	if (r == 0) {
+	if (r == 0 && rt.waited) {
+		r = hr_exit_status(rt.status);
+	} else if (r == 0) {
 		final = hr_runc_final_argv(&rt.call, rt.runtime, rt.cfg.runtime_args);
 		execv(rt.runtime, final);
 		r = errno == ENOENT ? HR_EXIT_NORUNTIME : HR_EXIT_NOEXEC;
@@ -798,6 +923,7 @@ int hr_cmd_runtime(int argc, char **argv)
 		free(final);
 	}
 out:
+	hr_state_close(&rt.state);
 	hr_strv_free(rt.dirs);
 	free(rt.runtime);
 	hr_config_free(&rt.cfg);

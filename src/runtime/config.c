@@ -27,6 +27,7 @@ void hr_config_free(struct hr_config *cfg)
 	free(cfg->log_file);
 	free(cfg->audit_file);
 	free(cfg->sbom_dir);
+	free(cfg->state_dir);
 	for (size_t i = 0; i < cfg->n_rules; i++) {
 		hr_strv_free(cfg->rules[i].keys);
 		hr_strv_free(cfg->rules[i].patterns);
@@ -76,7 +77,7 @@ const char *const hr_config_keys[] = { "runtime",      "runtimeArgs",
 				       "profile",      "allowWeakerAnnotations",
 				       "log",	       "file",
 				       "audit",	       "syslog",
-				       "sbomDir",
+				       "sbomDir",      "stateDir",
 				       NULL };
 
 static int parse_rules(const cJSON *doc, struct hr_config *cfg, hr_error *err)
@@ -126,7 +127,8 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 {
 	static const char *const keys[] = { "runtime",	      "runtimeArgs", "profileDirs",
 					    "defaultProfile", "profileRules", "allowWeakerAnnotations",
-					    "log",	      "audit",	     NULL };
+					    "log",	      "audit",	     "stateDir",
+					    NULL };
 	_cleanup_json_ cJSON *doc = NULL;
 	cJSON *log;
 	int r;
@@ -143,13 +145,14 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 			return hr_err(err, HR_E_INVALID,
 				      "/%s: unknown key (fix: use runtime, runtimeArgs, "
 				      "profileDirs, defaultProfile, profileRules, "
-				      "allowWeakerAnnotations, log or audit)",
+				      "allowWeakerAnnotations, log, audit or stateDir)",
 				      m->string);
 	}
 	if ((r = get_string(doc, "runtime", "", false, &cfg->runtime, err)) < 0 ||
 	    (r = get_strings(doc, "runtimeArgs", false, &cfg->runtime_args, err)) < 0 ||
 	    (r = get_strings(doc, "profileDirs", true, &cfg->profile_dirs, err)) < 0 ||
 	    (r = get_string(doc, "defaultProfile", "", false, &cfg->default_profile, err)) < 0 ||
+	    (r = get_string(doc, "stateDir", "", true, &cfg->state_dir, err)) < 0 ||
 	    (r = hr_json_get_object(doc, "log", "", &log, err)) < 0)
 		return r;
 	for (size_t i = 0; cfg->runtime_args && cfg->runtime_args[i]; i++)

@@ -60,7 +60,7 @@ int hr_check_trusted_file(int fd, const char *path, const char *what, hr_error *
  * while every one of them is as recorded (same inode, size, times, mode
  * and owner; still absent). Only root uses it, in a root-only directory.
  */
-static char *cache_dir = (char *)"/run/hardrun/cache";
+static char *cache_dir; /* STATE/cache, set by hr_launch_state_open */
 static cJSON *recording; /* files seen by the load in progress, or NULL */
 
 void hr_profile_cache_set_dir(const char *dir)

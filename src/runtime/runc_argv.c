@@ -57,6 +57,11 @@ static const struct flagdef update_flags[] = {
 	HELP,			       { NULL, false },
 };
 
+/* delete is read too: the private bundle goes with the container. */
+static const struct flagdef delete_flags[] = {
+	{ "force,f", false }, HELP, { NULL, false },
+};
+
 static const struct {
 	const char *name;
 	enum hr_runc_cmd cmd;
@@ -71,7 +76,7 @@ static const struct {
 	{ "start", HR_RUNC_START, NULL, true },
 	{ "state", HR_RUNC_STATE, NULL, true },
 	{ "kill", HR_RUNC_KILL, NULL, true },
-	{ "delete", HR_RUNC_DELETE, NULL, true },
+	{ "delete", HR_RUNC_DELETE, delete_flags, true },
 	{ "list", HR_RUNC_LIST, NULL, true },
 	{ "ps", HR_RUNC_PS, NULL, false },
 	{ "pause", HR_RUNC_PAUSE, NULL, true },
@@ -338,6 +343,7 @@ void hr_runc_parse(int argc, char **argv, struct hr_runc_call *c)
 	 * subcommand is the word after it. */
 	if (i < c->argc && strcmp(c->argv[i], "--") == 0)
 		i++;
+	c->global_error = c->parse_error[0] != '\0';
 	if (i >= c->argc)
 		return;
 	c->cmd_index = i;

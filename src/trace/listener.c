@@ -73,10 +73,20 @@ struct hr_trace {
 
 /* --- the socket and its directory ---------------------------------------- */
 
+static char *listen_base;
+
+void hr_trace_set_dir(const char *dir)
+{
+	free(listen_base);
+	listen_base = dir ? hr_xstrdup(dir) : NULL;
+}
+
 static char *listen_dir(void)
 {
 	const char *xdg;
 
+	if (listen_base)
+		return hr_xstrdup(listen_base);
 	if (geteuid() == 0)
 		return hr_xstrdup("/run/hardrun/listen");
 	xdg = secure_getenv("XDG_RUNTIME_DIR");

@@ -21,6 +21,7 @@ PY3=/usr/bin/python3
 BIN=$WORK/bin
 WRAPPER=$BIN/hardrun
 HRCONF=$WORK/hardrun.conf
+HRSTATE=$WORK/hardrun-state
 # What the profiles set (profiles/*.json), as the probe reads it.
 RESTRICTED_MEMORY=1073741824 RESTRICTED_PIDS=1024
 STRICT_MEMORY=268435456 STRICT_PIDS=256
@@ -176,6 +177,7 @@ install_hardrun() {
   cat >"$conf" <<EOF
 {
   "profileDirs": ["$PROFILES"],
+  "stateDir": "$HRSTATE",
   "log": { "file": "$WORK/hardrun-log.json" }${extra:+,
   $extra}
 }
@@ -290,12 +292,6 @@ work_procs() {
   done
 }
 
-# work_mounts: mount points under $WORK in this mount namespace, deepest
-# (last mounted) first.
-work_mounts() {
-  awk -v w="$WORK/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | tac
-}
-
 cgroups=()   # cgroup paths (as in the spec) that the test's containers use
 # remove_cgroups: rmdir what the containers left in every hierarchy.
 remove_cgroups() {
@@ -330,9 +326,20 @@ teardown() {
 }
 on_exit teardown
 
+# no_private_bundles: every container the engines made is gone, and so
+# is every private bundle hardrun made for them, and every pin.
+no_private_bundles() {
+  local left pins
+  left=$(cd "$HRSTATE/bundles" 2>/dev/null && ls -d -- */* 2>/dev/null | tr '\n' ' ')
+  check "no private bundle is left${left:+ (left: $left)}" [ -z "$left" ]
+  pins=$(awk -v s="$HRSTATE/bundles/" 'index($5, s) == 1 { print $5 }' /proc/self/mountinfo | head -5)
+  check "nothing is pinned${pins:+ (left: $pins)}" [ -z "$pins" ]
+}
+
 # e2e_finish: tear down now and assert nothing is left, then finish.
 e2e_finish() {
   local left
+  no_private_bundles
   say "tearing down"
   teardown
   sleep 0.2

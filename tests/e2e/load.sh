@@ -2,13 +2,14 @@
 # Load: hardrun as the runtime of a private containerd (ctr --runc-binary)
 # under concurrency and repetition.
 #   1. HARDRUN_LOAD_N containers (default 50) created at once: every one
-#      runs, hardened (checked from inside with exec, and in its bundle),
+#      runs, hardened (checked from inside with exec, and in the private
+#      bundle the runtime runs it from),
 #      and the audit log has one whole record per container.
 #   2. A soak of create, exec, kill and delete cycles for
 #      HARDRUN_SOAK_SECONDS (default 40; scripts/soak runs 600): every
 #      cycle hardened, no failure.
-# Throughout: no hardrun process stays alive (runtime mode execs the
-# runtime), no temporary file is left in any bundle directory, containerd's
+# Throughout: no hardrun process stays alive between calls, no temporary
+# file is left in any bundle directory, containerd's
 # descriptor count comes back to where it was, and at the end nothing
 # started from the test's directory runs or is mounted. The figures are
 # printed at the end.
@@ -41,7 +42,7 @@ RESTRICTED=$(readlink -f "$PROFILES/restricted.json")
 # containerd's descriptors (start_daemon's bash execs containerd).
 cd_fds() { find "/proc/$CPID/fd" -mindepth 1 2>/dev/null | wc -l; }
 # Processes running the build's hardrun binary for this test's containerd
-# (there should be none between calls: runtime mode execs the runtime).
+# (there should be none between calls).
 # Only those whose command line names this test's state count: other tests
 # run the same binary at the same time.
 hardrun_procs() {
@@ -81,7 +82,7 @@ bad=0 badlist=""
 t0=$(date +%s%N)
 for i in $(seq "$N"); do
   out=$(exec_report "$CD/fifo" "load-$i" "r$i" "${CTR[@]}")
-  cfg=$TASKS/load-$i/config.json
+  cfg=$(runc --root "$CD/runc/$NS" state "load-$i" 2>/dev/null | jq -r .bundle)/config.json
   if ! hardened "$out" || [ "$(jq -r .process.user.uid "$cfg" 2>/dev/null)" != 65534 ] ||
      [ "$(jq -r '.annotations["org.hardrun.applied.profile"]' "$cfg" 2>/dev/null)" != "$RESTRICTED" ]; then
     bad=$((bad + 1)); badlist+=" load-$i"

@@ -18,7 +18,7 @@ exit 0
 F
 chmod 755 "$FAKE"
 export FAKE_LOG=$WORK/fake.log
-H() { "$HARDRUN" --profile-dir "$PROFILES" --runtime "$FAKE" "$@"; }
+H() { "$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$FAKE" "$@"; }
 ran() { [ -s "$FAKE_LOG" ]; }
 reset() { rm -f "$FAKE_LOG" "$FAKE_LOG.config" "$FAKE_LOG.dir"; }
 
@@ -54,17 +54,17 @@ expect_grep "stderr lists the changes with rule ids" 'user\.root-uid +/process/u
 check "the runtime was not run" bash -c "! [ -s '$FAKE_LOG' ]"
 check "config.json unchanged" [ "$(digest "$B/config.json")" = "$orig" ]
 
-echo "# a normal run hands the runtime a hardened copy, never the bundle itself"
+echo "# a normal run hands the runtime a hardened private bundle, never the bundle itself"
 reset
 H -q --id "hr-cli-$$" "$B"; rc=$?
 check "exit 0 (got $rc)" [ "$rc" = 0 ]
-expect_grep "the runtime got run --bundle STATE ID" "^run --bundle /run/hardrun/direct/hr-cli-$$ hr-cli-$$\$|^run --bundle .*/hr-cli-$$ hr-cli-$$\$" "$(cat "$FAKE_LOG")"
+expect_grep "the runtime got run --bundle PRIVATE ID" "^run --bundle $HRSTATE/bundles/default/hr-cli-$$ hr-cli-$$\$" "$(cat "$FAKE_LOG")"
 expect_grep "and delete --force afterwards" "^delete --force hr-cli-$$\$" "$(cat "$FAKE_LOG")"
 check "the runtime saw uid 65534" [ "$(jq .process.user.uid "$FAKE_LOG.config")" = 65534 ]
-check "root.path became absolute" [ "$(jq -r .root.path "$FAKE_LOG.config")" = "$B/rootfs" ]
+check "root.path is the pinned clone in the private bundle" [ "$(jq -r .root.path "$FAKE_LOG.config")" = rootfs ]
 expect_grep "the state directory is private (0700)" '^drwx------' "$(cat "$FAKE_LOG.dir")"
 check "config.json unchanged" [ "$(digest "$B/config.json")" = "$orig" ]
-check "the state directory is removed" bash -c "! ls -d /run/hardrun/direct/hr-cli-$$ 2>/dev/null"
+check "the private bundle is removed, and its pins" [ -z "$(private_bundles "$HRSTATE")" ]
 
 # bad NAME MUTATION EXPECT_RC PATTERN: a bundle mutated by MUTATION (a
 # command run in the bundle dir) gives EXPECT_RC, an error matching
@@ -75,7 +75,7 @@ bad() {
   (cd "$dir" && eval "$mutate")
   [ -f "$dir/config.json" ] && [ ! -L "$dir/config.json" ] && sum=$(digest "$dir/config.json")
   reset
-  out=$(timeout 10 "$HARDRUN" --profile-dir "$PROFILES" --runtime "$FAKE" "$dir" 2>&1); rc=$?
+  out=$(timeout 10 "$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$FAKE" "$dir" 2>&1); rc=$?
   LAST_OUT=$out
   check "$name: exit $want (got $rc)" [ "$rc" = "$want" ]
   expect_grep "$name: clear error" "$pat" "$out"
@@ -127,11 +127,11 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 echo "# runtime"
-out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime /nonexistent/runc "$B" 2>&1); rc=$?
+out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime /nonexistent/runc "$B" 2>&1); rc=$?
 check "missing runtime: exit 127 (got $rc)" [ "$rc" = 127 ]
 expect_grep "missing runtime: says so" 'runtime /nonexistent/runc: No such file' "$out"
 cp "$FAKE" "$WORK/noexec-runtime"; chmod 644 "$WORK/noexec-runtime"
-out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$WORK/noexec-runtime" "$B" 2>&1); rc=$?
+out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$WORK/noexec-runtime" "$B" 2>&1); rc=$?
 check "runtime without execute permission: exit 126 (got $rc)" [ "$rc" = 126 ]
 
 finish

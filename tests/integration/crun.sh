@@ -27,7 +27,7 @@ expect_kv "$control" write_root ok
 expect_kv "$control" keyctl ok
 
 echo "# hardened with the default profile (restricted)"
-out=$(in_crun_ns "$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" \
+out=$(in_crun_ns "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" \
   --runtime-arg=--cgroup-manager=disabled "$B" 2>&1)
 rc=$?
 check "hardrun exits 0 (was $rc)" [ "$rc" = 0 ]
@@ -51,13 +51,13 @@ check "the user's bundle is unchanged" [ "$(digest "$B/config.json")" = "$before
 
 echo "# exit status passes through"
 mkbundle "$WORK/exit" --probe "$PROBE" /probe exit 7
-in_crun_ns "$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" \
+in_crun_ns "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" \
   --runtime-arg=--cgroup-manager=disabled "$WORK/exit" >/dev/null 2>&1
 rc=$?
 check "the container's exit status 7 is hardrun's (got $rc)" [ "$rc" = 7 ]
 
 echo "# strict under crun"
-out=$(in_crun_ns "$HARDRUN" -q --profile-dir "$PROFILES" --profile strict --runtime "$RUNTIME" \
+out=$(in_crun_ns "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile strict --runtime "$RUNTIME" \
   --runtime-arg=--cgroup-manager=disabled "$B" 2>&1)
 expect_kv "$out" uid 65534
 expect_kv "$out" seccomp 2

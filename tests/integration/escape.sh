@@ -65,7 +65,7 @@ expect_blocked() { expect_kv_not "$1" "$2" ok; }
 
 for p in restricted strict web worker build baseline debug; do
   echo "# profile $p"
-  out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNC" -p "$p" --id "hr-esc-$p-$$" "$B" 2>&1)
+  out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" -p "$p" --id "hr-esc-$p-$$" "$B" 2>&1)
   rc=$?
   on_exit "runc delete --force hr-esc-$p-$$ >/dev/null 2>&1"
   check "$p: the container ran (exit $rc)" [ "$rc" = 0 ]

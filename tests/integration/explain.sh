@@ -161,9 +161,9 @@ sock=$(socket_of "$lpid")
 check "its socket exists while the container runs ($sock)" [ -S "$sock" ]
 fds=$(readlink /proc/"$lpid"/fd/* 2>/dev/null)
 check "it holds one notify descriptor" [ "$(grep -c 'anon_inode:seccomp notify' <<<"$fds")" = 1 ]
-others=$(cd /proc/"$lpid"/fd && for f in *; do [ "$f" = 2 ] || readlink "$f"; done)
-check "it holds nothing of the bundle or the state directory (but its stderr)" \
-  bash -c "! grep -q -e '$WORK' -e /run/hardrun/direct <<<\"\$1\"" _ "$others"
+others=$(cd /proc/"$lpid"/fd && for f in *; do [ "$f" = 2 ] || readlink "$f"; done | grep -v "^$STATE/listen/")
+check "it holds nothing of the bundle or the private bundle (but its stderr and its lock)" \
+  bash -c "! grep -q -e '$WORK' <<<\"\$1\"" _ "$others"
 check "it holds at most 8 descriptors (got $(wc -l <<<"$fds"))" [ "$(wc -l <<<"$fds")" -le 8 ]
 check "its working directory is /" [ "$(readlink /proc/"$lpid"/cwd)" = / ]
 runc kill "hr-explain-kill-$$" KILL
@@ -204,7 +204,7 @@ ROOT=$WORK/runc-root
 CONF=$WORK/hardrun.conf
 AUDIT=$WORK/audit.log
 cat >"$CONF" <<EOF
-{ "profileDirs": ["$top_srcdir/tests/integration/profiles", "$PROFILES"], "audit": { "file": "$AUDIT" } }
+{ "profileDirs": ["$top_srcdir/tests/integration/profiles", "$PROFILES"], "stateDir": "$HRSTATE", "audit": { "file": "$AUDIT" } }
 EOF
 rt() { "$HARDRUN" --hardrun-config "$CONF" --hardrun-profile explain --root "$ROOT" "$@"; }
 ID=hr-explain-rt-$$
@@ -213,7 +213,7 @@ mkbundle "$WORK/rt" --probe "$PROBE" /probe keyctl
 rt --log "$WORK/rt.log" --log-format json create --bundle "$WORK/rt" "$ID" >"$WORK/rt.out" 2>&1
 rc=$?
 check "create exits 0 ($rc)" [ "$rc" = 0 ]
-sock=$(jq -r .linux.seccomp.listenerPath "$WORK/rt/config.json")
+sock=$(jq -r .linux.seccomp.listenerPath "$(runc --root "$ROOT" state "$ID" | jq -r .bundle)/config.json")
 check "the hardened spec names the listener ($sock)" [ -S "$sock" ]
 lpid=$(listeners_for "$ID")
 check "a detached listener runs (${lpid:-none})" [ -n "$lpid" ]
@@ -294,5 +294,5 @@ ours() {
 wait_until 5 none ours
 left=$(ours)
 check "no listener of this test runs${left:+ (left: $left)}" [ -z "$left" ]
-check "no state directory is left" [ -z "$(ls -A "$STATE")" ]
+check "no private bundle or pin is left" [ -z "$(private_bundles "$STATE")" ]
 finish

@@ -15,17 +15,21 @@ need_cmd jq busybox python3 truncate mkfifo
 FAKE=$WORK/fake-runtime
 cat >"$FAKE" <<'F'
 #!/bin/sh
+# Holds no container (hardrun may ask); records the calls that would
+# start one, and the spec it is given.
+[ "$1" = state ] && exit 1
 echo "$*" >>"$FAKE_LOG"
+case "$1" in create|run) cp "$3/config.json" "$FAKE_LOG.seen" ;; esac
 exit 0
 F
 chmod 755 "$FAKE"
 export FAKE_LOG=$WORK/fake.log
 CONF=$WORK/hardrun.conf
-printf '{ "profileDirs": [ "%s" ] }\n' "$PROFILES" >"$CONF"
+printf '{ "profileDirs": [ "%s" ], "stateDir": "%s" }\n' "$PROFILES" "$HRSTATE" >"$CONF"
 chmod 644 "$CONF"
 
 # D BUNDLE: direct mode. R BUNDLE: runtime mode's create (as a shim calls it).
-D() { timeout 60 "$HARDRUN" --profile-dir "$PROFILES" --runtime "$FAKE" -q "$1"; }
+D() { timeout 60 "$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$FAKE" -q "$1"; }
 R() { timeout 60 "$HARDRUN" --hardrun-config "$CONF" --hardrun-runtime "$FAKE" create --bundle "$1" hostile-$$; }
 ran() { [ -s "$FAKE_LOG" ]; }
 
@@ -197,7 +201,7 @@ echo "# bundle paths with .. and symbolic links: resolved once, when opened"
 fresh
 mkdir -p "$WORK/sub"
 rm -f "$FAKE_LOG"
-out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$FAKE" -q --dry-run "$WORK/sub/../b$n" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$FAKE" -q --dry-run "$WORK/sub/../b$n" 2>&1)
 check "a bundle path with .. works (dry run)" [ "$(jq -r .process.user.uid <<<"$out")" = 65534 ]
 ln -s "b$n" "$WORK/link$n"
 cat >"$WORK/rec-runtime" <<F
@@ -206,15 +210,17 @@ cat >"$WORK/rec-runtime" <<F
 exit 0
 F
 chmod 755 "$WORK/rec-runtime"
-"$HARDRUN" --profile-dir "$PROFILES" --runtime "$WORK/rec-runtime" -q "$WORK/link$n" >/dev/null 2>&1
-check "a symlinked bundle: the runtime gets root.path resolved ($(jq -r .root.path "$WORK/seen.json"))" \
-  [ "$(jq -r .root.path "$WORK/seen.json")" = "$WORK/b$n/rootfs" ]
-"$HARDRUN" --profile-dir "$PROFILES" --runtime "$WORK/rec-runtime" -q "$WORK/sub/../b$n" >/dev/null 2>&1
-check "a bundle path with ..: the runtime gets root.path resolved" \
-  [ "$(jq -r .root.path "$WORK/seen.json")" = "$WORK/b$n/rootfs" ]
+"$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$WORK/rec-runtime" -q "$WORK/link$n" >/dev/null 2>&1
+check "a symlinked bundle: the runtime gets the directory it pointed to ($(jq -r '.annotations["org.hardrun.bundle"]' "$WORK/seen.json"))" \
+  [ "$(jq -r '.annotations["org.hardrun.bundle"]' "$WORK/seen.json")" = "$WORK/b$n" ]
+"$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$WORK/rec-runtime" -q "$WORK/sub/../b$n" >/dev/null 2>&1
+check "a bundle path with ..: the runtime gets the directory it resolved to" \
+  [ "$(jq -r '.annotations["org.hardrun.bundle"]' "$WORK/seen.json")" = "$WORK/b$n" ]
+rm -f "$FAKE_LOG.seen"
 "$HARDRUN" --hardrun-config "$CONF" --hardrun-runtime "$FAKE" create --bundle "$WORK/link$n" link-$$ >/dev/null 2>&1
 check "runtime mode through a symlinked bundle hardens the directory it points to" \
-  [ "$(jq -r .process.user.uid "$WORK/b$n/config.json")" = 65534 ]
+  [ "$(jq -r .process.user.uid "$FAKE_LOG.seen")" = 65534 ] &&
+  [ "$(jq -r '.annotations["org.hardrun.bundle"]' "$FAKE_LOG.seen")" = "$WORK/b$n" ]
 check "... and leaves the link a link" [ -L "$WORK/link$n" ]
 rm -rf "$WORK/b$n" "$WORK/link$n"
 
@@ -237,9 +243,9 @@ rm -f "$FAKE_LOG"
 rc=$?
 check "run.oci.* annotations: create goes on (got $rc)" [ "$rc" = 0 ]
 check "... no run.oci.* annotation reaches the runtime" \
-  [ "$(jq '[.annotations | keys[] | select(startswith("run.oci."))] | length' "$B.r/config.json")" = 0 ]
+  [ "$(jq '[.annotations | keys[] | select(startswith("run.oci."))] | length' "$FAKE_LOG.seen")" = 0 ]
 expect_grep "... an injected org.hardrun.applied.profile is replaced by the real one" \
-  "^$(readlink -f "$PROFILES/restricted.json")\$" "$(jq -r '.annotations["org.hardrun.applied.profile"]' "$B.r/config.json")"
+  "^$(readlink -f "$PROFILES/restricted.json")\$" "$(jq -r '.annotations["org.hardrun.applied.profile"]' "$FAKE_LOG.seen")"
 out=$(D "$B" 2>&1)
 check "run.oci.* annotations in direct mode: it runs" ran
 rm -rf "$B" "$B.r"
@@ -248,7 +254,7 @@ echo "# profiles that extend in a cycle, or 10^4 deep"
 printf '{ "extends": "%s" }\n' "$WORK/cyc-b.json" >"$WORK/cyc-a.json"
 printf '{ "extends": "%s" }\n' "$WORK/cyc-a.json" >"$WORK/cyc-b.json"
 fresh
-out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$FAKE" -p "$WORK/cyc-a.json" "$B" 2>&1); rc=$?
+out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$FAKE" -p "$WORK/cyc-a.json" "$B" 2>&1); rc=$?
 check "a cycle of extends: exit 125 (got $rc)" [ "$rc" = 125 ]
 expect_grep "a cycle of extends: named" 'leads back to itself' "$out"
 mkdir "$WORK/deep"
@@ -260,7 +266,7 @@ for i in range(10000):
         f.write('{ "extends": "p%d.json" }\n' % (i + 1) if i < 9999 else '{ "extends": "restricted" }\n')
 EOF
 chmod -R go-w "$WORK/deep"
-out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$FAKE" -p "$WORK/deep/p0.json" "$B" 2>&1); rc=$?
+out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$FAKE" -p "$WORK/deep/p0.json" "$B" 2>&1); rc=$?
 check "10^4-deep extends: exit 125 (got $rc)" [ "$rc" = 125 ]
 expect_grep "10^4-deep extends: named, with the fix" 'may hold at most [0-9]+ profiles \(fix: flatten' "$out"
 out=$("$HARDRUN" --hardrun-config "$CONF" --hardrun-runtime "$FAKE" --hardrun-profile "$WORK/deep/p0.json" create --bundle "$B" deep-$$ 2>&1); rc=$?

@@ -141,14 +141,14 @@ check "warn: it would run, with the warnings (exit $rc)" [ "$rc" = 0 ]
 expect_grep "... listed" 'image\.setuid .*warning' "$out"
 if [ "$(id -u)" = 0 ] && command -v runc >/dev/null; then
   mkbundle "$WORK/run" -- /bin/sh -c 'echo ran'
-  out=$("$HARDRUN" -q -p "$WORK/refuse.json" --profile-dir "$PROFILES" "$WORK/run" 2>&1); rc=$?
+  out=$("$HARDRUN" --state-dir "$HRSTATE" -q -p "$WORK/refuse.json" --profile-dir "$PROFILES" "$WORK/run" 2>&1); rc=$?
   check "refuse: a clean image runs in direct mode (exit $rc)" [ "$rc" = 0 ] && expect_grep "... and ran" '^ran$' "$out"
   printf 'TOKEN=%s\n' "$GHTOKEN" >"$WORK/run/rootfs/.env"
-  out=$("$HARDRUN" -q --profile-dir "$PROFILES" -p "$WORK/refuse.json" "$WORK/run" 2>&1); rc=$?
+  out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" -p "$WORK/refuse.json" "$WORK/run" 2>&1); rc=$?
   check "refuse: a .env in the image stops direct mode (exit $rc)" [ "$rc" = 124 ]
   check "... before anything ran" bash -c '! grep -q "^ran$" <<<"$1"' _ "$out"
   cat >"$WORK/hardrun.conf" <<J
-{ "profileDirs": ["$PROFILES", "$WORK/profiles"], "defaultProfile": "imgrefuse", "audit": { "file": "$WORK/audit.log" } }
+{ "profileDirs": ["$PROFILES", "$WORK/profiles"], "defaultProfile": "imgrefuse", "stateDir": "$HRSTATE", "audit": { "file": "$WORK/audit.log" } }
 J
   mkdir -p "$WORK/profiles"; cp "$WORK/refuse.json" "$WORK/profiles/imgrefuse.json"
   id="hr-image-$$"

@@ -159,5 +159,5 @@ rc=$?
 check "a base without a filter has nothing to learn (exit $rc)" [ "$rc" = 125 ]
 expect_grep "and says so" 'nothing to learn' "$out"
 check "nothing was written" [ ! -e "$OUT/warn.json" ]
-check "no state directory is left" [ -z "$(ls -A "$STATE")" ]
+check "no private bundle or pin is left" [ -z "$(private_bundles "$STATE")" ]
 finish

@@ -36,13 +36,38 @@ need_cmd() {
 # A private work directory, removed at exit; cleanup hooks run first.
 cleanup_hooks=()
 on_exit() { cleanup_hooks+=("$*"); }
+# work_mounts: what is mounted below $WORK (hardrun's private bundles
+# with a state directory there), deepest first.
+work_mounts() {
+  awk -v w="$WORK/" 'index($5, w) == 1 { print $5 }' /proc/self/mountinfo | tac
+}
+# private_bundles STATE: the private bundles hardrun keeps in state
+# directory STATE, and what is mounted below them (pins); empty when
+# every container hardrun made is gone.
+private_bundles() {
+  (cd "$1/bundles" 2>/dev/null && ls -d -- */* 2>/dev/null)
+  awk -v s="$1/bundles/" 'index($5, s) == 1 { print $5 }' /proc/self/mountinfo
+}
+
+# fstype_at PATH: the type of the file system mounted at PATH, if any.
+fstype_at() {
+  awk -v m="$1" '$5 == m { for (i = 7; i <= NF; i++) if ($i == "-") { t = $(i + 1); break } }
+    END { print t }' /proc/self/mountinfo
+}
+
 _run_cleanup() {
-  local i
+  local i m
   for ((i = ${#cleanup_hooks[@]} - 1; i >= 0; i--)); do eval "${cleanup_hooks[$i]}" || true; done
-  [ -n "${WORK:-}" ] && rm -rf "$WORK"
+  if [ -n "${WORK:-}" ]; then
+    for m in $(work_mounts); do umount -l "$m" 2>/dev/null; done
+    rm -rf "$WORK"
+  fi
 }
 WORK=$(mktemp -d /tmp/hardrun-test.XXXXXX)
 chmod 755 "$WORK"
+# hardrun's state (private bundles, caches) for this test's runs: hardrun
+# mounts a tmpfs there, so it must be the test's, never /run/hardrun.
+HRSTATE=$WORK/hrstate
 trap _run_cleanup EXIT
 
 pass() { checks=$((checks + 1)); echo "ok - $*"; }
@@ -86,7 +111,7 @@ expect_grep() {
 # mkbundle DIR [args for scripts/mkbundle]
 mkbundle() { "$MKBUNDLE" "$@" >/dev/null; }
 
-digest() { sha256sum "$1" | cut -d' ' -f1; }
+digest() { sha256sum <"$1" | cut -d' ' -f1; }
 
 finish() {
   echo "# $checks checks, $failures failed"

@@ -7,7 +7,7 @@ need_root
 need_cmd runc busybox jq
 [ -x "$PROBE" ] || skip "the probe was not built (make check builds it)"
 RUNTIME=$(command -v runc)
-H() { "$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$@"; }
+H() { "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$@"; }
 
 echo "# web: a non-root server binds port 80 (CAP_NET_BIND_SERVICE, ambient)"
 mkbundle "$WORK/web" -- /bin/sh -c 'httpd -f -p 80 -h /www & sleep 0.5; wget -q -O- http://127.0.0.1/; id -u'
@@ -43,7 +43,7 @@ expect_grep "restricted: no workspace to write" 'Read-only file system' "$out"
 
 echo "# debug: ptrace works, and the profile says loudly what it is"
 mkbundle "$WORK/dbg" --probe "$PROBE" /probe report
-out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile debug "$WORK/dbg" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile debug "$WORK/dbg" 2>&1)
 expect_kv "$out" ptrace ok
 expect_grep "debug: flagged" 'high +profile\.troubleshooting .*do not run production workloads' "$out"
 out=$(H --profile baseline "$WORK/dbg" 2>&1)
@@ -54,14 +54,14 @@ echo "# an rlimit the spec leaves out is inherited: never added above the runtim
 # 4096 (an engine's LimitNOFILE) could not raise it to that.
 mkbundle "$WORK/rl" --probe "$PROBE" /probe report
 jq 'del(.process.rlimits)' "$WORK/rl/config.json" > "$WORK/rl.json" && mv "$WORK/rl.json" "$WORK/rl/config.json"
-out=$(prlimit --nofile=1024:4096 "$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile baseline "$WORK/rl" 2>&1)
+out=$(prlimit --nofile=1024:4096 "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile baseline "$WORK/rl" 2>&1)
 expect_kv "$out" rlimit_nofile 4096
 expect_kv "$out" rlimit_core 0
-out=$(prlimit --nofile=1024:4096 "$HARDRUN" -n --profile-dir "$PROFILES" --profile baseline "$WORK/rl" 2>&1 >/dev/null)
+out=$(prlimit --nofile=1024:4096 "$HARDRUN" --state-dir "$HRSTATE" -n --profile-dir "$PROFILES" --profile baseline "$WORK/rl" 2>&1 >/dev/null)
 expect_grep "the change says why it is lower than the profile's" \
   'RLIMIT_NOFILE set to 4096, the hard limit the runtime runs with, which is below the profile.s 65536' "$out"
 # Below the runtime's own limit, the profile's value (restricted: 8192).
-out=$(prlimit --nofile=1024:16000 "$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile restricted "$WORK/rl" 2>&1)
+out=$(prlimit --nofile=1024:16000 "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile restricted "$WORK/rl" 2>&1)
 expect_kv "$out" rlimit_nofile 8192
 
 echo "# the three-line profile: restricted + NET_BIND_SERVICE + io_uring_setup"
@@ -117,7 +117,7 @@ echo "# modes: warn changes nothing and says so; refuse fails closed"
 cat > "$WORK/audit.json" <<'J'
 { "extends": "restricted", "mode": "warn" }
 J
-out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile "$WORK/audit.json" "$WORK/dbg" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile "$WORK/audit.json" "$WORK/dbg" 2>&1)
 expect_kv "$out" uid 0
 expect_kv "$out" seccomp 0
 expect_grep "warn: reported" 'user\.root-uid +\(warning, nothing changed\)' "$out"

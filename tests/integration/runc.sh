@@ -59,7 +59,7 @@ expect_kv "$out" pids_limit 1024
 expect_kv "$out" rlimit_core 0
 expect_kv "$out" rlimit_nproc 16384
 check "the user's bundle is unchanged" [ "$(digest "$B/config.json")" = "$before" ]
-check "no state directory is left" [ -z "$(ls -A "$WORK/state" 2>/dev/null)" ]
+check "no private bundle or pin is left" [ -z "$(private_bundles "$WORK/state")" ]
 check "no container is left in runc" bash -c "! runc list -q | grep -q '^hardrun-'"
 
 echo "# the control run's interrupts are readable (masking is what hides them)"
@@ -67,21 +67,21 @@ expect_kv_not "$control" read_interrupts bytes:0
 
 echo "# the limits hold: a fork bomb stops at the pids limit, memory is OOM-killed"
 mkbundle "$WORK/fork" --probe "$PROBE" /probe forkbomb 500
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --profile "$top_srcdir/tests/integration/profiles/small.json" --runtime "$RUNTIME" "$WORK/fork" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile "$top_srcdir/tests/integration/profiles/small.json" --runtime "$RUNTIME" "$WORK/fork" 2>&1)
 forked=$(printf '%s\n' "$out" | sed -n 's/^forked=//p')
 expect_kv "$out" fork_error EAGAIN
 check "fork bomb stopped below the limit of 48 (forked ${forked:-?})" [ -n "$forked" ] && [ "$forked" -lt 48 ]
 mkbundle "$WORK/mem" --probe "$PROBE" /probe alloc 200
-"$HARDRUN" -q --profile-dir "$PROFILES" --profile "$top_srcdir/tests/integration/profiles/small.json" --runtime "$RUNTIME" "$WORK/mem" >"$WORK/mem.out" 2>&1
+"$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile "$top_srcdir/tests/integration/profiles/small.json" --runtime "$RUNTIME" "$WORK/mem" >"$WORK/mem.out" 2>&1
 rc=$?
 check "allocating 200 MiB under a 64 MiB limit is OOM-killed (exit $rc)" [ "$rc" = 137 ]
 mkbundle "$WORK/mem2" --probe "$PROBE" /probe alloc 16
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --profile "$top_srcdir/tests/integration/profiles/small.json" --runtime "$RUNTIME" "$WORK/mem2" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile "$top_srcdir/tests/integration/profiles/small.json" --runtime "$RUNTIME" "$WORK/mem2" 2>&1)
 expect_grep "16 MiB fit under the same limit" '^alloc=ok 16' "$out"
 
 echo "# exit status and signals pass through"
 mkbundle "$WORK/exit" --probe "$PROBE" /probe exit 42
-"$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/exit" >/dev/null 2>&1
+"$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/exit" >/dev/null 2>&1
 rc=$?
 check "the container's exit status 42 is hardrun's (got $rc)" [ "$rc" = 42 ]
 # wait_running ID: until runc reports the container running (5 s at most)
@@ -91,7 +91,7 @@ wait_running() {
   return 1
 }
 mkbundle "$WORK/handler" --probe "$PROBE" /probe sleep-handler 60
-"$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --id "hr-sig1-$$" "$WORK/handler" >"$WORK/sig1.out" 2>&1 &
+"$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --id "hr-sig1-$$" "$WORK/handler" >"$WORK/sig1.out" 2>&1 &
 hpid=$!
 wait_running "hr-sig1-$$"
 sleep 0.2
@@ -101,10 +101,10 @@ rc=$?
 check "SIGTERM reaches a container that handles it: exit 0 (got $rc)" [ "$rc" = 0 ]
 expect_grep "the container saw SIGTERM" '^got SIGTERM' "$(cat "$WORK/sig1.out")"
 check "the signalled container is gone" bash -c "! runc state hr-sig1-$$ >/dev/null 2>&1"
-check "its state directory is gone" [ ! -e "/run/hardrun/direct/hr-sig1-$$" ]
+check "its private bundle is gone" [ ! -e "$HRSTATE/bundles/run-runc/hr-sig1-$$" ]
 
 mkbundle "$WORK/sleep" --probe "$PROBE" /probe sleep 60
-"$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --id "hr-sig2-$$" "$WORK/sleep" >/dev/null 2>&1 &
+"$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --id "hr-sig2-$$" "$WORK/sleep" >/dev/null 2>&1 &
 hpid=$!
 wait_running "hr-sig2-$$"
 start=$(date +%s)
@@ -116,18 +116,19 @@ check "... at once, not after the grace period ($(( $(date +%s) - start )) s)" [
 check "the killed container is gone" bash -c "! runc state hr-sig2-$$ >/dev/null 2>&1"
 
 echo "# a stale run (hardrun killed) is cleaned up by the next one"
-"$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --id "hr-dead-$$" "$WORK/sleep" >/dev/null 2>&1 &
+"$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --id "hr-dead-$$" "$WORK/sleep" >/dev/null 2>&1 &
 hpid=$!
 wait_running "hr-dead-$$"
 kill -KILL "$hpid"; wait "$hpid" 2>/dev/null
-check "killed run left its state behind" [ -d /run/hardrun/direct/hr-dead-$$ ]
-"$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/exit" >/dev/null 2>&1
-check "the next run removed the stale state" [ ! -e /run/hardrun/direct/hr-dead-$$ ]
+check "killed run left its private bundle behind" [ -d "$HRSTATE/bundles/run-runc/hr-dead-$$" ]
+"$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/exit" >/dev/null 2>&1
+check "the next run removed the stale private bundle" [ ! -e "$HRSTATE/bundles/run-runc/hr-dead-$$" ]
+check "... and its pins" [ -z "$(private_bundles "$HRSTATE")" ]
 check "and the stale container" bash -c "! runc state hr-dead-$$ >/dev/null 2>&1"
 on_exit "runc delete --force hr-dead-$$ >/dev/null 2>&1"
 
 echo "# baseline keeps the image's user and the common capabilities"
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --profile baseline --runtime "$RUNTIME" "$B" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile baseline --runtime "$RUNTIME" "$B" 2>&1)
 expect_kv "$out" uid 0
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
@@ -137,7 +138,7 @@ expect_kv "$out" mount EPERM
 expect_kv "$out" keyctl EPERM
 
 echo "# strict: smaller limits, tighter syscalls"
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --profile strict --runtime "$RUNTIME" "$B" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile strict --runtime "$RUNTIME" "$B" 2>&1)
 expect_kv "$out" uid 65534
 expect_kv "$out" memory_limit 268435456
 expect_kv "$out" pids_limit 256
@@ -149,7 +150,7 @@ mount -t tmpfs hr-test "$WORK/data/sub"
 on_exit "umount '$WORK/data/sub'"
 mkbundle "$WORK/bind" -- /bin/sh -c 'touch /data/a 2>&1; touch /data/sub/b 2>&1; true'
 sed -i "s#\"mounts\": \[#\"mounts\": [ { \"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$WORK/data\", \"options\": [ \"rbind\", \"rw\" ] },#" "$WORK/bind/config.json"
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/bind" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/bind" 2>&1)
 expect_grep "writing the bind mount fails" 'touch: /data/a: Read-only file system' "$out"
 expect_grep "writing its submount fails too (rro)" 'touch: /data/sub/b: Read-only file system' "$out"
 

@@ -12,7 +12,8 @@ need_cmd runc jq busybox
 ROOT=$WORK/root
 CONF=$WORK/hardrun.conf
 # The source tree's profiles: the installed ones may not exist.
-printf '{ "profileDirs": [ "%s" ] }\n' "$PROFILES" >"$CONF"
+STATE=$WORK/state
+printf '{ "profileDirs": [ "%s" ], "stateDir": "%s" }\n' "$PROFILES" "$STATE" >"$CONF"
 # H ARGS...: hardrun as the runtime; R ARGS...: plain runc; same state.
 H() { "$HARDRUN" --hardrun-config "$CONF" --root "$ROOT" "$@"; }
 R() { runc --root "$ROOT" "$@"; }
@@ -20,6 +21,8 @@ R() { runc --root "$ROOT" "$@"; }
 track() { on_exit "runc --root '$ROOT' delete --force '$1' >/dev/null 2>&1"; }
 exists() { R state "$1" >/dev/null 2>&1; }
 jqv() { jq -r "$1" "$2"; }
+# pspec ID: the spec the runtime runs the container with (its bundle's).
+pspec() { echo "$(R state "$1" | jq -r .bundle)/config.json"; }
 mode_owner() { stat -c '%a %u:%g' "$1"; }
 # A runtime that only records its arguments, to prove hardrun did not run one.
 FAKE=$WORK/fake-runtime
@@ -35,9 +38,9 @@ fresh() { rm -rf "${WORK:?}/$1"; cp -a "$WORK/pristine-$2" "$WORK/$1"; }
 ID=hr-rt-$$
 B=$WORK/b
 fresh b sleep
-# An owner and mode that a rewrite could lose.
 chown 1234:2345 "$B/config.json"
 chmod 0604 "$B/config.json"
+engine_before=$(digest "$B/config.json")
 
 echo "# create (as containerd's shim: --log FILE --log-format json), start"
 H --log "$WORK/log.json" --log-format json create --bundle "$B" --pid-file "$WORK/init.pid" \
@@ -49,13 +52,26 @@ H start "$ID"
 rc=$?
 check "start exits 0 (got $rc)" [ "$rc" = 0 ]
 check "the container runs" bash -c "runc --root '$ROOT' state '$ID' | grep -q '\"running\"'"
-check "config.json: uid 65534" [ "$(jqv .process.user.uid "$B/config.json")" = 65534 ]
-check "config.json: read-only root" [ "$(jqv .root.readonly "$B/config.json")" = true ]
-check "config.json: no_new_privs" [ "$(jqv .process.noNewPrivileges "$B/config.json")" = true ]
-applied=$(jqv '.annotations["org.hardrun.applied.profile"]' "$B/config.json")
-expect_grep "config.json records the applied profile" '(^|/)restricted(\.json)?$' "$applied"
-check "config.json keeps its mode and owner ($(mode_owner "$B/config.json"))" \
+PB=$(R state "$ID" | jq -r .bundle)
+check "the runtime runs hardrun's private bundle ($PB)" \
+  [ "${PB#$STATE/bundles/}" != "$PB" ] && [ "$PB" != "$B" ]
+check "... root's alone ($(mode_owner "$PB"))" [ "$(mode_owner "$PB")" = "700 0:0" ]
+check "... on hardrun's private tmpfs" \
+  [ "$(fstype_at "$STATE/bundles")" = tmpfs ]
+check "the engine's config.json is left as the engine wrote it" \
+  [ "$(digest "$B/config.json")" = "$engine_before" ]
+check "... mode and owner too ($(mode_owner "$B/config.json"))" \
   [ "$(mode_owner "$B/config.json")" = "604 1234:2345" ]
+check "hardened spec: uid 65534" [ "$(jqv .process.user.uid "$PB/config.json")" = 65534 ]
+check "hardened spec: read-only root" [ "$(jqv .root.readonly "$PB/config.json")" = true ]
+check "hardened spec: no_new_privs" [ "$(jqv .process.noNewPrivileges "$PB/config.json")" = true ]
+check "hardened spec: the root file system is the pinned clone" \
+  [ "$(jqv .root.path "$PB/config.json")" = rootfs ]
+check "... mounted until delete" mountpoint -q "$PB/rootfs"
+applied=$(jqv '.annotations["org.hardrun.applied.profile"]' "$PB/config.json")
+expect_grep "hardened spec records the applied profile" '(^|/)restricted(\.json)?$' "$applied"
+check "... and the engine's bundle" \
+  [ "$(jqv '.annotations["org.hardrun.bundle"]' "$PB/config.json")" = "$B" ]
 check "nothing was logged for a clean create" [ ! -s "$WORK/log.json" ]
 
 echo "# exec, flag form: root and CAP_SYS_ADMIN asked for"
@@ -88,6 +104,7 @@ cat >"$P" <<EOF
                     "inheritable": $caps, "ambient": $caps } }
 EOF
 chmod 0640 "$P"
+p_before=$(digest "$P")
 # The control asks for less: AppArmor may be off here, and the host's own
 # bounding set may lack a capability.
 jq 'del(.apparmorProfile) | .capabilities[] = [ "CAP_SYS_ADMIN", "CAP_NET_RAW" ]' "$P" \
@@ -103,11 +120,36 @@ expect_kv "$out" cap_eff 0000000000000000
 expect_kv "$out" cap_bnd 0000000000000000
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
-check "the process file is rewritten: uid 65534" [ "$(jqv .user.uid "$P")" = 65534 ]
-check "... noNewPrivileges true" [ "$(jqv .noNewPrivileges "$P")" = true ]
-check "... no capabilities left" [ "$(jq '[.capabilities[]?[]] | length' "$P")" = 0 ]
-check "... no AppArmor profile the container lacks" [ "$(jqv .apparmorProfile "$P")" = null ]
-check "... its mode is kept ($(mode_owner "$P"))" [ "$(mode_owner "$P")" = "640 0:0" ]
+check "the engine's process file is left as it was" [ "$(digest "$P")" = "$p_before" ]
+check "... its mode too ($(mode_owner "$P"))" [ "$(mode_owner "$P")" = "640 0:0" ]
+
+echo "# exec, flag form, after the engine's config.json was rewritten (runc reads it at exec)"
+# Control: a container plain runc created from B; its exec takes user and
+# capabilities from B/config.json as it is now.
+fresh tamper sleep
+R create --bundle "$WORK/tamper" "$ID-tc" </dev/null >/dev/null 2>&1
+track "$ID-tc"
+R start "$ID-tc"
+jq '.process.user = {"uid": 0, "gid": 0} | .process.capabilities.bounding += ["CAP_SYS_ADMIN"]
+  | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+  | .process.capabilities.permitted += ["CAP_SYS_ADMIN"] | .process.noNewPrivileges = false' \
+  "$WORK/pristine-sleep/config.json" >"$WORK/rooted.json"
+cp "$WORK/rooted.json" "$WORK/tamper/config.json"
+ctl=$(R exec "$ID-tc" /probe report 2>&1)
+expect_kv "$ctl" uid 0 # control: the rewritten file gave root
+R delete --force "$ID-tc" >/dev/null 2>&1
+fresh tamper sleep
+H create --bundle "$WORK/tamper" "$ID-th" </dev/null >/dev/null 2>&1
+track "$ID-th"
+H start "$ID-th"
+cp "$WORK/rooted.json" "$WORK/tamper/config.json"
+out=$(H exec "$ID-th" /probe report 2>&1)
+expect_kv "$out" uid 65534
+expect_kv "$out" cap_eff 0000000000000000
+expect_kv "$out" no_new_privs 1
+out=$(R exec "$ID-th" /probe report 2>&1)
+expect_kv "$out" uid 65534 # even plain runc: the container's bundle is hardrun's
+H delete --force "$ID-th" >/dev/null 2>&1
 
 echo "# exec, plain"
 out=$(H exec "$ID" /probe report 2>&1)
@@ -234,6 +276,7 @@ track "$ID-sock"
 check "refused create exits 124 (got $rc)" [ "$rc" = 124 ]
 check "config.json is unchanged" [ "$(digest "$WORK/sock/config.json")" = "$before" ]
 check "no container was created" bash -c "! runc --root '$ROOT' state '$ID-sock' >/dev/null 2>&1"
+check "no private bundle was left" bash -c "! ls -d '$STATE'/bundles/*/'$ID-sock' 2>/dev/null"
 expect_grep "stderr says why" 'mounts\.sensitive-source' "$out"
 quiet() { "$@" >/dev/null 2>&1; }
 check "every log line is JSON" quiet jq -e . "$WORK/refused.json"
@@ -308,16 +351,24 @@ expect_grep "... naming it" 'unknown global flag --cgroup' "$out"
 check "... the runtime was not run" bash -c "! [ -s '$WORK/fake.log' ]"
 check "... config.json is unchanged" [ "$(digest "$WORK/u/config.json")" = "$before" ]
 H --hardrun-runtime "$FAKE" -- create --bundle "$WORK/u" "$ID-u" >/dev/null 2>&1
-check "\`-- create\` is a create: the bundle is hardened" \
-  [ "$(jqv .process.user.uid "$WORK/u/config.json")" = 65534 ]
-expect_grep "... and the runtime got the caller's words" "^--root $ROOT -- create --bundle $WORK/u $ID-u\$" "$(cat "$WORK/fake.log")"
+fpb=$(sed -n 's/^.* create --bundle \([^ ]*\) .*$/\1/p' "$WORK/fake.log")
+check "\`-- create\` is a create: the runtime got a hardened private bundle" \
+  [ "$(jqv .process.user.uid "$fpb/config.json")" = 65534 ]
+expect_grep "... and otherwise the caller's words" "^--root $ROOT -- create --bundle $STATE/bundles/[^ ]*/$ID-u $ID-u\$" "$(cat "$WORK/fake.log")"
+H --hardrun-runtime "$FAKE" delete "$ID-u" >/dev/null 2>&1
 
 echo "# --hardrun-runtime crun (in crun's cgroup view, as crun.sh)"
 if ! command -v crun >/dev/null 2>&1 || ! command -v unshare >/dev/null 2>&1; then
   fail "crun or unshare is missing: --hardrun-runtime is not tested"
 else
   fresh c sleep
+  c_before=$(digest "$WORK/c/config.json")
+  mkdir -p "$WORK/c.cwd"
+  jq '.process.args = ["/probe", "report"] | .process.user = {"uid": 0, "gid": 0}' \
+    "$WORK/c/config.json" >"$WORK/c.cwd/rel.json"
+  echo '{ "not": "the spec" }' >"$WORK/c/rel.json"
   on_exit "crun --cgroup-manager=disabled --root '$WORK/crun-root' delete --force '$ID-c' >/dev/null 2>&1"
+  on_exit "crun --cgroup-manager=disabled --root '$WORK/crun-root' delete --force '$ID-c-cfg' >/dev/null 2>&1"
   out=$(unshare -m --propagation private -- env HARDRUN="$HARDRUN" CONF="$CONF" \
     CROOT="$WORK/crun-root" CB="$WORK/c" CID="$ID-c" bash -c '
     mount -t cgroup2 none /sys/fs/cgroup || exit 1
@@ -328,14 +379,23 @@ else
     echo "crun_state=$(crun --cgroup-manager=disabled --root "$CROOT" state "$CID" | grep -c "\"status\"")"
     C start "$CID"
     C exec --user 0 --cap CAP_SYS_ADMIN "$CID" /probe report
-    crun --cgroup-manager=disabled --root "$CROOT" delete --force "$CID"' 2>&1)
+    echo "crun_bundle=$(crun --cgroup-manager=disabled --root "$CROOT" state "$CID" | jq -r .bundle)"
+    C delete --force "$CID"
+    # crun reads a relative --config from its working directory: so must hardrun.
+    cd "$CB.cwd" && C run --bundle "$CB" --config rel.json "$CID-cfg" </dev/null
+    echo "cfg_run=$?"' 2>&1)
   expect_kv "$out" create 0
   expect_kv "$out" crun_state 1 # crun, not runc, holds the container
   expect_kv "$out" uid 65534
   expect_kv "$out" cap_eff 0000000000000000
   expect_kv "$out" no_new_privs 1
   expect_kv "$out" seccomp 2
-  check "crun's bundle was hardened" [ "$(jqv .process.user.uid "$WORK/c/config.json")" = 65534 ]
+  cb=$(sed -n 's/^crun_bundle=//p' <<<"$out")
+  check "crun runs hardrun's private bundle ($cb)" [ "${cb#$STATE/bundles/}" != "$cb" ]
+  check "the engine's bundle is left as it was" [ "$(digest "$WORK/c/config.json")" = "$c_before" ]
+  expect_kv "$out" cfg_run 0
+  check "--config rel.json is read from the working directory, as crun reads it, and hardened" \
+    [ "$(sed -n 's/^uid=//p' <<<"$out" | tail -n1)" = 65534 ]
 fi
 
 finish

@@ -60,7 +60,7 @@ if [ "$(id -u)" = 0 ] && command -v runc >/dev/null; then
   mkdir -p "$WORK/b/rootfs/var/lib/dpkg" "$WORK/sboms"
   printf 'Package: hello\nStatus: install ok installed\nVersion: 2.10-3\nArchitecture: amd64\n' >"$WORK/b/rootfs/var/lib/dpkg/status"
   cat >"$WORK/hardrun.conf" <<J
-{ "profileDirs": ["$PROFILES"], "audit": { "file": "$WORK/audit.log", "sbomDir": "$WORK/sboms" } }
+{ "profileDirs": ["$PROFILES"], "stateDir": "$HRSTATE", "audit": { "file": "$WORK/audit.log", "sbomDir": "$WORK/sboms" } }
 J
   id="hr-sbom-$$"
   on_exit "runc --root '$WORK/root' delete --force $id >/dev/null 2>&1"

@@ -12,7 +12,7 @@ RUNTIME=$(command -v runc)
 PROFILES=$(realpath "$PROFILES")
 
 conf() { # conf FILE [extra JSON members]
-  printf '{ "profileDirs": ["%s"]%s }\n' "$PROFILES" "${2:+, $2}" > "$1"
+  printf '{ "profileDirs": ["%s"], "stateDir": "%s"%s }\n' "$PROFILES" "$HRSTATE" "${2:+, $2}" > "$1"
 }
 annotate() { # annotate BUNDLE KEY VALUE
   jq --arg k "$2" --arg v "$3" '.annotations[$k] = $v' "$1/config.json" > "$1/c" && mv "$1/c" "$1/config.json"
@@ -26,7 +26,13 @@ rt() { # rt NAME BUNDLE [global flags...]
   "$HARDRUN" --root "$WORK/root" "$@" create --bundle "$b" "$id" 2>&1 || return 1
   "$HARDRUN" --root "$WORK/root" "$@" start "$id" >/dev/null 2>&1
   for _ in $(seq 50); do runc --root "$WORK/root" state "$id" 2>/dev/null | grep -q stopped && break; sleep 0.1; done
-  jq -r '.annotations["org.hardrun.applied.how"] + " " + .annotations["org.hardrun.applied.profile"]' "$b/config.json"
+  applied "$id"
+}
+# applied ID: how the profile was chosen and which file, as recorded in the
+# spec the runtime runs the container with (hardrun's private bundle).
+applied() {
+  jq -r '.annotations["org.hardrun.applied.how"] + " " + .annotations["org.hardrun.applied.profile"]' \
+    "$(runc --root "$WORK/root" state "$1" | jq -r .bundle)/config.json"
 }
 pids_of() { # the pids limit the probe saw, from its report in the bundle's log
   sed -n 's/^pids_limit=//p' "$1"
@@ -36,19 +42,19 @@ conf "$WORK/hardrun.conf"
 mkbundle "$WORK/b" --probe "$PROBE" -- /bin/sh -c '/probe report > /tmp/r; cat /tmp/r'
 
 echo "# direct mode"
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile strict "$WORK/b" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile strict "$WORK/b" 2>&1)
 expect_kv "$out" pids_limit 256
 cp -a "$WORK/b" "$WORK/ann"; annotate "$WORK/ann" org.hardrun.profile strict
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/ann" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/ann" 2>&1)
 expect_kv "$out" pids_limit 256
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile worker "$WORK/ann" 2>&1)
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --profile worker "$WORK/ann" 2>&1)
 expect_kv "$out" pids_limit 128   # the flag comes before the annotation
 cp -a "$WORK/b" "$WORK/weak"; annotate "$WORK/weak" org.hardrun.profile baseline
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/weak" 2>&1); rc=$?
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/weak" 2>&1); rc=$?
 check "an annotation asking for a weaker profile is refused (exit $rc)" [ "$rc" = 124 ]
 expect_grep "... saying what is weaker and how to allow it" 'weaker than `restricted`.*`baseline` allows root.*allowWeakerAnnotations' "$out"
 cp -a "$WORK/b" "$WORK/path"; annotate "$WORK/path" org.hardrun.profile "$PROFILES/strict.json"
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/path" 2>&1); rc=$?
+out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/path" 2>&1); rc=$?
 check "an annotation naming a file is refused (exit $rc)" [ "$rc" = 124 ]
 ln -s "$HARDRUN" "$WORK/hardrun-worker"
 out=$("$WORK/hardrun-worker" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/b" 2>&1)
@@ -86,7 +92,7 @@ ln -sf "$HARDRUN" "$WORK/hardrun-strict"
 cp -a "$WORK/b" "$WORK/r9"
 id="hr-sel-link-$$"; on_exit "runc --root '$WORK/root' delete --force $id >/dev/null 2>&1"
 "$WORK/hardrun-strict" --root "$WORK/root" --hardrun-config "$WORK/hardrun.conf" create --bundle "$WORK/r9" "$id" >/dev/null 2>&1
-got=$(jq -r '.annotations["org.hardrun.applied.how"] + " " + .annotations["org.hardrun.applied.profile"]' "$WORK/r9/config.json")
+got=$(applied "$id")
 expect_grep "the hardrun-NAME link" "^link $PROFILES/strict.json$" "$got"
 conf "$WORK/def.conf" '"defaultProfile": "worker"'
 cp -a "$WORK/b" "$WORK/r10"

@@ -208,7 +208,11 @@ Test(parse, real_callers)
 		  SHIM_GLOBALS " process=/b/p.json detach pid-file=/b/p.pid !user !cap", NULL },
 		{ SHIM " kill --all ID 9", HR_RUNC_KILL, false, NULL, NULL, NULL, NULL },
 		{ SHIM " kill ID 15", HR_RUNC_KILL, false, NULL, NULL, NULL, NULL },
-		{ SHIM " delete --force ID", HR_RUNC_DELETE, false, NULL, NULL, NULL, NULL },
+		/* delete is read too: the private bundle goes with the container */
+		{ SHIM " delete --force ID", HR_RUNC_DELETE, true, NULL, "ID", SHIM_GLOBALS " force",
+		  NULL },
+		{ SHIM " delete -f ID", HR_RUNC_DELETE, true, NULL, "ID", "force", NULL },
+		{ SHIM " delete ID --force", HR_RUNC_DELETE, true, NULL, "ID", "force", NULL },
 		{ SHIM " pause ID", HR_RUNC_PAUSE, false, NULL, NULL, NULL, NULL },
 		{ SHIM " resume ID", HR_RUNC_RESUME, false, NULL, NULL, NULL, NULL },
 		{ SHIM " update --resources=- ID", HR_RUNC_UPDATE, true, NULL, "ID",
