@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Nothing changes between judging and running. An attacker who can write
+# the engine's bundle, or the directory a bind source lies in, swaps what
+# hardrun judged for something else before the runtime reads it: a
+# config.json rewritten, a bundle path or a bind source or root.path
+# turned into a symbolic link (to /etc), a root file system replaced by
+# another.
+#
+# tests/faults/faulty-hardrun stops, when HARDRUN_TEST_PAUSE names a FIFO,
+# right after it has judged the spec and made the runtime's bundle, and
+# goes on when the racer has made its swap: the worst moment, every time.
+# Each race runs HARDRUN_RACE_TRIES times (default 12) in direct and in
+# runtime mode and is checked from inside the container; a control run
+# under plain runc shows that the swap is an attack where the runtime
+# resolves the path itself. Then a free-running racer flips a bind source
+# between a directory and a link to /etc while the installed hardrun
+# starts HARDRUN_RACE_FREE containers (default 120): each run is refused
+# (hardrun saw /etc) or sees the directory, never /etc.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_cmd runc jq busybox mkfifo
+FAULTY=$top_builddir/tests/faults/faulty-hardrun
+[ -x "$FAULTY" ] || skip "tests/faults/faulty-hardrun was not built (make check builds it)"
+[ -x "$PROBE" ] || skip "the probe was not built (make check builds it)"
+TRIES=${HARDRUN_RACE_TRIES:-12}
+FREE=${HARDRUN_RACE_FREE:-120}
+
+ROOT=$WORK/root
+CONF=$WORK/hardrun.conf
+printf '{ "profileDirs": [ "%s" ], "stateDir": "%s" }\n' "$PROFILES" "$HRSTATE" >"$CONF"
+PAUSE=$WORK/pause
+mkfifo "$PAUSE" "$PAUSE.go"
+
+# The container lists /data and /, and says who it is.
+mkbundle "$WORK/pristine" --probe "$PROBE" -- /bin/sh -c \
+  'echo "data=$(ls /data 2>&1 | tr "\n" " ")"; echo "root=$(ls / | tr "\n" " ")"; /probe report'
+touch "$WORK/pristine/rootfs/MARK-JUDGED"
+# Another root file system: what a swapped root.path would give.
+cp -a "$WORK/pristine/rootfs" "$WORK/evilroot"
+rm "$WORK/evilroot/MARK-JUDGED"
+touch "$WORK/evilroot/MARK-SWAPPED"
+# What a rewritten config.json asks for: root, every capability of
+# Docker's default, no seccomp filter, no no_new_privs.
+jq '.process.user = {"uid": 0, "gid": 0} | .process.noNewPrivileges = false
+  | .process.capabilities = ([ "CAP_SYS_ADMIN", "CAP_NET_RAW", "CAP_SETUID" ] as $c
+      | {bounding: $c, effective: $c, permitted: $c})
+  | del(.linux.seccomp)' "$WORK/pristine/config.json" >"$WORK/rooted.json"
+
+# fresh DIR: a bundle with a bind of DIR.vol (holding JUDGED) at /data.
+fresh() {
+  [ -e "$1/rootfs/MARK-SWAPPED" ] && mv "$1/rootfs" "$WORK/evilroot"
+  rm -rf "$1" "$1.vol" "$1.vol.old"
+  cp -a "$WORK/pristine" "$1"
+  mkdir "$1.vol"
+  touch "$1.vol/JUDGED"
+  jq --arg src "$1.vol" '.mounts += [{"destination": "/data", "type": "bind", "source": $src,
+    "options": ["rbind", "ro"]}]' "$WORK/pristine/config.json" >"$1/config.json"
+}
+
+# The swaps, each on bundle $1.
+swap_source() { mv "$1.vol" "$1.vol.old" && ln -s /etc "$1.vol"; }
+# (runc refuses a root.path through a symbolic link: another directory.)
+swap_root() { mv "$1/rootfs" "$1/rootfs.old" && mv "$WORK/evilroot" "$1/rootfs"; }
+swap_config() { cp "$WORK/rooted.json" "$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"; }
+swap_all() { swap_source "$1"; swap_root "$1"; swap_config "$1"; }
+
+# paused MODE BUNDLE ID SWAP: a run of the test build that stops after
+# judging; SWAP BUNDLE is made then. Prints the container's output.
+paused() {
+  local mode=$1 b=$2 id=$3 swap=$4 pid line
+  if [ "$mode" = direct ]; then
+    HARDRUN_TEST_PAUSE=$PAUSE "$FAULTY" -q --state-dir "$HRSTATE" --profile-dir "$PROFILES" \
+      --runtime "$(command -v runc)" --id "$id" "$b" >"$WORK/out" 2>&1 &
+  else
+    HARDRUN_TEST_PAUSE=$PAUSE "$FAULTY" --hardrun-config "$CONF" --root "$ROOT" \
+      run --bundle "$b" "$id" </dev/null >"$WORK/out" 2>&1 &
+  fi
+  pid=$!
+  read -r line <"$PAUSE"
+  "$swap" "$b"
+  echo go >"$PAUSE.go"
+  wait "$pid"
+  cat "$WORK/out"
+}
+
+# won OUTPUT: the swap reached the container.
+won() {
+  grep -q '^data=.*passwd' <<<"$1" || grep -q '^root=.*MARK-SWAPPED' <<<"$1" ||
+    grep -q '^uid=0$' <<<"$1" || grep -q '^seccomp=0$' <<<"$1" ||
+    grep -q '^cap_eff=0*[1-9a-f]' <<<"$1"
+}
+# judged OUTPUT: the container ran, hardened, on what hardrun judged.
+judged() {
+  grep -q '^data=JUDGED $' <<<"$1" && grep -q '^root=.*MARK-JUDGED' <<<"$1" &&
+    grep -q '^uid=65534$' <<<"$1" && grep -q '^seccomp=2$' <<<"$1" &&
+    grep -q '^no_new_privs=1$' <<<"$1"
+}
+
+echo "# controls: under plain runc, each swap is an attack"
+fresh "$WORK/c"
+swap_source "$WORK/c"
+out=$(runc --root "$ROOT" run --bundle "$WORK/c" "race-ctl-$$-a" </dev/null 2>&1)
+expect_grep "a bind source swapped for a link to /etc: the container reads the host's /etc" \
+  '^data=.*passwd' "$out"
+fresh "$WORK/c"
+swap_root "$WORK/c"
+out=$(runc --root "$ROOT" run --bundle "$WORK/c" "race-ctl-$$-b" </dev/null 2>&1)
+mv "$WORK/c/rootfs" "$WORK/evilroot"
+expect_grep "the root file system swapped for another: the container runs on it" \
+  '^root=.*MARK-SWAPPED' "$out"
+fresh "$WORK/c"
+swap_config "$WORK/c"
+out=$(runc --root "$ROOT" run --bundle "$WORK/c" "race-ctl-$$-c" </dev/null 2>&1)
+expect_kv "$out" uid 0
+
+for mode in direct runtime; do
+  echo "# $mode mode: every swap made after hardrun judged, $TRIES times each"
+  for swap in swap_source swap_root swap_config swap_all; do
+    [ "$mode" = direct ] && [ "$swap" = swap_config ] && continue # read once, never again
+    bad=0 first=""
+    for i in $(seq "$TRIES"); do
+      b=$WORK/b-$mode
+      fresh "$b"
+      out=$(paused "$mode" "$b" "race-$$-$mode-$i" "$swap")
+      if won "$out" || ! judged "$out"; then
+        bad=$((bad + 1))
+        [ -n "$first" ] || first=$out
+      fi
+    done
+    check "$mode, $swap: $TRIES of $TRIES ran hardened on what was judged ($bad did not)" [ "$bad" = 0 ]
+    [ -z "$first" ] || printf '%s\n' "$first" | head -12 | sed 's/^/    | /'
+  done
+done
+
+echo "# runtime mode: a symbolic-link bundle path swapped after hardrun judged"
+bad=0
+for i in $(seq "$TRIES"); do
+  fresh "$WORK/good"
+  fresh "$WORK/evil"
+  cp "$WORK/rooted.json" "$WORK/evil/config.json"
+  ln -sfn "$WORK/good" "$WORK/link"
+  relink() { ln -sfn "$WORK/evil" "$WORK/link.new" && mv -T "$WORK/link.new" "$WORK/link"; }
+  out=$(paused runtime "$WORK/link" "race-$$-link-$i" relink)
+  if won "$out" || ! grep -q '^uid=65534$' <<<"$out"; then bad=$((bad + 1)); fi
+done
+check "a swapped bundle link: $TRIES of $TRIES ran the judged spec ($bad did not)" [ "$bad" = 0 ]
+
+echo "# a free-running racer: a bind source flips between a directory and a link to /etc"
+fresh "$WORK/free"
+mv "$WORK/free.vol" "$WORK/free.dir"
+# Two names, renamed over the source path in turn: it is always one of them.
+ln -s /etc "$WORK/free.etc"
+ln -s "$WORK/free.dir" "$WORK/free.ok"
+cp -P "$WORK/free.ok" "$WORK/free.vol"
+(
+  while :; do
+    cp -P "$WORK/free.etc" "$WORK/free.tmp1" && mv -T "$WORK/free.tmp1" "$WORK/free.vol"
+    cp -P "$WORK/free.ok" "$WORK/free.tmp2" && mv -T "$WORK/free.tmp2" "$WORK/free.vol"
+  done
+) &
+racer=$!
+on_exit "kill $racer 2>/dev/null"
+refused=0 judged_runs=0 won_runs=0 other=0
+for i in $(seq "$FREE"); do
+  out=$("$HARDRUN" -q --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$(command -v runc)" \
+    "$WORK/free" 2>&1)
+  rc=$?
+  if won "$out"; then won_runs=$((won_runs + 1))
+  elif [ "$rc" = 124 ] && grep -q 'mounts\.sensitive-source' <<<"$out"; then refused=$((refused + 1))
+  elif grep -q '^data=JUDGED $' <<<"$out"; then judged_runs=$((judged_runs + 1))
+  else other=$((other + 1)); [ "$other" = 1 ] && printf '%s\n' "$out" | head -5 | sed 's/^/    | /'
+  fi
+done
+kill "$racer" 2>/dev/null
+wait "$racer" 2>/dev/null
+check "$FREE runs against the racer: none saw /etc ($won_runs did; $refused refused, $judged_runs ran on the directory, $other other)" \
+  [ "$won_runs" = 0 ] && [ $((refused + judged_runs)) -ge $((FREE * 9 / 10)) ]
+left=$(private_bundles "$HRSTATE")
+check "no private bundle or pin is left${left:+ ($left)}" [ -z "$left" ]
+check "no container is left" [ -z "$(runc --root "$ROOT" list -q)" ]
+
+finish
