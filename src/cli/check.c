@@ -19,55 +19,47 @@
 #include "cli.h"
 #include "hardrun/host.h"
 #include "hardrun/json.h"
+#include "hardrun/pipeline.h"
 #include "hardrun/report.h"
 #include "hardrun/select.h"
 
-/* An OCI spec: a bundle directory or a config.json file. */
+/* An OCI spec: a bundle directory or a config.json file, judged by the
+ * pipeline every container start goes through, without starting one. */
 static int check_spec(const struct hr_check_ctx *ctx, struct hr_check_result *res,
 		      hr_error *err)
 {
-	struct hr_bundle dir = { .dirfd = -1 };
+	struct hr_selection sel = { .explicit_choice = ctx->profile, .cfg = ctx->cfg,
+				    .dirs = ctx->dirs };
+	struct hr_launch_opts o = { .sel = &sel, .cfg = ctx->cfg, .judge_only = true };
+	struct hr_launch l = { .root_fd = -1, .bundle = { .dirfd = -1 } };
+	_cleanup_free_ char *copy = NULL;
+	_cleanup_json_ cJSON *input = NULL;
 	struct stat st;
-	_cleanup_free_ char *copy1 = NULL, *copy2 = NULL, *text = NULL;
-	const char *dname, *fname;
-	struct hr_host_env host;
-	cJSON *spec = NULL;
-	size_t len;
 	int r;
 
 	if (stat(ctx->input, &st) == 0 && S_ISDIR(st.st_mode)) {
-		dname = ctx->input;
-		fname = "config.json";
+		o.bundle = ctx->input;
 	} else {
-		copy1 = hr_xstrdup(ctx->input);
-		copy2 = hr_xstrdup(ctx->input);
-		dname = dirname(copy1);
-		fname = basename(copy2);
+		copy = hr_xstrdup(ctx->input);
+		o.bundle = dirname(copy);
+		o.config = ctx->input;
 	}
-	if ((r = hr_bundle_open(dname, &dir, err)) < 0 ||
-	    (r = hr_bundle_read(&dir, fname, HR_CONFIG_MAX_BYTES, &text, &len, NULL, err)) < 0)
+	r = hr_launch_prepare(&o, &l, err);
+	if (r == HR_E_REFUSED && !l.profile)
+		goto out; /* the profile choice itself was refused */
+	if (r < 0 && r != HR_E_REFUSED)
 		goto out;
-	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, &spec, err)) < 0) {
-		hr_err_prefix(err, "%s/%s", dir.path, fname);
-		goto out;
-	}
-	res->before = hr_json_print(spec, true);
-	if ((r = hr_check_select(ctx, spec, res, err)) < 0)
-		goto out;
-	hr_host_env_init(&host, &dir);
-	r = hr_harden(spec, res->profile, &host.env, &res->findings, err);
-	if (r == HR_E_REFUSED)
-		r = 0;
-	else if (r < 0)
-		hr_err_prefix(err, "%s/%s", dir.path, fname);
-	else
-		res->after = hr_json_print(spec, true);
+	/* The input as read, and what hardrun makes of it, for --diff. */
+	if (hr_json_parse(l.before, strlen(l.before), &hr_json_spec_limits, &input, NULL) == 0)
+		res->before = hr_json_print(input, true);
 	if (r == 0)
-		r = hr_check_image(&dir, res, err);
+		res->after = hr_json_print(l.spec, true);
+	res->profile = HR_TAKE_PTR(l.profile);
+	res->findings = l.findings;
+	l.findings = (struct hr_findings){ 0 };
+	r = hr_check_image(&l.bundle, res, err);
 out:
-	if (spec)
-		cJSON_Delete(spec);
-	hr_bundle_close(&dir);
+	hr_launch_free(&l);
 	return r;
 }
 
