@@ -20,6 +20,7 @@ CD=$WORK/containerd
 containerd_config "$CD"
 say "starting containerd"
 start_containerd containerd "$CD"
+CPID=$LAST_PID
 CTR=(ctr -a "$CD/containerd.sock" -n "$NS")
 engine_cleanups+=("ctr_cleanup '$CD/containerd.sock' '$NS'")
 ctr_import "${CTR[@]}"
@@ -142,6 +143,31 @@ check "ctr tasks delete exits 0 (got $rc)" [ "$rc" = 0 ]
 "${CTR[@]}" containers delete hr-detached
 check "the container is gone from containerd" [ -z "$("${CTR[@]}" containers ls -q)" ]
 check "and from runc" bash -c "! runc --root '$CD/runc/$NS' state hr-detached >/dev/null 2>&1"
+
+say "containerd restarts under a running container: exec, update and delete still work"
+"${RUN[@]}" -d --runc-binary "$WRAPPER" "$IMAGE" hr-restart /probe sleep 120 >"$WORK/restart.log" 2>&1
+wait_for "task hr-restart running" 10 bash -c "${CTR[*]} tasks ls | grep -q '^hr-restart .*RUNNING'"
+PB=$(runc --root "$CD/runc/$NS" state hr-restart | jq -r .bundle)
+check "the runtime runs hardrun's private bundle ($PB)" [ "${PB#$HRSTATE/bundles/}" != "$PB" ]
+check "... the engine's bundle is not it" \
+  [ "$(jq -r '.annotations["org.hardrun.bundle"]' "$PB/config.json")" = "$CD/state/io.containerd.runtime.v2.task/$NS/hr-restart" ]
+check "... nothing of it is pinned but its root file system" \
+  [ "$(awk -v s="$PB/" 'index($5, s) == 1 { print $5 }' /proc/self/mountinfo)" = "$PB/rootfs" ]
+kill -TERM "$CPID"
+for _ in $(seq 100); do kill -0 "$CPID" 2>/dev/null || break; sleep 0.1; done
+check "containerd stopped" bash -c "! kill -0 $CPID 2>/dev/null"
+start_containerd containerd-again "$CD"
+CPID=$LAST_PID
+check "after the restart the task still runs" bash -c "${CTR[*]} tasks ls | grep -q '^hr-restart .*RUNNING'"
+out=$(exec_report "$CD/fifo" hr-restart after-restart "${CTR[@]}")
+expect_kv "$out" uid 65534
+expect_kv "$out" cap_eff 0000000000000000
+expect_kv "$out" seccomp 2
+"${CTR[@]}" tasks kill -s KILL hr-restart
+for _ in $(seq 50); do "${CTR[@]}" tasks ls | grep -q '^hr-restart .*STOPPED' && break; sleep 0.1; done
+"${CTR[@]}" tasks delete hr-restart >/dev/null
+"${CTR[@]}" containers delete hr-restart
+check "delete after the restart removed the private bundle" [ ! -e "$PB" ]
 
 say "README snippet containerd-config-v2: a containerd 1.6 with the CRI plugin loads it"
 CRI=$WORK/cri
