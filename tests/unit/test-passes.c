@@ -1048,10 +1048,17 @@ Test(namespaces, other_namespace_join_depends_on_profile)
 	struct hr_findings f = { 0 };
 	hr_error err = { 0 };
 
+	/* Every shipped profile lets a pod's containers join its sandbox's
+	 * network namespace; one that leaves network out of allowJoin
+	 * refuses it. */
+	struct hr_profile *p = hrt_profile("strict");
 	unchanged(hr_pass_namespaces, text, "restricted");
-	cr_assert_eq(run(hr_pass_namespaces, spec, "strict", &f, &err), 0);
+	unchanged(hr_pass_namespaces, text, "strict");
+	p->ns.allow_join &= ~(1u << HR_NS_NETWORK);
+	cr_assert_eq(run_with(hr_pass_namespaces, spec, p, &hrt_fake_env, &f, &err), 0);
 	hrt_expect(&f, "namespaces.join", HR_REFUSED, "/linux/namespaces/5");
 	hr_findings_free(&f);
+	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
 

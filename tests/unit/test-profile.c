@@ -171,7 +171,8 @@ Test(load, strict_by_path)
 	cr_assert_eq(p->resources.pids, 256);
 	cr_assert_eq(p->rlimits.nofile, 1024);
 	cr_assert_not_null(strstr(p->rootfs.tmpfs_options, "size=16m"));
-	cr_assert_not(p->ns.allow_join & (1u << HR_NS_NETWORK));
+	/* A pod's containers join its sandbox's network namespace. */
+	cr_assert(p->ns.allow_join & (1u << HR_NS_NETWORK));
 	cr_assert(p->ns.allow_join & (1u << HR_NS_IPC));
 	cr_assert_not(syscall_allowed(p, "splice"));
 	cr_assert_not(syscall_allowed(p, "modify_ldt"));
