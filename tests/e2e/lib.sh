@@ -405,3 +405,195 @@ ctr_cleanup() {
   for id in $("${c[@]}" containers ls -q 2>/dev/null); do "${c[@]}" containers delete "$id"; done
   return 0
 }
+
+# --- a Kubernetes node: containerd's CRI, driven as the kubelet drives it --
+
+# tests/e2e/cri.py is the kubelet's half: the CRI calls over containerd's
+# socket, and the kubelet's translation of a Pod manifest into them.
+CRI_PY=$top_srcdir/tests/e2e/cri.py
+PAUSE=$top_builddir/tests/probe/pause
+PAUSE_IMAGE=docker.io/hardrun/pause:e2e
+CRI_IMAGE=docker.io/hardrun/e2e:$IMAGE_TAG
+
+# cri_need: what a node needs beyond e2e_need.
+cri_need() {
+  need_cmd unshare nsenter ip jq
+  [ -x "$PAUSE" ] || skip "the pause program was not built (make check builds it)"
+  [ -x "$PY3" ] || skip "$PY3 is not installed (scripts/deps installs python3-grpcio)"
+  "$PY3" -c 'import grpc, google.protobuf, yaml' 2>/dev/null ||
+    skip "$PY3 lacks grpc, protobuf or yaml (scripts/deps installs python3-grpcio, python3-protobuf, python3-yaml)"
+  [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/host-local ] ||
+    skip "no CNI plugins in /usr/lib/cni (scripts/deps installs containernetworking-plugins)"
+}
+
+# build_pause_image: $IMAGE_DIR/pause.tar, an OCI layout holding only the
+# static pause program (tests/probe/pause.c), entry point /pause: the pod
+# sandbox image, without a registry.
+build_pause_image() {
+  mkdir -p "$IMAGE_DIR"
+  (
+    set -e
+    cd "$IMAGE_DIR"
+    umoci init --layout pause
+    umoci new --image pause:e2e
+    umoci unpack --image pause:e2e pause-bundle
+    install -m 0755 "$PAUSE" pause-bundle/rootfs/pause
+    umoci repack --image pause:e2e pause-bundle
+    umoci config --image pause:e2e --config.entrypoint /pause
+    tar -C pause -cf pause.tar .
+  ) >"$WORK/pause-image.log" 2>&1 || { cat "$WORK/pause-image.log"; die "building the pause image with umoci"; }
+}
+
+# start_cri_node NAME DIR RUNTIMES: a containerd with the CRI plugin, as
+# on a node: the runtime tables of the file RUNTIMES (README's snippet),
+# plus the sandbox image, CNI and private sockets. It runs in a mount and a
+# network namespace of its own: tmpfs on /run and /var/lib (with
+# /var/lib/containerd a bind of DIR/root, where overlayfs works), so that
+# containerd's default root and state, runc's state, the shims' sockets,
+# CNI's network namespaces and cache, the kubelet's directory and hardrun's
+# /run/hardrun are a node's real paths (those the profiles name) and none
+# of them the host's; the CNI bridge (10.88.0.0/24) and the streaming
+# server (127.0.0.1) are in its network namespace. Sets NODE_PID, NODE_DIR
+# (DIR), NODE_ROOT (the node's files seen from here: /proc/PID/root), CRI_SOCK,
+# CRICTL (the client), CRI_CGROUP (the pods' cgroup parent), and the
+# cleanup: every pod removed through the CRI, then whatever still runs in
+# the pods' cgroups killed.
+start_cri_node() {
+  local name=$1 dir=$2 runtimes=$3
+  mkdir -p "$dir/root" "$dir/net.d" "$dir/opt"
+  {
+    cat "$runtimes"
+    echo
+    echo '[plugins."io.containerd.grpc.v1.cri"]'
+    echo "  sandbox_image = \"$PAUSE_IMAGE\""
+    # The sandbox asks for oom_score_adj -998, which needs CAP_SYS_RESOURCE
+    # (this machine's root lacks it): keep it at containerd's own.
+    echo '  restrict_oom_score_adj = true'
+    echo '[plugins."io.containerd.grpc.v1.cri".cni]'
+    echo '  bin_dir = "/usr/lib/cni"'
+    echo "  conf_dir = \"$dir/net.d\""
+    echo '[grpc]'
+    echo "  address = \"$dir/containerd.sock\""
+    echo '[ttrpc]'
+    echo "  address = \"$dir/containerd.sock.ttrpc\""
+    echo '[plugins."io.containerd.internal.v1.opt"]'
+    echo "  path = \"$dir/opt\""
+  } >"$dir/config.toml"
+  cat >"$dir/net.d/10-pods.conflist" <<'J'
+{ "cniVersion": "0.4.0", "name": "hr-pods",
+  "plugins": [ { "type": "bridge", "bridge": "hr-cni0", "isGateway": true, "ipMasq": false,
+                 "ipam": { "type": "host-local", "ranges": [[ { "subnet": "10.88.0.0/24" } ]] } } ] }
+J
+  start_daemon "$name" "$dir/containerd.log" unshare -m -n --propagation private -- bash -c '
+    set -e
+    ip link set lo up
+    mount -t tmpfs -o mode=0755,size=256m hr-node-run /run
+    mount -t tmpfs -o mode=0755,size=64m hr-node-varlib /var/lib
+    mkdir -p /var/lib/containerd /var/lib/cni /var/lib/kubelet
+    mount --bind "$0/root" /var/lib/containerd
+    exec containerd --config "$0/config.toml"' "$dir"
+  NODE_PID=$LAST_PID
+  NODE_DIR=$dir
+  NODE_ROOT=/proc/$NODE_PID/root
+  CRI_SOCK=$dir/containerd.sock
+  CRICTL=("$PY3" "$CRI_PY" -a "$CRI_SOCK")
+  CRI_CGROUP=/hr-e2e-cri-$$
+  cgroups+=("$CRI_CGROUP")
+  engine_cleanups+=("cri_cleanup")
+  WAIT_PID=$NODE_PID wait_for "$name" 20 "${CRICTL[@]}" version
+  # What is mounted in the node before any pod (also what the host had
+  # when the namespace was made): node_mounts lists what came since.
+  awk '{ print $5 }' "/proc/$NODE_PID/mountinfo" | sort >"$dir/mounts.before"
+}
+
+# node_mounts: mount points in the node that were not there when it
+# started.
+node_mounts() {
+  awk '{ print $5 }' "/proc/$NODE_PID/mountinfo" | sort | comm -13 "$NODE_DIR/mounts.before" -
+}
+
+# cri_import OCI-TAR BASE-NAME: an image into the node (namespace k8s.io,
+# where the CRI looks), as BASE-NAME:TAG of the layout.
+cri_import() {
+  ctr -a "$CRI_SOCK" -n k8s.io images import --base-name "$2" "$1" >"$WORK/cri-import.log" 2>&1 ||
+    { cat "$WORK/cri-import.log"; die "ctr images import $1 into the node"; }
+}
+
+# cri_cleanup: every pod removed as the kubelet would, then anything left
+# in the pods' cgroups killed (a container outlives a killed containerd).
+cri_cleanup() {
+  local id d
+  for id in $("${CRICTL[@]}" pods 2>/dev/null | jq -r '.items[]?.id'); do
+    CRI_STOP_TIMEOUT=1 "${CRICTL[@]}" rm-pod "$id" >/dev/null 2>&1
+  done
+  for d in "/sys/fs/cgroup/pids${CRI_CGROUP}" "/sys/fs/cgroup${CRI_CGROUP}"; do
+    [ -d "$d" ] && find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+  done
+  return 0
+}
+
+# --- pods from manifests, as the kubelet runs them --------------------------
+
+# kube_pod NAME MANIFEST [NAMESPACE]: what the kubelet prepares for the Pod
+# in MANIFEST (uid NAME-PID): its CRI configurations in $WORK/kube/NAME
+# (cri.py kubelet-pod), its volumes in the node's /var/lib/kubelet (an
+# emptyDir directory 0777, on a tmpfs of its size when medium is Memory),
+# the termination-message files (0666, as the kubelet makes them).
+kube_pod() {
+  local name=$1 manifest=$2 ns=${3:-default} out=$WORK/kube/$1 line key path medium size
+  mkdir -p "$out"
+  "${CRICTL[@]}" kubelet-pod "$manifest" "$out" --uid "$name-$$" --namespace "$ns" \
+    --cgroup-parent "$CRI_CGROUP" --kubelet-root /var/lib/kubelet --log-dir "$WORK/logs/$name" \
+    >"$out/kubelet.txt" 2>&1 || { cat "$out/kubelet.txt"; die "kubelet-pod $manifest"; }
+  mkdir -p "$WORK/logs/$name"
+  while read -r line; do
+    key=${line%%=*} line=${line#*=}
+    case $key in
+      volume)
+        read -r path medium size <<<"$line"
+        mkdir -p "$NODE_ROOT$path"
+        chmod 0777 "$NODE_ROOT$path"
+        if [ "$medium" = Memory ]; then
+          nsenter -t "$NODE_PID" -m mount -t tmpfs -o "mode=0777${size:+,size=$size}" tmpfs "$path" ||
+            die "mounting the emptyDir $path"
+        fi ;;
+      file | hosts)
+        mkdir -p "$(dirname "$NODE_ROOT$line")"
+        : >"$NODE_ROOT$line"
+        [ "$key" = file ] && chmod 0666 "$NODE_ROOT$line" ;;
+    esac
+  done <"$out/kubelet.txt"
+}
+
+# kube_run NAME: run the pod kube_pod prepared (RunPodSandbox with the
+# handler of its RuntimeClass, its hosts file, CreateContainer and
+# StartContainer of each container, as the kubelet orders them). Sets
+# KPOD_SID and KPOD_CIDS (the ids it got, also after a failure) and
+# KPOD_ERR (what the CRI answered to a failed call); returns the client's
+# status.
+kube_run() {
+  local out=$WORK/kube/$1 rc hosts handler
+  hosts=$(sed -n 's/^hosts=//p' "$out/kubelet.txt")
+  handler=$(sed -n 's/^handler=//p' "$out/kubelet.txt")
+  "${CRICTL[@]}" run-pod --runtime "$handler" --etc-hosts "$NODE_ROOT$hosts" \
+    "$out/pod.json" "$out"/container-*.json >"$out/ids" 2>"$out/err"
+  rc=$?
+  KPOD_SID=$(sed -n 1p "$out/ids")
+  KPOD_CIDS=($(sed 1d "$out/ids"))
+  KPOD_ERR=$(cat "$out/err")
+  echo "$KPOD_SID" >"$out/sid"
+  return $rc
+}
+
+# kube_delete NAME: as the kubelet deletes the pod: its containers and
+# sandbox through the CRI, then its volumes unmounted and its directory
+# removed.
+kube_delete() {
+  local out=$WORK/kube/$1 sid path
+  sid=$(cat "$out/sid" 2>/dev/null)
+  [ -n "$sid" ] && { "${CRICTL[@]}" rm-pod "$sid" || fail "rm-pod $1"; }
+  for path in $(sed -n 's/^volume=\([^ ]*\) Memory .*/\1/p' "$out/kubelet.txt"); do
+    nsenter -t "$NODE_PID" -m umount "$path" || fail "unmounting the emptyDir $path"
+  done
+  rm -rf "$NODE_ROOT/var/lib/kubelet/pods/$1-$$"
+}
