@@ -133,12 +133,13 @@ J=$WORK/bench.json
 for id in direct.runc direct.hardrun runtime.trivial runtime.trivial:rss runtime.create-docker:rss \
   runtime.create-k8s:rss runtime.state rewrite.runc-spec.harden rewrite.docker.floor rewrite.k8s.harden \
   containerd.runc containerd.hardrun parallel.runc.start parallel.hardrun.start docker.runc docker.hardrun \
-  explain.plain explain.explain; do
+  pod.runc pod.hardrun explain.plain explain.explain; do
   check "figure $id: median, min, max and runs" \
     jqe --arg id "$id" '.figures[$id] | (.median | numbers) and (.min <= .median) and (.median <= .max) and .runs >= 1' "$J"
 done
 for id in wrapper.direct wrapper.containerd wrapper.docker rewrite.runc-spec rewrite.docker rewrite.k8s \
-  memory.create-docker memory.create-k8s hardrun.create-docker parallel.p50 parallel.p99 explain; do
+  memory.create-docker memory.create-k8s hardrun.create-docker parallel.p50 parallel.p99 wrapper.pod hardrun.pod \
+  explain; do
   check "comparison $id: a value from pairs measured in the same run" \
     jqe --arg id "$id" '.comparisons[$id] | (.median | numbers) and (.pooled | numbers) and .runs >= 1' "$J"
 done
