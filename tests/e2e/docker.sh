@@ -149,7 +149,24 @@ expect_grep "docker run shows hardrun's rule id" 'mounts\.sensitive-source' "$ou
 expect_grep "and its reason and hint" 'refused by hardrun profile `restricted`.*docker\.sock.*\(hint: ' "$out"
 check "the probe did not run" bash -c "! grep -q '^uid=' <<<\"\$1\"" _ "$out"
 check "no container is left" [ -z "$("${D[@]}" ps -aq)" ]
+
+say "dockerd restarts under a running container"
+"${RUN[@]}" -d --runtime hardrun --stop-timeout 1 --name hr-dr "$IMAGE" /probe sleep 600 >/dev/null 2>&1
+cid=$("${D[@]}" inspect -f '{{.Id}}' hr-dr 2>/dev/null)
+pb() { ls -d "$HRSTATE"/bundles/*/"$cid" 2>/dev/null; }
+check "it runs from a private bundle of hardrun's ($(pb))" [ -n "$cid" ] && [ -n "$(pb)" ]
 stop_daemon dockerd
+check "dockerd stopped it, and the private bundle went with it" [ -z "$(pb)" ]
+start_dockerd dockerd-again "${words[@]}" --config-file "$DK/empty.json"
+"${D[@]}" start hr-dr >/dev/null 2>&1
+rc=$?
+check "docker start after the restart exits 0 (got $rc)" [ "$rc" = 0 ]
+out=$("${D[@]}" exec -u 0 hr-dr /probe report 2>&1)
+expect_kv "$out" uid 65534
+expect_kv "$out" seccomp 2
+"${D[@]}" rm -f hr-dr >/dev/null 2>&1
+check "docker rm -f removed it and its private bundle" [ -z "$("${D[@]}" ps -aq)" ] && [ -z "$(pb)" ]
+stop_daemon dockerd-again
 
 say "README snippet docker-daemon-json, as written: two profiles, hardrun by default"
 snippet docker-daemon-json | installed_paths >"$DK/daemon.json" || die "README.md: snippet docker-daemon-json"
