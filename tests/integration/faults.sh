@@ -177,6 +177,8 @@ if [ "$(id -u)" = 0 ]; then
   else
     fail "cannot make a read-only bind mount (as root)"
   fi
+else
+  part_skipped "not root: no full tmpfs or read-only bind mount"
 fi
 
 finish
