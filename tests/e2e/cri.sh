@@ -96,6 +96,11 @@ expect_kv "$out" runtime_api_version v1
 check "Status: the runtime and the pod network are ready" jqe \
   '[.status.conditions[] | select(.status == true) | .type] | index("RuntimeReady") and index("NetworkReady")' \
   <<<"$("${CRICTL[@]}" status)"
+check "ImageService: ListImages has the images imported here, without a registry" jqe \
+  --arg p "$PAUSE_IMAGE" --arg i "$CRI_IMAGE" --arg t "$TOOLS_IMAGE" \
+  '[.images[].repo_tags[]] | index($p) and index($i) and index($t)' <<<"$("${CRICTL[@]}" images)"
+check "... ImageStatus finds the pod's image by name" jqe --arg i "$CRI_IMAGE" '.image.repo_tags | index($i)' \
+  <<<"$("${CRICTL[@]}" inspecti "$CRI_IMAGE")"
 
 say "README snippets node-install and node-hardrun-conf, on the node (its /var/lib/kubelet; /etc/hardrun below $WORK)"
 mkdir -p "$NODE/src/profiles"
@@ -142,6 +147,17 @@ spid() { "${CRICTL[@]}" inspectp "$1" | jq -r .info.info.pid; }
 engine_spec() { cat "$NODE_ROOT/run/containerd/io.containerd.runtime.v2.task/k8s.io/$1/config.json"; }
 bundle_spec() { cat "$NODE_ROOT"/run/hardrun/bundles/*/"$1"/config.json; }
 xs() { "${CRICTL[@]}" exec-sync "$@" 2>&1; }
+# exited ID: wait (20 s at most) until container ID has exited; prints its
+# state and exit code.
+exited() {
+  local st _
+  for _ in $(seq 200); do
+    st=$(cstatus "$1" | jq -r '.status.state + " " + (.status.exit_code | tostring)')
+    [ "${st% *}" = CONTAINER_EXITED ] && break
+    sleep 0.1
+  done
+  echo "$st"
+}
 # pids_max ID: the pids limit of a task, from its cgroup on the host.
 pids_max() { cat "/sys/fs/cgroup/pids$(bundle_spec "$1" | jq -r .linux.cgroupsPath)/pids.max" 2>/dev/null; }
 
@@ -441,11 +457,7 @@ cid=${KPOD_CIDS[0]:-x}
 check "the exported pod runs${KPOD_ERR:+: $KPOD_ERR}" [ -z "$KPOD_ERR" ]
 # Its container runs the image's command, `probe report`, and exits: its
 # report is what `kubectl logs` would show, the CRI log the kubelet named.
-for _ in $(seq 50); do
-  st=$(cstatus "$cid" | jq -r '.status.state + " " + (.status.exit_code | tostring)')
-  [ "${st% *}" = CONTAINER_EXITED ] && break
-  sleep 0.1
-done
+st=$(exited "$cid")
 check "... and its container exits 0 ($st)" [ "$st" = "CONTAINER_EXITED 0" ]
 report=$(sed -E 's/^[^ ]+ stdout [FP] //' "$WORK/logs/api/app/0.log" 2>/dev/null)
 expect_kv "$report" uid 65534
@@ -476,10 +488,8 @@ kube_pod readme "$WORK/pod.yaml"
 kube_run readme
 cid=${KPOD_CIDS[0]:-x}
 check "the pod runs${KPOD_ERR:+: $KPOD_ERR}" [ -z "$KPOD_ERR" ]
-for _ in $(seq 50); do
-  [ "$(cstatus "$cid" | jq -r .status.state)" = CONTAINER_EXITED ] && break
-  sleep 0.1
-done
+st=$(exited "$cid")
+check "... and its container exits 0 ($st)" [ "$st" = "CONTAINER_EXITED 0" ]
 report=$(sed -E 's/^[^ ]+ stdout [FP] //' "$WORK/logs/readme/api/0.log" 2>/dev/null)
 expect_kv "$report" uid 65534
 expect_kv "$report" pids_limit 77
