@@ -71,6 +71,8 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
  * no_new_privs, capabilities and rlimits as for a container, and the
  * container's own AppArmor profile and SELinux label (from
  * `container_process`, the process of its hardened spec; NULL if unknown).
+ * Each control follows its mode in the profile (the labels the profile's
+ * own "mode"): under warn the process is left as it is.
  * env may be NULL. Returns 0, HR_E_REFUSED or HR_E_INVALID like hr_harden.
  */
 int hr_harden_process(cJSON *process, const struct hr_profile *profile,
@@ -89,6 +91,15 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
  */
 int hr_clamp_update(cJSON *resources, const struct hr_profile *profile, int swap_accounting,
 		    struct hr_findings *findings, hr_error *err);
+
+/*
+ * What the mode of `control` makes of the findings from index `first` on:
+ * under warn each becomes a warning (the caller judged a copy), under
+ * refuse each change becomes a refusal naming the control, under harden
+ * they stay as they are.
+ */
+void hr_findings_apply_mode(struct hr_findings *findings, size_t first, enum hr_mode mode,
+			    const char *control);
 
 /* Parse config.json text with hr_json_parse, check its top level, harden
  * it and print it. On success *ret_text is the hardened document. */

@@ -141,6 +141,9 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 
 /* The mode of control `name` (a pass name of hr_passes). */
 enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index);
+/* The same by the control's name; a name no control has gets the
+ * profile's own "mode". */
+enum hr_mode hr_profile_mode_of(const struct hr_profile *p, const char *control);
 
 void hr_profile_free(struct hr_profile *p);
 void hr_profile_freep(struct hr_profile **p);

@@ -58,6 +58,12 @@ struct hr_runc_call {
 	/* runc global flags that hardrun uses */
 	const char *root, *log, *log_format;
 	bool saw_global; /* any global flag at all */
+	/* runc runs no subcommand at all: a global -h/--help or -v/--version
+	 * that Go reads as true, both spellings of one, or a global bool
+	 * with a value Go cannot read (runc prints help, its version or a
+	 * usage error). Nothing is to be hardened then. */
+	bool informational;
+	unsigned global_seen, global_true; /* of -h, --help, -v, --version */
 
 	enum hr_runc_cmd cmd;
 	size_t cmd_index; /* 0 if none */

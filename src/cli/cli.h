@@ -12,6 +12,9 @@
 
 /* Exit statuses of hardrun's own (the runtime's status passes through). */
 enum {
+	/* runtime mode: a command line runc would reject as well, which
+	 * runc answers with 1 */
+	HR_EXIT_USAGE = 1,
 	HR_EXIT_REFUSED = 124,  /* the profile refused the spec */
 	HR_EXIT_ERROR = 125,    /* bad usage, invalid input, I/O error */
 	HR_EXIT_NOEXEC = 126,   /* the runtime could not be executed */

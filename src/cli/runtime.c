@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include "cli.h"
 #include "hardrun/audit.h"
+#include "hardrun/harden.h"
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
@@ -53,6 +55,21 @@ static const char *link_profile(const char *argv0)
 
 	base = base ? base + 1 : argv0;
 	return strncmp(base, "hardrun-", 8) == 0 && base[8] ? base + 8 : NULL;
+}
+
+/*
+ * A profile whose every control only warns. hardrun then changes nothing
+ * on any call: create hands the runtime the engine's bundle (the private
+ * one is kept as the record exec and update follow), exec and update pass
+ * the caller's words and bytes on, and what would have changed is logged
+ * (hardrun(1), "Warn mode: a faithful pass-through").
+ */
+static bool warn_only(const struct hr_profile *p)
+{
+	for (size_t i = 0; i < hr_passes_count; i++)
+		if (hr_profile_mode(p, i) != HR_MODE_WARN)
+			return false;
+	return p->mode == HR_MODE_WARN;
 }
 
 /* Read a JSON file through its directory, as for config.json. */
@@ -235,17 +252,35 @@ static int cmd_create(struct rt *rt)
 	}
 	audit(rt, hr_runc_cmd_name(rt->call.cmd), l.spec, l.profile, l.how, l.before, l.after,
 	      &l.findings, NULL);
-	/* The runtime moves into the bundle: what the engine named relative
-	 * to where it called us must not now be looked up in ours. */
-	make_absolute(rt, "console-socket");
-	make_absolute(rt, "pid-file");
-	if (f)
-		hr_runc_drop(&rt->call, f);
-	if (b) {
-		hr_runc_set_value(&rt->call, b, l.pb.path);
+	/* What warn left as it was, in hardrun's own log too (the audit
+	 * record has every finding). */
+	for (size_t i = 0; rt->log.own_path && i < l.findings.n; i++)
+		if (l.findings.v[i].outcome == HR_WARNED) {
+			const struct hr_finding *x = &l.findings.v[i];
+			_cleanup_free_ char *m = hr_xasprintf(
+				"%s %s: would have been changed, mode warn leaves it: %s %s: %s",
+				hr_runc_cmd_name(rt->call.cmd), id, x->rule->id,
+				x->pointer[0] ? x->pointer : "/", x->message);
+			hr_log_to(rt->log.own_path, "info", m);
+		}
+	if (warn_only(l.profile)) {
+		/* Nothing to enforce: the runtime reads the engine's bundle and
+		 * words, as without hardrun; the private bundle stays as the
+		 * record that exec and update follow. */
 	} else {
-		flag = hr_xasprintf("--bundle=%s", l.pb.path);
-		hr_runc_insert(&rt->call, flag);
+		/* The runtime moves into the bundle: what the engine named
+		 * relative to where it called us must not now be looked up in
+		 * ours. */
+		make_absolute(rt, "console-socket");
+		make_absolute(rt, "pid-file");
+		if (f)
+			hr_runc_drop(&rt->call, f);
+		if (b) {
+			hr_runc_set_value(&rt->call, b, l.pb.path);
+		} else {
+			flag = hr_xasprintf("--bundle=%s", l.pb.path);
+			hr_runc_insert(&rt->call, flag);
+		}
 	}
 	if ((r = run_runtime(rt)) != 0) {
 		(void)hr_pbundle_remove(&l.pb, NULL);
@@ -385,6 +420,63 @@ static void note(struct rt *rt, const char *fmt, ...)
 	audit(rt, hr_runc_cmd_name(rt->call.cmd), NULL, NULL, NULL, NULL, NULL, NULL, msg);
 }
 
+/* The findings of an exec's process or an update's resources, as notes;
+ * a warning says it changed nothing. */
+static void note_findings(struct rt *rt, const struct hr_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		note(rt, "%s %s: %s%s %s: %s", hr_runc_cmd_name(rt->call.cmd),
+		     hr_runc_pos(&rt->call, 0),
+		     f->v[i].outcome == HR_WARNED ? "would have been changed, mode warn leaves it: "
+						  : "",
+		     f->v[i].rule->id, f->v[i].pointer[0] ? f->v[i].pointer : "/",
+		     f->v[i].message);
+}
+
+
+/*
+ * One change an update flag needs, under the mode of the resources
+ * control: 1 to make it (harden, with a note), 0 to leave the flag as it
+ * is (warn: the note says what would have changed), or HR_EXIT_REFUSED
+ * (refuse, logged as an error). `what` reads "--memory 8g lowered to ...".
+ */
+static int decide(struct rt *rt, const struct hr_profile *p, const char *rule, const char *what)
+{
+	enum hr_mode m = hr_profile_mode_of(p, "resources");
+	const char *cmd = hr_runc_cmd_name(rt->call.cmd), *id = hr_runc_pos(&rt->call, 0);
+
+	if (m == HR_MODE_REFUSE) {
+		hr_log(&rt->log, "error",
+		       "refused by hardrun profile `%s`: %s %s: needs a change that mode refuse "
+		       "does not make: %s (rule %s) (hint: the profile's mode for resources is "
+		       "refuse: leave the flag out, or set its mode to harden)",
+		       p->name, cmd, id, what, rule);
+		return HR_EXIT_REFUSED;
+	}
+	if (m == HR_MODE_WARN) {
+		note(rt, "%s %s: would have been changed, mode warn leaves it: %s (rule %s)", cmd,
+		     id, what, rule);
+		return 0;
+	}
+	note(rt, "%s %s: %s (rule %s)", cmd, id, what, rule);
+	return 1;
+}
+
+/* A value hardrun cannot check: refused, except under warn, where it
+ * passes as it is and the note says it went unchecked. */
+static int unreadable(struct rt *rt, const struct hr_profile *p, enum hr_mode mode,
+		      const char *what, const char *hint)
+{
+	if (mode == HR_MODE_WARN) {
+		note(rt, "%s %s: %s; mode warn passes it on unchecked",
+		     hr_runc_cmd_name(rt->call.cmd), hr_runc_pos(&rt->call, 0), what);
+		return 0;
+	}
+	hr_log(&rt->log, "error", "refused by hardrun profile `%s`: %s %s: %s (hint: %s)", p->name,
+	       hr_runc_cmd_name(rt->call.cmd), hr_runc_pos(&rt->call, 0), what, hint);
+	return HR_EXIT_REFUSED;
+}
+
 static void push_string(cJSON *obj, const char *key, const char *value)
 {
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -405,8 +497,10 @@ static void push_string(cJSON *obj, const char *key, const char *value)
  * core judge all of it. The flags are removed from argv. Returns 0, or
  * HR_EXIT_REFUSED for what cannot be checked.
  */
-static int exec_process_from_flags(struct rt *rt, const cJSON *cproc, cJSON **ret)
+static int exec_process_from_flags(struct rt *rt, const struct hr_profile *prof,
+				   const cJSON *cproc, cJSON **ret)
 {
+	enum hr_mode umode = hr_profile_mode_of(prof, "user");
 	struct hr_runc_call *c = &rt->call;
 	cJSON *p = cJSON_Duplicate(cproc, true), *args = cJSON_CreateArray(), *user;
 
@@ -439,10 +533,10 @@ static int exec_process_from_flags(struct rt *rt, const cJSON *cproc, cJSON **re
 			if (colon)
 				*colon = '\0';
 			if (!parse_id(copy, &uid) || (colon && !parse_id(colon + 1, &gid))) {
-				hr_log(&rt->log, "error",
-				       "refused by hardrun: exec --user %s: only numeric uid[:gid] "
-				       "can be checked (hint: give the numeric ids)",
-				       o->value);
+				_cleanup_free_ char *what = hr_xasprintf(
+					"--user %s: only numeric uid[:gid] can be checked", o->value);
+				if (unreadable(rt, prof, umode, what, "give the numeric ids") == 0)
+					continue;
 				cJSON_Delete(p);
 				return HR_EXIT_REFUSED;
 			}
@@ -453,10 +547,11 @@ static int exec_process_from_flags(struct rt *rt, const cJSON *cproc, cJSON **re
 			unsigned long g;
 			cJSON *gids = cJSON_GetObjectItemCaseSensitive(user, "additionalGids");
 			if (!parse_id(o->value, &g)) {
-				hr_log(&rt->log, "error",
-				       "refused by hardrun: exec --additional-gids %s: only a numeric "
-				       "gid can be checked",
-				       o->value);
+				_cleanup_free_ char *what = hr_xasprintf(
+					"--additional-gids %s: only a numeric gid can be checked",
+					o->value);
+				if (unreadable(rt, prof, umode, what, "give the numeric gid") == 0)
+					continue;
 				cJSON_Delete(p);
 				return HR_EXIT_REFUSED;
 			}
@@ -528,23 +623,33 @@ static int cmd_exec(struct rt *rt)
 	_cleanup_json_ cJSON *spec = NULL, *process = NULL;
 	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
 	_cleanup_free_ char *text = NULL, *path = NULL, *flag = NULL;
+	_cleanup_free_ bool *saved = NULL;
 	const cJSON *cproc;
 	struct hr_host_env host;
 	hr_error err = { 0 };
+	bool warn;
 	int r;
 
 	if ((r = container_record(rt, id, &spec, &profile)) != 0 || !spec)
 		return r;
 	cproc = cJSON_GetObjectItemCaseSensitive(spec, "process");
+	/* warn only: judged on the side; the runtime gets the caller's words */
+	warn = warn_only(profile);
+	if (warn) {
+		saved = hr_xmalloc(rt->call.argc * sizeof *saved + 1);
+		memcpy(saved, rt->call.dropped, rt->call.argc * sizeof *saved);
+	}
 	if (proc) {
 		if ((r = read_json(proc->value, &process, &err)) < 0) {
 			hr_log(&rt->log, "error", "%s", err.msg);
 			return HR_EXIT_ERROR;
 		}
 		hr_runc_drop(&rt->call, proc);
-	} else if ((r = exec_process_from_flags(rt, cproc, &process)) != 0) {
+	} else if ((r = exec_process_from_flags(rt, profile, cproc, &process)) != 0) {
 		return r;
 	}
+	if (warn)
+		memcpy(rt->call.dropped, saved, rt->call.argc * sizeof *saved);
 	hr_host_env_init(&host, NULL);
 	r = hr_harden_process(process, profile, cproc, &host.env, &findings, &err);
 	if (r == HR_E_REFUSED) {
@@ -557,6 +662,10 @@ static int cmd_exec(struct rt *rt)
 		       proc ? ": " : "", err.msg);
 		return HR_EXIT_ERROR;
 	}
+	if (warn) {
+		note_findings(rt, &findings);
+		return 0;
+	}
 	text = hr_json_print(process, false);
 	if ((r = process_memfd(rt, text, &path)) < 0) {
 		hr_log(&rt->log, "error", "exec %s: cannot pass the process on: %s", id,
@@ -565,9 +674,7 @@ static int cmd_exec(struct rt *rt)
 	}
 	flag = hr_xasprintf("--process=%s", path);
 	hr_runc_insert(&rt->call, flag);
-	for (size_t i = 0; i < findings.n; i++)
-		note(rt, "exec %s: %s %s: %s", id, findings.v[i].rule->id, findings.v[i].pointer,
-		     findings.v[i].message);
+	note_findings(rt, &findings);
 	return 0;
 }
 
@@ -668,6 +775,8 @@ static bool parse_decimal(const char *s, double *ret)
 static int clamp_update_flags(struct rt *rt, const struct hr_profile *p)
 {
 	struct hr_runc_call *c = &rt->call;
+	enum hr_mode mode = hr_profile_mode_of(p, "resources");
+	int r;
 
 	for (size_t i = 0; i < c->n_opts; i++) {
 		struct hr_runc_opt *o = &c->opts[i];
@@ -695,28 +804,40 @@ static int clamp_update_flags(struct rt *rt, const struct hr_profile *p)
 		/* What hardrun cannot read it cannot check: a value that the
 		 * runtime reads some other way would slip past the limit. */
 		if (!ok) {
-			hr_log(&rt->log, "error",
-			       "refused by hardrun profile `%s`: update %s: --%s %s is not a number "
-			       "hardrun can check against the profile's limit (hint: give a plain "
-			       "number, such as --%s %s)",
-			       p->name, hr_runc_pos(c, 0), o->name, o->value, o->name,
-			       ram ? "512m" : "100");
-			return HR_EXIT_REFUSED;
+			_cleanup_free_ char *what = hr_xasprintf(
+				"--%s %s is not a number hardrun can check against the profile's "
+				"limit",
+				o->name, o->value);
+			_cleanup_free_ char *hint = hr_xasprintf(
+				"give a plain number, such as --%s %s", o->name, ram ? "512m" : "100");
+			if ((r = unreadable(rt, p, mode, what, hint)))
+				return r;
+			continue;
 		}
 		if (v == 0)
 			continue; /* leaves the current limit alone */
 		if (v <= max) {
 			/* The number hardrun checked, in the one spelling that
-			 * runc and crun (strtoul: "512m" is 512) read alike. */
+			 * runc and crun (strtoul: "512m" is 512) read alike;
+			 * warn passes the caller's own word. */
 			snprintf(buf, sizeof buf, "%.0f", v);
-			if (strcmp(buf, o->value) != 0)
+			if (mode != HR_MODE_WARN && strcmp(buf, o->value) != 0)
 				hr_runc_set_value(c, o, buf);
 			continue;
 		}
 		snprintf(buf, sizeof buf, "%.0f", max);
-		note(rt, "update %s: --%s %s lowered to %s (rule resources.%s)", hr_runc_pos(c, 0),
-		     o->name, o->value, buf, ram ? "memory" : pids ? "pids" : "cpu-shares");
-		hr_runc_set_value(c, o, buf);
+		{
+			_cleanup_free_ char *what = hr_xasprintf("--%s %s lowered to %s", o->name,
+								 o->value, buf);
+			r = decide(rt, p,
+				   ram ? "resources.memory" : pids ? "resources.pids"
+								   : "resources.cpu-shares",
+				   what);
+		}
+		if (r > 1)
+			return r;
+		if (r == 1)
+			hr_runc_set_value(c, o, buf);
 	}
 	/* As for --resources (see hr_clamp_update): a new memory limit brings
 	 * memory+swap along, or raising it above the created memory+swap
@@ -725,21 +846,31 @@ static int clamp_update_flags(struct rt *rt, const struct hr_profile *p)
 	if (mem && rt->swap_accounting > 0 && !hr_runc_opt(c, "memory-swap") &&
 	    strcmp(mem->value, "0") != 0 && mem->value[0]) {
 		_cleanup_free_ char *flag = hr_xasprintf("--memory-swap=%s", mem->value);
-		hr_runc_insert(c, flag);
+		_cleanup_free_ char *what = hr_xasprintf("%s added", flag);
+		if ((r = decide(rt, p, "resources.memory", what)) > 1)
+			return r;
+		if (r == 1)
+			hr_runc_insert(c, flag);
 	}
 	return 0;
 }
 
-/* Give the runtime `text` as its standard input. */
-static int feed_stdin(const char *text)
+/* Give the runtime the `len` bytes of `text` as its standard input. */
+static int feed_stdin(const char *text, size_t len)
 {
 	int fds[2];
-	size_t len = strlen(text), off = 0;
+	size_t off = 0;
 
-	/* A pipe holds 64 KiB without a reader; a resources object is far
-	 * smaller, and hardrun execs the reader next. */
-	if (len > 60000 || pipe2(fds, O_CLOEXEC) < 0)
+	/* A pipe holds 64 KiB without a reader, more when asked (up to
+	 * fs.pipe-max-size); a resources object is far smaller, and hardrun
+	 * execs the reader next. */
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	if (len > 60000 && (len > INT_MAX - 1 || fcntl(fds[1], F_SETPIPE_SZ, (int)len + 1) < 0)) {
+		(void)close(fds[0]);
+		(void)close(fds[1]);
 		return -EFBIG;
+	}
 	while (off < len) {
 		ssize_t n = write(fds[1], text + off, len - off);
 		if (n <= 0)
@@ -762,10 +893,11 @@ static int cmd_update(struct rt *rt)
 	const char *id = hr_runc_pos(&rt->call, 0);
 	const struct hr_runc_opt *res = hr_runc_opt(&rt->call, "resources");
 	_cleanup_profile_ struct hr_profile *profile = NULL;
-	_cleanup_json_ cJSON *spec = NULL, *doc = NULL;
+	_cleanup_json_ cJSON *spec = NULL, *doc = NULL, *judged = NULL;
 	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
 	_cleanup_free_ char *text = NULL, *out = NULL;
 	hr_error err = { 0 };
+	enum hr_mode mode;
 	size_t len = 0;
 	int r;
 
@@ -809,16 +941,28 @@ static int cmd_update(struct rt *rt)
 			return HR_EXIT_ERROR;
 		}
 	}
+	mode = hr_profile_mode_of(profile, "resources");
 	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, &doc, &err)) < 0 ||
-	    (r = hr_clamp_update(doc, profile, rt->swap_accounting, &findings, &err)) < 0) {
+	    (r = hr_clamp_update(mode == HR_MODE_HARDEN ? doc : (judged = cJSON_Duplicate(doc, true)),
+				 profile, rt->swap_accounting, &findings, &err)) < 0) {
 		hr_log(&rt->log, "error", "update %s: resources%s%s: %s", id,
 		       res->value[0] == '-' ? "" : " ", res->value[0] == '-' ? "" : res->value, err.msg);
 		return HR_EXIT_ERROR;
 	}
-	for (size_t i = 0; i < findings.n; i++)
-		note(rt, "update %s: %s: %s", id, findings.v[i].rule->id, findings.v[i].message);
-	out = hr_json_print(doc, false);
-	if ((r = feed_stdin(out)) < 0) {
+	hr_findings_apply_mode(&findings, 0, mode, "resources");
+	note_findings(rt, &findings);
+	if (hr_findings_count(&findings, HR_REFUSED) > 0) {
+		_cleanup_free_ char *why = hr_launch_refusal_text(&findings, profile);
+		hr_log(&rt->log, "error", "%s", why);
+		return HR_EXIT_REFUSED;
+	}
+	/* warn: the runtime reads what the caller gave, the file itself or
+	 * the very bytes hardrun read from standard input. */
+	if (mode == HR_MODE_WARN && strcmp(res->value, "-") != 0)
+		return 0;
+	if (mode != HR_MODE_WARN)
+		out = hr_json_print(doc, false);
+	if ((r = feed_stdin(out ? out : text, out ? strlen(out) : len)) < 0) {
 		hr_log(&rt->log, "error", "update %s: cannot pass the resources on: %s", id,
 		       strerror(-r));
 		return HR_EXIT_ERROR;
@@ -864,9 +1008,9 @@ int hr_cmd_runtime(int argc, char **argv)
 	 * (crun takes `--cgroup disabled create` as --cgroup-manager): refuse
 	 * whatever the subcommand seems to be. create, run, restore, exec and
 	 * update say so below. */
-	if (rt.call.global_error && !hardens(rt.call.cmd)) {
+	if (rt.call.global_error && !hardens(rt.call.cmd) && !rt.call.informational) {
 		hr_log(&rt.log, "error", "%s", rt.call.parse_error);
-		r = HR_EXIT_ERROR;
+		r = HR_EXIT_USAGE;
 		goto out;
 	}
 	if (hr_runtime_find(rt.call.hr_runtime ? rt.call.hr_runtime : rt.cfg.runtime, &rt.runtime,
@@ -892,7 +1036,8 @@ int hr_cmd_runtime(int argc, char **argv)
 		.dirs = rt.dirs,
 	};
 
-	if (hardens(rt.call.cmd) && !wants_help(&rt.call)) {
+	/* `--root R -v create ...`: runc prints its version and runs nothing. */
+	if (hardens(rt.call.cmd) && !wants_help(&rt.call) && !rt.call.informational) {
 		/* What hardrun cannot read, it cannot harden: refuse rather than
 		 * let the runtime start something unhardened. */
 		if (!rt.call.parsed) {
@@ -900,7 +1045,7 @@ int hr_cmd_runtime(int argc, char **argv)
 			       "%s: %s (hardrun refuses what it cannot read rather than start it "
 			       "unhardened; fix the command line)",
 			       hr_runc_cmd_name(rt.call.cmd), rt.call.parse_error);
-			r = HR_EXIT_ERROR;
+			r = HR_EXIT_USAGE;
 		} else if (hr_launch_state_open(NULL, &rt.cfg, &rt.state, &err) < 0) {
 			hr_log(&rt.log, "error", "%s", err.msg);
 			r = HR_EXIT_ERROR;
@@ -910,6 +1055,7 @@ int hr_cmd_runtime(int argc, char **argv)
 							    : cmd_create(&rt);
 		}
 	} else if (rt.call.cmd == HR_RUNC_DELETE && rt.call.parsed && !wants_help(&rt.call) &&
+		   !rt.call.informational &&
 		   hr_launch_state_open(NULL, &rt.cfg, &rt.state, &err) == 0) {
 		r = cmd_delete(&rt);
 	}

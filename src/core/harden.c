@@ -78,6 +78,27 @@ bool hr_opts_add(cJSON *options, const char *opt)
 	return true;
 }
 
+void hr_findings_apply_mode(struct hr_findings *findings, size_t first, enum hr_mode mode,
+			    const char *control)
+{
+	for (size_t k = first; findings && k < findings->n; k++) {
+		struct hr_finding *x = &findings->v[k];
+		if (mode == HR_MODE_WARN) {
+			x->outcome = HR_WARNED;
+		} else if (mode == HR_MODE_REFUSE && x->outcome == HR_CHANGED) {
+			char *m = hr_xasprintf("needs a change that mode refuse does not make: %s",
+					       x->message);
+			free(x->message);
+			x->message = m;
+			x->outcome = HR_REFUSED;
+			free(x->hint);
+			x->hint = hr_xasprintf("the profile's mode for %s is refuse: make the spec "
+					       "meet it (%s), or set its mode to harden",
+					       control, x->rule->hint);
+		}
+	}
+}
+
 int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env *env,
 	      struct hr_findings *findings, hr_error *err)
 {
@@ -117,23 +138,7 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
 			cJSON_Delete(copy);
 		if (r < 0)
 			return r;
-		for (size_t k = first; findings && k < findings->n; k++) {
-			struct hr_finding *x = &findings->v[k];
-			if (mode == HR_MODE_WARN) {
-				x->outcome = HR_WARNED;
-			} else if (mode == HR_MODE_REFUSE && x->outcome == HR_CHANGED) {
-				char *m = hr_xasprintf("needs a change that mode refuse does not "
-						       "make: %s",
-						       x->message);
-				free(x->message);
-				x->message = m;
-				x->outcome = HR_REFUSED;
-				free(x->hint);
-				x->hint = hr_xasprintf("the profile's mode for %s is refuse: make the "
-						       "spec meet it (%s), or set its mode to harden",
-						       hr_passes[i].name, x->rule->hint);
-			}
-		}
+		hr_findings_apply_mode(findings, first, mode, hr_passes[i].name);
 	}
 	if (hr_findings_count(findings, HR_REFUSED) > refused_before)
 		return hr_err(err, HR_E_REFUSED, "the spec was refused under profile `%s`",
@@ -191,8 +196,13 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 		      const cJSON *container_process, const struct hr_env *env,
 		      struct hr_findings *findings, hr_error *err)
 {
-	static const hr_pass_fn passes[] = { hr_pass_user, hr_pass_no_new_privs,
-					     hr_pass_capabilities, hr_pass_rlimits };
+	static const struct {
+		hr_pass_fn run;
+		const char *control; /* whose mode applies */
+	} passes[] = { { hr_pass_user, "user" },
+		       { hr_pass_no_new_privs, "no-new-privileges" },
+		       { hr_pass_capabilities, "capabilities" },
+		       { hr_pass_rlimits, "rlimits" } };
 	static const struct hr_env no_env = { .swap_accounting = -1 };
 	size_t refused_before = hr_findings_count(findings, HR_REFUSED);
 	cJSON *spec;
@@ -205,12 +215,33 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 	cJSON_AddItemToObject(spec, "process", process);
 	struct hr_pass_ctx c = { .spec = spec, .profile = profile, .env = env ? env : &no_env,
 				 .findings = findings, .err = err };
-	for (size_t i = 0; i < HR_ARRAY_SIZE(passes) && r >= 0; i++)
-		r = passes[i](&c);
-	if (r >= 0 && container_process)
-		r = enforce_label(&c, process, container_process, "apparmorProfile");
-	if (r >= 0 && container_process)
-		r = enforce_label(&c, process, container_process, "selinuxLabel");
+	/* As in hr_harden: warn and refuse judge a copy. The labels follow
+	 * the profile's own mode, as no control of the table owns them. */
+	for (size_t i = 0; i <= HR_ARRAY_SIZE(passes) && r >= 0; i++) {
+		const char *control = i < HR_ARRAY_SIZE(passes) ? passes[i].control : NULL;
+		enum hr_mode mode = control ? hr_profile_mode_of(profile, control) : profile->mode;
+		size_t first = findings ? findings->n : 0;
+		cJSON *copy = NULL, *proc = process;
+
+		if (mode != HR_MODE_HARDEN) {
+			copy = cJSON_Duplicate(spec, true);
+			if (!copy)
+				abort();
+			c.spec = copy;
+			proc = cJSON_GetObjectItemCaseSensitive(copy, "process");
+		}
+		if (control) {
+			r = passes[i].run(&c);
+		} else if (container_process) {
+			r = enforce_label(&c, proc, container_process, "apparmorProfile");
+			if (r >= 0)
+				r = enforce_label(&c, proc, container_process, "selinuxLabel");
+		}
+		c.spec = spec;
+		if (copy)
+			cJSON_Delete(copy);
+		hr_findings_apply_mode(findings, first, mode, control ? control : "exec.labels");
+	}
 	(void)cJSON_DetachItemViaPointer(spec, process);
 	free(process->string);
 	process->string = NULL;

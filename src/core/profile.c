@@ -514,6 +514,14 @@ enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index)
 								       : p->mode;
 }
 
+enum hr_mode hr_profile_mode_of(const struct hr_profile *p, const char *control)
+{
+	for (size_t i = 0; i < hr_passes_count; i++)
+		if (strcmp(hr_passes[i].name, control) == 0)
+			return hr_profile_mode(p, i);
+	return p->mode;
+}
+
 static int mode_from(const cJSON *j, const char *ptr, struct pctx *c, enum hr_mode *out)
 {
 	for (size_t i = 0; i < HR_ARRAY_SIZE(mode_names); i++)

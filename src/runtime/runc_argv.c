@@ -94,6 +94,51 @@ static const char *const global_valued[] = { "log",	 "log-format",	   "root",
 static const char *const global_bool[] = { "debug", "systemd-cgroup", "help", "h",
 					   "version", "v", NULL };
 
+static bool parse_go_bool(const char *s)
+{
+	static const char *const ok[] = { "1", "t", "T", "TRUE", "true", "True",
+					  "0", "f", "F", "FALSE", "false", "False", NULL };
+	for (size_t i = 0; ok[i]; i++)
+		if (strcmp(ok[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* The global bools whose value decides whether runc runs anything. */
+enum { G_H = 1, G_HELP = 2, G_V = 4, G_VERSION = 8 };
+
+/*
+ * A global bool flag, as Go's flag package sets it (the last occurrence
+ * wins; each spelling of urfave's "help, h" is a flag of its own). With
+ * help or version true, runc (urfave/cli v1) prints that and runs no
+ * subcommand; so it does for a value Go cannot read as a bool, which is
+ * a usage error. crun, whose flags are argp's, prints its version or
+ * help, or rejects the line, for each of these too.
+ */
+static void global_bool_flag(struct hr_runc_call *c, const char *name, size_t len,
+			     const char *iv)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} named[] = { { "h", G_H }, { "help", G_HELP }, { "v", G_V }, { "version", G_VERSION } };
+	bool on = !iv || strchr("1tT", iv[0]);
+
+	if (iv && !parse_go_bool(iv)) {
+		c->informational = true;
+		return;
+	}
+	for (size_t k = 0; k < HR_ARRAY_SIZE(named); k++) {
+		if (strlen(named[k].name) != len || strncmp(named[k].name, name, len) != 0)
+			continue;
+		c->global_seen |= named[k].bit;
+		if (on)
+			c->global_true |= named[k].bit;
+		else
+			c->global_true &= ~named[k].bit;
+	}
+}
+
 const char *hr_runc_cmd_name(enum hr_runc_cmd cmd)
 {
 	for (size_t i = 0; i < HR_ARRAY_SIZE(commands); i++)
@@ -138,16 +183,6 @@ static const struct flagdef *lookup(const struct flagdef *defs, const char *name
 		}
 	}
 	return NULL;
-}
-
-static bool parse_go_bool(const char *s)
-{
-	static const char *const ok[] = { "1", "t", "T", "TRUE", "true", "True",
-					  "0", "f", "F", "FALSE", "false", "False", NULL };
-	for (size_t i = 0; ok[i]; i++)
-		if (strcmp(ok[i], s) == 0)
-			return true;
-	return false;
 }
 
 static char *canonical(const struct flagdef *d)
@@ -326,6 +361,7 @@ void hr_runc_parse(int argc, char **argv, struct hr_runc_call *c)
 				c->root = v;
 		} else if (in_list(global_bool, name, len)) {
 			c->saw_global = true;
+			global_bool_flag(c, name, len, iv);
 		} else if (!c->parse_error[0]) {
 			/* Any other flag does not make the call a runtime call by
 			 * itself (direct mode's own options look like that). As a
@@ -339,6 +375,12 @@ void hr_runc_parse(int argc, char **argv, struct hr_runc_call *c)
 				 (int)strcspn(w, "="), w);
 		}
 	}
+	/* urfave/cli: both spellings of one flag on a line is an error. */
+	if ((c->global_seen & (G_H | G_HELP)) == (G_H | G_HELP) ||
+	    (c->global_seen & (G_V | G_VERSION)) == (G_V | G_VERSION))
+		c->informational = true;
+	if (c->global_true & (G_H | G_HELP | G_V | G_VERSION))
+		c->informational = true;
 	/* Go's flag package and argp end the global flags at "--": the
 	 * subcommand is the word after it. */
 	if (i < c->argc && strcmp(c->argv[i], "--") == 0)
@@ -381,8 +423,11 @@ bool hr_runc_argv_is_runtime_call(int argc, char **argv)
 			  strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0))
 		return true;
 	hr_runc_parse(argc, argv, &c);
+	/* Global flags of runc's alone (`--root R -v`, `--debug`): runc
+	 * answers them with its version or help. */
 	runtime = (c.cmd != HR_RUNC_NONE && c.cmd != HR_RUNC_UNKNOWN) ||
-		  (c.saw_global && c.cmd_index > 0) || c.hr_profile || c.hr_runtime || c.hr_config;
+		  (c.saw_global && (c.cmd_index > 0 || !c.parse_error[0])) || c.hr_profile ||
+		  c.hr_runtime || c.hr_config;
 	hr_runc_call_free(&c);
 	return runtime;
 }

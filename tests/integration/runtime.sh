@@ -340,13 +340,13 @@ before=$(digest "$WORK/u/config.json")
 : >"$WORK/fake.log"
 out=$(H --hardrun-runtime "$FAKE" create --bogus --bundle "$WORK/u" "$ID-u" 2>&1)
 rc=$?
-check "create with an unknown flag is refused (exit $rc)" [ "$rc" = 125 ]
+check "create with an unknown flag is refused with runc's status (exit $rc)" [ "$rc" = 1 ]
 expect_grep "... with runc's reason" 'flag provided but not defined: -bogus' "$out"
 check "... the runtime was not run" bash -c "! [ -s '$WORK/fake.log' ]"
 check "... config.json is unchanged" [ "$(digest "$WORK/u/config.json")" = "$before" ]
 out=$(H --hardrun-runtime "$FAKE" --cgroup disabled create --bundle "$WORK/u" "$ID-u" 2>&1)
 rc=$?
-check "a global flag hardrun cannot read is refused (exit $rc)" [ "$rc" = 125 ]
+check "a global flag hardrun cannot read is refused with runc's status (exit $rc)" [ "$rc" = 1 ]
 expect_grep "... naming it" 'unknown global flag --cgroup' "$out"
 check "... the runtime was not run" bash -c "! [ -s '$WORK/fake.log' ]"
 check "... config.json is unchanged" [ "$(digest "$WORK/u/config.json")" = "$before" ]

@@ -448,6 +448,57 @@ Test(parse, global_flags)
 	run_cases(cases, HR_ARRAY_SIZE(cases));
 }
 
+/*
+ * When runc runs no subcommand at all (it prints its help, its version or
+ * a usage error), whatever follows: each line was run with runc 1.1.5.
+ */
+Test(parse, informational)
+{
+	static const struct {
+		const char *line;
+		bool informational;
+	} cases[] = {
+		{ "--root /r -v create --bundle /b ID", true },
+		{ "--root /r --version create --bundle /b ID", true },
+		{ "--root /r -h create ID", true },
+		{ "--root /r --help exec ID sh", true },
+		{ "-v=t update --memory 1g ID", true },
+		{ "--version=T create ID", true },
+		{ "--help=1 create ID", true },
+		{ "-version create ID", true },
+		/* the last occurrence of one spelling wins */
+		{ "--version --version=false create --bundle /b ID", false },
+		{ "--help=false create --bundle /b ID", false },
+		{ "-h=FALSE create --bundle /b ID", false },
+		{ "--version=0 --help=f create --bundle /b ID", false },
+		/* both spellings: "Cannot use two forms of the same flag" */
+		{ "-h --help=false create ID", true },
+		{ "-v --version=false create ID", true },
+		/* a bool's value Go cannot read: a usage error */
+		{ "--debug=x create ID", true },
+		{ "--systemd-cgroup=yes create ID", true },
+		{ "-v=yes create ID", true },
+		/* plain calls */
+		{ "--debug --systemd-cgroup=true --root /r create --bundle /b ID", false },
+		{ "create --bundle /b ID -v", false },
+		/* a valued flag takes -v as its value */
+		{ "--root -v create --bundle /b ID", false },
+		{ "--log -h create --bundle /b ID", false },
+	};
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
+		struct words w;
+		struct hr_runc_call c;
+
+		split(cases[i].line, &w);
+		hr_runc_parse(w.argc, w.argv, &c);
+		cr_expect_eq(c.informational, cases[i].informational, "%s: informational = %d",
+			     cases[i].line, c.informational);
+		hr_runc_call_free(&c);
+		free(w.buf);
+	}
+}
+
 Test(parse, command_names)
 {
 	cr_expect_str_eq(hr_runc_cmd_name(HR_RUNC_CREATE), "create");
@@ -505,7 +556,7 @@ Test(detect, runtime_calls)
 		{ "--bogus x", false },
 		{ "help", false },
 		{ "version", false },
-		{ "--debug", false },
+		{ "--bogus -v", false },
 		/* runtime calls */
 		{ "--version", true },
 		{ "-v", true },
@@ -526,6 +577,17 @@ Test(detect, runtime_calls)
 		{ "--hardrun-runtime=/usr/bin/crun", true },
 		{ "--hardrun-config /c", true },
 		{ "--root /r -- create --bundle /b ID", true },
+		/* runc's global flags alone, or before -v/-h (issue 19): runc
+		 * answers with its version or help, as for -v alone */
+		{ "--debug", true },
+		{ "--root /r -v", true },
+		{ "--root=/r --version", true },
+		{ "--debug -h", true },
+		{ "--systemd-cgroup --help", true },
+		{ "--log /l --log-format json -v", true },
+		{ "-root /r -criu /c --rootless=true -version", true },
+		{ "--root /r help", true },
+		{ "--root /r", true },
 	};
 
 	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
