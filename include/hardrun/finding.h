@@ -39,6 +39,9 @@ struct hr_rule {
 	enum hr_stage stage;
 	const char *summary; /* what the rule enforces, one line */
 	const char *hint;    /* the general way to allow what it restricts */
+	/* The pointer of its findings is a path in the image's root file
+	 * system (a file the audit found), not a JSON pointer into the spec. */
+	bool in_image;
 };
 
 extern const struct hr_rule hr_rules[];

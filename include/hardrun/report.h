@@ -24,16 +24,24 @@ void hr_report_text(FILE *out, const struct hr_findings *f, const struct hr_prof
 
 /* What was checked, for the machine-readable reports. */
 struct hr_report_subject {
-	const char *input;   /* the file checked, as given (the SARIF artifact) */
+	const char *input;   /* the file checked, as given */
 	const char *kind;    /* "oci-spec", "dockerfile", "kubernetes", ... */
 	const struct hr_profile *profile;
+	const char *artifact; /* the file the findings point into; NULL: input */
+	const char *rootfs;   /* the image's root, for rules in_image; NULL: none */
 };
 
 /* {"tool", "profile", "input", "meets", "refused", "summary", "findings"}. */
 cJSON *hr_report_json(const struct hr_findings *f, const struct hr_report_subject *s);
 
-/* A SARIF 2.1.0 log with one run: the rules that fired and one result per
- * finding, located by artifact and JSON pointer (logical location). */
+/*
+ * A SARIF 2.1.0 log with one run: the rules that fired (with their help)
+ * and one result per finding, located in its file (the artifact, or the
+ * image's file for rules in_image) as a URI the SARIF validator accepts,
+ * at its line (line 1 when a finding has none), and by JSON pointer as a
+ * logical location, with a partial fingerprint that stays the same from
+ * run to run.
+ */
 cJSON *hr_report_sarif(const struct hr_findings *f, const struct hr_report_subject *s);
 
 /*

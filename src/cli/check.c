@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +20,75 @@
 #include "cli.h"
 #include "hardrun/host.h"
 #include "hardrun/json.h"
+#include "hardrun/k8s.h"
 #include "hardrun/pipeline.h"
 #include "hardrun/report.h"
 #include "hardrun/select.h"
+
+/* The JSON pointer `ptr` of the hardened spec `out`, as a pointer into the
+ * input spec `in`: mounts hardrun inserted (rule rootfs.tmpfs) shift the
+ * indexes of those after them, so a mount is found again by its
+ * destination, which no control changes. */
+static char *input_pointer(const char *ptr, const cJSON *in, const cJSON *out)
+{
+	const cJSON *om = cJSON_GetObjectItemCaseSensitive(out, "mounts");
+	const cJSON *im = cJSON_GetObjectItemCaseSensitive(in, "mounts");
+	const cJSON *dest;
+	char *end;
+	unsigned long n;
+	int k = 0;
+
+	if (strncmp(ptr, "/mounts/", 8) != 0 || !cJSON_IsArray(om) || !cJSON_IsArray(im))
+		return hr_xstrdup(ptr);
+	n = strtoul(ptr + 8, &end, 10);
+	if (end == ptr + 8 || (*end && *end != '/') || n > INT_MAX)
+		return hr_xstrdup(ptr);
+	dest = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(om, (int)n), "destination");
+	if (!cJSON_IsString(dest))
+		return hr_xstrdup("/mounts");
+	for (const cJSON *m = im->child; m; m = m->next, k++) {
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "destination");
+		if (cJSON_IsString(d) && strcmp(d->valuestring, dest->valuestring) == 0)
+			return hr_xasprintf("/mounts/%d%s", k, end);
+	}
+	return hr_xstrdup("/mounts"); /* one hardrun added */
+}
+
+/*
+ * Each finding's line in the input file, as for manifests (check_k8s.c):
+ * where the value its pointer names starts, or the deepest part of it the
+ * input has (for a field hardrun adds, its parent), so that code-scanning
+ * dashboards point into config.json. Read with the YAML reader, which
+ * keeps lines (JSON is YAML); a spec it cannot read gets no lines.
+ */
+static void set_spec_lines(struct hr_findings *f, const char *text, size_t len,
+			   const cJSON *hardened)
+{
+	_cleanup_json_ cJSON *docs = NULL, *lines = NULL;
+	const cJSON *map, *in;
+
+	if (hr_yaml_parse(text, len, &hr_yaml_manifest_limits, &docs, &lines, NULL) < 0)
+		return;
+	in = cJSON_GetArrayItem(docs, 0);
+	map = cJSON_GetArrayItem(lines, 0);
+	for (size_t i = 0; map && i < f->n; i++) {
+		_cleanup_free_ char *ptr = NULL;
+		if (f->v[i].rule->in_image || f->v[i].line)
+			continue;
+		ptr = input_pointer(f->v[i].pointer, in, hardened);
+		for (;;) {
+			const cJSON *l = cJSON_GetObjectItemCaseSensitive(map, ptr);
+			char *slash = strrchr(ptr, '/');
+			if (cJSON_IsNumber(l)) {
+				f->v[i].line = (unsigned)l->valuedouble;
+				break;
+			}
+			if (!slash)
+				break;
+			*slash = '\0';
+		}
+	}
+}
 
 /* An OCI spec: a bundle directory or a config.json file, judged by the
  * pipeline every container start goes through, without starting one. */
@@ -57,7 +124,21 @@ static int check_spec(const struct hr_check_ctx *ctx, struct hr_check_result *re
 	res->profile = HR_TAKE_PTR(l.profile);
 	res->findings = l.findings;
 	l.findings = (struct hr_findings){ 0 };
+	/* Where the findings point: config.json, and the image's files below
+	 * root.path (relative to the bundle), as the input names them. */
+	res->artifact = o.config ? hr_xstrdup(ctx->input)
+				 : hr_xasprintf("%s/config.json", ctx->input);
+	{
+		const cJSON *rp = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(input, "root"), "path");
+		if (cJSON_IsString(rp) && rp->valuestring[0] == '/')
+			res->rootfs = hr_xstrdup(rp->valuestring);
+		else if (cJSON_IsString(rp))
+			res->rootfs = hr_xasprintf("%s/%s", o.bundle, rp->valuestring);
+	}
 	r = hr_check_image(&l.bundle, res, err);
+	if (r == 0)
+		set_spec_lines(&res->findings, l.before, strlen(l.before), l.spec);
 out:
 	hr_launch_free(&l);
 	return r;
@@ -194,7 +275,8 @@ int hr_cmd_check(int argc, char **argv)
 	}
 	{
 		struct hr_report_subject subj = { .input = ctx.input, .kind = kind->label,
-						  .profile = res.profile };
+						  .profile = res.profile, .artifact = res.artifact,
+						  .rootfs = res.rootfs };
 		size_t changed = hr_findings_count(&res.findings, HR_CHANGED);
 		size_t refused = hr_findings_count(&res.findings, HR_REFUSED);
 		size_t warned = hr_findings_count(&res.findings, HR_WARNED);
@@ -241,5 +323,7 @@ void hr_check_result_free(struct hr_check_result *res)
 	hr_profile_free(res->profile);
 	free(res->before);
 	free(res->after);
+	free(res->artifact);
+	free(res->rootfs);
 	*res = (struct hr_check_result){ 0 };
 }

@@ -19,6 +19,8 @@ struct hr_check_result {
 	struct hr_profile *profile; /* the profile the input was checked against */
 	struct hr_findings findings;
 	char *before, *after;	    /* for --diff: the input and what hardrun makes of it */
+	char *artifact; /* the file the findings point into (default: the input) */
+	char *rootfs;	/* where the image's files are, for findings of rules in_image */
 };
 
 struct hr_check_kind {
