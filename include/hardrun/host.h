@@ -35,6 +35,15 @@ int hr_read_regular_file(int fd, const char *path, size_t max, char **ret_buf, s
  * that check, export and the like leave no trace. Only root uses it. */
 void hr_profile_cache_set_dir(const char *dir);
 
+/* hardrun's cache directory (that of hr_profile_cache_set_dir), made if
+ * missing, and opened only when it is root's alone (mode 0700): for root
+ * only. Returns 0 or -1. */
+int hr_cache_open(struct hr_bundle *b);
+
+/* The name of the cache entry for `key` (which the entry must also hold:
+ * names may collide): PREFIX, a hash of the key, ".json". */
+char *hr_cache_file_name(const char *prefix, const char *key);
+
 /* The directories searched for profiles by default. */
 extern char *const hr_default_profile_dirs[];
 

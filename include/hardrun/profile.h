@@ -126,6 +126,8 @@ struct hr_profile {
 	bool has_mode[HR_CONTROLS_MAX];
 	bool troubleshooting;		     /* weakens isolation on purpose: say so loudly */
 	bool explain;			     /* trace seccomp denials (hardrun(1), DENIAL TRACING) */
+	bool require_enforced;		     /* refuse a launch where a control would not take
+						effect (hardrun(1), DOCTOR) */
 	struct hr_image_policy image;	     /* what it asks of images (image_policy.h) */
 
 	char **notes; /* what loading it left out or decided, to show the user */

@@ -76,17 +76,22 @@ static void set_spec_lines(struct hr_findings *f, const char *text, size_t len,
 		if (f->v[i].rule->in_image || f->v[i].line)
 			continue;
 		ptr = input_pointer(f->v[i].pointer, in, hardened);
-		for (;;) {
-			const cJSON *l = cJSON_GetObjectItemCaseSensitive(map, ptr);
-			char *slash = strrchr(ptr, '/');
-			if (cJSON_IsNumber(l)) {
-				f->v[i].line = (unsigned)l->valuedouble;
-				break;
-			}
-			if (!slash)
-				break;
-			*slash = '\0';
-		}
+		f->v[i].line = hr_check_line_of(map, ptr);
+	}
+}
+
+unsigned hr_check_line_of(const cJSON *lines, const char *pointer)
+{
+	_cleanup_free_ char *ptr = hr_xstrdup(pointer);
+
+	for (;;) {
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(lines, ptr);
+		char *slash = strrchr(ptr, '/');
+		if (cJSON_IsNumber(l))
+			return (unsigned)l->valuedouble;
+		if (!slash)
+			return 0;
+		*slash = '\0';
 	}
 }
 

@@ -34,6 +34,9 @@ struct hr_check_kind {
 int hr_check_select(const struct hr_check_ctx *ctx, const cJSON *spec,
 		    struct hr_check_result *res, hr_error *err);
 void hr_check_result_free(struct hr_check_result *res);
+/* The line where the node at `pointer` starts, or its deepest part that
+ * `lines` (pointer -> line, from hr_yaml_parse) has; 0 if none. */
+unsigned hr_check_line_of(const cJSON *lines, const char *pointer);
 /* --k8s: Kubernetes manifests (src/cli/check_k8s.c). */
 int hr_check_k8s(const struct hr_check_ctx *ctx, struct hr_check_result *res, hr_error *err);
 

@@ -26,24 +26,13 @@ static void set_lines(struct hr_findings *f, const cJSON *lines)
 		char *end;
 		unsigned long doc;
 		const cJSON *map;
-		_cleanup_free_ char *ptr = NULL;
 
 		if (p[0] != '#')
 			continue;
 		doc = strtoul(p + 1, &end, 10);
 		map = doc ? cJSON_GetArrayItem(lines, (int)doc - 1) : NULL;
-		ptr = hr_xstrdup(end);
-		while (map) {
-			const cJSON *l = cJSON_GetObjectItemCaseSensitive(map, ptr);
-			char *slash = strrchr(ptr, '/');
-			if (cJSON_IsNumber(l)) {
-				f->v[i].line = (unsigned)l->valuedouble;
-				break;
-			}
-			if (!slash)
-				break;
-			*slash = '\0';
-		}
+		if (map)
+			f->v[i].line = hr_check_line_of(map, end);
 	}
 }
 

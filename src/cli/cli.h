@@ -81,6 +81,9 @@ void hr_runtime_trace_start(cJSON *spec, const struct hr_profile *p, const char 
 			    const char *bundle, const struct hr_log *log,
 			    const struct hr_config *cfg);
 
+/* `hardrun doctor` (src/cli/doctor.c). */
+int hr_cmd_doctor(int argc, char **argv);
+
 /* `hardrun profile list|show|check` (src/cli/profile.c). */
 int hr_cmd_profile(int argc, char **argv);
 

@@ -52,6 +52,7 @@ static const struct {
 	{ "help", cmd_help },
 	{ "check", hr_cmd_check },
 	{ "diff", hr_cmd_check },
+	{ "doctor", hr_cmd_doctor },
 	{ "export", hr_cmd_export },
 	{ "learn", hr_cmd_learn },
 	{ "profile", hr_cmd_profile },

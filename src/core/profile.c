@@ -498,7 +498,8 @@ static const char *const top_keys[] = { "description", "extends", "user", "capab
 					"seccomp", "rootfs", "mounts", "namespaces",
 					"resources", "rlimits", "maskedPaths", "readonlyPaths",
 					"devices", "sysctl", "annotations", "mode", "modes",
-					"troubleshooting", "image", "explain", NULL };
+					"troubleshooting", "image", "explain", "requireEnforced",
+					NULL };
 
 static const char *const mode_names[] = { [HR_MODE_HARDEN] = "harden", [HR_MODE_WARN] = "warn",
 					  [HR_MODE_REFUSE] = "refuse" };
@@ -1077,6 +1078,10 @@ static int parse_meta(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	if (t && !cJSON_IsBool(t))
 		return hr_err(c->err, HR_E_INVALID, "/explain: expected true or false");
 	p->explain = cJSON_IsTrue(t);
+	t = cJSON_GetObjectItemCaseSensitive(doc, "requireEnforced");
+	if (t && !cJSON_IsBool(t))
+		return hr_err(c->err, HR_E_INVALID, "/requireEnforced: expected true or false");
+	p->require_enforced = cJSON_IsTrue(t);
 	if (desc)
 		p->description = hr_xstrdup(desc->valuestring);
 	return 0;
@@ -1477,6 +1482,7 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 			cJSON_AddStringToObject(o, hr_passes[i].name, hr_mode_name(p->modes[i]));
 	cJSON_AddBoolToObject(d, "troubleshooting", p->troubleshooting);
 	cJSON_AddBoolToObject(d, "explain", p->explain);
+	cJSON_AddBoolToObject(d, "requireEnforced", p->require_enforced);
 	cJSON_AddItemToObject(d, "image", hr_image_policy_to_json(&p->image));
 	return d;
 }

@@ -87,6 +87,8 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 	for (size_t i = 0; i < hr_passes_count && i < HR_CONTROLS_MAX; i++)
 		if (hr_profile_mode(a, i) == HR_MODE_WARN && hr_profile_mode(b, i) != HR_MODE_WARN)
 			return say(why, cap, "only warns about %s", hr_passes[i].name);
+	if (!a->require_enforced && b->require_enforced)
+		return say(why, cap, "does not require its controls to be enforced");
 	if (a->user.allow_root && !b->user.allow_root)
 		return say(why, cap, "allows root");
 	if (a->caps.allow & ~b->caps.allow) {

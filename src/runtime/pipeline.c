@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hardrun/doctor.h"
 #include "hardrun/host.h"
 #include "hardrun/json.h"
 #include "hardrun/launch.h"
@@ -359,6 +360,14 @@ int hr_launch_prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_er
 					      : l->bundle;
 		r = hr_image_at_launch(&at, l->spec, l->profile, o->cfg ? o->cfg->sbom_dir : NULL,
 				       &l->findings, &l->audit_extra, err);
+		/* The runtime's known CVEs and the profile's requireEnforced
+		 * (host_probe.c): what the runtime will see, so the same clone. */
+		if (r == 0 && !o->judge_only && o->runtime)
+			r = hr_launch_checks(l->spec, at.dirfd, l->profile, o->runtime,
+					     hr_runtime_args_disable_cgroups(o->runtime_cmd) ||
+						     (o->cfg && hr_runtime_args_disable_cgroups(
+								       o->cfg->runtime_args)),
+					     &l->findings, err);
 	}
 	if (r == HR_E_REFUSED && !l->refusal)
 		l->refusal = hr_launch_refusal_text(&l->findings, l->profile);

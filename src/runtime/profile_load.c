@@ -466,6 +466,11 @@ static uint64_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
+char *hr_cache_file_name(const char *prefix, const char *key)
+{
+	return hr_xasprintf("%s%016llx.json", prefix, (unsigned long long)fnv1a(key, strlen(key)));
+}
+
 static char *cache_key(const char *name_or_path, char *const *dirs)
 {
 	struct utsname u;
@@ -487,8 +492,7 @@ static char *cache_key(const char *name_or_path, char *const *dirs)
 	return key;
 }
 
-/* The cache directory, if it is root's alone. */
-static int open_cache(struct hr_bundle *b)
+int hr_cache_open(struct hr_bundle *b)
 {
 	struct stat st;
 
@@ -551,7 +555,7 @@ static int cache_get(const char *key, struct hr_profile **ret)
 	size_t len;
 	int r = -1;
 
-	if (!key || open_cache(&b) < 0)
+	if (!key || hr_cache_open(&b) < 0)
 		return -1;
 	snprintf(fname, sizeof fname, "%016llx.json", (unsigned long long)fnv1a(key, strlen(key)));
 	if (hr_bundle_read(&b, fname, 4u << 20, &text, &len, NULL, NULL) == 0 &&
@@ -584,7 +588,7 @@ static void cache_put(const char *key, cJSON *files, const cJSON *doc, const cha
 	char fname[32];
 	cJSON *n;
 
-	if (!key || open_cache(&b) < 0)
+	if (!key || hr_cache_open(&b) < 0)
 		return;
 	cJSON_AddStringToObject(entry, "key", key);
 	cJSON_AddStringToObject(entry, "name", name);
