@@ -26,6 +26,9 @@ echo "# usage"
 out=$("$HARDRUN" help); rc=$?
 check "help exits 0" [ "$rc" = 0 ]
 expect_grep "help shows the synopsis" 'Usage: hardrun \[OPTIONS\] BUNDLE' "$out"
+for c in check diff doctor export sbom profile learn help version; do
+  expect_grep "help names \`hardrun $c\`" "hardrun ([a-z]+ ?[|] ?)*$c( |[|]|\$)" "$out"
+done
 expect_grep "version" "^hardrun [0-9]" "$("$HARDRUN" version)"
 out=$("$HARDRUN" 2>&1); rc=$?
 check "no bundle: exit 125 (got $rc)" [ "$rc" = 125 ]

@@ -26,7 +26,8 @@ expect_kv "$control" mount ok
 
 echo "# hardened with the default profile (restricted)"
 # A private state directory: other tests run containers at the same time.
-out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --state-dir "$WORK/state" "$B" 2>&1)
+out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --state-dir "$WORK/state" \
+  --id "hr-runc-$$" "$B" 2>&1)
 rc=$?
 check "hardrun exits 0 (was $rc)" [ "$rc" = 0 ]
 expect_kv "$out" uid 65534
@@ -60,7 +61,7 @@ expect_kv "$out" rlimit_core 0
 expect_kv "$out" rlimit_nproc 16384
 check "the user's bundle is unchanged" [ "$(digest "$B/config.json")" = "$before" ]
 check "no private bundle or pin is left" [ -z "$(private_bundles "$WORK/state")" ]
-check "no container is left in runc" bash -c "! runc list -q | grep -q '^hardrun-'"
+check "no container is left in runc" bash -c "! runc state hr-runc-$$ >/dev/null 2>&1"
 
 echo "# the control run's interrupts are readable (masking is what hides them)"
 expect_kv_not "$control" read_interrupts bytes:0
