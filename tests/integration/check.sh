@@ -89,7 +89,7 @@ check "no diff for a spec that meets the profile (exit $rc)" [ "$rc" = 0 ] && ! 
 echo "# the audit log"
 if [ "$(id -u)" = 0 ] && command -v runc >/dev/null; then
   cat > "$WORK/hardrun.conf" <<J
-{ "profileDirs": ["$PROFILES"], "audit": { "file": "$WORK/audit.log" } }
+{ "profileDirs": ["$PROFILES"], "stateDir": "$HRSTATE", "audit": { "file": "$WORK/audit.log" } }
 J
   mkbundle "$WORK/b" -- /bin/sleep 30
   jq '.annotations = {"io.kubernetes.cri.image-name": "registry.local/app:1", "io.kubernetes.cri.image-ref": "sha256:0123abcd"}' \

@@ -23,9 +23,9 @@ printf '{ "extends": "baseline", "requireEnforced": true }\n' >"$WORK/prof/root-
 printf '{ "extends": "restricted", "mode": "warn" }\n' >"$WORK/prof/audit.json"
 chmod -R go-w "$WORK/prof"
 CONF=$WORK/hardrun.conf
-printf '{ "profileDirs": [ "%s", "%s" ] }\n' "$WORK/prof" "$PROFILES" >"$CONF"
-printf '{ "profileDirs": [ "%s", "%s" ], "runtimeArgs": [ "--cgroup-manager=disabled" ] }\n' \
-  "$WORK/prof" "$PROFILES" >"$WORK/nocg.conf"
+printf '{ "profileDirs": [ "%s", "%s" ], "stateDir": "%s" }\n' "$WORK/prof" "$PROFILES" "$HRSTATE" >"$CONF"
+printf '{ "profileDirs": [ "%s", "%s" ], "stateDir": "%s", "runtimeArgs": [ "--cgroup-manager=disabled" ] }\n' \
+  "$WORK/prof" "$PROFILES" "$HRSTATE" >"$WORK/nocg.conf"
 D() { "$HARDRUN" doctor --config "$CONF" "$@"; }
 jqe() { jq -e "$@" >/dev/null; }
 # fake NAME VERSION-TEXT: a runtime that prints VERSION-TEXT for --version
@@ -36,7 +36,7 @@ fake() {
   chmod 755 "$WORK/$1"
 }
 # hardrun's cache entries of this test's runtimes go with it
-on_exit "grep -l 'runtime $WORK/' /run/hardrun/cache/runtime-*.json 2>/dev/null | xargs -r rm -f"
+# (in the test's own state directory: nothing to remove from the host)
 version=$(runc --version | sed -n 's/^runc version //p')
 vre=${version//./\\.}; vre=${vre//+/\\+} # as a regular expression
 
@@ -125,7 +125,7 @@ fake crunv 'crun version 1.8.1\n+SECCOMP'
 H --hardrun-runtime "$WORK/crunv" create --bundle "$WORK/atk" "$ID" </dev/null >/dev/null 2>&1; rc=$?
 check "... and on crun (exit $rc)" [ "$rc" = 0 ] && grep -q ' create ' "$WORK/crunv.log"
 fake old 'runc version 1.1.5\nlibseccomp: 2.5.4'
-out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$WORK/old" -q "$WORK/atk" 2>&1); rc=$?
+out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$WORK/old" -q "$WORK/atk" 2>&1); rc=$?
 check "direct mode refuses it too (exit $rc)" [ "$rc" = 124 ] && ! grep -q '^run ' "$WORK/old.log"
 expect_grep "... naming the CVE" 'runtime\.cve-2025-31133' "$out"
 fake unknown ''
@@ -168,9 +168,9 @@ for i in 1 2; do
 done
 check "a precondition twice: --version asked once ($(grep -c -- --version "$WORK/plain.log"))" \
   [ "$(grep -c -- --version "$WORK/plain.log")" = 1 ]
-entry=$(grep -l "runtime $WORK/plain|" /run/hardrun/cache/runtime-*.json 2>/dev/null | head -n1)
-check "the answer is cached, root's alone ($(stat -c '%a %U' "$entry" /run/hardrun/cache 2>/dev/null | tr '\n' ' '))" \
-  bash -c '[ -n "$1" ] && [ "$(stat -c "%a %u" "$1")" = "600 0" ] && [ "$(stat -c "%a %u" /run/hardrun/cache)" = "700 0" ]' _ "$entry"
+entry=$(grep -l "runtime $WORK/plain|" "$HRSTATE"/cache/runtime-*.json 2>/dev/null | head -n1)
+check "the answer is cached in the state directory, root's alone ($(stat -c '%a %U' "$entry" "$HRSTATE/cache" 2>/dev/null | tr '\n' ' '))" \
+  bash -c '[ -n "$1" ] && [ "$(stat -c "%a %u" "$1")" = "600 0" ] && [ "$(stat -c "%a %u" "$2/cache")" = "700 0" ]' _ "$entry" "$HRSTATE"
 printf '#!/bin/sh\necho "$*" >>"%s"\n[ "$1" = --version ] && printf "runc version 1.2.8\\n"\nexit 0\n' \
   "$WORK/plain.log" >"$WORK/plain"
 H --hardrun-runtime "$WORK/plain" create --bundle "$WORK/p-shared" "$ID" </dev/null >/dev/null 2>&1; rc=$?

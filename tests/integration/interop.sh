@@ -27,8 +27,8 @@ printf '{ "description": "audit only", "extends": "restricted", "mode": "warn" }
   >"$WORK/prof/audit.json"
 chmod -R go-w "$WORK/prof"
 LOG=$WORK/hardrun.log
-printf '{ "profileDirs": [ "%s", "%s" ], "log": { "file": "%s" } }\n' "$WORK/prof" \
-  "$PROFILES" "$LOG" >"$WORK/hardrun.conf"
+printf '{ "profileDirs": [ "%s", "%s" ], "stateDir": "%s", "log": { "file": "%s" } }\n' \
+  "$WORK/prof" "$PROFILES" "$HRSTATE" "$LOG" >"$WORK/hardrun.conf"
 HR=("$HARDRUN" --hardrun-config "$WORK/hardrun.conf" --hardrun-profile audit)
 track() { on_exit "runc --root '$ROOT' delete --force '$1' >/dev/null 2>&1"; }
 

@@ -127,7 +127,20 @@ part_skipped() {
   skipped_parts+=("$*")
 }
 
+# hardrun_state_outside: what of this test hardrun keeps mounted in a state
+# directory outside $WORK (a run that was not given the test's own state
+# directory mounts its private bundles in /run/hardrun on the host).
+hardrun_state_outside() {
+  awk -v w="$WORK/" 'index($4, w) == 1 && index($5, w) != 1 && $5 ~ /\/bundles\// { print $5 }' \
+    /proc/self/mountinfo | head -3
+}
+
 finish() {
+  local outside
+  outside=$(hardrun_state_outside)
+  if [ -n "$outside" ]; then
+    fail "hardrun kept this test's state outside $WORK (give it --state-dir \"\$HRSTATE\" or \"stateDir\" in hardrun.conf): $outside"
+  fi
   echo "# $checks checks, $failures failed"
   if [ "$failures" = 0 ] && [ ${#skipped_parts[@]} -gt 0 ]; then
     skip "parts did not run: $(IFS=';'; echo "${skipped_parts[*]}")"
