@@ -69,14 +69,6 @@ int hr_bundle_write(const struct hr_bundle *b, const char *name, const char *dat
  */
 int hr_write_file(const char *path, const char *text, mode_t mode, hr_error *err);
 
-/*
- * Check that the spec's root.path names a directory (a relative one below
- * the bundle, symbolic links followed, as runc resolves it). A missing or
- * non-string root.path is left to the policy core. Returns 0 or a
- * negative errno with a message that starts with the JSON pointer.
- */
-int hr_bundle_check_root(const struct hr_bundle *b, const cJSON *spec, hr_error *err);
-
 /* Failure injection for tests of the write path (see tests/). */
 enum hr_write_step {
 	HR_WRITE_OPEN_TEMP = 1,

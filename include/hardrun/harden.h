@@ -10,18 +10,103 @@
 #define HARDRUN_HARDEN_H
 
 #include <cjson/cJSON.h>
+#include <sys/types.h>
 
 #include "hardrun/finding.h"
 #include "hardrun/profile.h"
 
+/*
+ * How a host path named in the spec is used. It decides how the path is
+ * opened: relative to the bundle or not, and which links are followed (the
+ * runtime follows symbolic links everywhere, but a magic link such as
+ * /proc/PID/root only where the field means one).
+ */
+enum hr_path_use {
+	HR_PATH_BIND,	/* a bind mount's source, or a path in a mount option */
+	HR_PATH_ROOT,	/* root.path */
+	HR_PATH_DEVICE, /* the source of a disk file system mount */
+	HR_PATH_EXEC,	/* a hook's executable (/proc/PID/exe is followed) */
+	HR_PATH_NS,	/* a namespace to join (/proc/PID/ns/TYPE is followed) */
+	HR_PATH_SOCKET, /* linux.seccomp.listenerPath */
+};
+
+/*
+ * What the host says about the object a path names, as opened once. Owned
+ * by the env that returned it and valid as long as it is; the same path
+ * and use always give the same facts (they are what was judged).
+ */
+struct hr_path_facts {
+	int err;	  /* 0, or the errno of opening it (ENOENT, ELOOP, ...) */
+	const char *path; /* the path opened: absolute, joined to the bundle */
+	const char *real; /* the path of the object opened, links resolved */
+	mode_t mode;	  /* st_mode: type and permission bits */
+	uid_t uid;
+	gid_t gid;
+	dev_t dev;
+	ino_t ino;
+	dev_t rdev; /* of a device node */
+	/* HR_PATH_EXEC, HR_PATH_SOCKET: every directory above it is root's
+	 * and not writable by others (or sticky, with a root-owned entry) */
+	bool dirs_trusted;
+	const char *untrusted_dir; /* the first that is not, or NULL */
+	/* HR_PATH_EXEC: the path was /proc/PID/exe of a process running as
+	 * root (an engine running its own binary as a hook) */
+	bool root_process;
+	/* HR_PATH_BIND of a directory: a unix socket owned by root at or below
+	 * it (HR_SOCKET_SCAN_DEPTH levels, HR_SOCKET_SCAN_ENTRIES entries) */
+	const char *socket;
+	bool scan_incomplete; /* the bounds were reached before the end (what lies
+			       * beyond them is not seen) */
+};
+
+#define HR_SOCKET_SCAN_DEPTH 4
+#define HR_SOCKET_SCAN_ENTRIES 8192
+
+/* Where a spec is judged: the rules for hooks differ (hardrun(1), HOOKS). */
+enum hr_env_mode {
+	HR_ENV_CHECK,	/* hardrun check, and no env: either kind of trust counts */
+	HR_ENV_DIRECT,	/* direct mode: the profile trusts hooks */
+	HR_ENV_RUNTIME, /* runtime mode: hardrun.conf trusts hooks, or the engine runs itself */
+};
+
+/* A namespace by its nsfs inode. */
+struct hr_ns_id {
+	bool known;
+	dev_t dev;
+	ino_t ino;
+};
+
 struct hr_env {
-	/* The host path a bind-mount source names once the runtime resolves
-	 * it (relative to the bundle, symlinks followed); malloc'd, or NULL if
-	 * it cannot be resolved. NULL callback: sources are judged lexically. */
-	char *(*resolve_source)(void *ud, const char *source);
-	/* 1 if `path` is the host's namespace of that type, 0 if another one,
-	 * negative if unknown (treated as the host's). NULL callback: unknown. */
-	int (*ns_is_host)(void *ud, enum hr_ns_type type, const char *path);
+	/* Every host path the spec names is judged through this one callback,
+	 * which opens the object once and says what it is (see hr_path_facts).
+	 * Never NULL when set. NULL callback: paths are judged by name only. */
+	const struct hr_path_facts *(*path_facts)(void *ud, const char *path,
+						   enum hr_path_use use);
+	/* The namespaces hardrun itself runs in (those a container shares when
+	 * its spec leaves the type out), indexed by enum hr_ns_type. */
+	struct hr_ns_id host_ns[HR_NS__MAX];
+	/* 1 if `cgroups_path` (linux.cgroupsPath as the runtime reads it) names
+	 * a cgroup that holds processes already (another container's, or the
+	 * host's), with a malloc'd explanation in *ret_why; 0 if not; negative
+	 * if it cannot be told. NULL callback: not checked. */
+	int (*cgroup_in_use)(void *ud, const char *cgroups_path, char **ret_why);
+	enum hr_env_mode mode;
+	/* Paths that cannot be opened are judged by name, with a warning,
+	 * instead of refused (check and dry runs, away from the host). */
+	bool lenient;
+	/* The bundle directory as opened (absolute, links resolved); NULL
+	 * if none. root.path must lie in it or match root_locations. */
+	const char *bundle_path;
+	/* hardrun.conf: where engines keep root file systems outside the
+	 * bundle; the hook executables and seccomp listeners it trusts;
+	 * the lowest host id a user namespace may map. */
+	char *const *root_locations;
+	char *const *trusted_hooks;
+	char *const *trusted_listeners;
+	/* Annotation keys hardrun.conf's profileRules match on: the node's
+	 * own, known to hardrun like those of the field table. */
+	char *const *rule_annotations;
+	uint32_t min_host_id;
 	/* 1 if the host can limit memory+swap, 0 if not, negative if unknown. */
 	int swap_accounting;
 	/* The hard limits of the process that starts the runtime, which a

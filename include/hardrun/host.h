@@ -9,6 +9,7 @@
 
 #include "hardrun/bundle.h"
 #include "hardrun/harden.h"
+#include "hardrun/pin.h"
 #include "hardrun/profile.h"
 
 #define HR_PROFILE_MAX_BYTES (1u << 20)
@@ -54,13 +55,41 @@ extern char *const hr_default_profile_dirs[];
  */
 int hr_check_trusted_file(int fd, const char *path, const char *what, hr_error *err);
 
-/* Host facts for the core, for a spec in bundle `b` (relative bind
- * sources are resolved against it). */
+/*
+ * Host facts for the core, for a spec in bundle `b` (NULL if none; relative
+ * paths are opened in it) judged in `mode`, with hardrun.conf's trust
+ * settings (cfg may be NULL: the defaults). Every host path the core asks
+ * about is pinned once in `pins` (its own, or the pipeline's, which then
+ * hands exactly those objects to the runtime) and its facts are kept in
+ * `paths`, the one place that says what was judged; hr_host_env_done()
+ * frees them.
+ */
+struct hr_host_path; /* host_env.c */
 struct hr_host_env {
 	struct hr_env env;
 	const struct hr_bundle *bundle;
+	struct hr_pins *pins;
+	struct hr_pins own_pins;
+	struct hr_host_path *paths; /* a list, newest first */
+	char **root_locations;
+	char **trusted_hooks;
+	char **trusted_listeners;
+	char **rule_annotations;
 };
-void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b);
+struct hr_config;
+void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b, enum hr_env_mode mode,
+		      const struct hr_config *cfg);
+void hr_host_env_done(struct hr_host_env *h);
+
+/*
+ * Whether `real` (an absolute path with no symbolic links) lies in
+ * directories only root can change: each is owned by root and not
+ * writable by group or others, or sticky with the entry below it owned by
+ * root. Returns true, or false with the first such directory in
+ * *ret_dir (malloc'd).
+ */
+bool hr_host_dirs_trusted(const char *real, char **ret_dir);
+
 /* 1 if this host's cgroups can limit memory+swap, 0 if not, -1 unknown. */
 int hr_host_swap_accounting(void);
 

@@ -32,7 +32,17 @@ struct hr_config {
 	bool audit_syslog;
 	char *sbom_dir; /* the SBOM of each launched image is kept here, named by its sha256 */
 	char *state_dir; /* private bundles and caches (state.h); NULL: /run/hardrun */
+	/* Where engines keep root file systems outside the bundle (patterns;
+	 * defaults: Docker's and podman's standard storage). */
+	char **root_locations;
+	char **trusted_hooks;	  /* hook executables runtime mode runs (patterns) */
+	char **trusted_listeners; /* seccomp listener sockets a spec may name (patterns) */
+	uint32_t min_host_id;	  /* the lowest host id a user namespace may map */
 };
+
+/* What hardrun.conf's rootLocations is when it is not set. */
+extern const char *const hr_config_default_root_locations[];
+#define HR_CONFIG_DEFAULT_MIN_HOST_ID 65536
 
 /*
  * Read `path`. A missing file is not an error unless `required` (it was

@@ -56,6 +56,13 @@ char *hr_json_print(const cJSON *tree, bool pretty);
 int hr_json_get(const cJSON *obj, const char *key, const char *where, cJSON **ret,
 		hr_error *err);
 
+/* Whether Go's encoding/json reads names `a` and `b` as the same field
+ * (a simple case fold in which U+017F equals 's' and U+212A 'k'). */
+bool hr_json_fold_equal(const char *a, const char *b);
+
+/* What a node is, for messages: "a string", "an object", "null", ... */
+const char *hr_json_type_name(const cJSON *j);
+
 /* Typed access: the member must be absent or of the given type. */
 int hr_json_get_object(const cJSON *obj, const char *key, const char *where,
 		       cJSON **ret, hr_error *err);

@@ -17,6 +17,7 @@
 
 struct hr_pin {
 	char *source; /* as the spec wrote it */
+	bool magic;   /* opened following /proc magic links (hr_pins_get_magic) */
 	int fd;	      /* O_PATH descriptor of the object; -1 if it could not be opened */
 	char *real;   /* its absolute path when it was opened (else why not) */
 	int error;    /* the negative errno when fd is -1 */
@@ -42,6 +43,11 @@ void hr_pins_free(struct hr_pins *pins);
  */
 int hr_pins_get(struct hr_pins *pins, const char *source, const struct hr_pin **ret,
 		hr_error *err);
+/* Like hr_pins_get, for a path whose meaning is a /proc magic link (a
+ * namespace to join, a hook's /proc/PID/exe): links of every kind are
+ * followed, and the pin is kept apart from hr_pins_get's. */
+int hr_pins_get_magic(struct hr_pins *pins, const char *source, const struct hr_pin **ret,
+		      hr_error *err);
 /* The pin of `source` if it was looked up (fd -1 if that failed), else
  * NULL. */
 const struct hr_pin *hr_pins_find(const struct hr_pins *pins, const char *source);

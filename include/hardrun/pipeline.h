@@ -15,6 +15,7 @@
 
 #include "hardrun/bundle.h"
 #include "hardrun/finding.h"
+#include "hardrun/harden.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/pin.h"
 #include "hardrun/profile.h"
@@ -39,6 +40,8 @@ struct hr_launch_opts {
 	const struct hr_selection *sel;
 	const struct hr_config *cfg;
 	bool judge_only;	 /* check, --dry-run: nothing is pinned or written */
+	enum hr_env_mode mode;	 /* whose trust applies to hooks (harden.h): direct mode's
+				  * profile, runtime mode's hardrun.conf; check: either */
 	bool image_checks;	 /* the image audit and SBOM of profile and cfg */
 	/* For a private bundle (not judge_only): */
 	struct hr_state *state;

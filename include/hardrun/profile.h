@@ -42,6 +42,11 @@ struct hr_devrule {
 	char access[4];
 };
 
+/* An inclusive range of host ids, as written "FIRST-LAST". */
+struct hr_id_range {
+	uint32_t first, last;
+};
+
 struct hr_seccomp_profile {
 	char *default_action; /* a deny action: SCMP_ACT_ERRNO, _KILL*, _TRAP */
 	int default_errno;
@@ -92,7 +97,29 @@ struct hr_profile {
 		char **allowed_sources;  /* patterns: exceptions below denied sources */
 		char **writable_sources; /* patterns: bind sources that stay writable */
 		char **denied_types;
+		char **allowed_types;	/* file system types that may be mounted (binds aside) */
+		char **device_sources;	/* patterns: devices and images a disk fs may come from */
+		char **allowed_sockets; /* patterns: root-owned sockets a bind may expose */
 	} mounts;
+
+	struct {
+		char **trusted; /* patterns: hook executables direct mode runs */
+	} hooks;
+
+	struct {
+		struct hr_id_range *host_ranges; /* where user namespace ranges may lie */
+		size_t n_host_ranges;
+	} userns;
+
+	struct {
+		int64_t oom_score_adj_min;
+		int64_t nice_min;
+		bool realtime; /* SCHED_FIFO/RR/DEADLINE, IOPRIO_CLASS_RT, cpu.realtime* */
+	} process;
+
+	struct {
+		bool allow_unconfined; /* AppArmor unconfined, SELinux spc_t / unconfined_t */
+	} lsm;
 
 	struct {
 		unsigned required;   /* bit per enum hr_ns_type */
@@ -104,10 +131,12 @@ struct hr_profile {
 		int64_t memory; /* bytes */
 		int64_t pids;
 		int64_t cpu_shares;
+		int64_t hugepages; /* bytes per page size */
 	} resources;
 
 	struct {
 		int64_t core, nofile, nproc;
+		int64_t memlock, rtprio, nice, msgqueue; /* lowered when the spec sets them */
 	} rlimits;
 
 	char **masked_paths;

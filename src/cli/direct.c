@@ -160,6 +160,7 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 			.sel = &sel,
 			.cfg = &cfg,
 			.judge_only = o->dry_run,
+			.mode = HR_ENV_DIRECT,
 			.image_checks = true,
 			.state = &state,
 			.runtime_root = root,

@@ -227,6 +227,7 @@ static int cmd_create(struct rt *rt)
 			.sel = &rt->sel,
 			.cfg = &rt->cfg,
 			.image_checks = true,
+			.mode = HR_ENV_RUNTIME,
 			.state = &rt->state,
 			.runtime_root = rt->root,
 			.runtime = rt->runtime,
@@ -625,7 +626,7 @@ static int cmd_exec(struct rt *rt)
 	_cleanup_free_ char *text = NULL, *path = NULL, *flag = NULL;
 	_cleanup_free_ bool *saved = NULL;
 	const cJSON *cproc;
-	struct hr_host_env host;
+	_cleanup_(hr_host_env_done) struct hr_host_env host = { 0 };
 	hr_error err = { 0 };
 	bool warn;
 	int r;
@@ -650,7 +651,7 @@ static int cmd_exec(struct rt *rt)
 	}
 	if (warn)
 		memcpy(rt->call.dropped, saved, rt->call.argc * sizeof *saved);
-	hr_host_env_init(&host, NULL);
+	hr_host_env_init(&host, NULL, HR_ENV_RUNTIME, &rt->cfg);
 	r = hr_harden_process(process, profile, cproc, &host.env, &findings, &err);
 	if (r == HR_E_REFUSED) {
 		_cleanup_free_ char *why = hr_launch_refusal_text(&findings, profile);

@@ -451,6 +451,9 @@ void hr_enforcement_judge(const struct hr_profile *p, const struct hr_runtime_in
 				put(e, c, HR_ENFORCED, "device nodes and the %s",
 				    h->cgroup_version == 2 ? "cgroup v2 device filter (eBPF)"
 							   : "devices cgroup");
+		} else if (strcmp(c, "lsm") == 0 && !h->apparmor && !h->selinux) {
+			put(e, c, HR_NOT_APPLICABLE,
+			    "neither AppArmor nor SELinux is active: no label takes effect");
 		} else if (strcmp(c, "paths") == 0 && masked_exposed != 0) {
 			/* The advisories' own mitigation for containers without a
 			 * user namespace: no process that runs as root. */
@@ -467,7 +470,7 @@ void hr_enforcement_judge(const struct hr_profile *p, const struct hr_runtime_in
 		} else {
 			put(e, c, HR_ENFORCED, "applied by hardrun to the spec%s",
 			    strcmp(c, "annotations") == 0 || strcmp(c, "image") == 0 ||
-					    strcmp(c, "privileged") == 0
+					    strcmp(c, "privileged") == 0 || strcmp(c, "hooks") == 0
 				    ? ""
 				    : ", and by the runtime");
 		}

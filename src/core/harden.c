@@ -3,15 +3,19 @@
 
 #include <stdio.h>
 
+#include "hardrun/fields.h"
 #include "hardrun/image.h"
 #include "passes/pass.h"
 
 /*
- * Order matters where one pass reads what another changes: annotations
- * go first so nothing below acts on a smuggled runtime override; the
- * privileged check runs before capabilities are cut; the rootfs pass adds
- * its tmpfs mounts before the mounts pass looks at them all, so that the
- * pointers of mount findings are indexes into the hardened spec.
+ * Before any pass, the field table (fields.c) judges the whole spec:
+ * what it does not know is refused and taken out, so no pass, and no
+ * runtime, ever sees it. Then order matters where one pass reads what
+ * another changes: annotations go first so nothing below acts on a
+ * smuggled runtime override; the privileged check runs before
+ * capabilities are cut; the rootfs pass adds its tmpfs mounts before the
+ * mounts pass looks at them all, so that the pointers of mount findings
+ * are indexes into the hardened spec.
  */
 const struct hr_pass hr_passes[] = {
 	{ "annotations", hr_pass_annotations },
@@ -21,9 +25,13 @@ const struct hr_pass hr_passes[] = {
 	{ "no-new-privileges", hr_pass_no_new_privs },
 	{ "capabilities", hr_pass_capabilities },
 	{ "seccomp", hr_pass_seccomp },
+	{ "process", hr_pass_process },
+	{ "lsm", hr_pass_lsm },
+	{ "hooks", hr_pass_hooks },
 	{ "rootfs", hr_pass_rootfs },
 	{ "mounts", hr_pass_mounts },
 	{ "namespaces", hr_pass_namespaces },
+	{ "userns", hr_pass_userns },
 	{ "resources", hr_pass_resources },
 	{ "rlimits", hr_pass_rlimits },
 	{ "paths", hr_pass_paths },
@@ -114,6 +122,10 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
 
 	if (!cJSON_IsObject(spec))
 		return hr_err(err, HR_E_INVALID, "/: expected a JSON object (an OCI runtime spec)");
+	/* The table is not a control: no mode lets an unknown field through. */
+	int r0 = hr_fields_judge(spec, &hr_field_root, "", findings, err);
+	if (r0 < 0)
+		return r0;
 	if (profile->troubleshooting)
 		hr_finding_add(findings, "profile.troubleshooting", HR_WARNED, "", NULL, NULL, NULL,
 			       "profile `%s` weakens isolation for troubleshooting; do not run "
@@ -202,6 +214,7 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 	} passes[] = { { hr_pass_user, "user" },
 		       { hr_pass_no_new_privs, "no-new-privileges" },
 		       { hr_pass_capabilities, "capabilities" },
+		       { hr_pass_process, "process" },
 		       { hr_pass_rlimits, "rlimits" } };
 	static const struct hr_env no_env = { .swap_accounting = -1 };
 	size_t refused_before = hr_findings_count(findings, HR_REFUSED);
@@ -210,6 +223,8 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 
 	if (!cJSON_IsObject(process))
 		return hr_err(err, HR_E_INVALID, "/: expected a JSON object (an OCI process)");
+	if ((r = hr_fields_judge(process, hr_field_at("/process"), "/process", findings, err)) < 0)
+		return r;
 	/* The process passes read spec.process: lend them the object. */
 	spec = cJSON_CreateObject();
 	cJSON_AddItemToObject(spec, "process", process);

@@ -189,7 +189,7 @@ static size_t fold_name(const char *s, char *out, size_t cap)
 	return o;
 }
 
-static bool fold_equal(const char *a, const char *b)
+bool hr_json_fold_equal(const char *a, const char *b)
 {
 	char fa[256], fb[256];
 
@@ -200,7 +200,7 @@ static bool fold_equal(const char *a, const char *b)
 	return strcmp(fa, fb) == 0;
 }
 
-static const char *type_name(const cJSON *j)
+const char *hr_json_type_name(const cJSON *j)
 {
 	if (!j)
 		return "nothing";
@@ -472,7 +472,7 @@ int hr_json_get(const cJSON *obj, const char *key, const char *where, cJSON **re
 			*ret = c;
 			return 0;
 		}
-		if (!folded && fold_equal(c->string, key))
+		if (!folded && hr_json_fold_equal(c->string, key))
 			folded = c;
 	}
 	if (folded) {
@@ -491,7 +491,7 @@ static int type_error(const char *where, const char *key, const char *want,
 	_cleanup_free_ char *p = key ? hr_json_ptr(where, key) : hr_xstrdup(where);
 	return hr_err(err, HR_E_INVALID, "%s: expected %s, found %s (fix: see the OCI "
 					 "runtime spec for this field)",
-		      p[0] ? p : "/", want, type_name(got));
+		      p[0] ? p : "/", want, hr_json_type_name(got));
 }
 
 #define TYPED_GETTER(fn, check, want)                                                   \

@@ -168,6 +168,11 @@ void hr_profile_free(struct hr_profile *p)
 	hr_strv_free(p->mounts.writable_sources);
 	hr_strv_free(p->mounts.allowed_sources);
 	hr_strv_free(p->mounts.denied_types);
+	hr_strv_free(p->mounts.allowed_types);
+	hr_strv_free(p->mounts.device_sources);
+	hr_strv_free(p->mounts.allowed_sockets);
+	hr_strv_free(p->hooks.trusted);
+	free(p->userns.host_ranges);
 	hr_strv_free(p->masked_paths);
 	hr_strv_free(p->readonly_paths);
 	for (size_t i = 0; i < p->n_devices; i++)
@@ -463,6 +468,23 @@ static int check_nonempty(const char *s, const char *ptr, struct pctx *c)
 	return 0;
 }
 
+/* A file system type as /proc/filesystems spells it. */
+static int check_fstype(const char *s, const char *ptr, struct pctx *c)
+{
+	for (const char *q = s; *q; q++)
+		if (!(islower((unsigned char)*q) || isdigit((unsigned char)*q) || strchr("._-", *q)))
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s: `%s` is not a file system type (fix: a name from "
+				      "/proc/filesystems, such as tmpfs)",
+				      ptr, s);
+	if (strcmp(s, "bind") == 0 || strcmp(s, "none") == 0)
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not a file system type: binds are judged by their "
+			      "source (fix: remove it)",
+			      ptr, s);
+	return check_nonempty(s, ptr, c);
+}
+
 static int check_sysctl(const char *s, const char *ptr, struct pctx *c)
 {
 	for (const char *p = s; *p; p++)
@@ -499,7 +521,7 @@ static const char *const top_keys[] = { "description", "extends", "user", "capab
 					"resources", "rlimits", "maskedPaths", "readonlyPaths",
 					"devices", "sysctl", "annotations", "mode", "modes",
 					"troubleshooting", "image", "explain", "requireEnforced",
-					NULL };
+					"hooks", "userns", "process", "lsm", NULL };
 
 static const char *const mode_names[] = { [HR_MODE_HARDEN] = "harden", [HR_MODE_WARN] = "warn",
 					  [HR_MODE_REFUSE] = "refuse" };
@@ -850,8 +872,9 @@ static int parse_rootfs(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 
 static int parse_mounts(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 {
-	static const char *const keys[] = { "deniedSources", "allowedSources", "writableSources",
-					    "deniedTypes", NULL };
+	static const char *const keys[] = { "deniedSources",  "allowedSources", "writableSources",
+					    "deniedTypes",    "allowedTypes",   "deviceSources",
+					    "allowedSockets", NULL };
 	cJSON *o;
 	int r;
 
@@ -865,9 +888,111 @@ static int parse_mounts(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	    (r = want_strings(o, "writableSources", "/mounts", c, check_source_pattern,
 			      &p->mounts.writable_sources)) < 0 ||
 	    (r = want_strings(o, "deniedTypes", "/mounts", c, check_nonempty,
-			      &p->mounts.denied_types)) < 0)
+			      &p->mounts.denied_types)) < 0 ||
+	    (r = want_strings(o, "allowedTypes", "/mounts", c, check_fstype,
+			      &p->mounts.allowed_types)) < 0 ||
+	    (r = want_strings(o, "deviceSources", "/mounts", c, check_source_pattern,
+			      &p->mounts.device_sources)) < 0 ||
+	    (r = want_strings(o, "allowedSockets", "/mounts", c, check_source_pattern,
+			      &p->mounts.allowed_sockets)) < 0)
 		return r;
 	return 0;
+}
+
+static int parse_hooks(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "trusted", NULL };
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, "hooks", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/hooks", c)) < 0)
+		return r;
+	return want_strings(o, "trusted", "/hooks", c, check_source_pattern, &p->hooks.trusted);
+}
+
+/* "FIRST-LAST": an inclusive range of host ids. */
+static int parse_id_range(const char *s, struct hr_id_range *out)
+{
+	unsigned long long a, b;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	a = strtoull(s, &end, 10);
+	if (errno || *end != '-' || !isdigit((unsigned char)end[1]))
+		return -1;
+	b = strtoull(end + 1, &end, 10);
+	if (errno || *end || a > b || b > UINT32_MAX)
+		return -1;
+	*out = (struct hr_id_range){ (uint32_t)a, (uint32_t)b };
+	return 0;
+}
+
+static int check_id_range(const char *s, const char *ptr, struct pctx *c)
+{
+	struct hr_id_range r;
+
+	if (parse_id_range(s, &r) < 0)
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not a range of host ids (fix: write it like "
+			      "\"65536-4294967294\")",
+			      ptr, s);
+	return 0;
+}
+
+static int parse_userns(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "hostRanges", NULL };
+	_cleanup_strv_ char **ranges = NULL;
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, "userns", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/userns", c)) < 0 ||
+	    (r = want_strings(o, "hostRanges", "/userns", c, check_id_range, &ranges)) < 0)
+		return r;
+	if (!ranges)
+		return 0;
+	free(p->userns.host_ranges);
+	p->userns.n_host_ranges = hr_strv_len(ranges);
+	p->userns.host_ranges = hr_xcalloc(p->userns.n_host_ranges + 1, sizeof *p->userns.host_ranges);
+	for (size_t i = 0; i < p->userns.n_host_ranges; i++)
+		(void)parse_id_range(ranges[i], &p->userns.host_ranges[i]);
+	return 0;
+}
+
+static int parse_process(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "oomScoreAdjMin", "niceMin", "realtime", NULL };
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, "process", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/process", c)) < 0 ||
+	    (r = want_int(o, "oomScoreAdjMin", "/process", c, -1000, 1000,
+			  &p->process.oom_score_adj_min)) < 0 ||
+	    (r = want_int(o, "niceMin", "/process", c, -20, 19, &p->process.nice_min)) < 0 ||
+	    (r = want_bool(o, "realtime", "/process", c, &p->process.realtime)) < 0)
+		return r;
+	return 0;
+}
+
+static int parse_lsm(const cJSON *doc, struct pctx *c, struct hr_profile *p)
+{
+	static const char *const keys[] = { "allowUnconfined", NULL };
+	cJSON *o;
+	int r;
+
+	if ((r = want_object(doc, "lsm", "", c, &o)) < 0 || !o)
+		return r;
+	if ((r = check_keys(o, keys, "/lsm", c)) < 0)
+		return r;
+	return want_bool(o, "allowUnconfined", "/lsm", c, &p->lsm.allow_unconfined);
 }
 
 static int parse_namespaces(const cJSON *doc, struct pctx *c, struct hr_profile *p)
@@ -896,8 +1021,8 @@ static int parse_namespaces(const cJSON *doc, struct pctx *c, struct hr_profile 
 
 static int parse_resources(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 {
-	static const char *const keys[] = { "memory", "pids", "cpuShares", NULL };
-	cJSON *o, *m;
+	static const char *const keys[] = { "memory", "pids", "cpuShares", "hugepages", NULL };
+	cJSON *o, *m, *h;
 	int r;
 
 	if ((r = want_object(doc, "resources", "", c, &o)) < 0 || !o)
@@ -906,8 +1031,21 @@ static int parse_resources(const cJSON *doc, struct pctx *c, struct hr_profile *
 	    (r = member(o, "memory", "/resources", c, &m)) < 0 ||
 	    (r = want_int(o, "pids", "/resources", c, 1, 4194304, &p->resources.pids)) < 0 ||
 	    (r = want_int(o, "cpuShares", "/resources", c, 2, 262144,
-			  &p->resources.cpu_shares)) < 0)
+			  &p->resources.cpu_shares)) < 0 ||
+	    (r = member(o, "hugepages", "/resources", c, &h)) < 0)
 		return r;
+	if (h) {
+		int64_t v = cJSON_IsString(h) ? hr_parse_size(h->valuestring)
+			  : cJSON_IsNumber(h) && h->valuedouble == floor(h->valuedouble) &&
+					  h->valuedouble >= 0 && h->valuedouble <= 9.0e18
+				  ? (int64_t)h->valuedouble
+				  : -1;
+		if (v < 0)
+			return hr_err(c->err, HR_E_INVALID,
+				      "/resources/hugepages: expected a size, such as \"0\" or "
+				      "\"1G\" (per huge page size)");
+		p->resources.hugepages = v;
+	}
 	if (m) {
 		int64_t v = cJSON_IsString(m)				      ? hr_parse_size(m->valuestring)
 			  : cJSON_IsNumber(m) && m->valuedouble == floor(m->valuedouble) ? (int64_t)m->valuedouble
@@ -923,7 +1061,8 @@ static int parse_resources(const cJSON *doc, struct pctx *c, struct hr_profile *
 
 static int parse_rlimits(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 {
-	static const char *const keys[] = { "core", "nofile", "nproc", NULL };
+	static const char *const keys[] = { "core",   "nofile", "nproc",    "memlock",
+					    "rtprio", "nice",	"msgqueue", NULL };
 	cJSON *o;
 	int r;
 
@@ -932,7 +1071,11 @@ static int parse_rlimits(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	if ((r = check_keys(o, keys, "/rlimits", c)) < 0 ||
 	    (r = want_int(o, "core", "/rlimits", c, 0, 9.0e18, &p->rlimits.core)) < 0 ||
 	    (r = want_int(o, "nofile", "/rlimits", c, 16, 1048576, &p->rlimits.nofile)) < 0 ||
-	    (r = want_int(o, "nproc", "/rlimits", c, 1, 4194304, &p->rlimits.nproc)) < 0)
+	    (r = want_int(o, "nproc", "/rlimits", c, 1, 4194304, &p->rlimits.nproc)) < 0 ||
+	    (r = want_int(o, "memlock", "/rlimits", c, 0, 9.0e18, &p->rlimits.memlock)) < 0 ||
+	    (r = want_int(o, "rtprio", "/rlimits", c, 0, 99, &p->rlimits.rtprio)) < 0 ||
+	    (r = want_int(o, "nice", "/rlimits", c, 0, 40, &p->rlimits.nice)) < 0 ||
+	    (r = want_int(o, "msgqueue", "/rlimits", c, 0, 9.0e18, &p->rlimits.msgqueue)) < 0)
 		return r;
 	return 0;
 }
@@ -1126,7 +1269,8 @@ static int parse_consistency(const cJSON *doc, struct pctx *c, struct hr_profile
 static int (*const sections[])(const cJSON *doc, struct pctx *c, struct hr_profile *p) = {
 	parse_meta,	  parse_user,	     parse_caps,    parse_seccomp,    parse_rootfs,
 	parse_mounts,	  parse_namespaces, parse_resources, parse_rlimits,   parse_paths,
-	parse_devices,	  parse_sysctl,	     parse_annotations, parse_modes,   parse_image,   parse_consistency,
+	parse_devices,	  parse_sysctl,	     parse_annotations, parse_modes,   parse_image,
+	parse_hooks,	  parse_userns,	     parse_process, parse_lsm,	      parse_consistency,
 };
 
 static struct hr_profile *new_profile(void)
@@ -1427,6 +1571,29 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddItemToObject(o, "allowedSources", strv_json(p->mounts.allowed_sources));
 	cJSON_AddItemToObject(o, "writableSources", strv_json(p->mounts.writable_sources));
 	cJSON_AddItemToObject(o, "deniedTypes", strv_json(p->mounts.denied_types));
+	cJSON_AddItemToObject(o, "allowedTypes", strv_json(p->mounts.allowed_types));
+	cJSON_AddItemToObject(o, "deviceSources", strv_json(p->mounts.device_sources));
+	cJSON_AddItemToObject(o, "allowedSockets", strv_json(p->mounts.allowed_sockets));
+
+	o = cJSON_AddObjectToObject(d, "hooks");
+	cJSON_AddItemToObject(o, "trusted", strv_json(p->hooks.trusted));
+
+	o = cJSON_AddObjectToObject(d, "userns");
+	a = cJSON_AddArrayToObject(o, "hostRanges");
+	for (size_t i = 0; i < p->userns.n_host_ranges; i++) {
+		char r[32];
+		snprintf(r, sizeof r, "%u-%u", p->userns.host_ranges[i].first,
+			 p->userns.host_ranges[i].last);
+		cJSON_AddItemToArray(a, cJSON_CreateString(r));
+	}
+
+	o = cJSON_AddObjectToObject(d, "process");
+	cJSON_AddNumberToObject(o, "oomScoreAdjMin", (double)p->process.oom_score_adj_min);
+	cJSON_AddNumberToObject(o, "niceMin", (double)p->process.nice_min);
+	cJSON_AddBoolToObject(o, "realtime", p->process.realtime);
+
+	o = cJSON_AddObjectToObject(d, "lsm");
+	cJSON_AddBoolToObject(o, "allowUnconfined", p->lsm.allow_unconfined);
 
 	o = cJSON_AddObjectToObject(d, "namespaces");
 	cJSON_AddItemToObject(o, "required", ns_json(p->ns.required));
@@ -1437,11 +1604,16 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddNumberToObject(o, "memory", (double)p->resources.memory);
 	cJSON_AddNumberToObject(o, "pids", (double)p->resources.pids);
 	cJSON_AddNumberToObject(o, "cpuShares", (double)p->resources.cpu_shares);
+	cJSON_AddNumberToObject(o, "hugepages", (double)p->resources.hugepages);
 
 	o = cJSON_AddObjectToObject(d, "rlimits");
 	cJSON_AddNumberToObject(o, "core", (double)p->rlimits.core);
 	cJSON_AddNumberToObject(o, "nofile", (double)p->rlimits.nofile);
 	cJSON_AddNumberToObject(o, "nproc", (double)p->rlimits.nproc);
+	cJSON_AddNumberToObject(o, "memlock", (double)p->rlimits.memlock);
+	cJSON_AddNumberToObject(o, "rtprio", (double)p->rlimits.rtprio);
+	cJSON_AddNumberToObject(o, "nice", (double)p->rlimits.nice);
+	cJSON_AddNumberToObject(o, "msgqueue", (double)p->rlimits.msgqueue);
 
 	cJSON_AddItemToObject(d, "maskedPaths", strv_json(p->masked_paths));
 	cJSON_AddItemToObject(d, "readonlyPaths", strv_json(p->readonly_paths));

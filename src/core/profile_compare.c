@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hardrun/harden.h"
+#include "hardrun/json.h"
 #include "hardrun/profile.h"
 #include "hardrun/seccomp.h"
 
@@ -39,7 +40,15 @@ static bool subset(char *const *a, char *const *b, const char **missing)
 	return true;
 }
 
-static bool allows_call(const struct hr_seccomp_profile *s, const char *name)
+static bool args_none(const cJSON *args)
+{
+	return !args || !args->child;
+}
+
+/* Whether profile `s` allows call `name` at least as far as a rule with
+ * argument conditions `args` (NULL: unconditionally) does: unconditionally,
+ * or by a rule with the same conditions. */
+static bool allows_call(const struct hr_seccomp_profile *s, const char *name, const cJSON *args)
 {
 	for (size_t i = 0; i < s->n_allow; i++)
 		if (strcmp(s->allow[i], name) == 0)
@@ -47,12 +56,49 @@ static bool allows_call(const struct hr_seccomp_profile *s, const char *name)
 	for (const cJSON *r = s->rules ? s->rules->child : NULL; r; r = r->next) {
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
 		const cJSON *names = cJSON_GetObjectItemCaseSensitive(r, "names");
+		const cJSON *rargs = cJSON_GetObjectItemCaseSensitive(r, "args");
 		if (hr_seccomp_action_denies(hr_seccomp_action_from_name(act->valuestring)))
+			continue;
+		if (!args_none(rargs) && (args_none(args) || !hr_json_equal(rargs, args)))
 			continue;
 		for (const cJSON *n = names ? names->child : NULL; n; n = n->next)
 			if (strcmp(n->valuestring, name) == 0)
 				return true;
 	}
+	return false;
+}
+
+/* The size= of a tmpfs option string in bytes (-1: none, unbounded), and
+ * whether it has `opt`. */
+static int64_t tmpfs_size(const char *opts)
+{
+	_cleanup_free_ char *copy = hr_xstrdup(opts ? opts : "");
+	int64_t size = -1;
+	char *save = NULL;
+
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (strncmp(o, "size=", 5) == 0)
+			size = hr_parse_size(o + 5);
+	return size;
+}
+
+static bool tmpfs_has(const char *opts, const char *opt)
+{
+	_cleanup_free_ char *copy = hr_xstrdup(opts ? opts : "");
+	char *save = NULL;
+
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (strcmp(o, opt) == 0)
+			return true;
+	return false;
+}
+
+static bool range_within(const struct hr_id_range *r, const struct hr_profile *p)
+{
+	for (size_t i = 0; i < p->userns.n_host_ranges; i++)
+		if (r->first >= p->userns.host_ranges[i].first &&
+		    r->last <= p->userns.host_ranges[i].last)
+			return true;
 	return false;
 }
 
@@ -100,22 +146,44 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 	}
 	if (a->caps.ambient && !b->caps.ambient)
 		return say(why, cap, "makes capabilities ambient");
+	if (a->user.uid != b->user.uid || a->user.gid != b->user.gid)
+		return say(why, cap, "runs processes as %u:%u, not %u:%u", a->user.uid, a->user.gid,
+			    b->user.uid, b->user.gid);
+	if ((a->user.umask & b->user.umask) != b->user.umask)
+		return say(why, cap, "has a umask (%04o) without bits of %04o", a->user.umask,
+			    b->user.umask);
 	for (size_t i = 0; i < a->seccomp.n_allow; i++)
-		if (!allows_call(&b->seccomp, a->seccomp.allow[i]))
+		if (!allows_call(&b->seccomp, a->seccomp.allow[i], NULL))
 			return say(why, cap, "allows the system call %s", a->seccomp.allow[i]);
 	for (const cJSON *r = a->seccomp.rules ? a->seccomp.rules->child : NULL; r; r = r->next) {
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
 		const cJSON *names = cJSON_GetObjectItemCaseSensitive(r, "names");
+		const cJSON *args = cJSON_GetObjectItemCaseSensitive(r, "args");
 		if (hr_seccomp_action_denies(hr_seccomp_action_from_name(act->valuestring)))
 			continue;
 		for (const cJSON *n = names ? names->child : NULL; n; n = n->next)
-			if (!allows_call(&b->seccomp, n->valuestring))
-				return say(why, cap, "allows the system call %s", n->valuestring);
+			if (!allows_call(&b->seccomp, n->valuestring, args))
+				return say(why, cap, "allows the system call %s%s", n->valuestring,
+					    args_none(args) ? "" : " with other arguments");
+	}
+	for (size_t i = 0; i < a->seccomp.n_arch; i++) {
+		bool found = false;
+		for (size_t k = 0; k < b->seccomp.n_arch; k++)
+			found |= a->seccomp.arch_tokens[i] == b->seccomp.arch_tokens[k];
+		if (!found)
+			return say(why, cap, "allows system calls of %s", a->seccomp.arch_names[i]);
 	}
 	if (!a->rootfs.readonly && b->rootfs.readonly)
 		return say(why, cap, "leaves the root file system writable");
 	if (!subset(a->rootfs.writable, b->rootfs.writable, &m))
 		return say(why, cap, "makes %s writable", m);
+	if (tmpfs_has(b->rootfs.tmpfs_options, "noexec") &&
+	    !tmpfs_has(a->rootfs.tmpfs_options, "noexec"))
+		return say(why, cap, "lets programs run from its writable paths (no noexec)");
+	if (tmpfs_size(b->rootfs.tmpfs_options) >= 0 &&
+	    (tmpfs_size(a->rootfs.tmpfs_options) < 0 ||
+	     tmpfs_size(a->rootfs.tmpfs_options) > tmpfs_size(b->rootfs.tmpfs_options)))
+		return say(why, cap, "has larger writable paths (tmpfs size)");
 	if (!subset(b->mounts.denied_sources, a->mounts.denied_sources, &m))
 		return say(why, cap, "allows bind mounts of %s", m);
 	if (!subset(a->mounts.allowed_sources, b->mounts.allowed_sources, &m))
@@ -124,6 +192,27 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		return say(why, cap, "leaves bind mounts from %s writable", m);
 	if (!subset(b->mounts.denied_types, a->mounts.denied_types, &m))
 		return say(why, cap, "allows %s mounts", m);
+	if (!subset(a->mounts.allowed_types, b->mounts.allowed_types, &m))
+		return say(why, cap, "allows %s mounts", m);
+	if (!subset(a->mounts.device_sources, b->mounts.device_sources, &m))
+		return say(why, cap, "allows file systems from %s", m);
+	if (!subset(a->mounts.allowed_sockets, b->mounts.allowed_sockets, &m))
+		return say(why, cap, "allows binds of the socket %s", m);
+	if (!subset(a->hooks.trusted, b->hooks.trusted, &m))
+		return say(why, cap, "trusts the hook %s", m);
+	for (size_t i = 0; i < a->userns.n_host_ranges; i++)
+		if (!range_within(&a->userns.host_ranges[i], b))
+			return say(why, cap, "allows user namespaces to map host ids %u-%u",
+				    a->userns.host_ranges[i].first, a->userns.host_ranges[i].last);
+	if (a->process.oom_score_adj_min < b->process.oom_score_adj_min)
+		return say(why, cap, "lets the OOM killer spare it more (oomScoreAdjMin %lld)",
+			    (long long)a->process.oom_score_adj_min);
+	if (a->process.nice_min < b->process.nice_min)
+		return say(why, cap, "allows a lower nice value (%lld)", (long long)a->process.nice_min);
+	if (a->process.realtime && !b->process.realtime)
+		return say(why, cap, "allows real-time scheduling");
+	if (a->lsm.allow_unconfined && !b->lsm.allow_unconfined)
+		return say(why, cap, "allows an unconfined AppArmor profile or SELinux label");
 	for (int t = 0; t < HR_NS__MAX; t++) {
 		unsigned bit = 1u << t;
 		if ((b->ns.required & bit) && !(a->ns.required & bit))
@@ -139,12 +228,22 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		return say(why, cap, "allows more processes");
 	if (a->resources.cpu_shares > b->resources.cpu_shares)
 		return say(why, cap, "allows more CPU shares");
+	if (a->resources.hugepages > b->resources.hugepages)
+		return say(why, cap, "allows more huge pages");
 	if (a->rlimits.core > b->rlimits.core)
 		return say(why, cap, "allows core dumps");
 	if (a->rlimits.nofile > b->rlimits.nofile)
 		return say(why, cap, "allows more open files");
 	if (a->rlimits.nproc > b->rlimits.nproc)
 		return say(why, cap, "allows more processes per user");
+	if (a->rlimits.memlock > b->rlimits.memlock)
+		return say(why, cap, "allows more locked memory");
+	if (a->rlimits.rtprio > b->rlimits.rtprio)
+		return say(why, cap, "allows real-time priorities");
+	if (a->rlimits.nice > b->rlimits.nice)
+		return say(why, cap, "allows raising the priority (RLIMIT_NICE)");
+	if (a->rlimits.msgqueue > b->rlimits.msgqueue)
+		return say(why, cap, "allows more message queue bytes");
 	if (!subset(b->masked_paths, a->masked_paths, &m))
 		return say(why, cap, "does not mask %s", m);
 	if (!subset(b->readonly_paths, a->readonly_paths, &m))

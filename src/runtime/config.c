@@ -28,6 +28,9 @@ void hr_config_free(struct hr_config *cfg)
 	free(cfg->audit_file);
 	free(cfg->sbom_dir);
 	free(cfg->state_dir);
+	hr_strv_free(cfg->root_locations);
+	hr_strv_free(cfg->trusted_hooks);
+	hr_strv_free(cfg->trusted_listeners);
 	for (size_t i = 0; i < cfg->n_rules; i++) {
 		hr_strv_free(cfg->rules[i].keys);
 		hr_strv_free(cfg->rules[i].patterns);
@@ -52,24 +55,45 @@ static int get_string(const cJSON *obj, const char *key, const char *where, bool
 	return 0;
 }
 
-static int get_strings(const cJSON *obj, const char *key, bool abs_path, char ***out,
-		       hr_error *err)
+static int get_strings_at(const cJSON *obj, const char *where, const char *key, bool abs_path,
+			  char ***out, hr_error *err)
 {
 	cJSON *j;
 	size_t i = 0;
-	int r = hr_json_get_array(obj, key, "", &j, err);
+	int r = hr_json_get_array(obj, key, where, &j, err);
 
 	if (r < 0 || !j)
 		return r;
+	/* Present, even empty: it replaces the default. */
+	hr_strv_free(*out);
+	*out = hr_xcalloc(1, sizeof(char *));
 	for (const cJSON *e = j->child; e; e = e->next, i++) {
 		if (!cJSON_IsString(e) || !e->valuestring[0] ||
 		    (abs_path && e->valuestring[0] != '/'))
-			return hr_err(err, HR_E_INVALID, "/%s/%zu: expected %s", key, i,
+			return hr_err(err, HR_E_INVALID, "%s/%s/%zu: expected %s", where, key, i,
 				      abs_path ? "an absolute path" : "a non-empty string");
 		hr_strv_push(out, e->valuestring);
 	}
 	return 0;
 }
+
+static int get_strings(const cJSON *obj, const char *key, bool abs_path, char ***out,
+		       hr_error *err)
+{
+	return get_strings_at(obj, "", key, abs_path, out, err);
+}
+
+const char *const hr_config_default_root_locations[] = {
+	"/var/lib/docker/overlay2/*/merged",
+	"/var/lib/docker/fuse-overlayfs/*/merged",
+	"/var/lib/docker/vfs/dir/*",
+	"/var/lib/docker/btrfs/subvolumes/*",
+	"/var/lib/docker/zfs/graph/*",
+	"/var/lib/containers/storage/overlay/*/merged",
+	"/var/lib/containers/storage/vfs/dir/*",
+	"/var/lib/containers/storage/btrfs/subvolumes/*",
+	NULL,
+};
 
 const char *const hr_config_keys[] = { "runtime",      "runtimeArgs",
 				       "profileDirs",  "defaultProfile",
@@ -78,6 +102,9 @@ const char *const hr_config_keys[] = { "runtime",      "runtimeArgs",
 				       "log",	       "file",
 				       "audit",	       "syslog",
 				       "sbomDir",      "stateDir",
+				       "rootLocations", "hooks",
+				       "trusted",      "seccompListeners",
+				       "minHostId",
 				       NULL };
 
 static int parse_rules(const cJSON *doc, struct hr_config *cfg, hr_error *err)
@@ -123,11 +150,40 @@ static int parse_rules(const cJSON *doc, struct hr_config *cfg, hr_error *err)
 	return 0;
 }
 
+/* What the node trusts beyond the profiles: root file system locations,
+ * hook executables, seccomp listeners, and the lowest host id a user
+ * namespace may map (man/hardrun.conf.5). */
+static int parse_trust(const cJSON *doc, struct hr_config *cfg, hr_error *err)
+{
+	cJSON *hooks, *min;
+	int r;
+
+	cfg->root_locations = hr_strv_copy((char *const *)hr_config_default_root_locations);
+	cfg->min_host_id = HR_CONFIG_DEFAULT_MIN_HOST_ID;
+	if ((r = get_strings(doc, "rootLocations", true, &cfg->root_locations, err)) < 0 ||
+	    (r = get_strings(doc, "seccompListeners", true, &cfg->trusted_listeners, err)) < 0 ||
+	    (r = hr_json_get_object(doc, "hooks", "", &hooks, err)) < 0 ||
+	    (r = hr_json_get_int(doc, "minHostId", "", 1, 4294967295.0, &min, err)) < 0)
+		return r;
+	for (const cJSON *m = hooks ? hooks->child : NULL; m; m = m->next)
+		if (strcmp(m->string, "trusted") != 0)
+			return hr_err(err, HR_E_INVALID, "/hooks/%s: unknown key (fix: use trusted)",
+				      m->string);
+	if (hooks && (r = get_strings_at(hooks, "/hooks", "trusted", true, &cfg->trusted_hooks,
+					 err)) < 0)
+		return r;
+	if (min)
+		cfg->min_host_id = (uint32_t)min->valuedouble;
+	return 0;
+}
+
 int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err)
 {
 	static const char *const keys[] = { "runtime",	      "runtimeArgs", "profileDirs",
 					    "defaultProfile", "profileRules", "allowWeakerAnnotations",
 					    "log",	      "audit",	     "stateDir",
+					    "rootLocations", "hooks",	     "seccompListeners",
+					    "minHostId",
 					    NULL };
 	_cleanup_json_ cJSON *doc = NULL;
 	cJSON *log;
@@ -145,7 +201,8 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 			return hr_err(err, HR_E_INVALID,
 				      "/%s: unknown key (fix: use runtime, runtimeArgs, "
 				      "profileDirs, defaultProfile, profileRules, "
-				      "allowWeakerAnnotations, log, audit or stateDir)",
+				      "allowWeakerAnnotations, log, audit, stateDir, "
+				      "rootLocations, hooks, seccompListeners or minHostId)",
 				      m->string);
 	}
 	if ((r = get_string(doc, "runtime", "", false, &cfg->runtime, err)) < 0 ||
@@ -161,7 +218,7 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 				      "/runtimeArgs/%zu: `%s` is not a flag (fix: global flags "
 				      "such as \"--cgroup-manager=disabled\")",
 				      i, cfg->runtime_args[i]);
-	if ((r = parse_rules(doc, cfg, err)) < 0)
+	if ((r = parse_rules(doc, cfg, err)) < 0 || (r = parse_trust(doc, cfg, err)) < 0)
 		return r;
 	{
 		cJSON *w;
@@ -218,7 +275,7 @@ int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_er
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT && !required)
-			return 0;
+			return hr_config_parse("{}", 2, cfg, err);
 		return hr_err(err, -errno, "%s: cannot open: %s", path, strerror(errno));
 	}
 	if ((r = hr_check_trusted_file(fd, path, "configuration", err)) < 0 ||

@@ -29,12 +29,17 @@ void hr_pins_free(struct hr_pins *pins)
 	*pins = (struct hr_pins){ 0 };
 }
 
-const struct hr_pin *hr_pins_find(const struct hr_pins *pins, const char *source)
+static const struct hr_pin *find(const struct hr_pins *pins, const char *source, bool magic)
 {
 	for (size_t i = 0; i < pins->n; i++)
-		if (strcmp(pins->v[i]->source, source) == 0)
+		if (pins->v[i]->magic == magic && strcmp(pins->v[i]->source, source) == 0)
 			return pins->v[i];
 	return NULL;
+}
+
+const struct hr_pin *hr_pins_find(const struct hr_pins *pins, const char *source)
+{
+	return find(pins, source, false);
 }
 
 static const struct hr_pin *add(struct hr_pins *pins, const struct hr_pin *pin)
@@ -48,12 +53,13 @@ static const struct hr_pin *add(struct hr_pins *pins, const struct hr_pin *pin)
 	return pins->v[pins->n++];
 }
 
-int hr_pins_get(struct hr_pins *pins, const char *source, const struct hr_pin **ret,
-		hr_error *err)
+static int get(struct hr_pins *pins, const char *source, bool magic, const struct hr_pin **ret,
+	       hr_error *err)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
-	const struct hr_pin *found = hr_pins_find(pins, source);
-	struct hr_pin pin = { .fd = -1 };
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = magic ? 0 : RESOLVE_NO_MAGICLINKS };
+	const struct hr_pin *found = find(pins, source, magic);
+	struct hr_pin pin = { .fd = -1, .magic = magic };
 	char link[64], real[4096];
 	ssize_t n;
 
@@ -90,7 +96,8 @@ int hr_pins_get(struct hr_pins *pins, const char *source, const struct hr_pin **
 	}
 	snprintf(link, sizeof link, "/proc/self/fd/%d", pin.fd);
 	n = readlink(link, real, sizeof real - 1);
-	if (n <= 0 || real[0] != '/' || fstat(pin.fd, &pin.st) < 0) {
+	/* (A namespace is no path: "net:[4026531840]".) */
+	if (n <= 0 || (real[0] != '/' && !magic) || fstat(pin.fd, &pin.st) < 0) {
 		int e = n < 0 ? errno : EINVAL;
 		(void)close(pin.fd);
 		return hr_err(err, -e, "`%s`: cannot tell what it is: %s", source, strerror(e));
@@ -100,6 +107,18 @@ int hr_pins_get(struct hr_pins *pins, const char *source, const struct hr_pin **
 	pin.real = hr_xstrdup(real);
 	*ret = add(pins, &pin);
 	return 0;
+}
+
+int hr_pins_get(struct hr_pins *pins, const char *source, const struct hr_pin **ret,
+		hr_error *err)
+{
+	return get(pins, source, false, ret, err);
+}
+
+int hr_pins_get_magic(struct hr_pins *pins, const char *source, const struct hr_pin **ret,
+		      hr_error *err)
+{
+	return get(pins, source, true, ret, err);
 }
 
 int hr_pin_attach(const struct hr_pin *pin, const struct hr_pbundle *pb, const char *rel,

@@ -115,18 +115,6 @@ static int read_spec(const struct hr_launch_opts *o, struct hr_launch *l, hr_err
 	return r;
 }
 
-/* The core asks where a bind source really points: the object is opened
- * now, once, and that is what gets judged and, later, mounted. */
-static char *resolve_pinned(void *ud, const char *source)
-{
-	struct hr_launch *l = ud;
-	const struct hr_pin *pin;
-
-	if (hr_pins_get(&l->pins, source, &pin, NULL) < 0)
-		return NULL;
-	return hr_xstrdup(pin->real);
-}
-
 static bool is_bind(const cJSON *m)
 {
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
@@ -319,8 +307,7 @@ static void test_pause(void)
 
 int hr_launch_prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
 {
-	struct hr_env env;
-	struct hr_host_env host;
+	_cleanup_(hr_host_env_done) struct hr_host_env host = { 0 };
 	int r;
 
 	*l = (struct hr_launch){ .root_fd = -1, .bundle = { .dirfd = -1 } };
@@ -337,13 +324,14 @@ int hr_launch_prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_er
 	if (r < 0)
 		return r;
 
-	hr_host_env_init(&host, &l->bundle);
-	env = host.env;
-	if (!o->judge_only) {
-		env.resolve_source = resolve_pinned;
-		env.ud = l;
-	}
-	r = hr_harden(l->spec, l->profile, &env, &l->findings, err);
+	/* The core asks the host about every path through host's facts, which
+	 * pin each object once in l->pins: the ones handed to the runtime. A
+	 * judgement away from the launch judges a path that is not there by
+	 * its name. */
+	hr_host_env_init(&host, &l->bundle, o->mode, o->cfg);
+	host.pins = &l->pins;
+	host.env.lenient = o->judge_only;
+	r = hr_harden(l->spec, l->profile, &host.env, &l->findings, err);
 	if (r == 0 && !o->judge_only)
 		r = make_private_bundle(o, l, err);
 	/* Without CAP_SYS_ADMIN nothing can be mounted: the paths are

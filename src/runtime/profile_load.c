@@ -25,7 +25,7 @@ static const struct hr_json_limits profile_limits = {
 
 int hr_check_trusted_file(int fd, const char *path, const char *what, hr_error *err)
 {
-	struct stat st, dst;
+	struct stat st, dst = { 0 }, lst;
 	_cleanup_free_ char *copy = hr_xstrdup(path);
 	const char *dir = dirname(copy);
 
@@ -48,6 +48,38 @@ int hr_check_trusted_file(int fd, const char *path, const char *what, hr_error *
 			      "%s: its directory %s is writable by someone other than root, who "
 			      "could replace the %s (fix: chown root %s && chmod go-w %s)",
 			      path, dir, what, dir, dir);
+	/* In a sticky directory others may write (/tmp), an entry belongs to
+	 * whoever made it: a user's symbolic link there could point at any
+	 * root-owned file, such as a weaker profile. */
+	if ((dst.st_mode & (S_IWGRP | S_IWOTH)) && lstat(path, &lst) == 0 && lst.st_uid != 0)
+		return hr_err(err, -EPERM,
+			      "%s: %s owned by uid %u in %s, a directory others can write: the "
+			      "%s it names is not root's choice (fix: chown -h root %s, or move "
+			      "the file to a directory only root can write)",
+			      path, S_ISLNK(lst.st_mode) ? "a symbolic link" : "an entry",
+			      (unsigned)lst.st_uid, dir, what, path);
+	/* Through a link, the file's own directory must be root's too. */
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		char link[64], real[4096];
+		ssize_t n;
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		n = readlink(link, real, sizeof real - 1);
+		if (n > 0) {
+			real[n] = '\0';
+			char *slash = strrchr(real, '/');
+			if (slash && slash != real)
+				*slash = '\0';
+			else if (slash)
+				slash[1] = '\0';
+			if (stat(real, &dst) == 0 &&
+			    (dst.st_uid != 0 ||
+			     ((dst.st_mode & (S_IWGRP | S_IWOTH)) && !(dst.st_mode & S_ISVTX))))
+				return hr_err(err, -EPERM,
+					      "%s: links to a %s in %s, a directory someone other than "
+					      "root can write (fix: chown root %s && chmod go-w %s)",
+					      path, what, real, real, real);
+		}
+	}
 	return 0;
 }
 

@@ -42,30 +42,13 @@
 #include <time.h>
 
 #include "hardrun/harden.h"
+#include "fake_env.h"
 #include "hardrun/host.h"
 #include "hardrun/json.h"
 
 #define MAX_SPEC_BYTES (16u << 20)
 
-static char *fake_resolve(void *ud, const char *source)
-{
-	(void)ud;
-	return source[0] == '/' ? hr_xstrdup(source) : NULL;
-}
-
-static int fake_ns_is_host(void *ud, enum hr_ns_type type, const char *path)
-{
-	(void)ud;
-	(void)type;
-	return strncmp(path, "/proc/1/", 8) == 0 || strcmp(path, "/run/docker/netns/default") == 0;
-}
-
-/* The same host as tests/unit/helpers.c's hrt_fake_env. */
-static const struct hr_env fake_env = {
-	.resolve_source = fake_resolve,
-	.ns_is_host = fake_ns_is_host,
-	.swap_accounting = 1,
-};
+#define fake_env hrt_fake_env
 
 static int64_t now_ns(void)
 {

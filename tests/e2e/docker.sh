@@ -14,7 +14,8 @@ export DOCKER_CONFIG=$WORK/docker-client
 
 say "building the image"
 build_image
-install_hardrun
+# The audit log shows what each launch kept and changed (hooks.kept, ...).
+install_hardrun "$BIN" "$HRCONF" "\"audit\": { \"file\": \"$WORK/audit.log\" }"
 
 CD=$WORK/containerd
 containerd_config "$CD"
@@ -55,6 +56,20 @@ expect_kv "$out" write_tmp ok
 expect_kv "$out" mount EPERM
 expect_kv "$out" memory_limit "$RESTRICTED_MEMORY"
 expect_kv "$out" pids_limit "$RESTRICTED_PIDS"
+
+say "Docker's own hook: its network hook (dockerd running itself) is kept and reported"
+last=$(grep '"event":"create"' "$WORK/audit.log" | tail -n 1)
+expect_grep "the create's audit record reports the hook it kept" '"hooks\.kept"' "$last"
+
+say "docker run --tmpfs /tmp:exec: the profile's noexec, size-limited /tmp holds"
+cmd='cp /bin/busybox /tmp/true && /tmp/true && echo exec-ok; grep " /tmp " /proc/mounts'
+ctl=$("${RUN[@]}" --rm --runtime runc --tmpfs /tmp:exec "$IMAGE" /bin/sh -c "$cmd" 2>&1)
+expect_grep "control: a program runs from /tmp" '^exec-ok$' "$ctl"
+out=$("${RUN[@]}" --rm --runtime hardrun --tmpfs /tmp:exec "$IMAGE" /bin/sh -c "$cmd" 2>&1)
+check "hardened: no program runs from /tmp" bash -c "! grep -q '^exec-ok$' <<<\"\$1\"" _ "$out"
+expect_grep "hardened: /tmp is noexec and 64 MiB" ' /tmp tmpfs [^ ]*noexec[^ ]*size=65536k' "$out"
+last=$(grep '"event":"create"' "$WORK/audit.log" | tail -n 1)
+expect_grep "the audit record has the change (rootfs.tmpfs)" '"rootfs\.tmpfs"' "$last"
 
 say "hardrun-strict (the link) picks the strict profile"
 out=$("${RUN[@]}" --rm --runtime hardrun-strict "$IMAGE" /probe report 2>&1)

@@ -174,10 +174,14 @@ build_image() {
 install_hardrun() {
   local bindir=${1:-$BIN} conf=${2:-$HRCONF} extra=${3:-}
   mkdir -p "$bindir"
+  # The engines keep their storage below $WORK: their root file systems
+  # are there, outside the bundles (docker --data-root, podman --root).
   cat >"$conf" <<EOF
 {
   "profileDirs": ["$PROFILES"],
   "stateDir": "$HRSTATE",
+  "rootLocations": ["$WORK/docker/data/overlay2/*/merged", "$WORK/docker/data/vfs/dir/*",
+                    "$WORK/podman/root/vfs/dir/*", "$WORK/podman/root/overlay/*/merged"],
   "log": { "file": "$WORK/hardrun-log.json" }${extra:+,
   $extra}
 }

@@ -100,6 +100,29 @@ expect_grep "podman shows hardrun's rule id" 'mounts\.sensitive-source' "$out"
 expect_grep "and its reason and hint" 'refused by hardrun profile `restricted`.*/var/run.*\(hint: ' "$out"
 check "the probe did not run" bash -c "! grep -q '^uid=' <<<\"\$1\"" _ "$out"
 
+say "OCI hooks: a hook of podman's hooks.d runs only when hardrun.conf trusts it"
+HOOKS=$WORK/hooks.d HOOKBIN=$WORK/hookbin
+mkdir -p "$HOOKS" "$HOOKBIN"
+# What a hooks.d hook does: on the host, as root, with the container's
+# state on its standard input.
+printf '#!/bin/sh\ncat >"%s/ran.json"\n' "$HOOKBIN" >"$HOOKBIN/mark"
+chmod 0755 "$HOOKBIN/mark"
+printf '{"version": "1.0.0", "hook": {"path": "%s/mark", "args": ["mark"]}, "when": {"always": true}, "stages": ["prestart"]}\n' \
+  "$HOOKBIN" >"$HOOKS/mark.json"
+out=$("${PM[@]}" --hooks-dir "$HOOKS" --runtime "$WRAPPER" run --rm "${RUNOPTS[@]}" "$IMAGE" /probe report 2>&1)
+rc=$?
+check "a hook hardrun.conf does not trust refuses the container (exit $rc)" [ "$rc" != 0 ]
+expect_grep "podman shows the rule and the hook" 'hooks\.untrusted at /hooks/prestart/0/path' "$out"
+check "the hook did not run" [ ! -e "$HOOKBIN/ran.json" ]
+install_hardrun "$WORK/trusting" "$WORK/trusting.conf" \
+  "\"hooks\": { \"trusted\": [\"$HOOKBIN/*\"] }, \"audit\": { \"file\": \"$WORK/audit.log\" }"
+out=$("${PM[@]}" --hooks-dir "$HOOKS" --runtime "$WORK/trusting/hardrun" run --rm "${RUNOPTS[@]}" "$IMAGE" /probe report 2>&1)
+rc=$?
+check "trusted by hardrun.conf, the container runs (exit $rc)" [ "$rc" = 0 ]
+expect_kv "$out" uid 65534
+check "... and so did the hook, with the container's state" grep -q '"ociVersion"' "$HOOKBIN/ran.json"
+expect_grep "the audit record reports the hook it kept" '"hooks\.kept"' "$(tail -n 1 "$WORK/audit.log")"
+
 say "a privileged exec as root, stop, rm"
 "${PM[@]}" run -d --name hr-ct "${RUNOPTS[@]}" "$IMAGE" /probe sleep-handler 60 >/dev/null 2>"$WORK/run-d.err"
 rc=$?

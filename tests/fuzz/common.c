@@ -8,6 +8,7 @@
 #include "fuzz.h"
 #include "hardrun/host.h"
 #include "hardrun/seccomp.h"
+#include "fake_env.h"
 
 #ifndef FZ_SRCDIR
 #define FZ_SRCDIR "."
@@ -61,26 +62,12 @@ void fz_load_profiles(void)
 	}
 }
 
-static char *fake_resolve(void *ud, const char *source)
-{
-	(void)ud;
-	return source[0] == '/' ? hr_xstrdup(source) : NULL;
-}
-
-static int fake_ns_is_host(void *ud, enum hr_ns_type type, const char *path)
-{
-	(void)ud;
-	(void)type;
-	return strncmp(path, "/proc/1/", 8) == 0;
-}
-
 struct hr_env fz_env(int swap)
 {
-	return (struct hr_env){
-		.resolve_source = fake_resolve,
-		.ns_is_host = fake_ns_is_host,
-		.swap_accounting = swap,
-	};
+	struct hr_env env = hrt_fake_env;
+
+	env.swap_accounting = swap;
+	return env;
 }
 
 char *fz_text(const uint8_t *data, size_t size)

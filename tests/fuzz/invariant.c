@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "hardrun/fields.h"
 #include "hardrun/json.h"
 #include "hardrun/seccomp.h"
 #include "invariant.h"
@@ -28,6 +31,7 @@ struct ck {
 };
 
 static bool fail(struct ck *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const struct hr_field *row_for(const struct hr_field *f, const char *key);
 static bool fail(struct ck *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -123,16 +127,20 @@ static bool check_untouched(struct ck *c)
 {
 	static const char *const top[] = { "process", "root", "mounts", "linux", "annotations", NULL };
 	static const char *const process[] = { "user", "capabilities", "noNewPrivileges", "rlimits",
-					       NULL };
+					       "oomScoreAdj", "scheduler", NULL };
 	static const char *const user[] = { "uid", "gid", "additionalGids", "umask", NULL };
 	static const char *const root[] = { "readonly", NULL };
 	static const char *const lnx[] = { "namespaces", "resources", "seccomp", "devices",
-					   "maskedPaths", "readonlyPaths", "sysctl", NULL };
-	static const char *const res[] = { "memory", "pids", "cpu", "unified", "devices", NULL };
+					   "maskedPaths", "readonlyPaths", "sysctl",
+					   "rootfsPropagation", "intelRdt", NULL };
+	static const char *const res[] = { "memory", "pids", "cpu", "unified", "devices",
+					   "hugepageLimits", NULL };
+	static const char *const sched[] = { "nice", NULL };
 	static const char *const mem[] = { "limit", "swap", NULL };
 	static const char *const pids[] = { "limit", NULL };
 	static const char *const cpu[] = { "shares", NULL };
-	static const char *const uni[] = { "memory.max", "memory.swap.max", "pids.max", NULL };
+	static const char *const uni[] = { "memory.max", "memory.swap.max", "pids.max", "cpu.weight",
+					   NULL };
 
 	return untouched(c, "", c->in, c->out, top) &&
 	       untouched(c, "/process", at(c->in, "process", NULL), at(c->out, "process", NULL),
@@ -151,7 +159,9 @@ static bool check_untouched(struct ck *c)
 			 at(c->out, "linux", "resources", "cpu", NULL), cpu) &&
 	       untouched(c, "/linux/resources/unified",
 			 at(c->in, "linux", "resources", "unified", NULL),
-			 at(c->out, "linux", "resources", "unified", NULL), uni);
+			 at(c->out, "linux", "resources", "unified", NULL), uni) &&
+	       untouched(c, "/process/scheduler", at(c->in, "process", "scheduler", NULL),
+			 at(c->out, "process", "scheduler", NULL), sched);
 }
 
 /* --- privileged --------------------------------------------------------- */
@@ -345,18 +355,175 @@ static bool any_covers(char *const *patterns, const char *path)
 	return false;
 }
 
+/* `path` is a directory above whatever `pattern` can match: each of
+ * its components matches the pattern's, which has more. */
+static bool dir_above(const char *pattern, const char *path)
+{
+	size_t np = 0, nq = 0;
+	const char *a = pattern, *b = path;
+
+	for (const char *q = pattern; *q; q++)
+		np += *q == '/';
+	for (const char *q = path; *q; q++)
+		nq += *q == '/';
+	if (strcmp(path, "/") == 0)
+		return true;
+	if (nq >= np)
+		return false;
+	for (size_t k = 0; k < nq; k++) {
+		const char *ea = strchr(a + 1, '/'), *eb = strchr(b + 1, '/');
+		_cleanup_free_ char *ca = hr_xasprintf("%.*s", (int)(ea - a - 1), a + 1);
+		_cleanup_free_ char *cb = eb ? hr_xasprintf("%.*s", (int)(eb - b - 1), b + 1)
+					     : hr_xstrdup(b + 1);
+		if (fnmatch(ca, cb, 0) != 0)
+			return false;
+		a = ea;
+		b = eb ? eb : b + strlen(b);
+	}
+	return true;
+}
+
 /* The denied source a host path exposes, or NULL. */
 static const char *exposes(const struct hr_profile *p, const char *path)
 {
 	for (size_t i = 0; p->mounts.denied_sources && p->mounts.denied_sources[i]; i++) {
 		const char *d = p->mounts.denied_sources[i];
-		if (hr_path_is_under(d, path))
+		if (hr_path_is_under(d, path) || dir_above(d, path))
 			return d;
-		if (strcmp(d, "/") != 0 && hr_path_is_under(path, d) &&
+		if (strcmp(d, "/") != 0 &&
+		    (hr_path_is_under(path, d) || pattern_covers(d, path)) &&
 		    !any_covers(p->mounts.allowed_sources, path))
 			return d;
 	}
 	return NULL;
+}
+
+/* The bytes of the last size= in a mount's options, -1 if none. */
+static int64_t tmpfs_size(const cJSON *opts)
+{
+	int64_t v = -1;
+
+	for (const cJSON *e = cJSON_IsArray(opts) ? opts->child : NULL; e; e = e->next)
+		if (cJSON_IsString(e) && strncmp(e->valuestring, "size=", 5) == 0)
+			v = hr_parse_size(e->valuestring + 5);
+	return v;
+}
+
+static bool same_dir(const char *dest, const char *dir)
+{
+	_cleanup_free_ char *abs = dest[0] == '/' ? hr_xstrdup(dest) : hr_xasprintf("/%s", dest);
+	_cleanup_free_ char *n = hr_path_normalize(abs);
+	return strcmp(n, dir) == 0;
+}
+
+static bool is_writable_path(const struct ck *c, const char *dest)
+{
+	for (size_t i = 0; c->p->rootfs.writable && c->p->rootfs.writable[i]; i++)
+		if (same_dir(dest, c->p->rootfs.writable[i]))
+			return true;
+	return false;
+}
+
+/* A tmpfs at a writable path: noexec if the profile's is, no larger. */
+static bool tmpfs_within_profile(const struct ck *c, const cJSON *opts)
+{
+	const char *po = c->p->rootfs.tmpfs_options ? c->p->rootfs.tmpfs_options : "";
+	int64_t want = -1;
+	_cleanup_free_ char *copy = hr_xstrdup(po);
+	char *save = NULL;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (strcmp(t, "noexec") == 0 && (!has_str(opts, "noexec") || has_str(opts, "exec")))
+			return false;
+		if (strncmp(t, "size=", 5) == 0)
+			want = hr_parse_size(t + 5);
+	}
+	return want < 0 || (tmpfs_size(opts) >= 0 && tmpfs_size(opts) <= want);
+}
+
+/* Host id ranges: never 0, never below the floor, within the profile. */
+static bool ids_ok(const struct ck *c, const cJSON *maps)
+{
+	for (const cJSON *m = cJSON_IsArray(maps) ? maps->child : NULL; m; m = m->next) {
+		double host = num(at(m, "hostID", NULL), -1), size = num(at(m, "size", NULL), 0);
+		bool in = false;
+
+		if (host <= 0 || size <= 0 || host < c->env->min_host_id)
+			return false;
+		for (size_t k = 0; k < c->p->userns.n_host_ranges; k++)
+			in |= host >= c->p->userns.host_ranges[k].first &&
+			      host + size - 1 <= c->p->userns.host_ranges[k].last;
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+static bool mount_ids_ok(struct ck *c, const cJSON *m)
+{
+	if (!ids_ok(c, at(m, "uidMappings", NULL)) || !ids_ok(c, at(m, "gidMappings", NULL)))
+		return fail(c, "/mounts: an id-mapped mount at %s maps host ids it may not",
+			    str_or(at(m, "destination", NULL), "?"));
+	return true;
+}
+
+/* A disk file system (not a pseudo one): from a device the profile allows. */
+static bool disk_source_ok(struct ck *c, size_t idx, const cJSON *m)
+{
+	static const char *const pseudo[] = { "tmpfs", "proc", "sysfs", "devpts", "mqueue",
+					      "cgroup", "cgroup2", "overlay", "ramfs" };
+	const char *type = str_or(at(m, "type", NULL), ""), *src = str_or(at(m, "source", NULL), "");
+
+	for (size_t k = 0; k < HR_ARRAY_SIZE(pseudo); k++)
+		if (strcmp(type, pseudo[k]) == 0)
+			return true;
+	if (!any_covers(c->p->mounts.device_sources, src))
+		return fail(c, "/mounts/%zu/source: a %s file system from `%s`", idx, type, src);
+	return true;
+}
+
+/* Every directory an overlay's options name: absolute, not denied. */
+static bool overlay_ok(struct ck *c, size_t idx, const cJSON *opts)
+{
+	static const char *const names[] = { "lowerdir=", "lowerdir+=", "datadir+=", "upperdir=",
+					     "workdir=" };
+
+	for (const cJSON *e = cJSON_IsArray(opts) ? opts->child : NULL; e; e = e->next) {
+		for (size_t k = 0; k < HR_ARRAY_SIZE(names); k++) {
+			const char *v = str_or(e, "");
+			size_t n = strlen(names[k]);
+			if (strncmp(v, names[k], n) != 0)
+				continue;
+			_cleanup_free_ char *dirs = hr_xstrdup(v + n);
+			bool list = strcmp(names[k], "lowerdir=") == 0;
+			/* a\:b is one directory, "a:b" */
+			for (char *d = dirs, *next; d; d = next) {
+				char *w = d, *r = d;
+				next = NULL;
+				for (; *r; r++) {
+					if (r[0] == '\\' && r[1]) {
+						*w++ = *++r;
+						continue;
+					}
+					if (list && *r == ':') {
+						next = r + 1;
+						break;
+					}
+					*w++ = *r;
+				}
+				*w = '\0';
+				_cleanup_free_ char *lex = d[0] == '/' ? hr_path_normalize(d) : NULL;
+				const char *hit;
+				if (!lex)
+					return fail(c, "/mounts/%zu/options: relative overlay path %s",
+						    idx, d);
+				if ((hit = exposes(c->p, lex)))
+					return fail(c, "/mounts/%zu/options: overlay %s exposes `%s`",
+						    idx, d, hit);
+			}
+		}
+	}
+	return true;
 }
 
 /* `o` may be `i` after hardening: same destination, type and source. */
@@ -376,8 +543,10 @@ static bool profile_tmpfs(const struct ck *c, const cJSON *o)
 
 static bool check_one_mount(struct ck *c, size_t idx, const cJSON *i, const cJSON *o, bool h)
 {
-	static const char *const loosening[] = { "suid", "rsuid", "dev", "rdev", "rw", "rrw" };
-	static const char *const tightening[] = { "nosuid", "nodev", "ro", "rro" };
+	static const char *const loosening[] = { "suid", "rsuid", "dev", "rdev", "rw",
+						 "rrw", "shared", "rshared", "exec" };
+	static const char *const tightening[] = { "nosuid", "nodev", "ro", "rro",
+						  "slave", "rslave", "noexec" };
 	const cJSON *iopts = at(i, "options", NULL), *oopts = at(o, "options", NULL);
 	const char *type = str_or(at(o, "type", NULL), "");
 	const char *dest = at(o, "destination", NULL)->valuestring;
@@ -389,6 +558,9 @@ static bool check_one_mount(struct ck *c, size_t idx, const cJSON *i, const cJSO
 		bool loose = false;
 		for (size_t k = 0; k < HR_ARRAY_SIZE(loosening); k++)
 			loose |= strcmp(str_or(e, ""), loosening[k]) == 0;
+		/* a size may only shrink (a tmpfs at a writable path) */
+		loose |= strncmp(str_or(e, ""), "size=", 5) == 0 && tmpfs_size(oopts) >= 0 &&
+			 tmpfs_size(oopts) <= tmpfs_size(iopts);
 		if (!loose && !has_str(oopts, str_or(e, "")))
 			return fail(c, "/mounts/%zu/options: lost `%s`", idx, str_or(e, "?"));
 	}
@@ -396,13 +568,34 @@ static bool check_one_mount(struct ck *c, size_t idx, const cJSON *i, const cJSO
 		bool tight = false;
 		for (size_t k = 0; k < HR_ARRAY_SIZE(tightening); k++)
 			tight |= strcmp(str_or(e, ""), tightening[k]) == 0;
+		tight |= strncmp(str_or(e, ""), "size=", 5) == 0 &&
+			 (tmpfs_size(iopts) < 0 || tmpfs_size(oopts) <= tmpfs_size(iopts));
 		if (!tight && !has_str(iopts, str_or(e, "")))
 			return fail(c, "/mounts/%zu/options: gained `%s`", idx, str_or(e, "?"));
 	}
 	if (!h)
 		return true;
-	if (hr_strv_contains(c->p->mounts.denied_types, type))
+	if (hr_strv_contains(c->p->mounts.denied_types, type) ||
+	    (!bind && !hr_strv_contains(c->p->mounts.allowed_types, type)))
 		return fail(c, "/mounts/%zu: file system type %s is denied", idx, type);
+	if (!bind && ((strcmp(type, "proc") == 0 && !same_dir(dest, "/proc")) ||
+		      (strcmp(type, "sysfs") == 0 && !same_dir(dest, "/sys"))))
+		return fail(c, "/mounts/%zu: %s outside its masked directory, at %s", idx, type, dest);
+	if (has_str(oopts, "shared") || has_str(oopts, "rshared"))
+		return fail(c, "/mounts/%zu/options: shared propagation", idx);
+	if (has_str(oopts, "remount"))
+		return fail(c, "/mounts/%zu/options: remount", idx);
+	if (!mount_ids_ok(c, o))
+		return false;
+	if (!bind && !disk_source_ok(c, idx, o))
+		return false;
+	if (!bind && strcmp(type, "overlay") == 0 && !overlay_ok(c, idx, oopts))
+		return false;
+	if (is_writable_path(c, dest) && !bind && strcmp(type, "tmpfs") == 0 &&
+	    harden_mode(c, "rootfs") && c->p->rootfs.readonly && !tmpfs_within_profile(c, oopts))
+		return fail(c, "/mounts/%zu/options: a tmpfs at writable path %s beyond the "
+			       "profile's options",
+			    idx, dest);
 	if (!has_str(oopts, "nosuid") || has_str(oopts, "suid") || has_str(oopts, "rsuid"))
 		return fail(c, "/mounts/%zu/options: not nosuid", idx);
 	if (strcmp(type, "devpts") != 0 && strcmp(dest, "/dev") != 0 &&
@@ -415,15 +608,21 @@ static bool check_one_mount(struct ck *c, size_t idx, const cJSON *i, const cJSO
 	if (bind) {
 		const char *src = str_or(at(o, "source", NULL), "");
 		_cleanup_free_ char *lex = src[0] == '/' ? hr_path_normalize(src) : NULL;
-		_cleanup_free_ char *res =
-			c->env->resolve_source ? c->env->resolve_source(c->env->ud, src) : NULL;
+		const struct hr_path_facts *f =
+			c->env->path_facts ? c->env->path_facts(c->env->ud, src, HR_PATH_BIND) : NULL;
+		const char *res = f && !f->err ? f->real : NULL;
 		const char *hit;
 		bool writable;
 
+		if (f && f->err && !c->env->lenient)
+			return fail(c, "/mounts/%zu/source: `%s` cannot be opened, yet kept", idx, src);
 		if (!lex && !res)
 			return fail(c, "/mounts/%zu/source: `%s` cannot be judged, yet kept", idx, src);
 		if ((lex && (hit = exposes(c->p, lex))) || (res && (hit = exposes(c->p, res))))
 			return fail(c, "/mounts/%zu/source: `%s` exposes denied `%s`", idx, src, hit);
+		if (f && !f->err && f->socket && !any_covers(c->p->mounts.allowed_sockets, f->socket))
+			return fail(c, "/mounts/%zu/source: `%s` exposes the root socket `%s`", idx,
+				    src, f->socket);
 		writable = (!lex || any_covers(c->p->mounts.writable_sources, lex)) &&
 			   (!res || any_covers(c->p->mounts.writable_sources, res));
 		if (!writable && (!has_str(oopts, "ro") || has_str(oopts, "rw") || has_str(oopts, "rrw")))
@@ -637,6 +836,10 @@ static bool check_rlimits(struct ck *c)
 {
 	static const char *const managed[] = { "RLIMIT_CORE", "RLIMIT_NOFILE", "RLIMIT_NPROC" };
 	const int64_t max[] = { c->p->rlimits.core, c->p->rlimits.nofile, c->p->rlimits.nproc };
+	static const char *const capped[] = { "RLIMIT_MEMLOCK", "RLIMIT_RTPRIO", "RLIMIT_NICE",
+					      "RLIMIT_MSGQUEUE" };
+	const int64_t cmax[] = { c->p->rlimits.memlock, c->p->rlimits.rtprio, c->p->rlimits.nice,
+				 c->p->rlimits.msgqueue };
 	bool h = harden_mode(c, "rlimits");
 
 	for (const cJSON *e = cJSON_IsArray(at(c->out, "process", "rlimits", NULL))
@@ -653,6 +856,15 @@ static bool check_rlimits(struct ck *c)
 			mine |= strcmp(managed[k], type) == 0;
 		if (!i && !(h && mine))
 			return fail(c, "/process/rlimits: %s added", type);
+		for (size_t k = 0; k < HR_ARRAY_SIZE(capped); k++) {
+			if (strcmp(capped[k], type) != 0)
+				continue;
+			mine = true;
+			if (h && oh > (double)cmax[k])
+				return fail(c, "/process/rlimits: %s hard limit %.0f above the "
+					       "profile's %lld",
+					    type, oh, (long long)cmax[k]);
+		}
 		if (i && oh > num(at(i, "hard", NULL), 0))
 			return fail(c, "/process/rlimits: %s hard limit %.0f, the input had %.0f", type,
 				    oh, num(at(i, "hard", NULL), 0));
@@ -934,14 +1146,249 @@ static bool check_annotations(struct ck *c)
 		bool ok = false;
 		if (!same(a, cJSON_GetObjectItemCaseSensitive(i, a->string)))
 			return fail(c, "/annotations/%s: not the input's", a->string);
-		if (!harden_mode(c, "annotations") || strncmp(a->string, "run.oci.", 8) != 0)
+		const struct hr_field *row = row_for(row_for(&hr_field_root, "annotations"), a->string);
+		if (!harden_mode(c, "annotations") || !row || !row->rule ||
+		    (strcmp(row->rule, "annotations.unknown") == 0 &&
+		     hr_strv_contains(c->env->rule_annotations, a->string)))
 			continue;
 		for (size_t k = 0; c->p->annotations_allow && c->p->annotations_allow[k]; k++)
 			ok |= fnmatch(c->p->annotations_allow[k], a->string, 0) == 0;
 		if (!ok)
-			return fail(c, "/annotations/%s: a runtime override the profile does not allow",
-				    a->string);
+			return fail(c, "/annotations/%s: %s, and the profile does not allow it",
+				    a->string,
+				    strcmp(row->rule, "annotations.unknown") == 0
+					    ? "an annotation the table does not know"
+					    : "a runtime override");
 	}
+	return true;
+}
+
+/* --- the field table: nothing it does not hold ------------------------- */
+
+static bool json_is(const cJSON *j, enum hr_field_type t)
+{
+	switch (t) {
+	case HR_FT_OBJECT:
+	case HR_FT_MAP:
+		return cJSON_IsObject(j);
+	case HR_FT_ARRAY:
+		return cJSON_IsArray(j);
+	case HR_FT_STRING:
+		return cJSON_IsString(j);
+	case HR_FT_NUMBER:
+		return cJSON_IsNumber(j);
+	case HR_FT_BOOL:
+		return cJSON_IsBool(j);
+	case HR_FT_STRINGS:
+	case HR_FT_NUMBERS:
+		if (!cJSON_IsArray(j))
+			return false;
+		for (const cJSON *e = j->child; e; e = e->next)
+			if (!(t == HR_FT_STRINGS ? cJSON_IsString(e) : cJSON_IsNumber(e)))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/* The row describing member `key` (or an array element) of a node of row
+ * `f`: exact names for objects, the first matching pattern for maps. */
+static const struct hr_field *row_for(const struct hr_field *f, const char *key)
+{
+	for (const struct hr_field *r = f->children; r && r->name; r++) {
+		if (f->type == HR_FT_ARRAY)
+			return r;
+		if (f->type == HR_FT_MAP ? fnmatch(r->name, key, 0) == 0 : strcmp(r->name, key) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+static bool only_table(struct ck *c, const cJSON *node, const struct hr_field *f, const char *ptr)
+{
+	size_t i = 0;
+
+	for (const cJSON *m = node->child; m; m = m->next, i++) {
+		const struct hr_field *r = row_for(f, f->type == HR_FT_ARRAY ? "" : m->string);
+		_cleanup_free_ char *p = f->type == HR_FT_ARRAY ? hr_json_ptr_index(ptr, i)
+								: hr_json_ptr(ptr, m->string);
+		if (!r)
+			return fail(c, "%s: a field the table does not hold", p);
+		if (cJSON_IsNull(m))
+			continue;
+		if (r->disp != HR_FD_JUDGED)
+			return fail(c, "%s: the table %s it, yet it is there", p,
+				    r->disp == HR_FD_REMOVED ? "removes" : "refuses");
+		if (!json_is(m, r->type))
+			return fail(c, "%s: not %s", p, hr_field_type_name(r->type));
+		if ((r->type == HR_FT_OBJECT || r->type == HR_FT_ARRAY || r->type == HR_FT_MAP) &&
+		    !only_table(c, m, r, p))
+			return false;
+	}
+	return true;
+}
+
+/* --- identity, process, labels, hooks, listener, cgroup, root ---------- */
+
+static bool check_identity(struct ck *c)
+{
+	if (!harden_mode(c, "userns"))
+		return true;
+	if (!ids_ok(c, at(c->out, "linux", "uidMappings", NULL)) ||
+	    !ids_ok(c, at(c->out, "linux", "gidMappings", NULL)))
+		return fail(c, "/linux/uidMappings: a user namespace maps host ids it may not");
+	return true;
+}
+
+static bool check_process(struct ck *c)
+{
+	const cJSON *pr = at(c->out, "process", NULL);
+	const cJSON *policy = at(pr, "scheduler", "policy", NULL);
+	const cJSON *nice = at(pr, "scheduler", "nice", NULL);
+	const cJSON *io = at(pr, "ioPriority", "class", NULL);
+	const cJSON *rt = at(c->out, "linux", "resources", "cpu", "realtimeRuntime", NULL);
+	const cJSON *pflags = at(c->out, "linux", "personality", "flags", NULL);
+	const cJSON *oom = at(pr, "oomScoreAdj", NULL);
+	bool rtok = c->p->process.realtime;
+
+	if (!harden_mode(c, "process"))
+		return true;
+	if (oom && num(oom, 0) < (double)c->p->process.oom_score_adj_min)
+		return fail(c, "/process/oomScoreAdj: %.0f, below the profile's %lld", num(oom, 0),
+			    (long long)c->p->process.oom_score_adj_min);
+	if (nice && num(nice, 0) < (double)c->p->process.nice_min)
+		return fail(c, "/process/scheduler/nice: below the profile's minimum");
+	if (!rtok && cJSON_IsString(policy) &&
+	    (strcmp(policy->valuestring, "SCHED_FIFO") == 0 ||
+	     strcmp(policy->valuestring, "SCHED_RR") == 0 ||
+	     strcmp(policy->valuestring, "SCHED_DEADLINE") == 0))
+		return fail(c, "/process/scheduler/policy: real-time");
+	if (!rtok && cJSON_IsString(io) && strcmp(io->valuestring, "IOPRIO_CLASS_RT") == 0)
+		return fail(c, "/process/ioPriority/class: real-time");
+	if (!rtok && rt && num(rt, 0) != 0)
+		return fail(c, "/linux/resources/cpu/realtimeRuntime: real-time CPU time");
+	if (cJSON_IsArray(pflags) && pflags->child)
+		return fail(c, "/linux/personality/flags: kept");
+	return true;
+}
+
+static bool selinux_unconfined(const char *l)
+{
+	return strstr(l, ":spc_t") || strstr(l, ":unconfined_t");
+}
+
+static bool check_lsm(struct ck *c)
+{
+	const cJSON *aa = at(c->out, "process", "apparmorProfile", NULL);
+	const cJSON *se = at(c->out, "process", "selinuxLabel", NULL);
+	const cJSON *ml = at(c->out, "linux", "mountLabel", NULL);
+
+	if (!harden_mode(c, "lsm") || c->p->lsm.allow_unconfined)
+		return true;
+	if (cJSON_IsString(aa) && strcmp(aa->valuestring, "unconfined") == 0)
+		return fail(c, "/process/apparmorProfile: unconfined");
+	if ((cJSON_IsString(se) && selinux_unconfined(se->valuestring)) ||
+	    (cJSON_IsString(ml) && selinux_unconfined(ml->valuestring)))
+		return fail(c, "/process/selinuxLabel: an unconfined SELinux type");
+	return true;
+}
+
+/* A hook kept: root's, in root's directories, trusted as the mode says. */
+static bool check_hooks(struct ck *c)
+{
+	const cJSON *hooks = at(c->out, "hooks", NULL);
+
+	if (!same(at(c->in, "hooks", NULL), hooks))
+		return fail(c, "/hooks: changed (hooks are kept whole or refused)");
+	if (!harden_mode(c, "hooks"))
+		return true;
+	for (const cJSON *k = cJSON_IsObject(hooks) ? hooks->child : NULL; k; k = k->next)
+		for (const cJSON *h = cJSON_IsArray(k) ? k->child : NULL; h; h = h->next) {
+			const char *path = str_or(at(h, "path", NULL), "");
+			const char *a0 = str_or(at(h, "args", NULL) ? at(h, "args", NULL)->child : NULL, "");
+			const struct hr_path_facts *f =
+				c->env->path_facts && path[0] == '/'
+					? c->env->path_facts(c->env->ud, path, HR_PATH_EXEC)
+					: NULL;
+			const char *name = f && !f->err ? f->real : path;
+			bool direct = c->env->mode != HR_ENV_RUNTIME;
+			bool runtime = c->env->mode != HR_ENV_DIRECT;
+			bool engine = fnmatch("/proc/[1-9]*/exe", path, FNM_PATHNAME) == 0 &&
+				      strcmp(a0, "libnetwork-setkey") == 0 && (!f || f->err || f->root_process);
+
+			if (path[0] != '/')
+				return fail(c, "/hooks/%s: a relative hook kept", k->string);
+			if (f && !f->err &&
+			    (f->uid != 0 || (f->mode & 022) || !f->dirs_trusted || !S_ISREG(f->mode)))
+				return fail(c, "/hooks/%s: %s is not root's alone", k->string, path);
+			if (!((direct && any_covers(c->p->hooks.trusted, name)) ||
+			      (runtime && (any_covers(c->env->trusted_hooks, name) || engine))))
+				return fail(c, "/hooks/%s: %s kept, but nothing trusts it", k->string,
+					    path);
+		}
+	return true;
+}
+
+static bool check_listener(struct ck *c)
+{
+	const cJSON *lp = at(c->out, "linux", "seccomp", "listenerPath", NULL);
+
+	if (!harden_mode(c, "seccomp") || !cJSON_IsString(lp))
+		return true;
+	if (!any_covers(c->env->trusted_listeners, lp->valuestring))
+		return fail(c, "/linux/seccomp/listenerPath: %s is not a trusted listener",
+			    lp->valuestring);
+	return true;
+}
+
+static bool check_cgroup(struct ck *c)
+{
+	const cJSON *cp = at(c->out, "linux", "cgroupsPath", NULL);
+	_cleanup_free_ char *why = NULL;
+
+	if (!harden_mode(c, "resources") || !cJSON_IsString(cp) || !cp->valuestring[0] ||
+	    !c->env->cgroup_in_use)
+		return true;
+	if (c->env->cgroup_in_use(c->env->ud, cp->valuestring, &why) != 0)
+		return fail(c, "/linux/cgroupsPath: %s is in use", cp->valuestring);
+	return true;
+}
+
+/* root.path in the bundle or an engine's location, and not above a
+ * denied source. */
+static bool check_root_path(struct ck *c)
+{
+	const char *p = str_or(at(c->out, "root", "path", NULL), "");
+	const struct hr_path_facts *f =
+		c->env->path_facts ? c->env->path_facts(c->env->ud, p[0] ? p : ".", HR_PATH_ROOT) : NULL;
+	const char *real = f && !f->err ? f->real : NULL;
+
+	if (!harden_mode(c, "rootfs") || !real)
+		return true;
+	if (!((c->env->bundle_path && hr_path_is_under(real, c->env->bundle_path) &&
+	       strcmp(real, c->env->bundle_path) != 0) ||
+	      any_covers(c->env->root_locations, real)))
+		return fail(c, "/root/path: %s is neither in the bundle nor an engine's location",
+			    real);
+	for (size_t i = 0; c->p->mounts.denied_sources && c->p->mounts.denied_sources[i]; i++)
+		if (hr_path_is_under(c->p->mounts.denied_sources[i], real) ||
+		    dir_above(c->p->mounts.denied_sources[i], real))
+			return fail(c, "/root/path: %s exposes %s", real,
+				    c->p->mounts.denied_sources[i]);
+	return true;
+}
+
+static bool check_propagation(struct ck *c)
+{
+	const cJSON *rp = at(c->out, "linux", "rootfsPropagation", NULL);
+
+	/* only the recursive kinds that send nothing out, or the default */
+	if (harden_mode(c, "mounts") && rp &&
+	    !(cJSON_IsString(rp) && (strcmp(rp->valuestring, "rslave") == 0 ||
+				     strcmp(rp->valuestring, "rprivate") == 0 ||
+				     strcmp(rp->valuestring, "runbindable") == 0)))
+		return fail(c, "/linux/rootfsPropagation: %s",
+			    cJSON_IsString(rp) ? rp->valuestring : "not a string");
 	return true;
 }
 
@@ -964,7 +1411,12 @@ bool fz_monotonic(const cJSON *in, const cJSON *out, const struct hr_profile *p,
 	why[0] = '\0';
 	if (harden_mode(&c, "privileged") && is_privileged(in))
 		return fail(&c, "/: a privileged spec was hardened instead of refused");
+	if (!only_table(&c, out, &hr_field_root, ""))
+		return false;
 	return check_untouched(&c) && check_user(&c) && check_nnp(&c) && check_caps(&c) &&
+	       check_identity(&c) && check_process(&c) && check_lsm(&c) && check_hooks(&c) &&
+	       check_listener(&c) && check_cgroup(&c) && check_root_path(&c) &&
+	       check_propagation(&c) &&
 	       check_root(&c) && check_mounts(&c) && check_namespaces(&c) &&
 	       check_resources(&c) && check_rlimits(&c) && check_seccomp(&c) &&
 	       check_devices(&c) && superset(&c, "maskedPaths", p->masked_paths) &&

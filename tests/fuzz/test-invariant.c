@@ -187,6 +187,128 @@ static void new_hook(cJSON *s)
 	hr_json_set(s, "hooks", hrt_json("{'prestart': [{'path': '/bin/sh'}]}"));
 }
 
+static void unknown_field(cJSON *s)
+{
+	cJSON_AddItemToObject(hrt_at(s, "/process"), "futureField", cJSON_CreateTrue());
+}
+static void net_devices(cJSON *s)
+{
+	hr_json_set(hrt_at(s, "/linux"), "netDevices", hrt_json("{'eth0': {}}"));
+}
+static void tmp_exec(cJSON *s)
+{
+	for (cJSON *m = hrt_at(s, "/mounts")->child; m; m = m->next)
+		if (strcmp(cJSON_GetObjectItem(m, "destination")->valuestring, "/tmp") == 0) {
+			cJSON *o = cJSON_GetObjectItem(m, "options");
+			for (cJSON *e = o->child; e; e = e->next)
+				if (strcmp(e->valuestring, "noexec") == 0) {
+					cJSON_Delete(cJSON_DetachItemViaPointer(o, e));
+					break;
+				}
+		}
+}
+/* Applied to the input and the output alike: what the input asks for and
+ * hardening kept. */
+static void proc_elsewhere(cJSON *s)
+{
+	cJSON_AddItemToArray(hrt_at(s, "/mounts"),
+			     hrt_json("{'destination': '/p', 'type': 'proc', 'source': 'proc',"
+				      " 'options': ['nosuid', 'nodev']}"));
+}
+static void shared_bind(cJSON *s)
+{
+	cJSON_AddItemToArray(hrt_at(s, "/mounts"),
+			     hrt_json("{'destination': '/d', 'type': 'bind', 'source': '/srv/d',"
+				      " 'options': ['rbind', 'rshared', 'ro', 'rro', 'nosuid', 'nodev']}"));
+}
+static void socket_bind(cJSON *s)
+{
+	cJSON_AddItemToArray(hrt_at(s, "/mounts"),
+			     hrt_json("{'destination': '/d', 'type': 'bind', 'source': '/srv/api.sock',"
+				      " 'options': ['rbind', 'ro', 'rro', 'nosuid', 'nodev']}"));
+}
+static void disk_mount(cJSON *s)
+{
+	cJSON_AddItemToArray(hrt_at(s, "/mounts"),
+			     hrt_json("{'destination': '/d', 'type': 'ext4', 'source': '/dev/vda',"
+				      " 'options': ['nosuid', 'nodev']}"));
+}
+static void userns_root(cJSON *s)
+{
+	cJSON_AddItemToArray(hrt_at(s, "/linux/namespaces"), hrt_json("{'type': 'user'}"));
+	hr_json_set(hrt_at(s, "/linux"), "uidMappings",
+		    hrt_json("[{'containerID': 0, 'hostID': 0, 'size': 65536}]"));
+	hr_json_set(hrt_at(s, "/linux"), "gidMappings",
+		    hrt_json("[{'containerID': 0, 'hostID': 100000, 'size': 65536}]"));
+}
+static void oom_negative(cJSON *s)
+{
+	hr_json_set(hrt_at(s, "/process"), "oomScoreAdj", cJSON_CreateNumber(-999));
+}
+static void fifo(cJSON *s)
+{
+	hr_json_set(hrt_at(s, "/process"), "scheduler", hrt_json("{'policy': 'SCHED_FIFO', 'priority': 50}"));
+}
+static void unconfined(cJSON *s)
+{
+	hr_json_set(hrt_at(s, "/process"), "apparmorProfile", cJSON_CreateString("unconfined"));
+}
+static void tmp_hook(cJSON *s)
+{
+	hr_json_set(s, "hooks", hrt_json("{'createRuntime': [{'path': '/tmp/evil'}]}"));
+}
+static void listener(cJSON *s)
+{
+	hr_json_set(hrt_at(s, "/linux/seccomp"), "listenerPath", cJSON_CreateString("/run/other.sock"));
+}
+static void busy_cgroup(cJSON *s)
+{
+	hr_json_set(hrt_at(s, "/linux"), "cgroupsPath", cJSON_CreateString("/busy/x"));
+}
+static void root_boot(cJSON *s)
+{
+	hr_json_set(hrt_at(s, "/root"), "path", cJSON_CreateString("/boot"));
+}
+static void shared_root(cJSON *s)
+{
+	hr_json_set(hrt_at(s, "/linux"), "rootfsPropagation", cJSON_CreateString("rshared"));
+}
+
+static void expect_kept_caught(const char *profile, tamper_fn tamper, const char *needle)
+{
+	cJSON *in, *out;
+	struct hr_profile *p = hardened("docker-run-default", profile, &in, &out);
+
+	tamper(in);
+	tamper(out);
+	cr_assert_not(fz_monotonic(in, out, p, &hrt_fake_env, NULL, why, sizeof why),
+		      "keeping it (%s) was not caught", needle);
+	cr_assert_not_null(strstr(why, needle), "caught, but `%s` does not name `%s`", why, needle);
+	cJSON_Delete(in);
+	cJSON_Delete(out);
+	hr_profile_free(p);
+}
+
+Test(invariant, catches_what_the_field_table_and_the_new_controls_refuse)
+{
+	expect_caught("restricted", unknown_field, "/process/futureField: a field the table");
+	expect_caught("restricted", net_devices, "/linux/netDevices: the table refuses it");
+	expect_caught("restricted", tmp_exec, "a tmpfs at writable path /tmp");
+	expect_kept_caught("restricted", proc_elsewhere, "proc outside its masked directory, at /p");
+	expect_kept_caught("restricted", shared_bind, "shared propagation");
+	expect_kept_caught("restricted", socket_bind, "exposes the root socket");
+	expect_kept_caught("baseline", disk_mount, "file system type ext4 is denied");
+	expect_kept_caught("restricted", userns_root, "maps host ids it may not");
+	expect_kept_caught("restricted", oom_negative, "/process/oomScoreAdj");
+	expect_kept_caught("restricted", fifo, "/process/scheduler/policy: real-time");
+	expect_kept_caught("restricted", unconfined, "/process/apparmorProfile: unconfined");
+	expect_kept_caught("restricted", tmp_hook, "/tmp/evil is not root's alone");
+	expect_kept_caught("restricted", listener, "not a trusted listener");
+	expect_kept_caught("restricted", busy_cgroup, "/linux/cgroupsPath: /busy/x is in use");
+	expect_kept_caught("restricted", root_boot, "/root/path: /boot is neither");
+	expect_kept_caught("restricted", shared_root, "/linux/rootfsPropagation: rshared");
+}
+
 Test(invariant, catches_capabilities)
 {
 	expect_caught("restricted", add_cap, "/process/capabilities/effective");

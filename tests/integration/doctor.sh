@@ -21,6 +21,7 @@ mkdir -p "$WORK/prof"
 printf '{ "extends": "restricted", "requireEnforced": true }\n' >"$WORK/prof/strict-node.json"
 printf '{ "extends": "baseline", "requireEnforced": true }\n' >"$WORK/prof/root-node.json"
 printf '{ "extends": "restricted", "mode": "warn" }\n' >"$WORK/prof/audit.json"
+printf '{ "extends": "restricted", "modes": { "mounts": "warn" } }\n' >"$WORK/prof/mounts-warn.json"
 chmod -R go-w "$WORK/prof"
 CONF=$WORK/hardrun.conf
 printf '{ "profileDirs": [ "%s", "%s" ], "stateDir": "%s" }\n' "$WORK/prof" "$PROFILES" "$HRSTATE" >"$CONF"
@@ -151,8 +152,11 @@ out=$(pre pts '.process.terminal = true | del(.mounts[] | select(.destination ==
 expect_grep "a terminal without devpts: CVE-2025-52565" 'no devpts at /dev/pts, a precondition of CVE-2025-52565' "$out"
 out=$(pre proc '.mounts += [{ "destination": "/proc/meminfo", "type": "bind", "source": "'"$WORK/srcfile"'", "options": ["rbind", "ro"] }]')
 expect_grep "a mount into /proc: CVE-2025-52881" 'a mount at /proc/meminfo, in /proc, a precondition of CVE-2025-52881' "$out"
-out=$(pre shared '.mounts[0].options += ["rshared"]')
-expect_grep "shared propagation: CVE-2025-52881" 'shared mount propagation, a precondition of CVE-2025-52881' "$out"
+out=$(pre shared '.mounts[0].options += ["rshared"]'); rc=$?
+# the mounts control makes shared propagation slave: the precondition is gone
+check "shared propagation made slave: the old runtime gets it (exit $rc)" [ "$rc" = 0 ]
+out=$(H --hardrun-profile mounts-warn --hardrun-runtime "$WORK/old" create --bundle "$WORK/p-shared" "$ID" </dev/null 2>&1)
+expect_grep "... left shared by mounts in warn mode: CVE-2025-52881" 'shared mount propagation, a precondition of CVE-2025-52881' "$out"
 out=$(pre procln '.' 'rmdir proc && ln -s /tmp proc')
 expect_grep "/proc a symbolic link: CVE-2025-52881" '/proc in the root file system is a symbolic link, a precondition of CVE-2025-52881' "$out"
 out=$(pre devnull '.mounts += [{ "destination": "/dev/null", "type": "bind", "source": "'"$WORK/srcfile"'", "options": ["rbind"] }]')
@@ -164,7 +168,7 @@ cp -a "$WORK/clean" "$WORK/c1"
 H --hardrun-runtime "$WORK/plain" create --bundle "$WORK/c1" "$ID" </dev/null >/dev/null 2>&1
 check "a clean spec: the runtime is not asked its version" bash -c "! grep -q -- --version '$WORK/plain.log'"
 for i in 1 2; do
-  H --hardrun-runtime "$WORK/plain" create --bundle "$WORK/p-shared" "$ID" </dev/null >/dev/null 2>&1
+  H --hardrun-runtime "$WORK/plain" create --bundle "$WORK/p-devnull" "$ID" </dev/null >/dev/null 2>&1
 done
 check "a precondition twice: --version asked once ($(grep -c -- --version "$WORK/plain.log"))" \
   [ "$(grep -c -- --version "$WORK/plain.log")" = 1 ]
@@ -173,7 +177,7 @@ check "the answer is cached in the state directory, root's alone ($(stat -c '%a 
   bash -c '[ -n "$1" ] && [ "$(stat -c "%a %u" "$1")" = "600 0" ] && [ "$(stat -c "%a %u" "$2/cache")" = "700 0" ]' _ "$entry" "$HRSTATE"
 printf '#!/bin/sh\necho "$*" >>"%s"\n[ "$1" = --version ] && printf "runc version 1.2.8\\n"\nexit 0\n' \
   "$WORK/plain.log" >"$WORK/plain"
-H --hardrun-runtime "$WORK/plain" create --bundle "$WORK/p-shared" "$ID" </dev/null >/dev/null 2>&1; rc=$?
+H --hardrun-runtime "$WORK/plain" create --bundle "$WORK/p-devnull" "$ID" </dev/null >/dev/null 2>&1; rc=$?
 check "an upgraded binary is asked again, and now passes (exit $rc)" \
   [ "$(grep -c -- --version "$WORK/plain.log")" = 2 ] && [ "$rc" = 0 ]
 

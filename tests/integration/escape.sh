@@ -11,6 +11,13 @@
 # shows each attempt getting through there, so the hardened results mean
 # something.
 #
+# Then the spec itself as the attack (issue 13's classes 1-7): a hook that
+# runs on the host, a disk file system from a host device, a user namespace
+# whose nobody is host root, a procfs outside the masked paths, shared
+# propagation, a host directory as the root, a host path in an overlay's
+# options. Each works under plain runc and is refused, or neutralised,
+# under every profile.
+#
 # What the profiles allow by design: baseline and debug keep a writable
 # root file system and CAP_MKNOD (a device node can be made, but the
 # device cgroup refuses to open it), and run as root when the image does;
@@ -108,5 +115,129 @@ for p in restricted strict web worker build baseline debug; do
   expect_grep "$p: allocating past the memory limit fails" '^esc_memory=(killed|ENOMEM)$' "$out"
 done
 check "the bundle is unchanged" [ "$(digest "$B/config.json")" = "$before" ]
+
+# --- the spec itself as the attack (issue 13, classes 1-7) -----------------
+# Each is a spec an attacker who writes config.json (or asks an engine for
+# one) would hand the runtime. Under plain runc each gets through; under
+# hardrun, in every profile, it is refused (124) or neutralised, and what
+# the control run left on the host is not there.
+need_cmd losetup mkfs.ext4 mount umount python3
+S=$WORK/spec-escape
+mkdir -p "$S"
+# case NAME JQ-FILTER [ARG...]: bundle $S/NAME from the escape bundle's
+# spec through the filter (with --arg pairs), running COMMAND (set by the
+# caller in $cmd) as root with the default runc capabilities.
+case_bundle() {
+  local name=$1 filter=$2
+  shift 2
+  mkbundle "$S/$name" -- /bin/sh -c "$cmd"
+  jq "$@" '.process.terminal = false | '"$filter" "$S/$name/config.json" >"$S/$name/c.json"
+  mv "$S/$name/c.json" "$S/$name/config.json"
+}
+# refused_everywhere NAME RULE POINTER: every profile refuses bundle NAME,
+# naming the rule and the pointer, and runs nothing.
+refused_everywhere() {
+  local name=$1 rule=$2 ptr=$3 p out rc
+  for p in restricted strict web worker build baseline debug; do
+    out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNC" -p "$p" --id "hr-esc-$name-$p-$$" "$S/$name" 2>&1)
+    rc=$?
+    on_exit "runc delete --force hr-esc-$name-$p-$$ >/dev/null 2>&1"
+    if [ "$rc" = 124 ] && grep -qE -- "$rule +$ptr" <<<"$out"; then
+      pass "$name under $p: refused, $rule at $ptr"
+    else
+      fail "$name under $p: exit $rc, want 124 with $rule at $ptr: $(head -c 400 <<<"$out")"
+    fi
+  done
+}
+
+echo "# class 1: a hook runs on the host as root"
+cmd='true'
+case_bundle hook '.hooks = {"createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", ("echo pwned > " + $m)]}]}' \
+  --arg m "$S/hooked"
+runc run -b "$S/hook" "hr-esc-hook-$$" >/dev/null 2>&1
+check "control: the hook wrote on the host" [ -s "$S/hooked" ]
+rm -f "$S/hooked"
+refused_everywhere hook hooks.untrusted /hooks/createRuntime/0/path
+check "... and no hardened run did" [ ! -e "$S/hooked" ]
+
+echo "# class 2: a disk file system from a host device"
+truncate -s 8M "$S/disk.img" && mkfs.ext4 -q -F "$S/disk.img" && mkdir "$S/mnt" &&
+  mount -o loop "$S/disk.img" "$S/mnt" && echo host-disk >"$S/mnt/secret" && umount "$S/mnt"
+LOOP=$(losetup -f --show "$S/disk.img") || fail "no loop device"
+on_exit "losetup -d '$LOOP'"
+cmd='cat /disk/secret; echo x > /disk/pwned && echo wrote'
+case_bundle disk '.mounts += [{"destination": "/disk", "type": "ext4", "source": $l, "options": ["rw"]}]' --arg l "$LOOP"
+mkdir -p "$S/disk/rootfs/disk"
+ctl=$(runc run -b "$S/disk" "hr-esc-disk-$$" 2>&1)
+expect_grep "control: the container reads the host's disk" '^host-disk$' "$ctl"
+expect_grep "control: ... and writes it" '^wrote$' "$ctl"
+refused_everywhere disk mounts.fstype /mounts/[0-9]+
+
+echo "# class 3: a user namespace whose nobody is host root"
+echo original >"$S/rootfile"
+chmod 644 "$S/rootfile"
+cmd='echo pwned >> /rootfile && echo wrote'
+case_bundle userns '.process.user = {"uid": 65534, "gid": 65534} | .linux.namespaces += [{"type": "user"}]
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65534}, {"containerID": 65534, "hostID": 0, "size": 1}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65534}, {"containerID": 65534, "hostID": 0, "size": 1}]
+  | .mounts += [{"destination": "/rootfile", "type": "bind", "source": $f, "options": ["rbind", "rw"]}]' --arg f "$S/rootfile"
+touch "$S/userns/rootfs/rootfile"
+ctl=$(runc run -b "$S/userns" "hr-esc-userns-$$" 2>&1)
+check "control: the container's nobody wrote a root-owned host file" grep -q pwned "$S/rootfile"
+echo original >"$S/rootfile"
+refused_everywhere userns userns.mapping /linux/uidMappings/1
+check "... and no hardened run did" [ "$(cat "$S/rootfile")" = original ]
+
+echo "# class 4: a second procfs escapes the masked and read-only paths"
+cmd='wc -c </proc/timer_list; wc -c </p/timer_list; echo h > /proc/sys/kernel/hostname || echo ro; echo h > /p/sys/kernel/hostname && echo p-rw'
+case_bundle proc '.linux.maskedPaths += ["/proc/timer_list"] | .mounts += [{"destination": "/p", "type": "proc", "source": "proc"}]'
+mkdir -p "$S/proc/rootfs/p"
+ctl=$(runc run -b "$S/proc" "hr-esc-proc-$$" 2>&1)
+check "control: /proc/timer_list is masked, /p/timer_list is not" \
+  bash -c "[ '$(sed -n 1p <<<"$ctl")' = 0 ] && [ '$(sed -n 2p <<<"$ctl")' -gt 0 ]"
+expect_grep "control: /proc/sys is read-only, /p/sys is not" '^p-rw$' "$ctl"
+refused_everywhere proc mounts.kernel-fs-destination /mounts/[0-9]+
+
+echo "# class 5: shared propagation leaves mounts in the host's namespace"
+# A shared mount of the test's own, as systemd makes / on most hosts.
+mkdir -p "$S/shared/host/x"
+mount --bind "$S/shared" "$S/shared" && mount --make-shared "$S/shared"
+cmd='true'
+case_bundle prop '.linux.rootfsPropagation = "rshared"
+  | .mounts += [{"destination": "/data", "type": "bind", "source": $s, "options": ["rbind", "rshared"]},
+                {"destination": "/data/x", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}]' --arg s "$S/shared/host"
+runc run -b "$S/prop" "hr-esc-prop-$$" >/dev/null 2>&1
+check "control: the container's tmpfs stays mounted on the host" [ "$(fstype_at "$S/shared/host/x")" = tmpfs ]
+umount "$S/shared/host/x" 2>/dev/null
+for p in restricted strict web worker build baseline debug; do
+  out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNC" -p "$p" --id "hr-esc-prop-$p-$$" "$S/prop" 2>&1)
+  rc=$?
+  on_exit "runc delete --force hr-esc-prop-$p-$$ >/dev/null 2>&1"
+  check "prop under $p: runs (exit $rc), propagation made slave, nothing left on the host" \
+    bash -c "[ '$rc' = 0 ] && [ -z '$(fstype_at "$S/shared/host/x")' ]"
+  umount "$S/shared/host/x" 2>/dev/null
+done
+spec=$("$HARDRUN" -q --dry-run --profile-dir "$PROFILES" "$S/prop" 2>/dev/null)
+check "the hardened spec: the runtime's recursive default, and the bind's rshared made rslave" \
+  [ "$(jq -c '[.linux.rootfsPropagation, (.mounts[] | select(.destination == "/data") | .options | index("rslave") != null and index("rshared") == null)]' <<<"$spec")" = '[null,true]' ]
+
+echo "# class 6: a host directory as the root file system"
+cmd='echo x > /pwned'
+case_bundle root '.root = {"path": $r} | .mounts += [{"destination": "/newdir", "type": "tmpfs", "source": "tmpfs"}]' --arg r "$S/fakeboot"
+cp -a "$S/root/rootfs" "$S/fakeboot"
+runc run -b "$S/root" "hr-esc-root-$$" >/dev/null 2>&1
+check "control: runc and the container wrote into the host directory" [ -d "$S/fakeboot/newdir" ] && [ -e "$S/fakeboot/pwned" ]
+rm -rf "$S/fakeboot/newdir" "$S/fakeboot/pwned"
+refused_everywhere root rootfs.location /root/path
+check "... and no hardened run did" [ ! -e "$S/fakeboot/newdir" ] && [ ! -e "$S/fakeboot/pwned" ]
+
+echo "# class 7: a mount option that names a host path"
+mkdir -p "$S/empty"
+cmd='cat /o/hostname'
+case_bundle overlay '.mounts += [{"destination": "/o", "type": "overlay", "source": "overlay", "options": [("lowerdir=/etc:" + $e)]}]' --arg e "$S/empty"
+mkdir -p "$S/overlay/rootfs/o"
+ctl=$(runc run -b "$S/overlay" "hr-esc-overlay-$$" 2>&1)
+check "control: the container reads the host's /etc through the overlay" [ "$ctl" = "$(cat /etc/hostname)" ]
+refused_everywhere overlay mounts.sensitive-source /mounts/[0-9]+/options/0
 
 finish

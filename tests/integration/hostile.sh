@@ -61,7 +61,7 @@ jq '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP
     | .linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "0"}
     | .process.user.additionalGids = [5]
     | .process.user.umask = 18
-    | .annotations = {"org.example": "x"}' "$PRISTINE/config.json" >"$WORK/rich.json"
+    | .annotations = {"org.opencontainers.image.title": "x"}' "$PRISTINE/config.json" >"$WORK/rich.json"
 
 n=0
 # fresh: a new bundle from the pristine one.
@@ -250,6 +250,65 @@ out=$(D "$B" 2>&1)
 check "run.oci.* annotations in direct mode: it runs" ran
 rm -rf "$B" "$B.r"
 
+echo "# fail closed on every field: a hostile spec per class, refused with rule and pointer"
+# In both modes: direct, and runtime mode's create (which would rewrite the
+# bundle). Each pattern names the rule and the JSON pointer.
+R_OR_D='( at | +)'
+install -m 0755 /dev/null "$WORK/hook.sh"
+jqspec '.hooks = {"createRuntime": [{"path": "'"$WORK"'/hook.sh"}]}'
+hostile "class 1: a hook no one trusts" dr 124 "hooks\.untrusted$R_OR_D/hooks/createRuntime/0/path"
+jqspec '.hooks = {"poststop": [{"path": "/bin/true"}], "prestart": [{"path": "/proc/self/exe", "args": ["libnetwork-setkey"]}]}'
+hostile "class 1: a root-owned system binary, and not an engine's own" dr 124 "hooks\.untrusted$R_OR_D/hooks/"
+jqspec '.Hooks = {"createContainer": [{"path": "/bin/sh"}]}'
+hostile "class 1: hooks spelled Hooks" dr 124 "spec\.unknown-field$R_OR_D/Hooks"
+jqspec '.mounts += [{"destination": "/host", "type": "ext4", "source": "/dev/sda1"}]'
+hostile "class 2: a disk file system" dr 124 "mounts\.fstype$R_OR_D/mounts/[0-9]+"
+jqspec '.mounts += [{"destination": "/host", "type": "btrfs", "source": "/dev/loop0", "options": ["loop"]}]'
+hostile "class 2: an image through a loop device" dr 124 "mounts\.fstype$R_OR_D/mounts/[0-9]+"
+jqspec '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65534}, {"containerID": 65534, "hostID": 0, "size": 1}] | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+hostile "class 3: nobody mapped to host root" dr 124 "userns\.mapping$R_OR_D/linux/uidMappings/1"
+jqspec '.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}] | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 1}]'
+hostile "class 3: a mapping below the node's floor" dr 124 "userns\.mapping$R_OR_D/linux/uidMappings/0"
+jqspec '.mounts += [{"destination": "/p", "type": "proc", "source": "proc"}]'
+hostile "class 4: a second procfs at /p" dr 124 "mounts\.kernel-fs-destination$R_OR_D/mounts/[0-9]+"
+jqspec '.mounts += [{"destination": "/sys/../s", "type": "sysfs", "source": "sysfs"}]'
+hostile "class 4: sysfs at /sys/../s" dr 124 "mounts\.kernel-fs-destination$R_OR_D/mounts/[0-9]+"
+jqspec '.root.path = "/boot"'
+hostile "class 6: /boot as the root" dr 124 "rootfs\.location$R_OR_D/root/path"
+jqspec '.root.path = "../../.."'
+hostile "class 6: the root climbs out of the bundle" dr 124 "rootfs\.location$R_OR_D/root/path"
+jqspec '.mounts += [{"destination": "/o", "type": "overlay", "source": "overlay", "options": ["lowerdir=/etc", "upperdir='"$WORK"'/u", "workdir='"$WORK"'/w"]}]'
+hostile "class 7: an overlay whose layer is /etc" dr 124 "mounts\.sensitive-source$R_OR_D/mounts/[0-9]+/options/0"
+mkdir -p "$WORK/l"
+jqspec '.mounts += [{"destination": "/o", "type": "overlay", "source": "overlay", "options": ["lowerdir='"$WORK"'/l", "upperdir=/var/lib/docker/x", "workdir=/var/lib/docker/w"]}]'
+hostile "class 7: an overlay writing into /var/lib/docker" dr 124 "mounts\.sensitive-source$R_OR_D/mounts/[0-9]+/options/1"
+jqspec '.linux.cgroupsPath = "/"'
+hostile "cgroup placement: the host's root cgroup" dr 124 "resources\.cgroup-in-use$R_OR_D/linux/cgroupsPath"
+jqspec '.process.scheduler = {"policy": "SCHED_RR", "priority": 50}'
+hostile "class 12: real-time scheduling" dr 124 "process\.realtime$R_OR_D/process/scheduler/policy"
+jqspec '.process.apparmorProfile = "unconfined"'
+hostile "class 12: AppArmor unconfined" dr 124 "lsm\.unconfined$R_OR_D/process/apparmorProfile"
+jqspec '.linux.seccomp.listenerPath = "/run/listener.sock"'
+hostile "class 12: a seccomp listener no one trusts" dr 124 "seccomp\.listener$R_OR_D/linux/seccomp/listenerPath"
+jqspec '.linux.netDevices = {"eth0": {}}'
+hostile "class 12: host interfaces moved in" dr 124 "namespaces\.net-devices$R_OR_D/linux/netDevices"
+jqspec '.linux.personality = {"domain": "LINUX", "flags": ["ADDR_NO_RANDOMIZE"]}'
+hostile "class 12: personality flags" dr 124 "process\.personality$R_OR_D/linux/personality/flags"
+jqspec '.linux.resources.unified["memory.min"] = "1G"'
+hostile "class 12: unified memory.min" dr 124 "resources\.unified$R_OR_D/linux/resources/unified/memory\.min"
+jqspec '.process.user["privileged"] = true'
+hostile "an unknown field, deep" dr 124 "spec\.unknown-field$R_OR_D/process/user/privileged"
+jqspec '.annotations["com.example.runtime-flag"] = "x"'
+hostile "an annotation hardrun does not know" dr 124 "annotations\.unknown$R_OR_D/annotations/com\.example\.runtime-flag"
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$WORK/api.sock"
+jqspec '.mounts += [{"destination": "/api", "type": "bind", "source": "'"$WORK"'/api.sock", "options": ["rbind"]}]'
+hostile "a root-owned socket at no denied path" dr 124 "mounts\.socket$R_OR_D/mounts/[0-9]+"
+mkdir -p "$WORK/sockdir/a/b" && python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$WORK/sockdir/a/b/d.sock"
+jqspec '.mounts += [{"destination": "/d", "type": "bind", "source": "'"$WORK"'/sockdir", "options": ["rbind"]}]'
+hostile "a directory that holds one" dr 124 "mounts\.socket$R_OR_D/mounts/[0-9]+"
+jqspec '.mounts += [{"destination": "/d", "type": "bind", "source": "'"$WORK"'/does-not-exist", "options": ["rbind"]}]'
+hostile "a bind source that is not there" dr 124 "mounts\.sensitive-source$R_OR_D/mounts/[0-9]+"
+
 echo "# profiles that extend in a cycle, or 10^4 deep"
 printf '{ "extends": "%s" }\n' "$WORK/cyc-b.json" >"$WORK/cyc-a.json"
 printf '{ "extends": "%s" }\n' "$WORK/cyc-a.json" >"$WORK/cyc-b.json"
@@ -342,7 +401,7 @@ fields='
 /linux/sysctl obj
 /linux/sysctl/net.ipv4.ip_unprivileged_port_start str
 /annotations obj
-/annotations/org.example str
+/annotations/org.opencontainers.image.title str
 '
 # One Python run writes every variant: N.json and a line "N POINTER VALUE".
 mkdir "$WORK/typed"

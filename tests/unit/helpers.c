@@ -220,25 +220,6 @@ const struct hr_finding *hrt_expect(const struct hr_findings *f, const char *rul
 	return x;
 }
 
-static char *fake_resolve(void *ud, const char *source)
-{
-	(void)ud;
-	return source[0] == '/' ? hr_xstrdup(source) : NULL;
-}
-
-static int fake_ns_is_host(void *ud, enum hr_ns_type type, const char *path)
-{
-	(void)ud;
-	(void)type;
-	return strncmp(path, "/proc/1/", 8) == 0 || strcmp(path, "/run/docker/netns/default") == 0;
-}
-
-const struct hr_env hrt_fake_env = {
-	.resolve_source = fake_resolve,
-	.ns_is_host = fake_ns_is_host,
-	.swap_accounting = 1,
-};
-
 char *hrt_mkdtemp(void)
 {
 	char *dir = hr_xstrdup("/tmp/hardrun-test.XXXXXX");
@@ -259,4 +240,20 @@ void hrt_rm_rf(const char *path)
 {
 	if (path)
 		(void)nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void hrt_roff_text(FILE *out, const char *s)
+{
+	bool start = true;
+	for (; *s; s++) {
+		if (start && (*s == '.' || *s == '\''))
+			fputs("\\&", out);
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+		start = false;
+	}
 }

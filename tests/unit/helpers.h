@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "hardrun/finding.h"
 #include "hardrun/harden.h"
@@ -54,13 +55,12 @@ const struct hr_finding *hrt_expect(const struct hr_findings *f, const char *rul
 /* All findings, one per line, for assertion messages. */
 char *hrt_findings_text(const struct hr_findings *f);
 
-/*
- * The host as the golden cases and the pass tests see it: a bind source
- * resolves to itself when absolute and not at all when relative; a
- * namespace path is the host's when it is below /proc/1/ or is
- * /run/docker/netns/default; swap can be limited.
- */
-extern const struct hr_env hrt_fake_env;
+/* The host as the golden cases and the pass tests see it (fake_env.h). */
+#include "fake_env.h"
+
+/* `s` as roff text: backslashes and minus signs escaped, and a leading
+ * control character made plain. */
+void hrt_roff_text(FILE *out, const char *s);
 
 /* A fresh directory below /tmp, and its recursive removal. */
 char *hrt_mkdtemp(void);

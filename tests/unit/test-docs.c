@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hardrun/fields.h"
 #include "hardrun/finding.h"
+#include "hardrun/harden.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/profile.h"
 #include "helpers.h"
@@ -200,4 +202,86 @@ Test(docs, quick_start_is_the_two_commands_ci_runs)
 	cr_expect_str_eq(cmds[0], "./scripts/quickstart");
 	cr_expect_str_eq(cmds[1], "./scripts/test");
 	cr_expect_not_null(strstr(ci, "./scripts/test"), ".ci/run must run ./scripts/test");
+}
+
+/* --- FIELDS: hardrun(1) lists every row of the field table ---------------- */
+
+struct fields_doc {
+	struct hr_buf text;
+	size_t rows;
+};
+
+static void field_line(const struct hr_field *f, const char *path, void *ud)
+{
+	struct fields_doc *d = ud;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *out;
+	bool control_known = strcmp(f->control, "fields") == 0;
+
+	for (size_t i = 0; i < hr_passes_count; i++)
+		control_known |= strcmp(hr_passes[i].name, f->control) == 0;
+	cr_expect(control_known, "%s: control `%s` is neither a pass nor \"fields\"", path,
+		  f->control);
+	cr_expect(!f->rule || hr_rule_find(f->rule), "%s: rule `%s` is not in rules.c", path,
+		  f->rule);
+	cr_expect(f->disp == HR_FD_JUDGED || f->rule, "%s: removed or refused without a rule", path);
+	out = open_memstream(&line, &len);
+	fputs(".TP\n.B ", out);
+	hrt_roff_text(out, path);
+	fputc('\n', out);
+	if (f->disp != HR_FD_JUDGED)
+		fprintf(out, "%s (\\fB", hr_field_disp_name(f->disp));
+	else
+		fprintf(out, "%s by \\fB%s\\fR%s",
+			strcmp(f->control, "fields") == 0 ? "checked" : "judged", f->control,
+			f->rule ? " (\\fB" : "");
+	if (f->rule) {
+		hrt_roff_text(out, f->rule);
+		fputs("\\fR)", out);
+	}
+	if (f->origin[0] >= '0' && f->origin[0] <= '9')
+		fprintf(out, ", since %s", f->origin);
+	else {
+		fputs(", ", out);
+		hrt_roff_text(out, f->origin[0] ? f->origin : "any other key");
+	}
+	fprintf(out, "; %s: ", hr_field_type_name(f->type));
+	hrt_roff_text(out, f->doc);
+	fputs(".\n", out);
+	fclose(out);
+	hr_buf_add(&d->text, line, len);
+	free(line);
+	d->rows++;
+}
+
+#define FIELDS_BEGIN ".\\\" BEGIN FIELDS: generated from src/core/fields.c by tests/unit/test-docs\n"
+#define FIELDS_END ".\\\" END FIELDS\n"
+
+Test(docs, every_field_and_its_disposition_is_documented)
+{
+	_cleanup_free_ char *path = hrt_src_path("man/hardrun.1");
+	_cleanup_free_ char *man = doc("man/hardrun.1");
+	struct fields_doc d = { 0 };
+	const char *update = getenv("HARDRUN_DOCS_UPDATE");
+	char *begin, *end;
+
+	hr_fields_visit(field_line, &d);
+	cr_assert_gt(d.rows, 200, "only %zu rows in the field table", d.rows);
+	begin = strstr(man, FIELDS_BEGIN);
+	end = begin ? strstr(begin, FIELDS_END) : NULL;
+	cr_assert(begin && end, "hardrun.1 has no generated FIELDS list between `%s` and `%s`",
+		  FIELDS_BEGIN, FIELDS_END);
+	begin += strlen(FIELDS_BEGIN);
+	if (update && strcmp(update, "1") == 0) {
+		_cleanup_free_ char *out = hr_xasprintf("%.*s%s%s", (int)(begin - man), man,
+						       d.text.s, end);
+		hrt_write_file(path, out);
+		cr_log_warn("wrote the FIELDS list of man/hardrun.1; review it before committing");
+	} else {
+		cr_expect((size_t)(end - begin) == d.text.n && strncmp(begin, d.text.s, d.text.n) == 0,
+			  "man/hardrun.1's FIELDS list differs from the field table (src/core/fields.c): "
+			  "run HARDRUN_DOCS_UPDATE=1 tests/unit/test-docs and review the change");
+	}
+	free(d.text.s);
 }

@@ -412,21 +412,7 @@ Test(audit_rules, outcome_follows_the_profile)
 
 /* The man page's table of finding ids is generated from hr_rules: this is
  * the generator, and the check that the page holds its output. */
-static void roff_text(FILE *out, const char *s)
-{
-	bool start = true;
-	for (; *s; s++) {
-		if (start && (*s == '.' || *s == '\''))
-			fputs("\\&", out);
-		if (*s == '\\')
-			fputs("\\e", out);
-		else if (*s == '-')
-			fputs("\\-", out);
-		else
-			fputc(*s, out);
-		start = false;
-	}
-}
+#define roff_text hrt_roff_text
 
 static bool ends_with_dot(const char *s)
 {

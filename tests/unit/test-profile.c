@@ -15,6 +15,7 @@
 
 #include "hardrun/host.h"
 #include "hardrun/profile.h"
+#include "hardrun/seccomp.h"
 #include "helpers.h"
 
 static char *tmp;
@@ -422,6 +423,34 @@ Test(load, untrusted_file_is_refused_when_root)
 	hr_profile_free(p);
 }
 
+Test(load, a_users_link_in_a_sticky_directory_is_refused)
+{
+	_cleanup_free_ char *target = hrt_src_path("profiles/debug.json");
+	_cleanup_free_ char *sticky = hr_xasprintf("%s/sticky", tmp);
+	_cleanup_free_ char *link = hr_xasprintf("%s/sticky/restricted.json", tmp);
+	_cleanup_free_ char *mine = hr_xasprintf("%s/sticky/mine.json", tmp);
+	struct hr_profile *p;
+	hr_error err = { 0 };
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root: the trust check only applies when hardrun runs as root");
+	cr_assert_eq(mkdir(sticky, 01777), 0);
+	cr_assert_eq(chmod(sticky, 01777), 0);
+	/* a user's link named like a profile, to a root-owned, weaker one */
+	cr_assert_eq(symlink(target, link), 0);
+	cr_assert_eq(lchown(link, 1000, 1000), 0);
+	cr_assert_eq(load(link, &p, &err), -EPERM, "a user's link was trusted");
+	assert_msg(&err, "a symbolic link owned by uid 1000");
+	/* root's own link there is root's choice */
+	cr_assert_eq(lchown(link, 0, 0), 0);
+	cr_assert_eq(load(link, &p, &err), 0, "%s", err.msg);
+	hr_profile_free(p);
+	/* and so is a regular file: a user's own is refused as before */
+	hrt_write_file(mine, "{\"extends\": \"restricted\"}");
+	cr_assert_eq(chown(mine, 1000, 1000), 0);
+	cr_assert_eq(load(mine, &p, &err), -EPERM);
+}
+
 /* --- field validation ------------------------------------------------------ */
 
 Test(validate, unknown_key_suggests_the_near_one)
@@ -818,4 +847,223 @@ Test(cache, an_entry_is_used_while_its_files_are_unchanged)
 	cr_assert_eq(pids_of("c3", dirs), 56, "the entry was read");
 	hrt_write_file(p3, "{\"extends\": \"restricted\", \"resources\": {\"pids\": 57}}");
 	cr_assert_eq(pids_of("c3", dirs), 57, "and dropped once the file changed");
+}
+
+/*
+ * Every key of the profile language, made one step weaker on restricted,
+ * is seen as weaker: an annotation can choose no profile that allows more
+ * than the node's choice in any key. A key the language gains without a
+ * line here fails the test (hr_profile_to_json writes every key).
+ */
+typedef void (*weaken_fn)(struct hr_profile *p);
+
+static void w_uid(struct hr_profile *p) { p->user.uid = 1000; }
+static void w_gid(struct hr_profile *p) { p->user.gid = 1000; }
+static void w_root(struct hr_profile *p) { p->user.allow_root = true; }
+static void w_umask(struct hr_profile *p) { p->user.umask = 0; }
+static void w_cap(struct hr_profile *p) { p->caps.allow |= UINT64_C(1) << 21; }
+static void w_ambient(struct hr_profile *p) { p->caps.ambient = true; }
+static void w_default(struct hr_profile *p) { (void)p; }
+static void w_arch(struct hr_profile *p)
+{
+	p->seccomp.arch_tokens[0] = hr_seccomp_arch_from_name("SCMP_ARCH_X86", NULL);
+}
+static void w_allow(struct hr_profile *p)
+{
+	free(p->seccomp.allow[0]);
+	p->seccomp.allow[0] = hr_xstrdup("ptrace");
+}
+static void w_rules(struct hr_profile *p)
+{
+	/* personality, allowed with another argument */
+	cJSON *r = hrt_json("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW', 'args':"
+			    " [{'index': 0, 'value': 1, 'op': 'SCMP_CMP_EQ'}]}");
+	cJSON_AddItemToArray(p->seccomp.rules, r);
+}
+static void w_readonly(struct hr_profile *p) { p->rootfs.readonly = false; }
+static void w_writable(struct hr_profile *p) { hr_strv_push(&p->rootfs.writable, "/srv"); }
+static void w_tmpfs_exec(struct hr_profile *p)
+{
+	free(p->rootfs.tmpfs_options);
+	p->rootfs.tmpfs_options = hr_xstrdup("nosuid,nodev,mode=1777,size=64m");
+}
+static void w_tmpfs_size(struct hr_profile *p)
+{
+	free(p->rootfs.tmpfs_options);
+	p->rootfs.tmpfs_options = hr_xstrdup("nosuid,nodev,noexec,mode=1777,size=8g");
+}
+static void w_denied(struct hr_profile *p)
+{
+	hr_strv_free(p->mounts.denied_sources);
+	p->mounts.denied_sources = hr_xcalloc(1, sizeof(char *));
+}
+static void w_allowed_src(struct hr_profile *p) { hr_strv_push(&p->mounts.allowed_sources, "/etc/*"); }
+static void w_writable_src(struct hr_profile *p) { hr_strv_push(&p->mounts.writable_sources, "/srv"); }
+static void w_denied_types(struct hr_profile *p)
+{
+	hr_strv_free(p->mounts.denied_types);
+	p->mounts.denied_types = hr_xcalloc(1, sizeof(char *));
+}
+static void w_types(struct hr_profile *p) { hr_strv_push(&p->mounts.allowed_types, "ext4"); }
+static void w_devsrc(struct hr_profile *p) { hr_strv_push(&p->mounts.device_sources, "/dev/vd*"); }
+static void w_sockets(struct hr_profile *p) { hr_strv_push(&p->mounts.allowed_sockets, "/run/x.sock"); }
+static void w_hooks(struct hr_profile *p) { hr_strv_push(&p->hooks.trusted, "/usr/bin/hook"); }
+static void w_ranges(struct hr_profile *p) { p->userns.host_ranges[0].first = 1000; }
+static void w_oom(struct hr_profile *p) { p->process.oom_score_adj_min = -999; }
+static void w_nice(struct hr_profile *p) { p->process.nice_min = -5; }
+static void w_realtime(struct hr_profile *p) { p->process.realtime = true; }
+static void w_lsm(struct hr_profile *p) { p->lsm.allow_unconfined = true; }
+static void w_required(struct hr_profile *p) { p->ns.required &= ~(1u << HR_NS_PID); }
+static void w_host(struct hr_profile *p)
+{
+	p->ns.required &= ~(1u << HR_NS_NETWORK);
+	p->ns.allow_host |= 1u << HR_NS_NETWORK;
+}
+static void w_join(struct hr_profile *p) { p->ns.allow_join |= 1u << HR_NS_USER; }
+static void w_memory(struct hr_profile *p) { p->resources.memory *= 2; }
+static void w_pids(struct hr_profile *p) { p->resources.pids *= 2; }
+static void w_shares(struct hr_profile *p) { p->resources.cpu_shares *= 2; }
+static void w_huge(struct hr_profile *p) { p->resources.hugepages = 1 << 30; }
+static void w_core(struct hr_profile *p) { p->rlimits.core = 1 << 20; }
+static void w_nofile(struct hr_profile *p) { p->rlimits.nofile *= 2; }
+static void w_nproc(struct hr_profile *p) { p->rlimits.nproc *= 2; }
+static void w_memlock(struct hr_profile *p) { p->rlimits.memlock *= 2; }
+static void w_rtprio(struct hr_profile *p) { p->rlimits.rtprio = 10; }
+static void w_rnice(struct hr_profile *p) { p->rlimits.nice = 20; }
+static void w_msgq(struct hr_profile *p) { p->rlimits.msgqueue *= 2; }
+static void w_masked(struct hr_profile *p) { free(p->masked_paths[0]); p->masked_paths[0] = hr_xstrdup("/proc/nothing"); }
+static void w_ro(struct hr_profile *p) { free(p->readonly_paths[0]); p->readonly_paths[0] = hr_xstrdup("/proc/nothing"); }
+static void w_dev(struct hr_profile *p) { p->devices[0].minor = 99; }
+static void w_cgroup(struct hr_profile *p) { p->dev_cgroup[0].major = 8; }
+static void w_sysctl(struct hr_profile *p) { hr_strv_push(&p->sysctl_allow, "kernel.*"); }
+static void w_ann(struct hr_profile *p) { hr_strv_push(&p->annotations_allow, "run.oci.*"); }
+static void w_mode(struct hr_profile *p) { p->mode = HR_MODE_WARN; }
+static void w_modes(struct hr_profile *p) { p->has_mode[0] = true; p->modes[0] = HR_MODE_WARN; }
+static void w_trouble(struct hr_profile *p) { p->troubleshooting = true; }
+static void w_audit(struct hr_profile *p) { (void)p; }
+/* restricted does not require enforcement: compare it with one that does */
+static void s_require(struct hr_profile *p) { p->require_enforced = true; }
+static void w_refs(struct hr_profile *p) { (void)p; }
+
+static const struct {
+	const char *key; /* a JSON pointer of hr_profile_to_json */
+	weaken_fn weaken;
+	bool weakens; /* false: no value of it allows more (description, ...) */
+	weaken_fn strengthen; /* instead of weaken: make the base stronger */
+} every_key[] = {
+	{ "/description", NULL, false },
+	{ "/user/uid", w_uid, true },
+	{ "/user/gid", w_gid, true },
+	{ "/user/allowRoot", w_root, true },
+	{ "/user/umask", w_umask, true },
+	{ "/capabilities/allow", w_cap, true },
+	{ "/capabilities/ambient", w_ambient, true },
+	/* every default action and errno denies: none allows more */
+	{ "/seccomp/defaultAction", w_default, false },
+	{ "/seccomp/defaultErrno", w_default, false },
+	{ "/seccomp/architectures", w_arch, true },
+	{ "/seccomp/allow", w_allow, true },
+	{ "/seccomp/rules", w_rules, true },
+	{ "/rootfs/readonly", w_readonly, true },
+	{ "/rootfs/writable", w_writable, true },
+	{ "/rootfs/tmpfsOptions", w_tmpfs_exec, true },
+	{ "/rootfs/tmpfsOptions", w_tmpfs_size, true },
+	{ "/mounts/deniedSources", w_denied, true },
+	{ "/mounts/allowedSources", w_allowed_src, true },
+	{ "/mounts/writableSources", w_writable_src, true },
+	{ "/mounts/deniedTypes", w_denied_types, true },
+	{ "/mounts/allowedTypes", w_types, true },
+	{ "/mounts/deviceSources", w_devsrc, true },
+	{ "/mounts/allowedSockets", w_sockets, true },
+	{ "/hooks/trusted", w_hooks, true },
+	{ "/userns/hostRanges", w_ranges, true },
+	{ "/process/oomScoreAdjMin", w_oom, true },
+	{ "/process/niceMin", w_nice, true },
+	{ "/process/realtime", w_realtime, true },
+	{ "/lsm/allowUnconfined", w_lsm, true },
+	{ "/namespaces/required", w_required, true },
+	{ "/namespaces/allowHost", w_host, true },
+	{ "/namespaces/allowJoin", w_join, true },
+	{ "/resources/memory", w_memory, true },
+	{ "/resources/pids", w_pids, true },
+	{ "/resources/cpuShares", w_shares, true },
+	{ "/resources/hugepages", w_huge, true },
+	{ "/rlimits/core", w_core, true },
+	{ "/rlimits/nofile", w_nofile, true },
+	{ "/rlimits/nproc", w_nproc, true },
+	{ "/rlimits/memlock", w_memlock, true },
+	{ "/rlimits/rtprio", w_rtprio, true },
+	{ "/rlimits/nice", w_rnice, true },
+	{ "/rlimits/msgqueue", w_msgq, true },
+	{ "/maskedPaths", w_masked, true },
+	{ "/readonlyPaths", w_ro, true },
+	{ "/devices/allow", w_dev, true },
+	{ "/devices/cgroupAllow", w_cgroup, true },
+	{ "/sysctl/allow", w_sysctl, true },
+	{ "/annotations/allow", w_ann, true },
+	{ "/mode", w_mode, true },
+	{ "/modes", w_modes, true },
+	{ "/troubleshooting", w_trouble, true },
+	{ "/requireEnforced", NULL, true, s_require },
+	/* tracing reports more, it allows nothing more */
+	{ "/explain", NULL, false },
+	/* the image policy has its own comparison (hr_image_policy_weaker) */
+	{ "/image/audit", w_audit, false },
+	{ "/image/refuseAt", w_audit, false },
+	{ "/image/minimal", w_audit, false },
+	{ "/image/allowedRefs", w_refs, false },
+	{ "/image/requireDigest", w_refs, false },
+};
+
+static bool listed(const char *ptr)
+{
+	for (size_t i = 0; i < HR_ARRAY_SIZE(every_key); i++)
+		if (strcmp(every_key[i].key, ptr) == 0)
+			return true;
+	return false;
+}
+
+static void leaf_keys(const cJSON *node, const char *where)
+{
+	for (const cJSON *c = node->child; c; c = c->next) {
+		_cleanup_free_ char *ptr = hr_json_ptr(where, c->string);
+		if (cJSON_IsObject(c) && c->child && strcmp(ptr, "/modes") != 0)
+			leaf_keys(c, ptr);
+		else
+			cr_expect(listed(ptr), "the profile key %s has no weakening in this test: "
+					       "teach hr_profile_weaker and this list about it",
+				  ptr);
+	}
+}
+
+Test(compare, every_key_is_compared)
+{
+	struct hr_profile *b = hrt_profile("restricted");
+	cJSON *shown = hr_profile_to_json(b);
+
+	leaf_keys(shown, "");
+	cJSON_Delete(shown);
+	for (size_t i = 0; i < HR_ARRAY_SIZE(every_key); i++) {
+		struct hr_profile *a;
+		char why[256] = "";
+
+		struct hr_profile *base = b;
+
+		if (!every_key[i].weakens)
+			continue;
+		a = hrt_profile("restricted");
+		if (every_key[i].strengthen) {
+			base = hrt_profile("restricted");
+			every_key[i].strengthen(base);
+		} else {
+			every_key[i].weaken(a);
+		}
+		cr_expect(hr_profile_weaker(a, base, why, sizeof why), "%s made weaker is not seen "
+								       "as weaker",
+			  every_key[i].key);
+		if (base != b)
+			hr_profile_free(base);
+		hr_profile_free(a);
+	}
+	hr_profile_free(b);
 }

@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * crun reads run.oci.* annotations as settings: run.oci.seccomp_bpf_data
- * replaces lnx.seccomp outright, run.oci.hooks.* redirect hook output,
- * run.oci.keep_original_groups keeps the caller's groups. Whoever can set
- * an annotation (an image label, a pod annotation) must not get to change
- * how the runtime confines the container, so they are removed unless the
- * profile names them.
+ * Annotations are strings, but runtimes read some of them as settings:
+ * crun's run.oci.seccomp_bpf_data replaces the seccomp filter outright,
+ * org.systemd.property.* become systemd unit properties (DeviceAllow=,
+ * MemoryMax=infinity), org.criu.config names a file CRIU reads as root.
+ * Whoever can set an annotation (an image label, a pod annotation) must
+ * not get to change how the runtime confines the container. The field
+ * table lists every annotation a runtime or engine acts on (its
+ * /annotations rows); by each row's rule this control removes it unless
+ * the profile's annotations.allow matches (annotations.runtime-override),
+ * keeps it (metadata), or refuses one the table does not know unless
+ * annotations.allow matches, or hardrun.conf's profileRules match on it
+ * (annotations.unknown).
  */
 #include "config.h"
 
 #include <fnmatch.h>
 
+#include "hardrun/fields.h"
 #include "pass.h"
 
 static bool allowed(const struct hr_profile *p, const char *key)
@@ -23,6 +30,7 @@ static bool allowed(const struct hr_profile *p, const char *key)
 
 int hr_pass_annotations(struct hr_pass_ctx *c)
 {
+	const struct hr_field *rows = hr_field_at("/annotations");
 	cJSON *ann, *a;
 	int r;
 
@@ -34,17 +42,28 @@ int hr_pass_annotations(struct hr_pass_ctx *c)
 	while (a) {
 		cJSON *next = a->next;
 		_cleanup_free_ char *ptr = hr_json_ptr("/annotations", a->string);
+		const struct hr_field *row = hr_field_map_match(rows, a->string);
 
 		if (!cJSON_IsString(a))
 			return hr_err(c->err, HR_E_INVALID,
 				      "%s: expected a string (annotations are strings)", ptr);
-		if (strncmp(a->string, "run.oci.", 8) == 0 && !allowed(c->profile, a->string)) {
-			_cleanup_free_ char *before = hr_json_brief(a);
-			hr_finding_add(c->findings, "annotations.runtime-override", HR_CHANGED, ptr,
-				       before, NULL, NULL,
-				       "removed `%s`: crun would read it as a security setting",
-				       a->string);
+		if (!row || !row->rule || allowed(c->profile, a->string) ||
+		    (strcmp(row->rule, "annotations.unknown") == 0 &&
+		     hr_strv_contains(c->env->rule_annotations, a->string))) {
+			a = next;
+			continue;
+		}
+		_cleanup_free_ char *before = hr_json_brief(a);
+		if (strcmp(row->rule, "annotations.runtime-override") == 0) {
+			hr_finding_add(c->findings, row->rule, HR_CHANGED, ptr, before, NULL, NULL,
+				       "removed `%s`: %s would read it as a setting", a->string,
+				       row->origin);
 			cJSON_Delete(cJSON_DetachItemViaPointer(ann, a));
+		} else {
+			hr_finding_add(c->findings, row->rule, HR_REFUSED, ptr, before, NULL, NULL,
+				       "`%s` is not an annotation hardrun knows, so whether a "
+				       "runtime acts on it cannot be judged",
+				       a->string);
 		}
 		a = next;
 	}

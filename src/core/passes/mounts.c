@@ -1,86 +1,88 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Mounts are where containers most often reach the host: a bind of the
- * Docker socket, of /, of /etc. Sensitive host paths (and anything above
- * them: binding /var exposes /var/lib/docker) are refused; other binds
- * become read-only unless the profile lists them as writable; every mount
- * gets nosuid and nodev; kernel file systems are read-only.
+ * Docker socket, of /, of /etc; a disk file system mounted from a host
+ * device; an overlay whose layers are host directories; a second procfs
+ * outside the masked paths; shared propagation that carries mounts out.
+ * Every mount is judged whole: its type against the profile's allowlist,
+ * its destination (kernel file systems only where their masks apply), its
+ * source and every path in its options against the denied host paths and
+ * for root-owned sockets, each option against those runc and crun know,
+ * its propagation, its id mapping. Binds become read-only unless the
+ * profile lists them as writable; every mount gets nosuid and nodev;
+ * kernel file systems are read-only.
  */
 #include "config.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
+#include <sys/stat.h>
 
+#include "hardrun/idmap.h"
 #include "pass.h"
 
-/* One of `patterns` matches `path` itself or one of its leading
- * directories.
- *
- * With FNM_PATHNAME a '/' in the string is only ever matched by a literal
- * '/' in the pattern, so a pattern with k slashes can only match the one
- * leading part of the path that has k slashes, and only that one is tried.
- * A pattern with a bracket expression or an escape is tried against every
- * leading part, as a slash count cannot be read from it. */
-static bool any_matches(char *const *patterns, const char *path)
+/* Options runc and crun take as flags, whatever the file system. */
+static const char *const flags[] = {
+	"defaults",    "bind",		"rbind",	 "ro",		 "rw",
+	"suid",	       "nosuid",	"dev",		 "nodev",	 "exec",
+	"noexec",      "sync",		"async",	 "dirsync",	 "mand",
+	"nomand",      "atime",		"noatime",	 "diratime",	 "nodiratime",
+	"relatime",    "norelatime",	"strictatime",	 "nostrictatime", "lazytime",
+	"nolazytime",  "iversion",	"noiversion",	 "loud",	 "silent",
+	"symfollow",   "nosymfollow",	"shared",	 "rshared",	 "slave",
+	"rslave",      "private",	"rprivate",	 "unbindable",	 "runbindable",
+	"rro",	       "rrw",		"rsuid",	 "rnosuid",	 "rdev",
+	"rnodev",      "rexec",		"rnoexec",	 "rsync",	 "rasync",
+	"rdirsync",    "rmand",		"rnomand",	 "ratime",	 "rnoatime",
+	"rdiratime",   "rnodiratime",	"rrelatime",	 "rnorelatime",	 "rstrictatime",
+	"rnostrictatime", "rsymfollow", "rnosymfollow",	 "tmpcopyup",	 "idmap",
+	"ridmap",      "copy-symlink",	"src-nofollow",	 "dest-nofollow", NULL,
+};
+
+/* Data options (name or name=value) each file system takes. */
+static const struct {
+	const char *type;
+	const char *const opts[24];
+} data_opts[] = {
+	{ "tmpfs",
+	  { "size", "nr_blocks", "nr_inodes", "mode", "uid", "gid", "huge", "mpol", "inode32",
+	    "inode64", "noswap", "quota", "usrquota", "grpquota", "usrquota_block_hardlimit",
+	    "usrquota_inode_hardlimit", "grpquota_block_hardlimit", "grpquota_inode_hardlimit",
+	    NULL } },
+	{ "devpts", { "uid", "gid", "mode", "ptmxmode", "newinstance", "max", NULL } },
+	{ "proc", { "hidepid", "gid", "subset", NULL } },
+	{ "cgroup2",
+	  { "nsdelegate", "memory_recursiveprot", "memory_localevents", "favordynmods",
+	    "memory_hugetlb_accounting", "pids_localevents", NULL } },
+	{ "overlay",
+	  { "lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir", "redirect_dir", "index",
+	    "uuid", "nfs_export", "xino", "metacopy", "volatile", "userxattr", "verity", NULL } },
+};
+
+/* Security-module labels any file system takes. */
+static const char *const lsm_opts[] = { "context", "fscontext", "defcontext", "rootcontext",
+					"seclabel", NULL };
+
+/* Overlay options that name host directories, and whether the container
+ * writes there. */
+static const struct {
+	const char *name;
+	bool list, written;
+} path_opts[] = {
+	{ "lowerdir", true, false }, { "lowerdir+", false, false }, { "datadir+", false, false },
+	{ "upperdir", false, true }, { "workdir", false, true },
+};
+
+/* File systems whose source is a label, not a device. */
+static const char *const virtual_fs[] = { "tmpfs", "proc",  "sysfs",   "devpts",  "mqueue",
+					  "cgroup", "cgroup2", "overlay", "ramfs", NULL };
+
+static bool in(const char *const *v, const char *s)
 {
-	if (!patterns || !patterns[0])
-		return false;
-
-	_cleanup_free_ char *buf = hr_xstrdup(path);
-	size_t len = strlen(buf), total = 0;
-
-	for (size_t i = 0; i < len; i++)
-		total += buf[i] == '/';
-	/* ends[k]: the length of the leading part with k slashes; 0 for none
-	 * (the empty part before a leading '/'). */
-	_cleanup_free_ size_t *ends = hr_xcalloc(total + 1, sizeof(*ends));
-	for (size_t i = 0, k = 0; i < len; i++)
-		if (buf[i] == '/')
-			ends[k++] = i;
-	ends[total] = len;
-
-	for (size_t p = 0; patterns[p]; p++) {
-		const char *pattern = patterns[p];
-		/* The literal text before the first wildcard must begin the
-		 * path: most patterns are ruled out here, without fnmatch. */
-		size_t lit = strcspn(pattern, "*?[\\"), from = 0, to = total, k = 0;
-
-		if (lit > len || memcmp(pattern, buf, lit) != 0)
-			continue;
-		if (pattern[lit] != '[' && pattern[lit] != '\\' && !strpbrk(pattern + lit, "[\\")) {
-			for (const char *q = pattern; *q; q++)
-				k += *q == '/';
-			if (k > total)
-				continue;
-			from = to = k;
-		}
-		for (size_t j = from; j <= to; j++) {
-			size_t i = ends[j];
-			if (i == 0 || i < lit)
-				continue;
-			char saved = buf[i];
-			buf[i] = '\0';
-			bool m = fnmatch(pattern, buf, FNM_PATHNAME) == 0;
-			buf[i] = saved;
-			if (m)
-				return true;
-		}
-	}
+	for (size_t i = 0; v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
 	return false;
-}
-
-/* The denied source `path` hits, or NULL. Every path lies below "/", so a
- * denied "/" stands for the root directory itself, not for the whole tree. */
-static const char *denied_by(const struct hr_profile *p, const char *path)
-{
-	for (size_t i = 0; p->mounts.denied_sources && p->mounts.denied_sources[i]; i++) {
-		const char *d = p->mounts.denied_sources[i];
-		if (hr_path_is_under(d, path))
-			return d; /* path is d or a directory above it */
-		if (strcmp(d, "/") != 0 && hr_path_is_under(path, d) &&
-		    !any_matches(p->mounts.allowed_sources, path))
-			return d;
-	}
-	return NULL;
 }
 
 static bool is_kernel_fs(const char *type)
@@ -89,45 +91,280 @@ static bool is_kernel_fs(const char *type)
 	       strcmp(type, "cgroup2") == 0;
 }
 
-static int check_bind(struct hr_pass_ctx *c, const char *ptr, const char *source,
-		      bool *ret_refused, bool *ret_writable)
-{
-	const struct hr_profile *p = c->profile;
-	_cleanup_free_ char *lexical = NULL, *resolved = NULL;
-	const char *hit = NULL, *via = NULL;
+struct mount_ctx {
+	struct hr_pass_ctx *c;
+	const char *ptr; /* /mounts/N */
+	const char *dest, *type;
+	bool bind;
+	bool refused; /* a refusal was recorded */
+};
 
-	*ret_refused = false;
-	if (source[0] == '/')
-		lexical = hr_path_normalize(source);
-	if (c->env->resolve_source)
-		resolved = c->env->resolve_source(c->env->ud, source);
-	if (!lexical && !resolved) {
-		hr_finding_add(c->findings, "mounts.sensitive-source", HR_REFUSED, ptr, NULL, NULL,
-			       "use an absolute source path",
-			       "bind source `%s` is relative and could not be resolved, so what "
-			       "it exposes cannot be judged",
-			       source);
-		*ret_refused = true;
-		return 0;
-	}
-	if (lexical && (hit = denied_by(p, lexical)))
+static void refuse(struct mount_ctx *m, const char *rule, const char *ptr, const char *hint,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void refuse(struct mount_ctx *m, const char *rule, const char *ptr, const char *hint,
+		   const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	hr_finding_add(m->c->findings, rule, HR_REFUSED, ptr ? ptr : m->ptr, NULL, NULL, hint, "%s",
+		       msg);
+	m->refused = true;
+}
+
+/*
+ * A host path the container will see (a bind source, a directory in an
+ * overlay option): opened, it must be there (a check away from the host
+ * judges the name), expose no denied host path, as written or as opened,
+ * and hold no root-owned socket the profile does not allow. Sets
+ * *ret_writable to whether the profile lets the container write there.
+ */
+static void host_path(struct mount_ctx *m, const char *ptr, const char *what, const char *path,
+		      bool *ret_writable)
+{
+	struct hr_pass_ctx *c = m->c;
+	const struct hr_profile *p = c->profile;
+	const struct hr_path_facts *f = hr_pass_path_facts(c, path, HR_PATH_BIND);
+	_cleanup_free_ char *lexical = NULL;
+	const char *real = f && !f->err ? f->real : NULL, *hit = NULL, *via = NULL;
+
+	if (ret_writable)
+		*ret_writable = false;
+	if (path[0] == '/')
+		lexical = hr_path_normalize(path);
+	else if (f && f->path)
+		lexical = hr_path_normalize(f->path);
+	/* A denied name is refused whether or not it is there. */
+	if (lexical && (hit = hr_pass_denied_by(p, lexical)))
 		via = lexical;
-	else if (resolved && (hit = denied_by(p, resolved)))
-		via = resolved;
+	else if (f && f->err && !c->env->lenient) {
+		refuse(m, "mounts.sensitive-source", ptr, "use a path that exists on the host",
+		       "%s `%s` cannot be opened (%s), so what it exposes cannot be judged", what,
+		       path, strerror(f->err));
+		return;
+	} else if (!lexical && !real) {
+		refuse(m, "mounts.sensitive-source", ptr, "use an absolute source path",
+		       "%s `%s` is relative and could not be resolved, so what it exposes cannot "
+		       "be judged",
+		       what, path);
+		return;
+	} else if (real && (hit = hr_pass_denied_by(p, real)))
+		via = real;
 	if (hit) {
-		_cleanup_free_ char *before = hr_xasprintf("\"%s\"", source);
-		hr_finding_add(c->findings, "mounts.sensitive-source", HR_REFUSED, ptr, before, NULL,
-			       NULL,
-			       "bind mount of host path `%s`%s%s%s exposes `%s`, which gives "
-			       "control of the host",
-			       source, via != lexical ? " (resolves to `" : "",
-			       via != lexical ? via : "", via != lexical ? "`)" : "", hit);
-		*ret_refused = true;
-		return 0;
+		refuse(m, "mounts.sensitive-source", ptr, NULL,
+		       "%s `%s`%s%s%s exposes `%s`, which gives control of the host", what, path,
+		       via != lexical ? " (resolves to `" : "", via != lexical ? via : "",
+		       via != lexical ? "`)" : "", hit);
+		return;
 	}
-	*ret_writable = (!lexical || any_matches(p->mounts.writable_sources, lexical)) &&
-			(!resolved || any_matches(p->mounts.writable_sources, resolved));
-	return 0;
+	/* A daemon's API, by the object: a socket owned by root, there or
+	 * below (within the search's bounds, HR_SOCKET_SCAN_*). */
+	if (f && !f->err && f->socket &&
+	    !hr_pass_patterns_cover(p->mounts.allowed_sockets, f->socket)) {
+		refuse(m, "mounts.socket", ptr, NULL,
+		       "%s `%s` %s the unix socket `%s`, owned by root: the API of a daemon "
+		       "running as root",
+		       what, path, S_ISSOCK(f->mode) ? "is" : "holds", f->socket);
+		return;
+	}
+	if (ret_writable)
+		*ret_writable = (!lexical || hr_pass_patterns_cover(p->mounts.writable_sources, lexical)) &&
+				(!real || hr_pass_patterns_cover(p->mounts.writable_sources, real));
+}
+
+/* A data option's name: up to '='. */
+static size_t opt_name_len(const char *o)
+{
+	return strcspn(o, "=");
+}
+
+static bool data_opt_known(const char *type, const char *o)
+{
+	size_t n = opt_name_len(o);
+
+	for (size_t i = 0; lsm_opts[i]; i++)
+		if (strlen(lsm_opts[i]) == n && strncmp(lsm_opts[i], o, n) == 0)
+			return true;
+	for (size_t t = 0; t < HR_ARRAY_SIZE(data_opts); t++) {
+		if (strcmp(data_opts[t].type, type) != 0)
+			continue;
+		for (size_t i = 0; data_opts[t].opts[i]; i++)
+			if (strlen(data_opts[t].opts[i]) == n &&
+			    strncmp(data_opts[t].opts[i], o, n) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* Each directory an overlay option names: lowerdir=a:b:c ("\:" is a
+ * colon within a name). */
+static void overlay_paths(struct mount_ctx *m, const char *optr, const char *o, size_t k)
+{
+	const char *value = o + k + 1;
+	_cleanup_free_ char *copy = hr_xstrdup(value);
+	bool list;
+	size_t i;
+
+	for (i = 0; i < HR_ARRAY_SIZE(path_opts); i++)
+		if (strlen(path_opts[i].name) == k && strncmp(o, path_opts[i].name, k) == 0)
+			break;
+	if (i == HR_ARRAY_SIZE(path_opts))
+		return;
+	list = path_opts[i].list;
+	for (char *s = copy, *next; s; s = next) {
+		char *w = s, *r = s;
+		_cleanup_free_ char *what = NULL;
+		bool writable = false;
+
+		next = NULL;
+		for (; *r; r++) {
+			if (r[0] == '\\' && r[1]) {
+				*w++ = *++r;
+				continue;
+			}
+			if (list && *r == ':') {
+				next = r + 1;
+				break;
+			}
+			*w++ = *r;
+		}
+		*w = '\0';
+		what = hr_xasprintf("%s in option %s", path_opts[i].name, m->ptr);
+		if (s[0] != '/') {
+			refuse(m, "mounts.sensitive-source", optr, "write the directory as an absolute path",
+			       "%s=%s: a relative directory is resolved wherever the runtime "
+			       "happens to be, so it cannot be judged",
+			       path_opts[i].name, s);
+			return;
+		}
+		host_path(m, optr, path_opts[i].name, s, &writable);
+		if (m->refused)
+			return;
+		if (path_opts[i].written && !writable) {
+			refuse(m, "mounts.bind-readonly", optr,
+			       "add the directory to \"mounts\": {\"writableSources\": [...]} in the "
+			       "profile",
+			       "%s=%s: the container writes there, and the profile does not list it "
+			       "as writable",
+			       path_opts[i].name, s);
+			return;
+		}
+	}
+}
+
+/* Every option: known, and what it names judged. */
+static void judge_options(struct mount_ctx *m, const cJSON *opts, const char *optr)
+{
+	size_t i = 0;
+
+	for (const cJSON *e = opts ? opts->child : NULL; e && !m->refused; e = e->next, i++) {
+		const char *o = e->valuestring;
+		_cleanup_free_ char *eptr = hr_json_ptr_index(optr, i);
+		size_t n = opt_name_len(o);
+
+		if (strcmp(o, "remount") == 0) {
+			refuse(m, "mounts.option", eptr, NULL,
+			       "`remount` would change a mount made before it, in the container");
+		} else if ((strncmp(o, "idmap=", 6) == 0 || strncmp(o, "ridmap=", 7) == 0)) {
+			refuse(m, "mounts.option", eptr,
+			       "give the mapping as the mount's uidMappings and gidMappings",
+			       "`%s`: an id map in an option is not judged; use uidMappings and "
+			       "gidMappings",
+			       o);
+		} else if (in(flags, o)) {
+			continue;
+		} else if (m->bind ? !data_opt_known("", o) : !data_opt_known(m->type, o)) {
+			refuse(m, "mounts.option", eptr, NULL,
+			       "`%.*s` is not a mount option runc or crun know%s%s", (int)n, o,
+			       m->bind ? "" : " for ", m->bind ? "" : m->type);
+		} else if (!m->bind && strcmp(m->type, "overlay") == 0 && o[n] == '=') {
+			overlay_paths(m, eptr, o, n);
+		}
+	}
+}
+
+static void judge_idmaps(struct mount_ctx *m, const cJSON *mnt)
+{
+	static const char *const keys[] = { "uidMappings", "gidMappings" };
+	const struct hr_profile *p = m->c->profile;
+
+	for (size_t k = 0; k < HR_ARRAY_SIZE(keys) && !m->refused; k++) {
+		const cJSON *maps = cJSON_GetObjectItemCaseSensitive(mnt, keys[k]);
+		_cleanup_free_ char *ptr = hr_json_ptr(m->ptr, keys[k]);
+		_cleanup_free_ char *why = NULL;
+		size_t idx = 0;
+		int r;
+
+		if (!maps)
+			continue;
+		r = hr_idmap_check(maps, ptr, p->userns.host_ranges, p->userns.n_host_ranges,
+				   m->c->env->min_host_id, &idx, &why, NULL);
+		if (r != 0) {
+			_cleanup_free_ char *ep = hr_json_ptr_index(ptr, idx);
+			refuse(m, "userns.mapping", r > 0 ? ep : ptr, NULL,
+			       "the id-mapped mount at %s %s", m->dest,
+			       r > 0 ? why : "has a malformed mapping");
+		}
+	}
+}
+
+/* The source of a disk file system: a device or image the profile allows. */
+static void judge_device(struct mount_ctx *m, const char *source)
+{
+	struct hr_pass_ctx *c = m->c;
+	const struct hr_path_facts *f;
+	const char *name = source;
+
+	if (source[0] != '/') {
+		refuse(m, "mounts.device-source", NULL, NULL,
+		       "a %s file system from `%s`: not a device or image file on this host, so "
+		       "what it gives the container cannot be judged",
+		       m->type, source);
+		return;
+	}
+	f = hr_pass_path_facts(c, source, HR_PATH_DEVICE);
+	if (f && f->err && !c->env->lenient) {
+		refuse(m, "mounts.device-source", NULL, NULL,
+		       "the source `%s` of a %s file system cannot be opened (%s)", source, m->type,
+		       strerror(f->err));
+		return;
+	}
+	if (f && !f->err) {
+		if (!S_ISBLK(f->mode) && !S_ISREG(f->mode)) {
+			refuse(m, "mounts.device-source", NULL, NULL,
+			       "the source `%s` of a %s file system is neither a block device nor "
+			       "an image file",
+			       source, m->type);
+			return;
+		}
+		name = f->real;
+	}
+	if (!hr_pass_patterns_cover(c->profile->mounts.device_sources, source) ||
+	    !hr_pass_patterns_cover(c->profile->mounts.device_sources, name))
+		refuse(m, "mounts.device-source", NULL, NULL,
+		       "a %s file system from `%s`%s%s%s: the container would read and write a "
+		       "host disk",
+		       m->type, source, name != source ? " (`" : "", name != source ? name : "",
+		       name != source ? "`)" : "");
+}
+
+static bool propagation(cJSON *opts)
+{
+	bool changed = false;
+
+	if (hr_opts_remove(opts, "shared")) {
+		(void)hr_opts_add(opts, "slave");
+		changed = true;
+	}
+	if (hr_opts_remove(opts, "rshared")) {
+		(void)hr_opts_add(opts, "rslave");
+		changed = true;
+	}
+	return changed;
 }
 
 int hr_pass_check_mounts(const cJSON *spec, hr_error *err)
@@ -159,77 +396,146 @@ int hr_pass_check_mounts(const cJSON *spec, hr_error *err)
 	return 0;
 }
 
-/* `m` was checked by hr_pass_check_mounts. */
-static int one_mount(struct hr_pass_ctx *c, cJSON *m, size_t i)
+/* `mnt` was checked by hr_pass_check_mounts. */
+static int one_mount(struct hr_pass_ctx *c, cJSON *mnt, size_t i)
 {
 	const struct hr_profile *p = c->profile;
 	_cleanup_free_ char *ptr = hr_json_ptr_index("/mounts", i);
 	_cleanup_free_ char *optr = hr_json_ptr(ptr, "options");
-	_cleanup_free_ char *before = NULL;
-	cJSON *dest, *type, *source, *opts;
-	const char *t;
-	bool bind, refused = false, writable = false;
-	bool add_nodev, changed_flags = false, made_ro = false;
-	int r;
+	_cleanup_free_ char *before = NULL, *dest = NULL;
+	cJSON *dst, *type, *source, *opts;
+	struct mount_ctx m = { .c = c, .ptr = ptr };
+	bool writable = false, add_nodev, changed_flags = false, made_ro = false;
 
-	dest = cJSON_GetObjectItemCaseSensitive(m, "destination");
-	type = cJSON_GetObjectItemCaseSensitive(m, "type");
-	source = cJSON_GetObjectItemCaseSensitive(m, "source");
-	opts = cJSON_GetObjectItemCaseSensitive(m, "options");
-	t = type ? type->valuestring : "";
-	bind = strcmp(t, "bind") == 0 || hr_opts_has(opts, "bind") || hr_opts_has(opts, "rbind");
+	dst = cJSON_GetObjectItemCaseSensitive(mnt, "destination");
+	type = cJSON_GetObjectItemCaseSensitive(mnt, "type");
+	source = cJSON_GetObjectItemCaseSensitive(mnt, "source");
+	opts = cJSON_GetObjectItemCaseSensitive(mnt, "options");
+	m.type = type ? type->valuestring : "";
+	m.bind = strcmp(m.type, "bind") == 0 || hr_opts_has(opts, "bind") || hr_opts_has(opts, "rbind");
+	/* runc reads a relative destination from the root */
+	{
+		_cleanup_free_ char *abs = dst->valuestring[0] == '/'
+						   ? NULL
+						   : hr_xasprintf("/%s", dst->valuestring);
+		dest = hr_path_normalize(abs ? abs : dst->valuestring);
+		m.dest = dest;
+	}
 
-	if (hr_strv_contains(p->mounts.denied_types, t)) {
-		hr_finding_add(c->findings, "mounts.fstype", HR_REFUSED, ptr, NULL, NULL, NULL,
-			       "a %s file system at %s exposes the host's devices or kernel "
-			       "internals",
-			       t, dest->valuestring);
+	if (hr_strv_contains(p->mounts.denied_types, m.type) ||
+	    (!m.bind && !hr_strv_contains(p->mounts.allowed_types, m.type))) {
+		refuse(&m, "mounts.fstype", NULL, NULL,
+		       "a %s%s%s file system at %s is not one the profile allows to mount",
+		       m.type[0] ? "" : "mount without a type (", m.type[0] ? m.type : "not a bind",
+		       m.type[0] ? "" : ")", m.dest);
 		return 0;
 	}
-	if (bind) {
+	if (!m.bind && ((strcmp(m.type, "proc") == 0 && strcmp(m.dest, "/proc") != 0) ||
+			(strcmp(m.type, "sysfs") == 0 && strcmp(m.dest, "/sys") != 0))) {
+		refuse(&m, "mounts.kernel-fs-destination", NULL, NULL,
+		       "a %s file system at %s escapes the masked and read-only paths that apply at "
+		       "%s",
+		       m.type, m.dest, strcmp(m.type, "proc") == 0 ? "/proc" : "/sys");
+		return 0;
+	}
+	judge_options(&m, opts, optr);
+	if (m.refused)
+		return 0;
+	if (m.bind) {
 		if (!source || !source->valuestring[0])
 			return hr_err(c->err, HR_E_INVALID,
 				      "%s/source: a bind mount needs a source (fix: add the host path)",
 				      ptr);
-		if ((r = check_bind(c, ptr, source->valuestring, &refused, &writable)) < 0)
-			return r;
-		if (refused)
+		host_path(&m, ptr, "bind mount of host path", source->valuestring, &writable);
+		if (m.refused)
+			return 0;
+	} else if (!in(virtual_fs, m.type)) {
+		judge_device(&m, source ? source->valuestring : "");
+		if (m.refused)
 			return 0;
 	}
+	judge_idmaps(&m, mnt);
+	if (m.refused)
+		return 0;
 
-	if (!opts) {
-		opts = cJSON_AddArrayToObject(m, "options");
-	}
+	if (!opts)
+		opts = cJSON_AddArrayToObject(mnt, "options");
+	before = hr_json_brief(opts);
+	if (propagation(opts))
+		hr_pass_changed(c, "mounts.propagation", optr, before, opts,
+				"%s mount at %s: shared propagation made slave, so that mounts "
+				"made in the container do not reach the host",
+				m.bind ? "bind" : m.type, m.dest);
+	free(before);
 	before = hr_json_brief(opts);
 	changed_flags |= hr_opts_remove(opts, "suid");
 	changed_flags |= hr_opts_remove(opts, "rsuid");
 	changed_flags |= hr_opts_add(opts, "nosuid");
 	/* devpts holds the terminal's device nodes, /dev the standard ones. */
-	add_nodev = strcmp(t, "devpts") != 0 && strcmp(dest->valuestring, "/dev") != 0;
+	add_nodev = strcmp(m.type, "devpts") != 0 && strcmp(m.dest, "/dev") != 0;
 	if (add_nodev) {
 		changed_flags |= hr_opts_remove(opts, "dev");
 		changed_flags |= hr_opts_remove(opts, "rdev");
 		changed_flags |= hr_opts_add(opts, "nodev");
 	}
-	if ((bind && !writable) || is_kernel_fs(t)) {
+	if ((m.bind && !writable) || is_kernel_fs(m.type)) {
 		made_ro |= hr_opts_remove(opts, "rw");
 		made_ro |= hr_opts_remove(opts, "rrw");
 		made_ro |= hr_opts_add(opts, "ro");
 		/* A recursive bind keeps its submounts; "ro" alone leaves them
 		 * writable. */
-		if (bind && hr_opts_has(opts, "rbind"))
+		if (m.bind && hr_opts_has(opts, "rbind"))
 			made_ro |= hr_opts_add(opts, "rro");
 	}
 	if (made_ro)
-		hr_pass_changed(c, bind ? "mounts.bind-readonly" : "mounts.kernel-fs-readonly", optr,
-				before, opts, "%s mount at %s made read-only%s%s%s",
-				bind ? "bind" : t, dest->valuestring,
-				bind ? " (source `" : "", bind ? source->valuestring : "",
-				bind ? "`)" : "");
+		hr_pass_changed(c, m.bind ? "mounts.bind-readonly" : "mounts.kernel-fs-readonly",
+				optr, before, opts, "%s mount at %s made read-only%s%s%s",
+				m.bind ? "bind" : m.type, m.dest, m.bind ? " (source `" : "",
+				m.bind ? source->valuestring : "", m.bind ? "`)" : "");
 	else if (changed_flags)
 		hr_pass_changed(c, "mounts.nosuid-nodev", optr, before, opts,
-				"%s mount at %s gets nosuid%s", t[0] ? t : "bind", dest->valuestring,
+				"%s mount at %s gets nosuid%s", m.type[0] ? m.type : "bind", m.dest,
 				add_nodev ? " and nodev" : "");
+	return 0;
+}
+
+/*
+ * linux.rootfsPropagation: only rslave, rprivate or runbindable are kept.
+ * Shared carries the container's mounts out; a value that is not
+ * recursive (slave, private, ...) leaves every mount below the root as the
+ * host has it, shared on most hosts. Those are removed: the runtime's
+ * default is recursive and safe (runc: rslave, crun: rprivate), and the
+ * schema has no name for the recursive ones.
+ */
+static int rootfs_propagation(struct hr_pass_ctx *c)
+{
+	static const char *const ok[] = { "rprivate", "rslave", "runbindable", NULL };
+	static const char *const known[] = { "private", "slave", "unbindable", "shared",
+					     "rshared", NULL };
+	cJSON *lnx, *prop;
+	int r;
+
+	if ((r = hr_json_get_object(c->spec, "linux", "", &lnx, c->err)) < 0 ||
+	    (r = hr_json_get_string(lnx, "rootfsPropagation", "/linux", &prop, c->err)) < 0 || !prop)
+		return r;
+	if (in(ok, prop->valuestring))
+		return 0;
+	if (!in(known, prop->valuestring))
+		return hr_err(c->err, HR_E_INVALID,
+			      "/linux/rootfsPropagation: `%s` is not a propagation (fix: rslave or "
+			      "rprivate, or leave it out)",
+			      prop->valuestring);
+	_cleanup_free_ char *before = hr_json_brief(prop);
+	hr_finding_add(c->findings, "mounts.propagation", HR_CHANGED, "/linux/rootfsPropagation",
+		       before, NULL, NULL,
+		       "removed `%s`: %s; the runtime's default, recursive (rslave or rprivate), "
+		       "applies",
+		       prop->valuestring,
+		       strstr(prop->valuestring, "shared")
+			       ? "mounts made in the container would reach the host"
+			       : "not recursive, it leaves the mounts below the root shared with the "
+				 "host's");
+	cJSON_Delete(cJSON_DetachItemFromObjectCaseSensitive(lnx, "rootfsPropagation"));
 	return 0;
 }
 
@@ -245,5 +551,5 @@ int hr_pass_mounts(struct hr_pass_ctx *c)
 	for (cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, i++)
 		if ((r = one_mount(c, m, i)) < 0)
 			return r;
-	return 0;
+	return rootfs_propagation(c);
 }

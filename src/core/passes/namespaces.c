@@ -44,8 +44,12 @@ int hr_pass_namespaces(struct hr_pass_ctx *c)
 		if (!path || !path->valuestring[0])
 			continue;
 
-		int host = c->env->ns_is_host ? c->env->ns_is_host(c->env->ud, t, path->valuestring)
-					      : -1;
+		/* The object opened, against the namespace hardrun runs in; one
+		 * that cannot be opened or compared counts as the host's. */
+		const struct hr_path_facts *f = hr_pass_path_facts(c, path->valuestring, HR_PATH_NS);
+		int host = -1;
+		if (f && !f->err && c->env->host_ns[t].known)
+			host = f->dev == c->env->host_ns[t].dev && f->ino == c->env->host_ns[t].ino;
 		_cleanup_free_ char *before = hr_json_brief(ns);
 		if (host != 0 && !(p->ns.allow_host & (1u << t))) {
 			hr_finding_add(c->findings, "namespaces.host-join", HR_REFUSED, ptr, before,

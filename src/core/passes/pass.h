@@ -22,6 +22,10 @@ int hr_pass_rlimits(struct hr_pass_ctx *c);
 int hr_pass_paths(struct hr_pass_ctx *c);
 int hr_pass_devices(struct hr_pass_ctx *c);
 int hr_pass_sysctl(struct hr_pass_ctx *c);
+int hr_pass_hooks(struct hr_pass_ctx *c);
+int hr_pass_process(struct hr_pass_ctx *c);
+int hr_pass_lsm(struct hr_pass_ctx *c);
+int hr_pass_userns(struct hr_pass_ctx *c);
 
 /* Check the structure of every mount (so that errors point into the
  * input, before the rootfs pass inserts mounts of its own). */
@@ -32,6 +36,22 @@ int hr_pass_check_mounts(const cJSON *spec, hr_error *err);
 void hr_pass_changed(struct hr_pass_ctx *c, const char *rule, const char *ptr,
 		     const char *before, const cJSON *node, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/* The host's facts about `path` (see hr_env.path_facts), or NULL when
+ * the env has none (paths are then judged by name). */
+const struct hr_path_facts *hr_pass_path_facts(struct hr_pass_ctx *c, const char *path,
+					       enum hr_path_use use);
+
+/* One of the fnmatch(3) `patterns` (absolute paths) matches `path` or one
+ * of its leading directories. */
+bool hr_pass_patterns_cover(char *const *patterns, const char *path);
+
+/* The denied source (mounts.deniedSources) a host path exposes: one it is,
+ * or is above, or lies below (unless mounts.allowedSources covers it); NULL
+ * if none. A denied source may be a pattern (/run/user/ * /docker.sock). */
+const char *hr_pass_denied_by(const struct hr_profile *p, const char *path);
+/* Only the denied sources `path` is, or lies above. */
+const char *hr_pass_denied_above(const struct hr_profile *p, const char *path);
 
 /* Options of a mount as a NULL-terminated list view. */
 bool hr_opts_has(const cJSON *options, const char *opt);

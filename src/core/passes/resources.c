@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "hardrun/fields.h"
 #include "pass.h"
 
 #define INT64_MAX_JSON 9223372036854775807.0
@@ -66,6 +67,12 @@ static bool parse_cgroup_value(const char *s, bool suffixes, double *ret)
 	return true;
 }
 
+/* runc's and crun's conversion of CPU shares to a cgroup v2 weight. */
+static double shares_to_weight(int64_t shares)
+{
+	return 1 + (double)(((shares - 2) * 9999) / 262142);
+}
+
 /* cgroup v2 values set through lnx.resources.unified bypass the typed
  * fields; apply the same maxima there. */
 static int clamp_unified(struct hr_pass_ctx *c, cJSON *res, double mem, double pids)
@@ -74,7 +81,8 @@ static int clamp_unified(struct hr_pass_ctx *c, cJSON *res, double mem, double p
 		const char *key, *rule;
 	} keys[] = { { "memory.max", "resources.memory" },
 		     { "memory.swap.max", "resources.memory" },
-		     { "pids.max", "resources.pids" } };
+		     { "pids.max", "resources.pids" },
+		     { "cpu.weight", "resources.cpu-shares" } };
 	cJSON *uni;
 	int r;
 
@@ -84,7 +92,11 @@ static int clamp_unified(struct hr_pass_ctx *c, cJSON *res, double mem, double p
 		cJSON *v = cJSON_GetObjectItemCaseSensitive(uni, keys[i].key);
 		_cleanup_free_ char *ptr = hr_json_ptr("/linux/resources/unified", keys[i].key);
 		bool swap = strcmp(keys[i].key, "memory.swap.max") == 0;
-		double max = swap ? 0 : strcmp(keys[i].key, "pids.max") == 0 ? pids : mem;
+		double max = swap ? 0
+			   : strcmp(keys[i].key, "pids.max") == 0 ? pids
+			   : strcmp(keys[i].key, "cpu.weight") == 0
+				   ? shares_to_weight(c->profile->resources.cpu_shares)
+				   : mem;
 		char buf[32];
 		double cur;
 
@@ -108,6 +120,81 @@ static int clamp_unified(struct hr_pass_ctx *c, cJSON *res, double mem, double p
 	return 0;
 }
 
+/* linux.cgroupsPath: never a cgroup that holds processes already. */
+static int cgroups_path(struct hr_pass_ctx *c, const cJSON *lnx)
+{
+	_cleanup_free_ char *why = NULL;
+	cJSON *cp;
+	int r, used;
+
+	if ((r = hr_json_get_string(lnx, "cgroupsPath", "/linux", &cp, c->err)) < 0 || !cp ||
+	    !cp->valuestring[0] || !c->env->cgroup_in_use)
+		return r;
+	used = c->env->cgroup_in_use(c->env->ud, cp->valuestring, &why);
+	if (used == 0)
+		return 0;
+	_cleanup_free_ char *before = hr_json_brief(cp);
+	if (used > 0)
+		hr_finding_add(c->findings, "resources.cgroup-in-use", HR_REFUSED, "/linux/cgroupsPath",
+			       before, NULL, NULL,
+			       "cgroupsPath `%s` names a cgroup in use (%s): the container would "
+			       "share its limits and its processes",
+			       cp->valuestring, why ? why : "it holds processes");
+	else
+		hr_finding_add(c->findings, "resources.cgroup-in-use", HR_REFUSED, "/linux/cgroupsPath",
+			       before, NULL, NULL,
+			       "whether cgroupsPath `%s` is in use cannot be told: %s",
+			       cp->valuestring, strerror(-used));
+	return 0;
+}
+
+/* A page size as runc and crun name hugetlb files: 2MB, 1GB, 64KB. */
+static bool page_size_ok(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && s[0] != '0' && strchr("KMG", s[n]) && s[n] && s[n + 1] == 'B' && !s[n + 2];
+}
+
+static int hugepages(struct hr_pass_ctx *c, const cJSON *res)
+{
+	cJSON *hl;
+	size_t i = 0;
+	int r;
+
+	if ((r = hr_json_get_array(res, "hugepageLimits", "/linux/resources", &hl, c->err)) < 0 ||
+	    !hl)
+		return r;
+	for (cJSON *e = hl->child; e; e = e->next, i++) {
+		_cleanup_free_ char *ptr = hr_json_ptr_index("/linux/resources/hugepageLimits", i);
+		cJSON *size, *limit;
+
+		if (!cJSON_IsObject(e))
+			return hr_err(c->err, HR_E_INVALID, "%s: expected an object", ptr);
+		if ((r = hr_json_get_string(e, "pageSize", ptr, &size, c->err)) < 0 ||
+		    (r = hr_json_get_int(e, "limit", ptr, 0, 18446744073709551615.0, &limit, c->err)) < 0)
+			return r;
+		if (!size || !page_size_ok(size->valuestring)) {
+			_cleanup_free_ char *before = hr_json_brief(size);
+			_cleanup_free_ char *sptr = hr_json_ptr(ptr, "pageSize");
+			hr_finding_add(c->findings, "resources.hugepages", HR_REFUSED, sptr, before,
+				       NULL, "name a huge page size such as 2MB or 1GB",
+				       "not a huge page size: runc writes the cgroup file it names");
+			continue;
+		}
+		if (!limit || limit->valuedouble > (double)c->profile->resources.hugepages) {
+			_cleanup_free_ char *before = hr_json_brief(limit);
+			_cleanup_free_ char *lptr = hr_json_ptr(ptr, "limit");
+			hr_json_set(e, "limit", hr_json_new_number((double)c->profile->resources.hugepages));
+			hr_pass_changed(c, "resources.hugepages", lptr, before,
+					cJSON_GetObjectItemCaseSensitive(e, "limit"),
+					"%s huge pages limited to %lld bytes", size->valuestring,
+					(long long)c->profile->resources.hugepages);
+		}
+	}
+	return 0;
+}
+
 int hr_pass_resources(struct hr_pass_ctx *c)
 {
 	const struct hr_profile *p = c->profile;
@@ -120,6 +207,8 @@ int hr_pass_resources(struct hr_pass_ctx *c)
 	    (r = hr_json_ensure_object(res, "memory", "/linux/resources", &mem, c->err)) < 0 ||
 	    (r = hr_json_ensure_object(res, "pids", "/linux/resources", &pids, c->err)) < 0 ||
 	    (r = hr_json_ensure_object(res, "cpu", "/linux/resources", &cpu, c->err)) < 0)
+		return r;
+	if ((r = cgroups_path(c, lnx)) < 0 || (r = hugepages(c, res)) < 0)
 		return r;
 	if ((r = clamp(c, mem, "limit", "/linux/resources/memory", p->resources.memory,
 		       "resources.memory", "memory limit", &limit)) < 0 ||
@@ -188,6 +277,18 @@ int hr_clamp_update(cJSON *res, const struct hr_profile *p, int swap_accounting,
 	c.env = &no_env;
 	if (!cJSON_IsObject(res))
 		return hr_err(err, HR_E_INVALID, "/: expected an object (linux.resources)");
+	/* An update names only what it changes; what the table does not
+	 * know, or refuses, is an error: nothing of it reaches the runtime. */
+	{
+		_cleanup_(hr_findings_freep) struct hr_findings fields = { 0 };
+		if ((r = hr_fields_judge(res, hr_field_at("/linux/resources"), "", &fields, err)) < 0)
+			return r;
+		for (size_t i = 0; i < fields.n; i++)
+			if (fields.v[i].outcome == HR_REFUSED)
+				return hr_err(err, HR_E_INVALID, "%s: %s (%s; fix: %s)",
+					      fields.v[i].pointer, fields.v[i].message,
+					      fields.v[i].rule->id, fields.v[i].hint);
+	}
 	if ((r = hr_json_get_object(res, "memory", "", &mem, err)) < 0 ||
 	    (r = hr_json_get_object(res, "pids", "", &pids, err)) < 0 ||
 	    (r = hr_json_get_object(res, "cpu", "", &cpu, err)) < 0 ||

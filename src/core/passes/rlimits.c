@@ -32,6 +32,45 @@ static int64_t cap_of(const struct hr_profile *p, size_t k)
 	return *(const int64_t *)((const char *)p + managed[k].off);
 }
 
+/* Lowered to the profile's value when the spec sets them; an absent one
+ * is inherited from the runtime, which the node's administrator set. */
+static const struct {
+	const char *type, *rule;
+	size_t off;
+} capped[] = {
+	{ "RLIMIT_MEMLOCK", "rlimits.memlock", offsetof(struct hr_profile, rlimits.memlock) },
+	{ "RLIMIT_RTPRIO", "rlimits.rtprio", offsetof(struct hr_profile, rlimits.rtprio) },
+	{ "RLIMIT_NICE", "rlimits.nice", offsetof(struct hr_profile, rlimits.nice) },
+	{ "RLIMIT_MSGQUEUE", "rlimits.msgqueue", offsetof(struct hr_profile, rlimits.msgqueue) },
+};
+
+/* What runc and crun know; the rest only restrict the process. */
+static const char *const known[] = { "RLIMIT_AS",     "RLIMIT_CORE",	"RLIMIT_CPU",
+				     "RLIMIT_DATA",   "RLIMIT_FSIZE",	"RLIMIT_LOCKS",
+				     "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",
+				     "RLIMIT_NOFILE", "RLIMIT_NPROC",	"RLIMIT_RSS",
+				     "RLIMIT_RTPRIO", "RLIMIT_RTTIME",	"RLIMIT_SIGPENDING",
+				     "RLIMIT_STACK" };
+
+static void cap_present(struct hr_pass_ctx *c, cJSON *e, const char *ptr, size_t k)
+{
+	int64_t max = *(const int64_t *)((const char *)c->profile + capped[k].off);
+	cJSON *soft = cJSON_GetObjectItemCaseSensitive(e, "soft");
+	cJSON *hard = cJSON_GetObjectItemCaseSensitive(e, "hard");
+	double h = hard ? hard->valuedouble : 0, s = soft ? soft->valuedouble : 0;
+	_cleanup_free_ char *before = NULL;
+
+	if (h <= (double)max && s <= h)
+		return;
+	before = hr_json_brief(e);
+	h = h < (double)max ? h : (double)max;
+	s = s < h ? s : h;
+	hr_json_set(e, "hard", hr_json_new_number(h));
+	hr_json_set(e, "soft", hr_json_new_number(s));
+	hr_pass_changed(c, capped[k].rule, ptr, before, e, "%s capped at %lld", capped[k].type,
+			(long long)max);
+}
+
 int hr_pass_rlimits(struct hr_pass_ctx *c)
 {
 	cJSON *process, *rl;
@@ -52,9 +91,14 @@ int hr_pass_rlimits(struct hr_pass_ctx *c)
 		    (r = hr_json_get_int(e, "soft", ptr, 0, U64_MAX_JSON, &soft, c->err)) < 0 ||
 		    (r = hr_json_get_int(e, "hard", ptr, 0, U64_MAX_JSON, &hard, c->err)) < 0)
 			return r;
-		if (!type || strncmp(type->valuestring, "RLIMIT_", 7) != 0)
+		bool ok = false;
+		for (size_t k = 0; type && k < HR_ARRAY_SIZE(known); k++)
+			ok |= strcmp(type->valuestring, known[k]) == 0;
+		if (!ok)
 			return hr_err(c->err, HR_E_INVALID,
-				      "%s/type: expected a name such as RLIMIT_NOFILE", ptr);
+				      "%s/type: expected one of the RLIMIT_ names of setrlimit(2), "
+				      "such as RLIMIT_NOFILE",
+				      ptr);
 		for (cJSON *o = rl->child; o != e; o = o->next) {
 			cJSON *ot = cJSON_GetObjectItemCaseSensitive(o, "type");
 			if (strcmp(ot->valuestring, type->valuestring) == 0)
@@ -66,6 +110,9 @@ int hr_pass_rlimits(struct hr_pass_ctx *c)
 		for (size_t k = 0; k < HR_ARRAY_SIZE(managed); k++)
 			if (strcmp(type->valuestring, managed[k].type) == 0)
 				found[k] = e;
+		for (size_t k = 0; k < HR_ARRAY_SIZE(capped); k++)
+			if (strcmp(type->valuestring, capped[k].type) == 0)
+				cap_present(c, e, ptr, k);
 	}
 	for (size_t k = 0; k < HR_ARRAY_SIZE(managed); k++) {
 		double max = (double)cap_of(c->profile, k);

@@ -2,9 +2,20 @@
 /*
  * A read-only root file system stops a compromised process from changing
  * the image it runs from. Real workloads still write somewhere, so the
- * profile's writable paths get a size-limited tmpfs each.
+ * profile's writable paths get a size-limited tmpfs each, and a tmpfs the
+ * spec already has there is held to the same options (Docker's `--tmpfs
+ * /tmp:exec` would otherwise give back exec and any size).
+ *
+ * The root file system itself is a host directory that runc creates
+ * device nodes and mount points in: /boot or /var/lib/docker as a root
+ * would be the host's. It must lie in the bundle or where an engine keeps
+ * root file systems (hardrun.conf's rootLocations), and expose no denied
+ * host path.
  */
 #include "config.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
 
 #include "pass.h"
 
@@ -63,6 +74,162 @@ static int insert_position(const cJSON *mounts, const char *path, bool *exists)
 	return pos < 0 ? i : pos;
 }
 
+static void refuse_root(struct hr_pass_ctx *c, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void refuse_root(struct hr_pass_ctx *c, const char *path, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL, *before = hr_xasprintf("\"%s\"", path);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	hr_finding_add(c->findings, "rootfs.location", HR_REFUSED, "/root/path", before, NULL, NULL,
+		       "%s", msg);
+}
+
+/* root.path: opened once, in the bundle or an engine's root location. */
+static int judge_root_path(struct hr_pass_ctx *c, const cJSON *root)
+{
+	const struct hr_env *env = c->env;
+	const struct hr_path_facts *f;
+	_cleanup_free_ char *lexical = NULL;
+	const char *name, *hit;
+	cJSON *path;
+	bool placed;
+	int r;
+
+	if ((r = hr_json_get_string(root, "path", "/root", &path, c->err)) < 0)
+		return r;
+	if (!path)
+		return hr_err(c->err, HR_E_INVALID,
+			      "/root/path: missing (fix: \"root\": {\"path\": \"rootfs\"})");
+	f = hr_pass_path_facts(c, path->valuestring[0] ? path->valuestring : ".", HR_PATH_ROOT);
+	/* Not there, or not a directory: an error (the spec is unusable),
+	 * not a refusal; away from the launch it is judged by name. */
+	if (f && f->err == ENOENT && !env->lenient) {
+		_cleanup_free_ char *full = path->valuestring[0] == '/'
+						    ? NULL
+						    : hr_xasprintf(" (%s)", f->path);
+		return hr_err(c->err, HR_E_INVALID,
+			      "/root/path: the root file system `%s`%s does not exist (fix: put "
+			      "the container's root file system there, or correct root.path)",
+			      path->valuestring, full ? full : "");
+	}
+	if (f && f->err && !env->lenient) {
+		refuse_root(c, path->valuestring,
+			    "the root file system `%s` cannot be opened (%s), so what it is cannot "
+			    "be judged",
+			    path->valuestring, strerror(f->err));
+		return 0;
+	}
+	if (f && !f->err && !S_ISDIR(f->mode))
+		return hr_err(c->err, HR_E_INVALID,
+			      "/root/path: the root file system `%s` is not a directory (fix: "
+			      "point root.path at the unpacked root file system)",
+			      path->valuestring);
+	if (path->valuestring[0] == '/')
+		lexical = hr_path_normalize(path->valuestring);
+	else if (f)
+		lexical = hr_path_normalize(f->path);
+	else if (env->bundle_path) {
+		_cleanup_free_ char *j = hr_xasprintf("%s/%s", env->bundle_path, path->valuestring);
+		lexical = hr_path_normalize(j);
+	}
+	name = f && !f->err ? f->real : lexical;
+	if (!name) {
+		/* No host to ask and no bundle: a relative path stays below the
+		 * bundle unless it climbs out. */
+		_cleanup_free_ char *n = hr_path_normalize(path->valuestring);
+		if (strncmp(n, "..", 2) == 0)
+			refuse_root(c, path->valuestring,
+				    "the root file system `%s` lies outside the bundle",
+				    path->valuestring);
+		return 0;
+	}
+	placed = (env->bundle_path && hr_path_is_under(name, env->bundle_path) &&
+		  strcmp(name, env->bundle_path) != 0) ||
+		 hr_pass_patterns_cover(env->root_locations, name);
+	if (!placed) {
+		refuse_root(c, path->valuestring,
+			    "the root file system `%s`%s%s%s lies neither in the bundle nor in an "
+			    "engine's root location (hardrun.conf rootLocations): runc would make "
+			    "device nodes and mount points in that host directory",
+			    path->valuestring, strcmp(name, path->valuestring) ? " (`" : "",
+			    strcmp(name, path->valuestring) ? name : "",
+			    strcmp(name, path->valuestring) ? "`)" : "");
+		return 0;
+	}
+	/* In its place it may lie below a denied path (/run/containerd,
+	 * /var/lib/docker), never be one or above one. */
+	if ((hit = hr_pass_denied_above(c->profile, name)) ||
+	    (lexical && (hit = hr_pass_denied_above(c->profile, lexical))))
+		refuse_root(c, path->valuestring,
+			    "the root file system `%s` exposes `%s`, which gives control of the host",
+			    path->valuestring, hit);
+	return 0;
+}
+
+/* The bytes of a size= value, or -1. */
+static int64_t size_of(const char *opt)
+{
+	return strncmp(opt, "size=", 5) == 0 ? hr_parse_size(opt + 5) : -1;
+}
+
+/* A tmpfs of the spec's at a writable path, held to the profile's
+ * options: its noexec (exec goes), nosuid and nodev, and no larger size. */
+static void clamp_tmpfs(struct hr_pass_ctx *c, cJSON *m, size_t idx)
+{
+	const char *prof = c->profile->rootfs.tmpfs_options;
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
+	cJSON *opts = cJSON_GetObjectItemCaseSensitive(m, "options");
+	_cleanup_free_ char *copy = hr_xstrdup(prof ? prof : ""), *before = NULL;
+	_cleanup_free_ char *ptr = NULL, *dest = NULL;
+	char *save = NULL;
+	bool changed = false;
+	int64_t want = -1, have = -1;
+
+	if (!cJSON_IsString(type) || strcmp(type->valuestring, "tmpfs") != 0 ||
+	    hr_opts_has(opts, "bind") || hr_opts_has(opts, "rbind"))
+		return;
+	if (!opts)
+		opts = cJSON_AddArrayToObject(m, "options");
+	before = hr_json_brief(opts);
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (strcmp(o, "noexec") == 0) {
+			changed |= hr_opts_remove(opts, "exec");
+			changed |= hr_opts_add(opts, "noexec");
+		} else if (size_of(o) >= 0) {
+			want = size_of(o);
+		}
+	}
+	for (const cJSON *o = opts->child; o; o = o->next)
+		if (cJSON_IsString(o) && size_of(o->valuestring) >= 0)
+			have = size_of(o->valuestring);
+	if (want >= 0 && (have < 0 || have > want)) {
+		_cleanup_free_ char *sz = hr_xasprintf("size=%lld", (long long)want);
+		cJSON *o = opts->child;
+		while (o) {
+			cJSON *next = o->next;
+			if (cJSON_IsString(o) && strncmp(o->valuestring, "size=", 5) == 0)
+				cJSON_Delete(cJSON_DetachItemViaPointer(opts, o));
+			o = next;
+		}
+		hr_opts_add(opts, sz);
+		changed = true;
+	}
+	if (!changed)
+		return;
+	ptr = hr_json_ptr_index("/mounts", idx);
+	dest = hr_json_brief(cJSON_GetObjectItemCaseSensitive(m, "destination"));
+	_cleanup_free_ char *optr = hr_json_ptr(ptr, "options");
+	hr_pass_changed(c, "rootfs.tmpfs", optr, before, opts,
+			"the spec's own tmpfs at writable path %s is held to the profile's "
+			"options (%s)",
+			dest, prof ? prof : "");
+}
+
 int hr_pass_rootfs(struct hr_pass_ctx *c)
 {
 	const struct hr_profile *p = c->profile;
@@ -74,7 +241,8 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 	if (!root)
 		return hr_err(c->err, HR_E_INVALID,
 			      "/root: missing (fix: add {\"path\": \"rootfs\"})");
-	if ((r = hr_json_get_bool(root, "readonly", "/root", &ro, c->err)) < 0)
+	if ((r = hr_json_get_bool(root, "readonly", "/root", &ro, c->err)) < 0 ||
+	    (r = judge_root_path(c, root)) < 0)
 		return r;
 	if (!p->rootfs.readonly)
 		return 0;
@@ -120,6 +288,18 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 		hr_pass_changed(c, "rootfs.tmpfs", ptr, NULL, added[i],
 				"%s is writable through a tmpfs (%s)", p->rootfs.writable[i],
 				p->rootfs.tmpfs_options);
+	}
+	/* The spec's own mounts at writable paths, at their final index. */
+	size_t idx = 0;
+	for (cJSON *e = mounts->child; e; e = e->next, idx++) {
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "destination");
+		_cleanup_free_ char *n = cJSON_IsString(d) ? hr_path_normalize(d->valuestring) : NULL;
+		bool ours = false;
+
+		for (size_t i = 0; i < n_writable; i++)
+			ours |= added[i] == e;
+		if (n && !ours && hr_strv_contains(p->rootfs.writable, n))
+			clamp_tmpfs(c, e, idx);
 	}
 	return 0;
 }

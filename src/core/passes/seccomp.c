@@ -6,8 +6,58 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <sys/stat.h>
+
 #include "hardrun/seccomp.h"
 #include "pass.h"
+
+/*
+ * linux.seccomp.listenerPath: runc hands the filter's notification
+ * descriptor, and the container's state, to whoever listens there, which
+ * then answers the container's system calls, with its own privileges if
+ * it likes. Only a root-owned socket, in directories only root can
+ * change, that hardrun.conf names in seccompListeners.
+ */
+static void listener(struct hr_pass_ctx *c, const cJSON *filter)
+{
+	const cJSON *lp = cJSON_GetObjectItemCaseSensitive(filter, "listenerPath");
+	const struct hr_path_facts *f;
+	const char *why = NULL, *name;
+
+	if (!cJSON_IsString(lp) || !lp->valuestring[0])
+		return;
+	name = lp->valuestring;
+	f = lp->valuestring[0] == '/' ? hr_pass_path_facts(c, lp->valuestring, HR_PATH_SOCKET)
+				       : NULL;
+	if (lp->valuestring[0] != '/')
+		why = "it is not an absolute path";
+	else if (f && f->err && !c->env->lenient)
+		why = strerror(f->err);
+	else if (f && !f->err && (!S_ISSOCK(f->mode) || f->uid != 0))
+		why = "it is not a unix socket owned by root";
+	else if (f && !f->err && !f->dirs_trusted)
+		why = "a directory above it can be changed by someone other than root";
+	if (f && !f->err)
+		name = f->real;
+	if (!why && (!hr_pass_patterns_cover(c->env->trusted_listeners, lp->valuestring) ||
+		     !hr_pass_patterns_cover(c->env->trusted_listeners, name)))
+		why = "hardrun.conf's seccompListeners does not name it";
+	if (why) {
+		_cleanup_free_ char *before = hr_json_brief(lp);
+		hr_finding_add(c->findings, "seccomp.listener", HR_REFUSED,
+			       "/linux/seccomp/listenerPath", before, NULL, NULL,
+			       "the seccomp listener `%s` would answer the container's system calls, "
+			       "but %s",
+			       lp->valuestring, why);
+		return;
+	}
+	hr_finding_add(c->findings, "seccomp.listener", HR_WARNED, "/linux/seccomp/listenerPath",
+		       NULL, NULL, NULL,
+		       "the seccomp listener `%s` (trusted by hardrun.conf) answers the system calls "
+		       "the filter sends it",
+		       lp->valuestring);
+}
 
 static size_t count_allowed(const cJSON *filter)
 {
@@ -46,6 +96,7 @@ int hr_pass_seccomp(struct hr_pass_ctx *c)
 	}
 	if ((r = hr_seccomp_spec_check(old, "/linux/seccomp", c->err)) < 0)
 		return r;
+	listener(c, old);
 	r = hr_seccomp_merge(sp, old, &filter, &st, c->err);
 	if (r == HR_E_REFUSED) {
 		hr_finding_add(c->findings, "seccomp.merge", HR_REFUSED, "/linux/seccomp/architectures",
