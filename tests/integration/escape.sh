@@ -194,7 +194,8 @@ case_bundle proc '.linux.maskedPaths += ["/proc/timer_list"] | .mounts += [{"des
 mkdir -p "$S/proc/rootfs/p"
 ctl=$(runc run -b "$S/proc" "hr-esc-proc-$$" 2>&1)
 check "control: /proc/timer_list is masked, /p/timer_list is not" \
-  bash -c "[ '$(sed -n 1p <<<"$ctl")' = 0 ] && [ '$(sed -n 2p <<<"$ctl")' -gt 0 ]"
+  bash -c '[ "$(sed -n 1p <<<"$1")" = 0 ] && [ "$(sed -n 2p <<<"$1")" -gt 0 ]' _ "$ctl" ||
+  printf '%s\n' "$ctl" | head -5 | sed 's/^/    | /' 
 expect_grep "control: /proc/sys is read-only, /p/sys is not" '^p-rw$' "$ctl"
 refused_everywhere proc mounts.kernel-fs-destination /mounts/[0-9]+
 
