@@ -61,9 +61,18 @@ struct hr_finding {
 	unsigned line;	     /* for text inputs (a Dockerfile): the line, 1-based; 0 if none */
 };
 
+/* Findings of one rule beyond this many in one list are not kept: the
+ * last kept one of the rule is followed by a summary finding that counts
+ * the rest, so that an input with a million bad entries costs a bounded
+ * report, log record and memory. */
+#define HR_FINDINGS_PER_RULE 100
+
 struct hr_findings {
 	struct hr_finding *v;
 	size_t n, cap;
+	/* By index into hr_rules, 3 x hr_rules_count: findings kept, findings
+	 * not kept, 1 + the index of the rule's summary finding (0: none). */
+	size_t *per_rule;
 };
 
 void hr_findings_free(struct hr_findings *f);
@@ -72,12 +81,20 @@ void hr_findings_freep(struct hr_findings *f);
 /*
  * Record a finding; before/after are copied, the message is formatted.
  * `rule_id` must name a row of hr_rules (an unknown id aborts: it is a bug).
- * hint may be NULL for the rule's general hint.
+ * hint may be NULL for the rule's general hint. Returns the finding (for
+ * the caller to set its stage or line), or NULL when f is NULL or the rule
+ * already has HR_FINDINGS_PER_RULE findings in f: then the rule's summary
+ * finding counts it (and is refused if any finding it counts is).
  */
-void hr_finding_add(struct hr_findings *f, const char *rule_id, enum hr_outcome outcome,
+struct hr_finding *hr_finding_add(struct hr_findings *f, const char *rule_id, enum hr_outcome outcome,
 		    const char *pointer, const char *before, const char *after,
 		    const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
+
+/* Count `more` findings of rule_id in its summary as if each had been
+ * added with that outcome and not kept. */
+void hr_findings_count_more(struct hr_findings *f, const char *rule_id, enum hr_outcome outcome,
+			    enum hr_stage stage, size_t more);
 
 size_t hr_findings_count(const struct hr_findings *f, enum hr_outcome outcome);
 

@@ -86,6 +86,18 @@ int hr_strv_push(char ***v, const char *s);
 /* Appends the formatted string (aborts when out of memory). */
 void hr_strv_pushf(char ***v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char **hr_strv_copy(char *const *v);
+/* A vector being built, for input of any length: a push is amortized
+ * O(1), where hr_strv_push counts the vector first. v is NULL-terminated
+ * once anything was pushed; { 0 } is empty. */
+struct hr_strv_builder {
+	char **v;
+	size_t n, cap;
+};
+/* Appends a copy of the n bytes at s. */
+void hr_strvb_add(struct hr_strv_builder *b, const char *s, size_t n);
+void hr_strvb_push(struct hr_strv_builder *b, const char *s);
+/* The vector (an empty one rather than NULL); the builder is emptied. */
+char **hr_strvb_take(struct hr_strv_builder *b);
 /* qsort comparator for an array of char pointers. */
 int hr_strcmp_p(const void *a, const void *b);
 /* Sorts the n strings of v, with one pass and no sorting when they

@@ -24,6 +24,7 @@ void hr_findings_free(struct hr_findings *f)
 		free(f->v[i].hint);
 	}
 	free(f->v);
+	free(f->per_rule);
 	*f = (struct hr_findings){ 0 };
 }
 
@@ -32,23 +33,73 @@ void hr_findings_freep(struct hr_findings *f)
 	hr_findings_free(f);
 }
 
-void hr_finding_add(struct hr_findings *f, const char *rule_id, enum hr_outcome outcome,
-		    const char *pointer, const char *before, const char *after,
-		    const char *hint, const char *fmt, ...)
+static struct hr_finding *grow(struct hr_findings *f)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->v = hr_xrealloc(f->v, f->cap * sizeof *f->v);
+	}
+	return &f->v[f->n++];
+}
+
+/* The rule's summary finding, made or updated: how many were not kept. */
+static void summarize(struct hr_findings *f, const struct hr_rule *rule, enum hr_outcome outcome,
+		      enum hr_stage stage)
+{
+	size_t k = (size_t)(rule - hr_rules);
+	size_t dropped = f->per_rule[hr_rules_count + k];
+	size_t *summary = &f->per_rule[2 * hr_rules_count + k];
+	struct hr_finding *x;
+
+	if (!*summary) {
+		/* Where the kept ones were found (a checker may have set it). */
+		for (size_t i = f->n; i > 0; i--)
+			if (f->v[i - 1].rule == rule) {
+				stage = f->v[i - 1].stage;
+				break;
+			}
+		x = grow(f);
+		*x = (struct hr_finding){
+			.rule = rule,
+			.outcome = outcome,
+			.pointer = hr_xstrdup(""),
+			.hint = hr_xstrdup(rule->hint),
+			.stage = stage,
+		};
+		*summary = f->n;
+	}
+	x = &f->v[*summary - 1];
+	if (outcome == HR_REFUSED)
+		x->outcome = HR_REFUSED;
+	free(x->message);
+	x->message = hr_xasprintf("%zu more finding%s of this rule not listed (at most %u of a rule "
+				  "are)",
+				  dropped, dropped == 1 ? "" : "s", HR_FINDINGS_PER_RULE);
+}
+
+struct hr_finding *hr_finding_add(struct hr_findings *f, const char *rule_id,
+				  enum hr_outcome outcome, const char *pointer, const char *before,
+				  const char *after, const char *hint, const char *fmt, ...)
 {
 	const struct hr_rule *rule = hr_rule_find(rule_id);
 	struct hr_finding *x;
+	size_t k;
 	va_list ap;
 
 	if (!rule)
 		abort(); /* every pass names a rule of the table */
 	if (!f)
-		return;
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 16;
-		f->v = hr_xrealloc(f->v, f->cap * sizeof *f->v);
+		return NULL;
+	if (!f->per_rule)
+		f->per_rule = hr_xcalloc(3 * hr_rules_count, sizeof *f->per_rule);
+	k = (size_t)(rule - hr_rules);
+	if (f->per_rule[k] >= HR_FINDINGS_PER_RULE) {
+		f->per_rule[hr_rules_count + k]++;
+		summarize(f, rule, outcome, rule->stage);
+		return NULL;
 	}
-	x = &f->v[f->n++];
+	f->per_rule[k]++;
+	x = grow(f);
 	*x = (struct hr_finding){
 		.rule = rule,
 		.outcome = outcome,
@@ -62,6 +113,22 @@ void hr_finding_add(struct hr_findings *f, const char *rule_id, enum hr_outcome 
 	if (vasprintf(&x->message, fmt, ap) < 0)
 		abort();
 	va_end(ap);
+	return x;
+}
+
+void hr_findings_count_more(struct hr_findings *f, const char *rule_id, enum hr_outcome outcome,
+			    enum hr_stage stage, size_t more)
+{
+	const struct hr_rule *rule = hr_rule_find(rule_id);
+
+	if (!rule)
+		abort();
+	if (!f || !more)
+		return;
+	if (!f->per_rule)
+		f->per_rule = hr_xcalloc(3 * hr_rules_count, sizeof *f->per_rule);
+	f->per_rule[hr_rules_count + (size_t)(rule - hr_rules)] += more;
+	summarize(f, rule, outcome, stage);
 }
 
 size_t hr_findings_count(const struct hr_findings *f, enum hr_outcome outcome)

@@ -171,6 +171,33 @@ void hr_strv_pushf(char ***v, const char *fmt, ...)
 	*v = nv;
 }
 
+void hr_strvb_add(struct hr_strv_builder *b, const char *s, size_t n)
+{
+	char *c = hr_xmalloc(n + 1);
+
+	memcpy(c, s, n);
+	c[n] = '\0';
+	if (b->n + 2 > b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 8;
+		b->v = hr_xrealloc(b->v, b->cap * sizeof *b->v);
+	}
+	b->v[b->n++] = c;
+	b->v[b->n] = NULL;
+}
+
+void hr_strvb_push(struct hr_strv_builder *b, const char *s)
+{
+	hr_strvb_add(b, s, strlen(s));
+}
+
+char **hr_strvb_take(struct hr_strv_builder *b)
+{
+	char **v = b->v ? b->v : hr_xcalloc(1, sizeof *v);
+
+	*b = (struct hr_strv_builder){ 0 };
+	return v;
+}
+
 char **hr_strv_copy(char *const *v)
 {
 	size_t n = hr_strv_len(v);
