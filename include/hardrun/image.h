@@ -5,7 +5,9 @@
  * and its policy. Pure parts (secrets, rules, references) do no I/O; the
  * root file system is read by src/image/rootfs.c and walk.c, which never
  * follow a link out of it, never read a device, FIFO or socket, and bound
- * depth, entries, bytes and time.
+ * depth, entries, bytes and time. Every reader here is linear in what it
+ * reads, or bounded by a small constant named where it is defined; all
+ * image work of one launch shares one deadline (struct hr_image_budget).
  */
 #ifndef HARDRUN_IMAGE_H
 #define HARDRUN_IMAGE_H
@@ -13,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "hardrun/bundle.h"
 #include "hardrun/finding.h"
@@ -79,6 +82,10 @@ size_t hr_secrets_scan(const char *path, const char *buf, size_t len, struct hr_
 /* True when a file at `path` is worth reading whatever its content looks
  * like (a key file, a credentials file, a .env file). */
 bool hr_secrets_by_name(const char *path);
+/* What the path alone decides about a scan (a bit per kind of file: key
+ * store, configuration, .env, credentials, ...): two paths of one class
+ * get the same hits from the same bytes. */
+unsigned hr_secrets_path_class(const char *path);
 /* For Dockerfiles: does an ENV or ARG name suggest a secret (PASSWORD,
  * API_KEY, ...), and is `value` (may be NULL) a real value rather than a
  * placeholder or a reference (${X}, changeme, /run/secrets/x)? */
@@ -87,6 +94,26 @@ bool hr_secret_value(const char *value);
 /* A token of a known form anywhere in `s` (AKIA..., ghp_..., a private key
  * header); -1 if none, else the kind. */
 int hr_secret_token_kind(const char *s, size_t len);
+/* The same, with the offset where the token starts in *at. Linear in len:
+ * a private key's body is read once whatever the headers before it. */
+int hr_secret_token_at(const char *s, size_t len, size_t *at);
+
+/* --- the deadline of all image work (src/image/rootfs.c) ----------------- */
+
+/* Everything one launch (or one check, one sbom) reads of an image, the
+ * walk, /etc/passwd, the entry point, the package databases, shares this
+ * much time; what is left undone when it passes is reported. */
+#define HR_IMAGE_SECONDS 120
+
+struct hr_image_budget {
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+	unsigned seconds;	  /* for messages */
+	bool over;		  /* the deadline passed (sticky) */
+};
+void hr_image_budget_start(struct hr_image_budget *b, unsigned seconds);
+/* Whether the deadline has passed; reads the clock (a vDSO call), so it
+ * can be asked for every entry and every path component. */
+bool hr_image_budget_over(struct hr_image_budget *b);
 
 /* --- what the walk finds (src/image/walk.c) ----------------------------- */
 
@@ -110,15 +137,18 @@ struct hr_image_tool {
 	enum hr_tool_kind kind;
 };
 
+/* Each list keeps at most HR_FINDINGS_PER_RULE entries (files, for the
+ * secrets); the rest are only counted in more_*, so that an image of a
+ * million bad files costs a bounded report. */
 struct hr_image_facts {
 	struct hr_image_entry *setid; /* setuid or setgid regular files */
-	size_t n_setid;
+	size_t n_setid, more_setid;
 	struct hr_image_entry *writable; /* world-writable files, and dirs without sticky */
-	size_t n_writable;
-	struct hr_image_secret *secrets;
-	size_t n_secrets;
+	size_t n_writable, more_writable;
+	struct hr_image_secret *secrets; /* each file's hits together */
+	size_t n_secrets, secret_files, more_secret_files;
 	struct hr_image_tool *tools; /* shells and package managers in bin directories */
-	size_t n_tools;
+	size_t n_tools, more_tools;
 	size_t files, dirs, others, scanned_files;
 	uint64_t scanned_bytes;
 	char *incomplete; /* why the walk stopped short, or NULL */
@@ -130,7 +160,7 @@ void hr_image_facts_free(struct hr_image_facts *f);
 struct hr_walk_limits {
 	unsigned max_depth;
 	size_t max_entries;
-	unsigned max_seconds;
+	unsigned max_seconds; /* when the root file system has no budget of its own */
 	size_t scan_file_max;  /* bytes read of one file for secrets */
 	uint64_t scan_total_max;
 };
@@ -141,6 +171,7 @@ extern const struct hr_walk_limits hr_walk_default_limits;
 struct hr_rootfs {
 	int fd;	    /* O_PATH|O_DIRECTORY, never through a symlink */
 	char *path; /* for messages */
+	struct hr_image_budget *budget; /* borrowed; NULL: no deadline */
 };
 
 /* Open the root file system of `spec` (root.path, relative to the bundle
@@ -173,14 +204,33 @@ struct hr_resolved {
 	char *blocked;	  /* a directory on the way that `who` cannot search, or NULL */
 };
 void hr_resolved_free(struct hr_resolved *r);
+/* Bounds of one resolution. The kernel's own: a path of at most
+ * HR_PATH_MAX bytes and names of 255 (-ENAMETOOLONG), 40 links (-ELOOP).
+ * Hardrun's: at most HR_RESOLVE_MAX_STEPS components looked at (each
+ * link's target counts again) and a depth of HR_RESOLVE_MAX_DEPTH
+ * directories; beyond them a path is -E2BIG: not known, rather than not
+ * there. */
+#define HR_PATH_MAX 4096
+#define HR_RESOLVE_MAX_LINKS 40
+#define HR_RESOLVE_MAX_STEPS 4096
+#define HR_RESOLVE_MAX_DEPTH 256
+
 /*
  * Resolve `path` (absolute inside the image) from the root. `who` (may be
  * NULL) is checked for search permission on every directory crossed.
  * Returns 0 (out->fd -1 and errno-like code in the return value are not
- * mixed: a missing file is -ENOENT), or a negative errno.
+ * mixed: a missing file is -ENOENT), -ETIME when the root's budget ran
+ * out, -E2BIG at hardrun's own bounds, -ESTALE when the image changed
+ * under the resolution, or another negative errno. Costs at most
+ * HR_RESOLVE_MAX_STEPS steps of a few system calls each. If `steps` is
+ * not NULL, the steps taken are subtracted from *steps, and the
+ * resolution fails with -E2BIG when it would go below 0 (a budget shared
+ * by several resolutions).
  */
 int hr_rootfs_resolve(const struct hr_rootfs *r, const char *path, const struct hr_identity *who,
 		      struct hr_resolved *out);
+int hr_rootfs_resolve_steps(const struct hr_rootfs *r, const char *path,
+			    const struct hr_identity *who, size_t *steps, struct hr_resolved *out);
 /* Read a regular file inside the image (resolved as above), at most `max`
  * bytes (larger is -EFBIG). *ret is NUL-terminated. Returns 0, -ENOENT or
  * another negative errno. */
@@ -190,6 +240,14 @@ int hr_rootfs_read(const struct hr_rootfs *r, const char *path, size_t max, char
 /* Walk the whole tree without following any link, within `lim`. */
 int hr_image_walk(const struct hr_rootfs *r, const struct hr_walk_limits *lim,
 		  struct hr_image_facts *out, hr_error *err);
+
+/* --- ELF headers (src/image/elf.c, pure) --------------------------------- */
+
+/* PT_INTERP of an ELF file whose first `n` bytes are `buf`: the loader's
+ * path, up to its NUL, malloc'd; NULL if the file is static, not ELF, or
+ * the interpreter (or a program header) lies beyond the bytes given.
+ * Every offset of the header is checked against n without overflow. */
+char *hr_elf_interp(const char *buf, size_t n);
 
 /* --- the entry point (src/image/entrypoint.c) --------------------------- */
 
@@ -205,8 +263,16 @@ enum hr_exec_problem {
 	HR_EXEC_NOEXEC_MOUNT,  /* under a mount the spec makes noexec */
 };
 
+/* The lookup of one entry point considers at most this many PATH
+ * directories and takes at most this many resolution steps in all
+ * (candidates, #! interpreter, ELF loader); beyond either it stops and
+ * says so (hr_exec_facts.incomplete). */
+#define HR_EXEC_MAX_PATH_DIRS 256
+#define HR_EXEC_MAX_STEPS 65536
+
 struct hr_exec_facts {
 	enum hr_exec_problem problem;
+	char *incomplete; /* why the lookup stopped short, or NULL */
 	char *program;	/* args[0] as given */
 	char *path;	/* what it resolved to in the image */
 	char *detail;	/* the directory, interpreter or mount concerned */
@@ -225,6 +291,7 @@ int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_f
 struct hr_image_audit_input {
 	const struct hr_image_facts *facts;
 	const char *passwd;	/* /etc/passwd of the image, NULL if it has none */
+	bool user_unchecked;	/* /etc/passwd was not read (time ran out): no user finding */
 	uint32_t uid;		/* the uid the container runs as */
 	const struct hr_exec_facts *exec; /* NULL if not checked */
 };
@@ -241,10 +308,11 @@ bool hr_passwd_has_uid(const char *passwd, uint32_t uid);
 /*
  * Audit the image of `spec` (the hardened spec, so that the user is the
  * one that will run) in bundle `b`: walk, secrets, user, entry point.
- * Findings are appended. Returns 0, -ENOENT when the spec has no root
- * file system here (nothing audited), or a negative errno.
+ * Findings are appended. All reading shares `budget` (NULL: one of
+ * HR_IMAGE_SECONDS of its own). Returns 0, -ENOENT when the spec has no
+ * root file system here (nothing audited), or a negative errno.
  */
 int hr_image_audit(const struct hr_bundle *b, const cJSON *spec, const struct hr_profile *p,
-		   struct hr_findings *f, hr_error *err);
+		   struct hr_image_budget *budget, struct hr_findings *f, hr_error *err);
 
 #endif

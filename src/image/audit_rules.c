@@ -14,33 +14,48 @@
 
 #include "hardrun/image.h"
 
+static enum hr_outcome outcome_of(const struct hr_image_policy *pol, const char *rule)
+{
+	const struct hr_rule *r = hr_rule_find(rule);
+
+	return pol->audit == HR_IMAGE_AUDIT_REFUSE && r && r->severity >= pol->refuse_at ? HR_REFUSED
+											: HR_WARNED;
+}
+
 static void add(struct hr_findings *f, const struct hr_image_policy *pol, const char *rule,
 		const char *pointer, const char *hint, const char *msg)
 {
-	const struct hr_rule *r = hr_rule_find(rule);
-	enum hr_outcome o = pol->audit == HR_IMAGE_AUDIT_REFUSE && r && r->severity >= pol->refuse_at
-				    ? HR_REFUSED
-				    : HR_WARNED;
+	struct hr_finding *x = hr_finding_add(f, rule, outcome_of(pol, rule), pointer, NULL, NULL,
+					      hint, "%s", msg);
+	if (x)
+		x->stage = HR_STAGE_BUILD;
+}
 
-	hr_finding_add(f, rule, o, pointer, NULL, NULL, hint, "%s", msg);
-	if (f)
-		f->v[f->n - 1].stage = HR_STAGE_BUILD;
+/* The entries the walk counted but did not keep. */
+static void more(struct hr_findings *f, const struct hr_image_policy *pol, const char *rule,
+		 size_t n)
+{
+	hr_findings_count_more(f, rule, outcome_of(pol, rule), HR_STAGE_BUILD, n);
 }
 
 bool hr_passwd_has_uid(const char *passwd, uint32_t uid)
 {
 	for (const char *l = passwd; l && *l;) {
-		const char *nl = strchr(l, '\n');
-		const char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		char *end;
+		size_t n = strcspn(l, "\n");
+		const char *c1 = memchr(l, ':', n);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - l)) : NULL;
 
-		/* name:password:uid:... on one line */
-		if (c2 && (!nl || c2 < nl) && l[0] != '#') {
-			unsigned long v = strtoul(c2 + 1, &end, 10);
-			if (end != c2 + 1 && *end == ':' && v == uid)
+		/* name:password:uid:... on one line; every byte is looked at
+		 * once, whatever the lines hold. */
+		if (c2 && l[0] != '#') {
+			const char *d = c2 + 1, *end = l + n;
+			uint64_t v = 0;
+			while (d < end && *d >= '0' && *d <= '9' && v <= UINT32_MAX)
+				v = v * 10 + (uint64_t)(*d++ - '0');
+			if (d > c2 + 1 && d < end && *d == ':' && v == uid)
 				return true;
 		}
-		l = nl ? nl + 1 : NULL;
+		l = l[n] ? l + n + 1 : NULL;
 	}
 	return false;
 }
@@ -59,9 +74,10 @@ static void entrypoint(const struct hr_exec_facts *e, const struct hr_image_poli
 		msg = strchr(e->program, '/')
 			      ? hr_xasprintf("`%s` is not in the image: the container would fail to start",
 					     e->program)
-			      : hr_xasprintf("`%s` is in none of the PATH directories (%s): the container "
-					     "would fail to start",
-					     e->program, e->detail ? e->detail : "");
+			      : hr_xasprintf("`%s` is in none of the PATH directories (%.*s%s): the "
+					     "container would fail to start",
+					     e->program, 1024, e->detail ? e->detail : "",
+					     e->detail && strlen(e->detail) > 1024 ? "..." : "");
 		hint = hr_xstrdup("fix the entry point (args[0]) or add the program to the image");
 		break;
 	case HR_EXEC_NOT_REGULAR:
@@ -118,6 +134,12 @@ void hr_image_audit_rules(const struct hr_image_audit_input *in, const struct hr
 		_cleanup_free_ char *m = hr_xasprintf("the audit is incomplete: it %s", x->incomplete);
 		add(f, pol, "image.audit-incomplete", "/", NULL, m);
 	}
+	if (in->exec && in->exec->incomplete) {
+		_cleanup_free_ char *m = hr_xasprintf("the audit is incomplete: the lookup of the "
+						      "entry point %s",
+						      in->exec->incomplete);
+		add(f, pol, "image.audit-incomplete", "/process/args/0", NULL, m);
+	}
 	for (size_t i = 0; i < x->n_setid; i++) {
 		const struct hr_image_entry *e = &x->setid[i];
 		bool su = e->mode & S_ISUID, sg = e->mode & S_ISGID;
@@ -128,6 +150,7 @@ void hr_image_audit_rules(const struct hr_image_audit_input *in, const struct hr
 			(unsigned)(e->mode & 07777), (unsigned)e->uid, (unsigned)e->gid);
 		add(f, pol, "image.setuid", e->path, NULL, m);
 	}
+	more(f, pol, "image.setuid", x->more_setid);
 	for (size_t i = 0; i < x->n_writable; i++) {
 		const struct hr_image_entry *e = &x->writable[i];
 		_cleanup_free_ char *m =
@@ -141,6 +164,7 @@ void hr_image_audit_rules(const struct hr_image_audit_input *in, const struct hr
 					       (unsigned)(e->mode & 07777));
 		add(f, pol, "image.world-writable", e->path, NULL, m);
 	}
+	more(f, pol, "image.world-writable", x->more_writable);
 	/* One finding per file, naming every kind found in it (the walk
 	 * records a file's hits together). */
 	for (size_t i = 0; i < x->n_secrets;) {
@@ -161,7 +185,10 @@ void hr_image_audit_rules(const struct hr_image_audit_input *in, const struct hr
 		}
 		free(m);
 	}
-	if (!in->passwd) {
+	more(f, pol, "image.secret", x->more_secret_files);
+	if (in->user_unchecked) {
+		/* image.audit-incomplete says why */
+	} else if (!in->passwd) {
 		_cleanup_free_ char *m = hr_xasprintf(
 			"the image has no /etc/passwd, so uid %u has no name: programs that look "
 			"their user up (whoami, ssh, some shells and libraries) fail",
@@ -183,6 +210,8 @@ void hr_image_audit_rules(const struct hr_image_audit_input *in, const struct hr
 				t->kind == HR_TOOL_SHELL ? "a shell" : "a package manager");
 			add(f, pol, "image.not-minimal", t->path, NULL, m);
 		}
+	if (pol->minimal)
+		more(f, pol, "image.not-minimal", x->more_tools);
 	if (in->exec)
 		entrypoint(in->exec, pol, f);
 }

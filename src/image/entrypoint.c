@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <elf.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +28,28 @@ void hr_exec_facts_free(struct hr_exec_facts *e)
 	free(e->program);
 	free(e->path);
 	free(e->detail);
-	e->program = e->path = e->detail = NULL;
+	free(e->incomplete);
+	e->program = e->path = e->detail = e->incomplete = NULL;
+}
+
+/* A resolution of the lookup, within its shared budget of steps; one the
+ * budget (-E2BIG) or the image's deadline (-ETIME) stops is noted. */
+static int resolve(const struct hr_rootfs *r, const char *path, const struct hr_identity *who,
+		   size_t *steps, struct hr_exec_facts *out, struct hr_resolved *res)
+{
+	int rr = hr_rootfs_resolve_steps(r, path, who, steps, res);
+
+	if (rr == -ETIME && !out->incomplete)
+		out->incomplete = hr_xasprintf("stopped at %s: reading the image took too long", path);
+	else if (rr == -E2BIG && *steps == 0 && !out->incomplete)
+		out->incomplete = hr_xasprintf("stopped at %s: more than %u path components were "
+					       "looked at",
+					       path, HR_EXEC_MAX_STEPS);
+	else if (rr == -E2BIG && !out->incomplete)
+		out->incomplete = hr_xasprintf("did not resolve %s: deeper than %u directories, or "
+					       "more than %u components through its links",
+					       path, HR_RESOLVE_MAX_DEPTH, HR_RESOLVE_MAX_STEPS);
+	return rr;
 }
 
 static void identity_of(const cJSON *process, struct hr_identity *who)
@@ -52,22 +72,47 @@ static void identity_of(const cJSON *process, struct hr_identity *who)
 			who->dac_override = true;
 }
 
-/* The mount of the spec that `path` lies on (its longest destination),
- * or NULL for the image itself. */
-static const cJSON *mount_of(const cJSON *spec, const char *path)
+/* The spec's mount destinations, normalised once for every candidate. */
+struct mounts {
+	char **dest;
+	const cJSON **m;
+	size_t n;
+};
+
+static void mounts_of(const cJSON *spec, struct mounts *out)
 {
 	const cJSON *mounts = cJSON_GetObjectItemCaseSensitive(spec, "mounts");
+	size_t n = (size_t)cJSON_GetArraySize(mounts);
+
+	*out = (struct mounts){ hr_xcalloc(n + 1, sizeof *out->dest), hr_xcalloc(n + 1, sizeof *out->m), 0 };
+	for (const cJSON *m = mounts ? mounts->child : NULL; m; m = m->next) {
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "destination");
+		if (!cJSON_IsString(d) || out->n == n)
+			continue;
+		out->dest[out->n] = hr_path_normalize(d->valuestring);
+		out->m[out->n++] = m;
+	}
+}
+
+static void mounts_free(struct mounts *ms)
+{
+	for (size_t i = 0; i < ms->n; i++)
+		free(ms->dest[i]);
+	free(ms->dest);
+	free(ms->m);
+}
+
+/* The mount of the spec that `path` lies on (its longest destination),
+ * or NULL for the image itself. */
+static const cJSON *mount_of(const struct mounts *ms, const char *path)
+{
 	const cJSON *best = NULL;
 	size_t best_len = 0;
 
-	for (const cJSON *m = mounts ? mounts->child : NULL; m; m = m->next) {
-		const cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "destination");
-		_cleanup_free_ char *n = NULL;
-		if (!cJSON_IsString(d))
-			continue;
-		n = hr_path_normalize(d->valuestring);
+	for (size_t i = 0; i < ms->n; i++) {
+		const char *n = ms->dest[i];
 		if (strcmp(n, "/") != 0 && hr_path_is_under(path, n) && strlen(n) >= best_len) {
-			best = m;
+			best = ms->m[i];
 			best_len = strlen(n);
 		}
 	}
@@ -84,6 +129,12 @@ static bool has_option(const cJSON *m, const char *opt)
 	return false;
 }
 
+/* A resolution that stopped for a bound says nothing of the file. */
+static bool unknown(int rr)
+{
+	return rr == -ETIME || rr == -E2BIG;
+}
+
 /* The first bytes of a regular file in the image. */
 static ssize_t head_of(const struct hr_resolved *res, char *buf, size_t cap)
 {
@@ -95,42 +146,6 @@ static ssize_t head_of(const struct hr_resolved *res, char *buf, size_t cap)
 	n = hr_image_read_fd(fd, buf, cap);
 	(void)close(fd);
 	return n;
-}
-
-/* PT_INTERP of an ELF file whose first `n` bytes are `buf`; NULL if it is
- * static, not ELF, or the interpreter lies beyond the bytes read. */
-static char *elf_interp(const char *buf, size_t n)
-{
-	if (n < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG) != 0)
-		return NULL;
-	if (buf[EI_CLASS] == ELFCLASS64 && n >= sizeof(Elf64_Ehdr)) {
-		Elf64_Ehdr eh;
-		memcpy(&eh, buf, sizeof eh);
-		for (unsigned i = 0; i < eh.e_phnum; i++) {
-			Elf64_Phdr ph;
-			uint64_t off = eh.e_phoff + (uint64_t)i * eh.e_phentsize;
-			if (eh.e_phentsize < sizeof ph || off + sizeof ph > n)
-				return NULL;
-			memcpy(&ph, buf + off, sizeof ph);
-			if (ph.p_type == PT_INTERP && ph.p_filesz > 1 && ph.p_filesz < 4096 &&
-			    ph.p_offset + ph.p_filesz <= n)
-				return hr_xasprintf("%.*s", (int)ph.p_filesz - 1, buf + ph.p_offset);
-		}
-	} else if (buf[EI_CLASS] == ELFCLASS32 && n >= sizeof(Elf32_Ehdr)) {
-		Elf32_Ehdr eh;
-		memcpy(&eh, buf, sizeof eh);
-		for (unsigned i = 0; i < eh.e_phnum; i++) {
-			Elf32_Phdr ph;
-			uint64_t off = eh.e_phoff + (uint64_t)i * eh.e_phentsize;
-			if (eh.e_phentsize < sizeof ph || off + sizeof ph > n)
-				return NULL;
-			memcpy(&ph, buf + off, sizeof ph);
-			if (ph.p_type == PT_INTERP && ph.p_filesz > 1 && ph.p_filesz < 4096 &&
-			    (uint64_t)ph.p_offset + ph.p_filesz <= n)
-				return hr_xasprintf("%.*s", (int)ph.p_filesz - 1, buf + ph.p_offset);
-		}
-	}
-	return NULL;
 }
 
 static void set_problem(struct hr_exec_facts *out, enum hr_exec_problem p, const char *path,
@@ -150,12 +165,13 @@ static void set_problem(struct hr_exec_facts *out, enum hr_exec_problem p, const
 
 /* Judge the file `res` resolved to: regular, searchable path,
  * executable, and what it needs to start. */
-static void judge(const struct hr_rootfs *r, const struct hr_resolved *res,
+static void judge(const struct hr_rootfs *r, const struct hr_resolved *res, size_t *steps,
 		  struct hr_exec_facts *out)
 {
 	const struct hr_identity *who = &out->who;
 	char buf[8192];
 	ssize_t n;
+	int rr;
 
 	if (res->blocked) {
 		set_problem(out, HR_EXEC_NO_SEARCH, res->path, res->blocked, &res->st);
@@ -188,8 +204,9 @@ static void judge(const struct hr_rootfs *r, const struct hr_resolved *res,
 		}
 		if (!*interp)
 			return;
-		if (hr_rootfs_resolve(r, interp, who, &ir) < 0) {
-			set_problem(out, HR_EXEC_NO_INTERP, res->path, interp, &res->st);
+		if ((rr = resolve(r, interp, who, steps, out, &ir)) < 0) {
+			set_problem(out, unknown(rr) ? HR_EXEC_UNCHECKED : HR_EXEC_NO_INTERP, res->path,
+				    interp, &res->st);
 			return;
 		}
 		if (ir.blocked || !S_ISREG(ir.st.st_mode) ||
@@ -199,12 +216,13 @@ static void judge(const struct hr_rootfs *r, const struct hr_resolved *res,
 		return;
 	}
 	{
-		_cleanup_free_ char *loader = elf_interp(buf, (size_t)n);
+		_cleanup_free_ char *loader = hr_elf_interp(buf, (size_t)n);
 		struct hr_resolved lr;
 		if (!loader)
 			return;
-		if (hr_rootfs_resolve(r, loader, who, &lr) < 0) {
-			set_problem(out, HR_EXEC_NO_INTERP, res->path, loader, &res->st);
+		if ((rr = resolve(r, loader, who, steps, out, &lr)) < 0) {
+			set_problem(out, unknown(rr) ? HR_EXEC_UNCHECKED : HR_EXEC_NO_INTERP, res->path,
+				    loader, &res->st);
 			return;
 		}
 		if (lr.blocked || !S_ISREG(lr.st.st_mode))
@@ -221,7 +239,10 @@ int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_f
 	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(process, "cwd");
 	const cJSON *arg0 = args ? args->child : NULL;
 	const char *path_env = DEFAULT_PATH;
+	struct hr_strv_builder cands = { 0 };
 	_cleanup_strv_ char **candidates = NULL;
+	_cleanup_(mounts_free) struct mounts ms = { 0 };
+	size_t steps = HR_EXEC_MAX_STEPS;
 
 	*out = (struct hr_exec_facts){ .problem = HR_EXEC_UNCHECKED };
 	if (!cJSON_IsString(arg0) || !arg0->valuestring[0])
@@ -235,23 +256,35 @@ int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_f
 		const char *base = cJSON_IsString(cwd) ? cwd->valuestring : "/";
 		char *p = out->program[0] == '/' ? hr_xstrdup(out->program)
 						 : hr_xasprintf("%s/%s", base, out->program);
-		hr_strv_push(&candidates, p);
+		hr_strvb_push(&cands, p);
 		free(p);
 	} else {
-		_cleanup_free_ char *copy = hr_xstrdup(path_env);
-		char *save = NULL;
-		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-			char *p = hr_xasprintf("%s/%s", *d ? d : ".", out->program);
-			hr_strv_push(&candidates, p);
-			free(p);
+		/* PATH comes from the image's ENV: at most so many directories. */
+		for (const char *d = path_env; *d;) {
+			size_t n = strcspn(d, ":");
+			if (n > 0) {
+				if (cands.n == HR_EXEC_MAX_PATH_DIRS) {
+					out->incomplete = hr_xasprintf(
+						"searched only the first %u directories of PATH",
+						HR_EXEC_MAX_PATH_DIRS);
+					break;
+				}
+				char *p = hr_xasprintf("%.*s/%s", (int)n, d, out->program);
+				hr_strvb_push(&cands, p);
+				free(p);
+			}
+			d += n;
+			if (*d == ':')
+				d++;
 		}
 	}
-	set_problem(out, HR_EXEC_NOT_FOUND, candidates && candidates[0] ? candidates[0] : NULL,
-		    path_env, NULL);
-	for (size_t i = 0; candidates && candidates[i]; i++) {
+	candidates = hr_strvb_take(&cands);
+	mounts_of(spec, &ms);
+	set_problem(out, HR_EXEC_NOT_FOUND, candidates[0], path_env, NULL);
+	for (size_t i = 0; candidates[i]; i++) {
 		_cleanup_free_ char *lexical = hr_path_normalize(candidates[i]);
 		struct hr_resolved res;
-		const cJSON *m = mount_of(spec, lexical);
+		const cJSON *m = mount_of(&ms, lexical);
 		int rr;
 
 		if (m) {
@@ -263,17 +296,23 @@ int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_f
 				set_problem(out, HR_EXEC_UNCHECKED, lexical, d->valuestring, NULL);
 			return 0;
 		}
-		rr = hr_rootfs_resolve(r, candidates[i], &out->who, &res);
-		if (rr < 0)
+		rr = resolve(r, candidates[i], &out->who, &steps, out, &res);
+		if (rr < 0) {
+			if (unknown(rr)) {
+				/* Not found is not known: say nothing but that. */
+				set_problem(out, HR_EXEC_UNCHECKED, NULL, NULL, NULL);
+				return 0;
+			}
 			continue;
-		if ((m = mount_of(spec, res.path))) {
+		}
+		if ((m = mount_of(&ms, res.path))) {
 			const cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "destination");
 			set_problem(out, has_option(m, "noexec") ? HR_EXEC_NOEXEC_MOUNT : HR_EXEC_UNCHECKED,
 				    res.path, d->valuestring, NULL);
 			hr_resolved_free(&res);
 			return 0;
 		}
-		judge(r, &res, out);
+		judge(r, &res, &steps, out);
 		hr_resolved_free(&res);
 		/* A PATH search goes on past what the user cannot execute. */
 		if (out->problem == HR_EXEC_OK || strchr(out->program, '/'))
@@ -284,13 +323,20 @@ int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_f
 			for (size_t k = i + 1; candidates[k]; k++) {
 				struct hr_exec_facts again = { .who = out->who };
 				struct hr_resolved r2;
-				if (hr_rootfs_resolve(r, candidates[k], &again.who, &r2) < 0)
+				if ((rr = resolve(r, candidates[k], &again.who, &steps, out, &r2)) < 0) {
+					if (unknown(rr))
+						return 0;
 					continue;
-				judge(r, &r2, &again);
+				}
+				judge(r, &r2, &steps, &again);
 				hr_resolved_free(&r2);
+				if (again.incomplete && !out->incomplete)
+					out->incomplete = HR_TAKE_PTR(again.incomplete);
 				if (again.problem == HR_EXEC_OK || again.problem == HR_EXEC_NO_READ ||
 				    again.problem == HR_EXEC_NO_INTERP) {
+					free(again.incomplete);
 					again.program = HR_TAKE_PTR(out->program);
+					again.incomplete = HR_TAKE_PTR(out->incomplete);
 					hr_exec_facts_free(out);
 					*out = again;
 					return 0;

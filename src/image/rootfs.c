@@ -15,13 +15,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hardrun/image.h"
 #include "hardrun/json.h"
 #include "internal.h"
-
-#define MAX_LINKS 40
 
 int hr_rootfs_open_path(int dirfd, const char *path, struct hr_rootfs *r, hr_error *err)
 {
@@ -43,6 +42,7 @@ int hr_rootfs_open_path(int dirfd, const char *path, struct hr_rootfs *r, hr_err
 	}
 	r->fd = fd;
 	r->path = hr_xstrdup(path);
+	r->budget = NULL;
 	return 0;
 }
 
@@ -107,156 +107,274 @@ void hr_resolved_free(struct hr_resolved *r)
 	r->path = r->blocked = NULL;
 }
 
-/* Open the directory at the resolved components from the root. */
-static int reopen(const struct hr_rootfs *r, char **comps, size_t n)
+void hr_image_budget_start(struct hr_image_budget *b, unsigned seconds)
 {
-	int fd = openat(r->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	for (size_t i = 0; i < n && fd >= 0; i++) {
-		int next = openat(fd, comps[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		(void)close(fd);
-		fd = next;
-	}
-	return fd < 0 ? -errno : fd;
+	clock_gettime(CLOCK_MONOTONIC, &b->deadline);
+	b->deadline.tv_sec += seconds;
+	b->seconds = seconds;
+	b->over = false;
 }
 
-static char *joined(char **comps, size_t n)
+bool hr_image_budget_over(struct hr_image_budget *b)
 {
-	char *s = hr_xstrdup(n ? "" : "/");
+	struct timespec now;
 
-	for (size_t i = 0; i < n; i++) {
-		char *t = hr_xasprintf("%s/%s", s, comps[i]);
-		free(s);
-		s = t;
+	if (!b || b->over)
+		return b && b->over;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	b->over = now.tv_sec > b->deadline.tv_sec ||
+		  (now.tv_sec == b->deadline.tv_sec && now.tv_nsec >= b->deadline.tv_nsec);
+	return b->over;
+}
+
+/*
+ * The resolver's state. What is left to resolve is a stack of segments:
+ * the path itself at the bottom, above it the target of each link being
+ * followed (at most 40), each read once, front to back, so a resolution
+ * costs time linear in the bytes of the path and its links, whatever
+ * their shape. The directories crossed are a stack too, with the identity
+ * of each, so that ".." is one openat() of the parent, checked to be the
+ * directory it came from, not a walk from the root again.
+ */
+struct segment {
+	char *text;
+	size_t pos, len;
+};
+
+struct level {
+	dev_t dev;
+	ino_t ino;
+	size_t path_len; /* of the resolved path up to and including it */
+};
+
+struct resolver {
+	struct segment seg[HR_RESOLVE_MAX_LINKS + 1];
+	size_t n_seg;
+	struct level lv[HR_RESOLVE_MAX_DEPTH + 1]; /* lv[0]: the root */
+	size_t depth;
+	struct hr_buf path; /* the resolved path: "" for the root, "/a/b" */
+	int cur;	    /* O_PATH of lv[depth] */
+};
+
+static void skip_slashes(struct resolver *z)
+{
+	/* Drop what is used up, so that "more to come" is a look at the top. */
+	while (z->n_seg) {
+		struct segment *t = &z->seg[z->n_seg - 1];
+		while (t->pos < t->len && t->text[t->pos] == '/')
+			t->pos++;
+		if (t->pos < t->len)
+			return;
+		free(t->text);
+		z->n_seg--;
 	}
-	return s;
+}
+
+static int push_segment(struct resolver *z, const char *text, size_t len)
+{
+	struct segment *t;
+
+	if (z->n_seg == HR_ARRAY_SIZE(z->seg))
+		return -ELOOP;
+	t = &z->seg[z->n_seg++];
+	t->text = hr_xmalloc(len + 1);
+	memcpy(t->text, text, len);
+	t->text[len] = '\0';
+	t->pos = 0;
+	t->len = len;
+	return 0;
+}
+
+static int to_root(const struct hr_rootfs *r, struct resolver *z)
+{
+	struct stat st;
+	int fd = openat(r->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int e = -errno;
+		(void)close(fd);
+		return e;
+	}
+	if (z->cur >= 0)
+		(void)close(z->cur);
+	z->cur = fd;
+	z->depth = 0;
+	z->lv[0] = (struct level){ st.st_dev, st.st_ino, 0 };
+	z->path.n = 0;
+	hr_buf_add(&z->path, "", 0);
+	return 0;
+}
+
+static int up(struct resolver *z)
+{
+	const struct level *parent;
+	struct stat st;
+	int fd;
+
+	if (z->depth == 0)
+		return 0; /* ".." of the root is the root, as in the container */
+	parent = &z->lv[z->depth - 1];
+	fd = openat(z->cur, "..", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_dev != parent->dev || st.st_ino != parent->ino) {
+		/* The directory was moved meanwhile: its parent is no longer
+		 * the one crossed, and may be outside the image. */
+		(void)close(fd);
+		return -ESTALE;
+	}
+	(void)close(z->cur);
+	z->cur = fd;
+	z->depth--;
+	z->path.n = parent->path_len;
+	z->path.s[z->path.n] = '\0';
+	return 0;
+}
+
+static int down(struct resolver *z, const char *name, const struct stat *st)
+{
+	int fd;
+
+	if (z->depth == HR_RESOLVE_MAX_DEPTH)
+		return -E2BIG;
+	fd = openat(z->cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	(void)close(z->cur);
+	z->cur = fd;
+	hr_buf_add(&z->path, "/", 1);
+	hr_buf_add(&z->path, name, strlen(name));
+	z->lv[++z->depth] = (struct level){ st->st_dev, st->st_ino, z->path.n };
+	return 0;
+}
+
+int hr_rootfs_resolve_steps(const struct hr_rootfs *r, const char *path,
+			    const struct hr_identity *who, size_t *steps, struct hr_resolved *out)
+{
+	struct resolver z = { .cur = -1 };
+	size_t len = strlen(path), taken = 0;
+	unsigned links = 0;
+	bool want_dir = false; /* the last name had a slash after it */
+	int ret;
+
+	*out = (struct hr_resolved){ .fd = -1 };
+	if (len >= HR_PATH_MAX)
+		return -ENAMETOOLONG;
+	if ((ret = to_root(r, &z)) < 0)
+		goto out;
+	(void)push_segment(&z, path, len);
+	for (skip_slashes(&z); z.n_seg; skip_slashes(&z)) {
+		struct segment *t = &z.seg[z.n_seg - 1];
+		size_t cl = strcspn(t->text + t->pos, "/");
+		char comp[256];
+		struct stat st, dst;
+		bool last, slash;
+
+		if (++taken > HR_RESOLVE_MAX_STEPS || (steps && taken > *steps)) {
+			ret = -E2BIG;
+			goto out;
+		}
+		if (hr_image_budget_over(r->budget)) {
+			ret = -ETIME;
+			goto out;
+		}
+		if (cl >= sizeof comp) {
+			ret = -ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(comp, t->text + t->pos, cl);
+		comp[cl] = '\0';
+		t->pos += cl;
+		slash = t->pos < t->len;
+		skip_slashes(&z);
+		last = z.n_seg == 0;
+		/* "name/" must be a directory, also through a link's target. */
+		want_dir |= last && slash;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			if ((ret = up(&z)) < 0)
+				goto out;
+			continue;
+		}
+		/* Looking a name up needs search permission on the directory. */
+		if (who && !out->blocked && fstat(z.cur, &dst) == 0 &&
+		    !hr_identity_may(who, dst.st_mode, dst.st_uid, dst.st_gid, X_OK))
+			out->blocked = hr_xstrdup(z.path.n ? z.path.s : "/");
+		if (fstatat(z.cur, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = -errno;
+			goto out;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			char target[HR_PATH_MAX];
+			ssize_t tl = readlinkat(z.cur, comp, target, sizeof target);
+			if (tl < 0) {
+				ret = -errno;
+				goto out;
+			}
+			if (tl == 0 || ++links > HR_RESOLVE_MAX_LINKS) {
+				ret = tl == 0 ? -ENOENT : -ELOOP;
+				goto out;
+			}
+			if ((size_t)tl == sizeof target) {
+				ret = -ENAMETOOLONG;
+				goto out;
+			}
+			/* An absolute target starts again at the image's root. */
+			if (target[0] == '/' && (ret = to_root(r, &z)) < 0)
+				goto out;
+			if ((ret = push_segment(&z, target, (size_t)tl)) < 0)
+				goto out;
+			continue;
+		}
+		if (!last) {
+			if (!S_ISDIR(st.st_mode)) {
+				ret = -ENOTDIR;
+				goto out;
+			}
+			if ((ret = down(&z, comp, &st)) < 0)
+				goto out;
+			continue;
+		}
+		/* "name/" names a directory, as for the kernel. */
+		if (want_dir && !S_ISDIR(st.st_mode)) {
+			ret = -ENOTDIR;
+			goto out;
+		}
+		out->fd = openat(z.cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (out->fd < 0 || fstat(out->fd, &out->st) < 0) {
+			ret = -errno;
+			goto out;
+		}
+		hr_buf_add(&z.path, "/", 1);
+		hr_buf_add(&z.path, comp, cl);
+		out->path = HR_TAKE_PTR(z.path.s);
+		goto out;
+	}
+	/* The path named a directory (or the root) itself. */
+	out->fd = HR_TAKE_FD(z.cur);
+	if (fstat(out->fd, &out->st) < 0)
+		ret = -errno;
+	out->path = hr_xstrdup(z.path.n ? z.path.s : "/");
+out:
+	if (steps)
+		*steps -= taken <= *steps ? taken : *steps;
+	if (z.cur >= 0)
+		(void)close(z.cur);
+	while (z.n_seg)
+		free(z.seg[--z.n_seg].text);
+	free(z.path.s);
+	if (ret < 0)
+		hr_resolved_free(out);
+	return ret;
 }
 
 int hr_rootfs_resolve(const struct hr_rootfs *r, const char *path, const struct hr_identity *who,
 		      struct hr_resolved *out)
 {
-	_cleanup_free_ char *todo = hr_xstrdup(path);
-	char *comps[256];
-	size_t n = 0;
-	unsigned links = 0;
-	int cur, ret = 0;
-
-	*out = (struct hr_resolved){ .fd = -1 };
-	if ((cur = reopen(r, NULL, 0)) < 0)
-		return cur;
-	for (;;) {
-		char *rest = todo, *comp;
-		struct stat st, dst;
-		size_t cl;
-
-		while (*rest == '/')
-			rest++;
-		if (!*rest)
-			break;
-		cl = strcspn(rest, "/");
-		comp = hr_xasprintf("%.*s", (int)cl, rest);
-		rest += cl;
-		while (*rest == '/')
-			rest++;
-		{
-			char *t = hr_xstrdup(rest);
-			free(todo);
-			todo = t;
-		}
-		if (strcmp(comp, ".") == 0) {
-			free(comp);
-			continue;
-		}
-		if (strcmp(comp, "..") == 0) {
-			free(comp);
-			if (n > 0) {
-				free(comps[--n]);
-				(void)close(cur);
-				if ((cur = reopen(r, comps, n)) < 0) {
-					ret = cur;
-					cur = -1;
-					goto out;
-				}
-			}
-			continue;
-		}
-		/* Looking a name up needs search permission on the directory. */
-		if (who && !out->blocked && fstat(cur, &dst) == 0 &&
-		    !hr_identity_may(who, dst.st_mode, dst.st_uid, dst.st_gid, X_OK))
-			out->blocked = joined(comps, n);
-		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			ret = -errno;
-			free(comp);
-			goto out;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			char target[4096];
-			ssize_t tl = readlinkat(cur, comp, target, sizeof target - 1);
-			free(comp);
-			if (tl <= 0 || ++links > MAX_LINKS) {
-				ret = tl < 0 ? -errno : -ELOOP;
-				goto out;
-			}
-			target[tl] = '\0';
-			{
-				char *t = hr_xasprintf("%s/%s", target, todo);
-				free(todo);
-				todo = t;
-			}
-			if (target[0] == '/') {
-				while (n > 0)
-					free(comps[--n]);
-				(void)close(cur);
-				if ((cur = reopen(r, NULL, 0)) < 0) {
-					ret = cur;
-					cur = -1;
-					goto out;
-				}
-			}
-			continue;
-		}
-		if (todo[0]) {
-			int next;
-			if (!S_ISDIR(st.st_mode) || n == HR_ARRAY_SIZE(comps)) {
-				free(comp);
-				ret = S_ISDIR(st.st_mode) ? -ENAMETOOLONG : -ENOTDIR;
-				goto out;
-			}
-			next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (next < 0) {
-				ret = -errno;
-				free(comp);
-				goto out;
-			}
-			(void)close(cur);
-			cur = next;
-			comps[n++] = comp;
-			continue;
-		}
-		out->fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (out->fd < 0 || fstat(out->fd, &out->st) < 0) {
-			ret = -errno;
-			free(comp);
-			goto out;
-		}
-		comps[n++] = comp;
-		out->path = joined(comps, n);
-		goto out;
-	}
-	/* The path named a directory (or the root) itself. */
-	out->fd = cur;
-	cur = -1;
-	if (fstat(out->fd, &out->st) < 0)
-		ret = -errno;
-	out->path = joined(comps, n);
-out:
-	if (cur >= 0)
-		(void)close(cur);
-	while (n > 0)
-		free(comps[--n]);
-	if (ret < 0)
-		hr_resolved_free(out);
-	return ret;
+	return hr_rootfs_resolve_steps(r, path, who, NULL, out);
 }
 
 int hr_image_open_regular(int opath_fd, const struct stat *st)

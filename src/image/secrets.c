@@ -101,6 +101,15 @@ bool hr_secrets_by_name(const char *path)
 	return is_dotenv(path) || is_keystore(path) || is_credentials_file(path);
 }
 
+unsigned hr_secrets_path_class(const char *path)
+{
+	return (unsigned)hr_secrets_by_name(path) | (unsigned)is_config_file(path) << 1 |
+	       (unsigned)is_dotenv(path) << 2 | (unsigned)is_keystore(path) << 3 |
+	       (unsigned)(ends_with(path, "/.aws/credentials") || ends_with(path, "/.aws/config")) << 4 |
+	       (unsigned)(strcmp(path, "/etc/shadow") == 0 || strcmp(path, "/etc/gshadow") == 0) << 5 |
+	       (unsigned)ends_with(path, "/.docker/config.json") << 6;
+}
+
 /* --- tokens of known forms ------------------------------------------------ */
 
 static bool word_char(char c)
@@ -108,10 +117,14 @@ static bool word_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
-static size_t span_of(const char *s, size_t len, const char *extra)
+/* How many of the first `max` characters are [A-Za-z0-9] + extra: never
+ * more than max are looked at, so a megabyte of letters costs no more
+ * than a token. */
+static size_t span_of(const char *s, size_t len, const char *extra, size_t max)
 {
 	size_t n = 0;
-	while (n < len && (isalnum((unsigned char)s[n]) || (extra && s[n] && strchr(extra, s[n]))))
+	while (n < len && n < max &&
+	       (isalnum((unsigned char)s[n]) || (extra && s[n] && strchr(extra, s[n]))))
 		n++;
 	return n;
 }
@@ -124,7 +137,7 @@ static bool token_at(const char *s, size_t len, const char *prefix, size_t min, 
 
 	if (len < pl + min || memcmp(s, prefix, pl) != 0)
 		return false;
-	n = span_of(s + pl, len - pl, extra);
+	n = span_of(s + pl, len - pl, extra, min);
 	if (n < min)
 		return false;
 	if (upper_only)
@@ -135,8 +148,13 @@ static bool token_at(const char *s, size_t len, const char *prefix, size_t min, 
 }
 
 /* A PEM private key: the header, at least 64 characters of base64 (line
- * breaks, JSON's "\n" escapes and RFC 1421 headers allowed), the footer. */
-static bool private_key_at(const char *s, size_t len)
+ * breaks, JSON's "\n" escapes and RFC 1421 headers allowed), the footer.
+ * *done is where the body of the last header that failed stopped being
+ * read: a header whose body starts at or before it fails too (its body is
+ * a suffix of that one's, read the same way, step by step, to the same
+ * end, which the earlier one did not pass), so it is not read again, and a
+ * file of a million headers costs one read, not a million. */
+static bool private_key_at(const char *s, size_t len, const char **done)
 {
 	static const char begin[] = "-----BEGIN ";
 	const char *p = s, *end = s + len, *hdr_end;
@@ -144,19 +162,28 @@ static bool private_key_at(const char *s, size_t len)
 
 	if (len < sizeof begin - 1 || memcmp(s, begin, sizeof begin - 1) != 0)
 		return false;
-	hdr_end = memchr(s, '\n', len);
+	/* "-----BEGIN [RSA |EC |DSA |OPENSSH |ENCRYPTED ]PRIVATE KEY-----":
+	 * the label ends within 40 characters, on the header's line. */
+	hdr_end = memchr(s, '\n', len < 56 ? len : 56);
 	if (!hdr_end)
-		hdr_end = end;
-	/* "-----BEGIN [RSA |EC |DSA |OPENSSH |ENCRYPTED ]PRIVATE KEY-----" */
+		hdr_end = s + (len < 56 ? len : 56);
 	{
 		const char *k = memmem(s, (size_t)(hdr_end - s), "PRIVATE KEY-----", 16);
 		if (!k || k - s > 40)
 			return false;
 		p = k + 16;
+		if (p <= *done)
+			return false;
 	}
 	while (p < end) {
-		if (*p == '-' && (size_t)(end - p) >= 9 && memcmp(p, "-----END ", 9) == 0)
+		if (*p == '-' && (size_t)(end - p) >= 9 && memcmp(p, "-----END ", 9) == 0) {
+			*done = p;
 			return b64 >= 64;
+		}
+		/* Another header: this one had no body; that one may. */
+		if (*p == '-' && (size_t)(end - p) >= sizeof begin - 1 &&
+		    memcmp(p, begin, sizeof begin - 1) == 0)
+			break;
 		if (*p == '\\' && p + 1 < end && (p[1] == 'n' || p[1] == 'r')) {
 			p += 2;
 			continue;
@@ -166,16 +193,20 @@ static bool private_key_at(const char *s, size_t len)
 		} else if (*p == ':' || *p == ',' || *p == '-') {
 			/* Proc-Type: 4,ENCRYPTED / DEK-Info: AES-128-CBC,... */
 		} else if (!isspace((unsigned char)*p)) {
-			return false;
+			break;
 		}
 		p++;
 	}
+	*done = p;
 	return false;
 }
 
-int hr_secret_token_kind(const char *s, size_t len)
+int hr_secret_token_at(const char *s, size_t len, size_t *at)
 {
+	const char *pem_done = s; /* see private_key_at */
+
 	for (size_t i = 0; i < len; i++) {
+		*at = i;
 		const char *p = s + i;
 		size_t left = len - i;
 
@@ -183,7 +214,7 @@ int hr_secret_token_kind(const char *s, size_t len)
 			continue; /* tokens start at a word boundary */
 		switch (*p) {
 		case '-':
-			if (private_key_at(p, left))
+			if (private_key_at(p, left, &pem_done))
 				return HR_SECRET_PRIVATE_KEY;
 			break;
 		case 'A':
@@ -224,6 +255,13 @@ int hr_secret_token_kind(const char *s, size_t len)
 		}
 	}
 	return -1;
+}
+
+int hr_secret_token_kind(const char *s, size_t len)
+{
+	size_t at;
+
+	return hr_secret_token_at(s, len, &at);
 }
 
 /* --- assignments ---------------------------------------------------------- */
@@ -405,24 +443,18 @@ size_t hr_secrets_scan(const char *path, const char *buf, size_t len, struct hr_
 	bool shadow = strcmp(path, "/etc/shadow") == 0 || strcmp(path, "/etc/gshadow") == 0;
 	bool docker = ends_with(path, "/.docker/config.json");
 	bool gcp_type = false, gcp_key = false;
-	size_t n = 0, values = 0;
+	size_t n = 0, values = 0, at = 0;
 	unsigned line = 0;
 	int tok;
 
 	if (is_keystore(path) && len > 0)
 		add_hit(hits, max, &n, HR_SECRET_KEYSTORE, 0);
 	/* Private keys and tokens can sit anywhere, over several lines. */
-	if ((tok = hr_secret_token_kind(buf, len)) >= 0) {
-		/* The line of the first one, for the report. */
-		const char *p = buf;
+	if ((tok = hr_secret_token_at(buf, len, &at)) >= 0) {
+		/* The line it starts on, for the report. */
 		unsigned first = 1;
-		for (const char *nl; (nl = memchr(p, '\n', len - (size_t)(p - buf)));) {
-			if (hr_secret_token_kind(p, (size_t)(nl - p)) >= 0 ||
-			    (tok == HR_SECRET_PRIVATE_KEY && memmem(p, (size_t)(nl - p), "PRIVATE KEY", 11)))
-				break;
+		for (const char *p = buf; (p = memchr(p, '\n', at - (size_t)(p - buf))); p++)
 			first++;
-			p = nl + 1;
-		}
 		add_hit(hits, max, &n, (enum hr_secret_kind)tok, first);
 	}
 	if (!config && !shadow)

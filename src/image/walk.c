@@ -7,7 +7,11 @@
  * FIFOs and sockets are counted, never opened; a regular file is opened
  * only through its own O_PATH descriptor (see rootfs.c). Depth, entries,
  * bytes read and time are bounded; reaching a bound is reported, since an
- * audit that stopped half-way must not pass for a clean one.
+ * audit that stopped half-way must not pass for a clean one. The deadline
+ * is looked at for every entry: one entry costs at most one file's scan,
+ * which is linear in its first scan_file_max bytes. A file with several
+ * hard links is read once (its hits are remembered by inode), and each
+ * list of findings keeps HR_FINDINGS_PER_RULE entries and counts the rest.
  */
 #include "config.h"
 
@@ -21,12 +25,13 @@
 #include <unistd.h>
 
 #include "hardrun/image.h"
+#include "hardrun/strmap.h"
 #include "internal.h"
 
 const struct hr_walk_limits hr_walk_default_limits = {
 	.max_depth = 64,
 	.max_entries = 2000000,
-	.max_seconds = 120,
+	.max_seconds = HR_IMAGE_SECONDS,
 	.scan_file_max = 1u << 20,
 	.scan_total_max = UINT64_C(4) << 30,
 };
@@ -62,11 +67,26 @@ void hr_image_facts_free(struct hr_image_facts *f)
 	*f = (struct hr_image_facts){ 0 };
 }
 
-#define PUSH(arr, n, item)                                                     \
+/* Keep the item if its list is not full, else count it in `more`. */
+#define PUSH(arr, n, more, item)                                               \
 	do {                                                                   \
+		if ((n) >= HR_FINDINGS_PER_RULE) {                             \
+			(more)++;                                              \
+			free((item).path);                                     \
+			break;                                                 \
+		}                                                              \
 		(arr) = hr_xrealloc((arr), ((n) + 1) * sizeof *(arr));         \
 		(arr)[(n)++] = (item);                                         \
 	} while (0)
+
+/* The hits of files with several links, by inode: at most this many
+ * inodes are remembered (a 16-byte key and a small record each). */
+#define LINKED_MAX 65536
+
+struct linked_hits {
+	unsigned char n;
+	struct hr_secret_hit hits[HR_SECRET__MAX];
+};
 
 static bool in_list(const char *const *list, const char *s)
 {
@@ -80,9 +100,12 @@ struct walker {
 	const struct hr_walk_limits *lim;
 	struct hr_image_facts *f;
 	dev_t root_dev;
-	struct timespec deadline;
+	struct hr_image_budget *budget;
 	size_t entries;
 	char *buf; /* scan buffer, lim->scan_file_max bytes */
+	struct hr_strmap linked; /* dev:ino -> 1 + index into hits */
+	struct linked_hits *hits;
+	size_t n_hits;
 };
 
 static void incomplete(struct walker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -98,13 +121,20 @@ static void incomplete(struct walker *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool past_deadline(struct walker *w)
+static void add_hits(struct walker *w, const char *path, const struct hr_secret_hit *hits,
+		     size_t n)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > w->deadline.tv_sec ||
-	       (now.tv_sec == w->deadline.tv_sec && now.tv_nsec >= w->deadline.tv_nsec);
+	if (n == 0)
+		return;
+	if (w->f->secret_files >= HR_FINDINGS_PER_RULE) {
+		w->f->more_secret_files++;
+		return;
+	}
+	w->f->secret_files++;
+	w->f->secrets = hr_xrealloc(w->f->secrets, (w->f->n_secrets + n) * sizeof *w->f->secrets);
+	for (size_t i = 0; i < n; i++)
+		w->f->secrets[w->f->n_secrets++] =
+			(struct hr_image_secret){ hr_xstrdup(path), hits[i].kind, hits[i].line };
 }
 
 static void scan_file(struct walker *w, int dirfd, const char *name, const char *path,
@@ -117,9 +147,22 @@ static void scan_file(struct walker *w, int dirfd, const char *name, const char 
 	size_t n_hits, len;
 	ssize_t k;
 	int opath, fd;
+	unsigned char key[sizeof(dev_t) + sizeof(ino_t) + 1];
+	uintptr_t seen;
 
 	if (st->st_size == 0)
 		return;
+	/* Another link of a file already read: the same bytes, the same
+	 * hits (the path decides what is looked for: it is part of the key). */
+	if (st->st_nlink > 1) {
+		memcpy(key, &st->st_dev, sizeof st->st_dev);
+		memcpy(key + sizeof st->st_dev, &st->st_ino, sizeof st->st_ino);
+		key[sizeof key - 1] = (unsigned char)hr_secrets_path_class(path);
+		if (hr_strmap_get(&w->linked, (const char *)key, sizeof key, &seen)) {
+			add_hits(w, path, w->hits[seen - 1].hits, w->hits[seen - 1].n);
+			return;
+		}
+	}
 	if (w->f->scanned_bytes + want > w->lim->scan_total_max) {
 		incomplete(w, "stopped reading files for secrets at %s: %lu bytes read in all", path,
 			   (unsigned long)w->f->scanned_bytes);
@@ -136,7 +179,8 @@ static void scan_file(struct walker *w, int dirfd, const char *name, const char 
 	if (k > 0 && !by_name && memchr(w->buf, '\0', (size_t)k)) {
 		w->f->scanned_bytes += (uint64_t)k;
 		(void)close(fd);
-		return;
+		n_hits = 0;
+		goto remember;
 	}
 	len = k > 0 ? (size_t)k : 0;
 	if (k == SNIFF_BYTES && want > SNIFF_BYTES) {
@@ -148,9 +192,15 @@ static void scan_file(struct walker *w, int dirfd, const char *name, const char 
 	w->f->scanned_files++;
 	w->f->scanned_bytes += len;
 	n_hits = hr_secrets_scan(path, w->buf, len, hits, HR_ARRAY_SIZE(hits));
-	for (size_t i = 0; i < n_hits; i++) {
-		struct hr_image_secret s = { hr_xstrdup(path), hits[i].kind, hits[i].line };
-		PUSH(w->f->secrets, w->f->n_secrets, s);
+	add_hits(w, path, hits, n_hits);
+remember:
+	if (st->st_nlink > 1 && w->n_hits < LINKED_MAX) {
+		struct linked_hits *h;
+		w->hits = hr_xrealloc(w->hits, (w->n_hits + 1) * sizeof *w->hits);
+		h = &w->hits[w->n_hits++];
+		h->n = (unsigned char)n_hits;
+		memcpy(h->hits, hits, n_hits * sizeof *hits);
+		(void)hr_strmap_put(&w->linked, (const char *)key, sizeof key, w->n_hits, NULL);
 	}
 }
 
@@ -160,10 +210,10 @@ static void note_tool(struct walker *w, const char *dir, const char *name, const
 		return;
 	if (in_list(shells, name)) {
 		struct hr_image_tool t = { hr_xstrdup(path), HR_TOOL_SHELL };
-		PUSH(w->f->tools, w->f->n_tools, t);
+		PUSH(w->f->tools, w->f->n_tools, w->f->more_tools, t);
 	} else if (in_list(package_managers, name)) {
 		struct hr_image_tool t = { hr_xstrdup(path), HR_TOOL_PACKAGE_MANAGER };
-		PUSH(w->f->tools, w->f->n_tools, t);
+		PUSH(w->f->tools, w->f->n_tools, w->f->more_tools, t);
 	}
 }
 
@@ -191,9 +241,9 @@ static bool walk_dir(struct walker *w, int fd, const char *dpath, unsigned depth
 			go_on = false;
 			break;
 		}
-		if ((w->entries & 255) == 0 && past_deadline(w)) {
-			incomplete(w, "stopped at %s: the walk took more than %lu seconds", dpath,
-				   (unsigned long)w->lim->max_seconds);
+		if (hr_image_budget_over(w->budget)) {
+			incomplete(w, "stopped at %s: reading the image took more than %u seconds",
+				   dpath, w->budget->seconds);
 			go_on = false;
 			break;
 		}
@@ -210,7 +260,7 @@ static bool walk_dir(struct walker *w, int fd, const char *dpath, unsigned depth
 			if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
 				struct hr_image_entry e = { hr_xstrdup(path), st.st_mode, st.st_uid,
 							    st.st_gid };
-				PUSH(w->f->writable, w->f->n_writable, e);
+				PUSH(w->f->writable, w->f->n_writable, w->f->more_writable, e);
 			}
 			/* Another file system mounted inside is not the image. */
 			if (st.st_dev != w->root_dev)
@@ -233,11 +283,11 @@ static bool walk_dir(struct walker *w, int fd, const char *dpath, unsigned depth
 		note_tool(w, dpath, name, path);
 		if (st.st_mode & (S_ISUID | S_ISGID)) {
 			struct hr_image_entry e = { hr_xstrdup(path), st.st_mode, st.st_uid, st.st_gid };
-			PUSH(w->f->setid, w->f->n_setid, e);
+			PUSH(w->f->setid, w->f->n_setid, w->f->more_setid, e);
 		}
 		if (st.st_mode & S_IWOTH) {
 			struct hr_image_entry e = { hr_xstrdup(path), st.st_mode, st.st_uid, st.st_gid };
-			PUSH(w->f->writable, w->f->n_writable, e);
+			PUSH(w->f->writable, w->f->n_writable, w->f->more_writable, e);
 		}
 		scan_file(w, dirfd(d), name, path, &st);
 	}
@@ -249,6 +299,7 @@ int hr_image_walk(const struct hr_rootfs *r, const struct hr_walk_limits *lim,
 		  struct hr_image_facts *out, hr_error *err)
 {
 	struct walker w = { .lim = lim ? lim : &hr_walk_default_limits, .f = out };
+	struct hr_image_budget own;
 	struct stat st;
 	int fd;
 
@@ -264,13 +315,18 @@ int hr_image_walk(const struct hr_rootfs *r, const struct hr_walk_limits *lim,
 	w.root_dev = st.st_dev;
 	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
 		struct hr_image_entry e = { hr_xstrdup("/"), st.st_mode, st.st_uid, st.st_gid };
-		PUSH(out->writable, out->n_writable, e);
+		PUSH(out->writable, out->n_writable, out->more_writable, e);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &w.deadline);
-	w.deadline.tv_sec += w.lim->max_seconds;
+	w.budget = r->budget;
+	if (!w.budget) {
+		hr_image_budget_start(&own, w.lim->max_seconds);
+		w.budget = &own;
+	}
 	w.buf = hr_xmalloc(w.lim->scan_file_max + 1);
 	out->dirs = 1;
 	(void)walk_dir(&w, fd, "/", 0);
 	free(w.buf);
+	free(w.hits);
+	hr_strmap_free(&w.linked);
 	return 0;
 }
