@@ -35,6 +35,8 @@ struct hr_audit_record {
 /* Lowercase hex SHA-256 of `len` bytes; malloc'd. libcrypto is loaded on
  * first use; without it the text says the digest is unavailable. */
 char *hr_sha256_hex(const void *data, size_t len);
+/* The same of a's bytes followed by b's, without joining them first. */
+char *hr_sha256_hex2(const void *a, size_t alen, const void *b, size_t blen);
 
 /*
  * The image reference and digest an engine recorded in the annotations,

@@ -19,6 +19,13 @@ struct hr_package {
 	char *manager; /* "dpkg" or "apk" */
 };
 
+/* Bounds of an inventory: beyond them the databases are not a real
+ * system's, and reading them is an error that says which bound, not a
+ * partial SBOM or an unbounded one. */
+#define HR_SBOM_MAX_PACKAGES 65536
+#define HR_SBOM_MAX_FIELD 256		/* bytes of a name, version, architecture, source */
+#define HR_SBOM_MAX_TEXT (64u << 20)	/* bytes of the document */
+
 struct hr_packages {
 	struct hr_package *v;
 	size_t n, cap;
@@ -36,11 +43,14 @@ void hr_os_release_parse(const char *text, struct hr_os_release *out);
  * Append the installed packages of a dpkg status file (stanzas whose
  * Status is "install ok installed", or, in a distroless status.d file,
  * that have no Status at all). `where` names the file in messages.
- * Returns 0 or HR_E_INVALID (a stanza without Package or Version).
+ * Linear in len. Returns 0 or HR_E_INVALID (a stanza without Package or
+ * Version, a field longer than HR_SBOM_MAX_FIELD, more than
+ * HR_SBOM_MAX_PACKAGES packages in out).
  */
 int hr_dpkg_parse(const char *text, size_t len, const char *where, bool status_d,
 		  struct hr_packages *out, hr_error *err);
-/* Append the packages of apk's /lib/apk/db/installed. */
+/* Append the packages of apk's /lib/apk/db/installed (bounds and errors
+ * as hr_dpkg_parse). */
 int hr_apk_parse(const char *text, size_t len, const char *where, struct hr_packages *out,
 		 hr_error *err);
 /* Sort by manager, name, arch; drop exact duplicates. */
@@ -59,8 +69,20 @@ struct hr_sbom_input {
 	const char *serial;	  /* a UUID: urn:uuid:<serial> */
 	char *const *not_covered; /* package databases present but not read (rpm, ...) */
 };
-/* The CycloneDX 1.5 document. */
+/* The CycloneDX 1.5 document as a tree (small inventories, tests). */
 cJSON *hr_sbom_cyclonedx(const struct hr_sbom_input *in);
+
+/*
+ * The same document as text, written component by component: no tree of
+ * the whole inventory is built, and memory is the text itself. Also the
+ * document's content, for a key that does not change from one launch to
+ * the next: the same text with the values of serialNumber and
+ * metadata.timestamp empty, given as its head (*ret_keyless_head) and the
+ * rest of *ret_text from *ret_body_at on. Returns 0, or HR_E_INVALID when
+ * the text would exceed HR_SBOM_MAX_TEXT bytes.
+ */
+int hr_sbom_print(const struct hr_sbom_input *in, char **ret_text, char **ret_keyless_head,
+		  size_t *ret_body_at, hr_error *err);
 
 /* What the SBOM of one root file system is made of. */
 struct hr_sbom_facts {
@@ -73,13 +95,22 @@ void hr_sbom_facts_free(struct hr_sbom_facts *f);
  * negative code with a message naming the file. */
 int hr_sbom_collect(const struct hr_rootfs *r, struct hr_sbom_facts *out, hr_error *err);
 
+struct hr_sbom_text {
+	char *text;	   /* the document */
+	char *key;	   /* SHA-256 (hex) of its content: see hr_sbom_print */
+	size_t components; /* packages listed */
+	char **not_covered; /* databases present but not read */
+};
+void hr_sbom_text_free(struct hr_sbom_text *t);
+
 /*
  * The SBOM of the image of `spec` in bundle `b`, with the reference and
- * digest from its annotations, as compact text; a fresh serial number and
- * the current time. Returns 0, -ENOENT (no root file system) or another
- * negative code.
+ * digest from its annotations; a fresh serial number and the current time.
+ * Reading shares `budget` (NULL: one of HR_IMAGE_SECONDS of its own).
+ * Returns 0, -ENOENT (no root file system) or another negative code (a
+ * database hardrun cannot read, a bound, the deadline).
  */
-int hr_sbom_for_spec(const struct hr_bundle *b, const cJSON *spec, char **ret_text,
-		     size_t *ret_components, hr_error *err);
+int hr_sbom_for_spec(const struct hr_bundle *b, const cJSON *spec, struct hr_image_budget *budget,
+		     struct hr_sbom_text *out, hr_error *err);
 
 #endif

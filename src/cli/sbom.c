@@ -33,11 +33,12 @@ int hr_cmd_sbom(int argc, char **argv)
 		{ 0 },
 	};
 	struct hr_bundle dir = { .dirfd = -1 };
-	_cleanup_free_ char *copy1 = NULL, *copy2 = NULL, *text = NULL, *sbom = NULL;
+	_cleanup_free_ char *copy1 = NULL, *copy2 = NULL, *text = NULL;
+	_cleanup_(hr_sbom_text_free) struct hr_sbom_text sbom = { 0 };
 	_cleanup_json_ cJSON *spec = NULL;
 	const char *output = NULL, *dname, *fname, *input;
 	hr_error err = { 0 };
-	size_t len, n = 0;
+	size_t len;
 	struct stat st;
 	int c, r, status = HR_EXIT_ERROR;
 
@@ -76,7 +77,7 @@ int hr_cmd_sbom(int argc, char **argv)
 		hr_err_prefix(&err, "%s/%s", dir.path, fname);
 		goto fail;
 	}
-	r = hr_sbom_for_spec(&dir, spec, &sbom, &n, &err);
+	r = hr_sbom_for_spec(&dir, spec, NULL, &sbom, &err);
 	if (r == -ENOENT) {
 		hr_cli_error("%s/%s: /root/path names no root file system here, so there is nothing "
 			     "to inventory (fix: give the bundle with its rootfs)",
@@ -86,25 +87,16 @@ int hr_cmd_sbom(int argc, char **argv)
 	if (r < 0)
 		goto fail;
 	if (output) { /* whole or not at all: hr_write_file */
-		_cleanup_free_ char *t = hr_xasprintf("%s\n", sbom);
+		_cleanup_free_ char *t = hr_xasprintf("%s\n", sbom.text);
 		if (hr_write_file(output, t, 0644, &err) < 0)
 			goto fail;
-	} else if (printf("%s\n", sbom) < 0 || fflush(stdout) != 0) {
+	} else if (printf("%s\n", sbom.text) < 0 || fflush(stdout) != 0) {
 		hr_cli_error("cannot write to standard output: %s", strerror(errno));
 		goto out;
 	}
-	{
-		/* Say what the inventory does not cover, on the terminal too. */
-		_cleanup_json_ cJSON *doc = cJSON_Parse(sbom);
-		const cJSON *props = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(doc, "metadata"), "properties");
-		for (const cJSON *p = props ? props->child : NULL; p; p = p->next) {
-			const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");
-			const cJSON *value = cJSON_GetObjectItemCaseSensitive(p, "value");
-			if (cJSON_IsString(name) && strcmp(name->valuestring, "hardrun:not-covered") == 0)
-				hr_cli_error("warning: not covered: %s", value->valuestring);
-		}
-	}
+	/* Say what the inventory does not cover, on the terminal too. */
+	for (size_t i = 0; sbom.not_covered && sbom.not_covered[i]; i++)
+		hr_cli_error("warning: not covered: %s", sbom.not_covered[i]);
 	status = 0;
 	goto out;
 fail:

@@ -4,7 +4,10 @@
  * 1.5 document out. The databases come from an untrusted image, so the
  * parsers take a length, never trust a field to be present or short, and
  * a package without a name or version is an error that names the file
- * and the stanza rather than a silent gap in the inventory.
+ * and the stanza rather than a silent gap in the inventory. Each parser
+ * reads its text once, line by line; packages, fields and the document
+ * are bounded (sbom.h), and the document is written one component at a
+ * time, its strings made valid UTF-8 (include/hardrun/sanitize.h).
  */
 #include "config.h"
 
@@ -12,17 +15,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hardrun/json.h"
+#include "hardrun/sanitize.h"
 #include "hardrun/sbom.h"
+
+static void package_free(struct hr_package *p);
 
 void hr_packages_free(struct hr_packages *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->v[i].name);
-		free(p->v[i].version);
-		free(p->v[i].arch);
-		free(p->v[i].source);
-		free(p->v[i].manager);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		package_free(&p->v[i]);
 	free(p->v);
 	*p = (struct hr_packages){ 0 };
 }
@@ -36,13 +38,37 @@ void hr_os_release_free(struct hr_os_release *o)
 	*o = (struct hr_os_release){ 0 };
 }
 
-static void push(struct hr_packages *p, struct hr_package pkg)
+static void package_free(struct hr_package *p)
 {
+	free(p->name);
+	free(p->version);
+	free(p->arch);
+	free(p->source);
+	free(p->manager);
+}
+
+static int push(struct hr_packages *p, struct hr_package pkg, const char *where, hr_error *err)
+{
+	if (p->n >= HR_SBOM_MAX_PACKAGES) {
+		package_free(&pkg);
+		return hr_err(err, HR_E_INVALID, "%s: more than %u packages in the image", where,
+			      HR_SBOM_MAX_PACKAGES);
+	}
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 256;
 		p->v = hr_xrealloc(p->v, p->cap * sizeof *p->v);
 	}
 	p->v[p->n++] = pkg;
+	return 0;
+}
+
+/* Which of the fields kept is longer than a real one is. */
+static const char *too_long(const char *const *fields, const char *const *labels)
+{
+	for (size_t i = 0; labels[i]; i++)
+		if (fields[i] && strlen(fields[i]) > HR_SBOM_MAX_FIELD)
+			return labels[i];
+	return NULL;
 }
 
 /* The value of os-release's KEY=value or KEY="value" (shell quoting of
@@ -137,16 +163,32 @@ static char *trimmed(const char *v, size_t n)
 	return hr_xasprintf("%.*s", (int)n, v);
 }
 
+/* Text databases hold no NUL: one would cut a name short unseen. */
+static int no_nul(const char *text, size_t len, const char *where, hr_error *err)
+{
+	const char *z = memchr(text, '\0', len);
+
+	if (!z)
+		return 0;
+	return hr_err(err, HR_E_INVALID, "%s: a NUL byte at offset %zu", where, (size_t)(z - text));
+}
+
 static int dpkg_flush(struct stanza *s, const char *where, bool status_d, struct hr_packages *out,
 		      hr_error *err)
 {
+	const char *const fields[] = { s->package, s->version, s->arch, s->source };
+	const char *const labels[] = { "Package", "Version", "Architecture", "Source", NULL };
+	const char *long_one = too_long(fields, labels);
 	int r = 0;
 
 	if (!s->package && !s->version && !s->status) {
 		stanza_clear(s);
 		return 0;
 	}
-	if (!s->package || !*s->package)
+	if (long_one)
+		r = hr_err(err, HR_E_INVALID, "%s:%u: %s is longer than %u bytes", where, s->line,
+			   long_one, HR_SBOM_MAX_FIELD);
+	else if (!s->package || !*s->package)
 		r = hr_err(err, HR_E_INVALID, "%s:%u: a package stanza without Package", where, s->line);
 	else if (status_d ? false : !s->status)
 		r = hr_err(err, HR_E_INVALID, "%s:%u: package %s has no Status", where, s->line,
@@ -160,13 +202,15 @@ static int dpkg_flush(struct stanza *s, const char *where, bool status_d, struct
 			char *src = s->source;
 			if (src)
 				src[strcspn(src, " (")] = '\0';
-			push(out, (struct hr_package){
-					  .name = HR_TAKE_PTR(s->package),
-					  .version = HR_TAKE_PTR(s->version),
-					  .arch = s->arch ? HR_TAKE_PTR(s->arch) : hr_xstrdup(""),
-					  .source = src && *src ? HR_TAKE_PTR(s->source) : NULL,
-					  .manager = hr_xstrdup("dpkg"),
-				  });
+			r = push(out,
+				 (struct hr_package){
+					 .name = HR_TAKE_PTR(s->package),
+					 .version = HR_TAKE_PTR(s->version),
+					 .arch = s->arch ? HR_TAKE_PTR(s->arch) : hr_xstrdup(""),
+					 .source = src && *src ? HR_TAKE_PTR(s->source) : NULL,
+					 .manager = hr_xstrdup("dpkg"),
+				 },
+				 where, err);
 		}
 	}
 	stanza_clear(s);
@@ -180,6 +224,8 @@ int hr_dpkg_parse(const char *text, size_t len, const char *where, bool status_d
 	unsigned line = 0;
 	int r;
 
+	if ((r = no_nul(text, len, where, err)) < 0)
+		return r;
 	for (const char *l = text; l < text + len;) {
 		const char *nl = memchr(l, '\n', len - (size_t)(l - text));
 		size_t n = nl ? (size_t)(nl - l) : len - (size_t)(l - text);
@@ -223,7 +269,10 @@ int hr_apk_parse(const char *text, size_t len, const char *where, struct hr_pack
 {
 	struct stanza s = { 0 };
 	unsigned line = 0;
+	int r;
 
+	if ((r = no_nul(text, len, where, err)) < 0)
+		return r;
 	for (const char *l = text;; ) {
 		const char *nl = l < text + len ? memchr(l, '\n', len - (size_t)(l - text)) : NULL;
 		size_t n = l < text + len ? (nl ? (size_t)(nl - l) : len - (size_t)(l - text)) : 0;
@@ -231,10 +280,19 @@ int hr_apk_parse(const char *text, size_t len, const char *where, struct hr_pack
 		line++;
 		if (n == 0) {
 			if (s.package || s.version) {
-				if (!s.package || !s.version) {
-					int r = hr_err(err, HR_E_INVALID,
+				const char *const fields[] = { s.package, s.version, s.arch, s.source };
+				const char *const labels[] = { "P:", "V:", "A:", "o:", NULL };
+				const char *long_one = too_long(fields, labels);
+				if (long_one) {
+					r = hr_err(err, HR_E_INVALID, "%s:%u: %s is longer than %u bytes",
+						   where, s.line, long_one, HR_SBOM_MAX_FIELD);
+					stanza_clear(&s);
+					return r;
+				}
+				if (!s.package || !*s.package || !s.version || !*s.version) {
+					r = hr_err(err, HR_E_INVALID,
 						       "%s:%u: a package without %s", where, s.line,
-						       s.package ? "V: (version)" : "P: (name)");
+						       s.package && *s.package ? "V: (version)" : "P: (name)");
 					stanza_clear(&s);
 					return r;
 				}
@@ -242,13 +300,19 @@ int hr_apk_parse(const char *text, size_t len, const char *where, struct hr_pack
 				char *src = s.source && strcmp(s.source, s.package) != 0
 						    ? HR_TAKE_PTR(s.source)
 						    : NULL;
-				push(out, (struct hr_package){
-						  .name = HR_TAKE_PTR(s.package),
-						  .version = HR_TAKE_PTR(s.version),
-						  .arch = s.arch ? HR_TAKE_PTR(s.arch) : hr_xstrdup(""),
-						  .source = src,
-						  .manager = hr_xstrdup("apk"),
-					  });
+				r = push(out,
+					 (struct hr_package){
+						 .name = HR_TAKE_PTR(s.package),
+						 .version = HR_TAKE_PTR(s.version),
+						 .arch = s.arch ? HR_TAKE_PTR(s.arch) : hr_xstrdup(""),
+						 .source = src,
+						 .manager = hr_xstrdup("apk"),
+					 },
+					 where, err);
+				if (r < 0) {
+					stanza_clear(&s);
+					return r;
+				}
 			}
 			stanza_clear(&s);
 		} else if (n >= 2 && l[1] == ':') {
@@ -292,11 +356,7 @@ void hr_packages_sort(struct hr_packages *p)
 		qsort(p->v, p->n, sizeof *p->v, cmp_pkg);
 	for (size_t i = 0; i < p->n; i++) {
 		if (k > 0 && cmp_pkg(&p->v[k - 1], &p->v[i]) == 0) {
-			free(p->v[i].name);
-			free(p->v[i].version);
-			free(p->v[i].arch);
-			free(p->v[i].source);
-			free(p->v[i].manager);
+			package_free(&p->v[i]);
 			continue;
 		}
 		p->v[k++] = p->v[i];
@@ -403,19 +463,19 @@ static cJSON *image_component(const char *ref, const char *digest)
 	return c;
 }
 
-cJSON *hr_sbom_cyclonedx(const struct hr_sbom_input *in)
+/* Everything but the components, which come last. */
+static cJSON *sbom_head(const struct hr_sbom_input *in, const char *serial_text,
+			const char *timestamp)
 {
-	cJSON *doc = cJSON_CreateObject(), *meta, *tools, *tc, *comps, *props;
-	_cleanup_free_ char *serial = hr_xasprintf("urn:uuid:%s", in->serial);
-	const struct hr_os_release *os = in->os;
+	cJSON *doc = cJSON_CreateObject(), *meta, *tools, *tc, *props;
 
 	cJSON_AddStringToObject(doc, "$schema", "http://cyclonedx.org/schema/bom-1.5.schema.json");
 	cJSON_AddStringToObject(doc, "bomFormat", "CycloneDX");
 	cJSON_AddStringToObject(doc, "specVersion", "1.5");
-	cJSON_AddStringToObject(doc, "serialNumber", serial);
+	cJSON_AddStringToObject(doc, "serialNumber", serial_text);
 	cJSON_AddNumberToObject(doc, "version", 1);
 	meta = cJSON_AddObjectToObject(doc, "metadata");
-	cJSON_AddStringToObject(meta, "timestamp", in->timestamp);
+	cJSON_AddStringToObject(meta, "timestamp", timestamp);
 	tools = cJSON_AddObjectToObject(meta, "tools");
 	tc = cJSON_CreateObject();
 	cJSON_AddStringToObject(tc, "type", "application");
@@ -428,38 +488,132 @@ cJSON *hr_sbom_cyclonedx(const struct hr_sbom_input *in)
 	property(props, "hardrun:coverage", "dpkg (status, status.d), apk (installed)");
 	for (size_t i = 0; in->not_covered && in->not_covered[i]; i++)
 		property(props, "hardrun:not-covered", in->not_covered[i]);
+	return doc;
+}
 
-	comps = cJSON_AddArrayToObject(doc, "components");
-	if (os && os->id && *os->id) {
-		cJSON *c = cJSON_CreateObject();
-		_cleanup_free_ char *ref = hr_xasprintf("os:%s@%s", os->id,
-							os->version_id ? os->version_id : "");
-		cJSON_AddStringToObject(c, "type", "operating-system");
-		cJSON_AddStringToObject(c, "bom-ref", ref);
-		cJSON_AddStringToObject(c, "name", os->id);
-		if (os->version_id)
-			cJSON_AddStringToObject(c, "version", os->version_id);
-		if (os->pretty_name)
-			cJSON_AddStringToObject(c, "description", os->pretty_name);
-		cJSON_AddItemToArray(comps, c);
+static cJSON *os_component(const struct hr_os_release *os)
+{
+	cJSON *c = cJSON_CreateObject();
+	_cleanup_free_ char *ref = hr_xasprintf("os:%s@%s", os->id,
+						os->version_id ? os->version_id : "");
+
+	cJSON_AddStringToObject(c, "type", "operating-system");
+	cJSON_AddStringToObject(c, "bom-ref", ref);
+	cJSON_AddStringToObject(c, "name", os->id);
+	if (os->version_id)
+		cJSON_AddStringToObject(c, "version", os->version_id);
+	if (os->pretty_name)
+		cJSON_AddStringToObject(c, "description", os->pretty_name);
+	return c;
+}
+
+static cJSON *package_component(const struct hr_package *p, const struct hr_os_release *os)
+{
+	_cleanup_free_ char *purl = hr_purl(p, os);
+	cJSON *c = cJSON_CreateObject(), *pp;
+
+	cJSON_AddStringToObject(c, "type", "library");
+	cJSON_AddStringToObject(c, "bom-ref", purl);
+	cJSON_AddStringToObject(c, "name", p->name);
+	cJSON_AddStringToObject(c, "version", p->version);
+	cJSON_AddStringToObject(c, "purl", purl);
+	pp = cJSON_AddArrayToObject(c, "properties");
+	property(pp, "hardrun:package:manager", p->manager);
+	if (p->arch && *p->arch)
+		property(pp, "hardrun:package:architecture", p->arch);
+	if (p->source)
+		property(pp, "hardrun:package:source", p->source);
+	return c;
+}
+
+static bool has_os(const struct hr_os_release *os)
+{
+	return os && os->id && *os->id;
+}
+
+cJSON *hr_sbom_cyclonedx(const struct hr_sbom_input *in)
+{
+	_cleanup_free_ char *serial = hr_xasprintf("urn:uuid:%s", in->serial);
+	cJSON *doc = sbom_head(in, serial, in->timestamp);
+	cJSON *comps = cJSON_AddArrayToObject(doc, "components");
+
+	if (has_os(in->os))
+		cJSON_AddItemToArray(comps, os_component(in->os));
+	for (size_t i = 0; i < in->packages->n; i++)
+		cJSON_AddItemToArray(comps, package_component(&in->packages->v[i], in->os));
+	return doc;
+}
+
+/* The head printed as cJSON prints a document, its closing brace left
+ * off, and the components member opened. */
+static char *head_text(const cJSON *head)
+{
+	char *t = hr_json_output(head, true);
+	size_t n = strlen(t);
+
+	while (n && t[n - 1] != '}')
+		n--;
+	if (n)
+		n--; /* the closing brace */
+	while (n && (t[n - 1] == '\n' || t[n - 1] == '\t'))
+		n--;
+	{
+		char *r = hr_xasprintf("%.*s,\n\t\"components\":\t[", (int)n, t);
+		free(t);
+		return r;
+	}
+}
+
+/* A component, indented as an element of the components array. */
+static void add_component(struct hr_buf *b, cJSON *c, bool first)
+{
+	char *t = hr_json_output(c, true);
+	const char *p;
+
+	cJSON_Delete(c);
+	hr_buf_add(b, first ? "\n\t\t" : ",\n\t\t", first ? 3 : 4);
+	for (p = t; *p;) {
+		size_t k = strcspn(p, "\n");
+		hr_buf_add(b, p, k);
+		p += k;
+		if (*p == '\n') {
+			hr_buf_add(b, "\n\t\t", 3);
+			p++;
+		}
+	}
+	free(t);
+}
+
+int hr_sbom_print(const struct hr_sbom_input *in, char **ret_text, char **ret_keyless_head,
+		  size_t *ret_body_at, hr_error *err)
+{
+	_cleanup_free_ char *serial = hr_xasprintf("urn:uuid:%s", in->serial);
+	_cleanup_(hr_json_deletep) cJSON *head = sbom_head(in, serial, in->timestamp);
+	_cleanup_(hr_json_deletep) cJSON *keyless = sbom_head(in, "", "");
+	struct hr_buf b = { 0 };
+	char *h = head_text(head);
+	size_t body_at;
+	bool first = true;
+
+	hr_buf_add(&b, h, strlen(h));
+	free(h);
+	body_at = b.n;
+	if (has_os(in->os)) {
+		add_component(&b, os_component(in->os), first);
+		first = false;
 	}
 	for (size_t i = 0; i < in->packages->n; i++) {
-		const struct hr_package *p = &in->packages->v[i];
-		_cleanup_free_ char *purl = hr_purl(p, os);
-		cJSON *c = cJSON_CreateObject(), *pp;
-
-		cJSON_AddStringToObject(c, "type", "library");
-		cJSON_AddStringToObject(c, "bom-ref", purl);
-		cJSON_AddStringToObject(c, "name", p->name);
-		cJSON_AddStringToObject(c, "version", p->version);
-		cJSON_AddStringToObject(c, "purl", purl);
-		pp = cJSON_AddArrayToObject(c, "properties");
-		property(pp, "hardrun:package:manager", p->manager);
-		if (p->arch && *p->arch)
-			property(pp, "hardrun:package:architecture", p->arch);
-		if (p->source)
-			property(pp, "hardrun:package:source", p->source);
-		cJSON_AddItemToArray(comps, c);
+		add_component(&b, package_component(&in->packages->v[i], in->os), first);
+		first = false;
+		if (b.n > HR_SBOM_MAX_TEXT) {
+			free(b.s);
+			return hr_err(err, HR_E_INVALID, "the SBOM would be larger than %u bytes",
+				      HR_SBOM_MAX_TEXT);
+		}
 	}
-	return doc;
+	hr_buf_add(&b, first ? "]\n}" : "\n\t]\n}", first ? 3 : 5);
+	*ret_text = b.s;
+	*ret_keyless_head = head_text(keyless);
+	*ret_body_at = body_at;
+	return 0;
 }

@@ -2,7 +2,9 @@
 /*
  * Reading an image's package databases for its SBOM, through the safe
  * root file system reader (links stay inside the image, only regular
- * files of bounded size are read).
+ * files of bounded size are read). A distroless status.d may name one
+ * file many times (hard links): each inode is read once, and all of
+ * status.d together is bounded like one database.
  */
 #include "config.h"
 
@@ -16,8 +18,11 @@
 
 #include "hardrun/audit.h"
 #include "hardrun/sbom.h"
+#include "hardrun/strmap.h"
+#include "internal.h"
 
-#define DB_MAX (64u << 20)
+/* A database, and all of status.d together, at most this large. */
+#define DB_MAX (32u << 20)
 #define STATUS_D_FILE_MAX (1u << 20)
 #define STATUS_D_FILES_MAX 100000
 
@@ -29,6 +34,20 @@ void hr_sbom_facts_free(struct hr_sbom_facts *f)
 	f->not_covered = NULL;
 }
 
+static int read_error(const struct hr_rootfs *r, const char *path, int rr, hr_error *err)
+{
+	if (rr == -ETIME)
+		return hr_err(err, rr, "%s%s: not read: reading the image took more than %u seconds",
+			      r->path, path, r->budget ? r->budget->seconds : 0);
+	if (rr == -E2BIG)
+		return hr_err(err, rr, "%s%s: not read: its path is deeper than %u directories or "
+			      "crosses more than %u components",
+			      r->path, path, HR_RESOLVE_MAX_DEPTH, HR_RESOLVE_MAX_STEPS);
+	return hr_err(err, rr, "%s%s: cannot read: %s%s", r->path, path,
+		      rr == -EFBIG ? "larger than the limit" : strerror(-rr),
+		      rr == -EINVAL ? " (not a regular file)" : "");
+}
+
 static int read_db(const struct hr_rootfs *r, const char *path, size_t max, char **text,
 		   size_t *len, hr_error *err)
 {
@@ -37,9 +56,53 @@ static int read_db(const struct hr_rootfs *r, const char *path, size_t max, char
 	if (rr == -ENOENT)
 		return 0;
 	if (rr < 0)
-		return hr_err(err, rr, "%s%s: cannot read: %s%s", r->path, path,
-			      rr == -EFBIG ? "larger than the limit" : strerror(-rr),
-			      rr == -EINVAL ? " (not a regular file)" : "");
+		return read_error(r, path, rr, err);
+	return 1;
+}
+
+/* Like read_db, but 0 also for an inode already read (its key noted in
+ * seen), and *total counts the bytes read against DB_MAX. */
+static int read_once(const struct hr_rootfs *r, const char *path, struct hr_strmap *seen,
+		     size_t *total, char **text, size_t *len, hr_error *err)
+{
+	struct hr_resolved res;
+	unsigned char key[sizeof(dev_t) + sizeof(ino_t)];
+	_cleanup_free_ char *buf = NULL;
+	ssize_t n;
+	int fd, rr;
+
+	if ((rr = hr_rootfs_resolve(r, path, NULL, &res)) < 0)
+		return rr == -ENOENT ? 0 : read_error(r, path, rr, err);
+	memcpy(key, &res.st.st_dev, sizeof res.st.st_dev);
+	memcpy(key + sizeof res.st.st_dev, &res.st.st_ino, sizeof res.st.st_ino);
+	if (hr_strmap_put(seen, (const char *)key, sizeof key, 1, NULL)) {
+		hr_resolved_free(&res);
+		return 0;
+	}
+	if (!S_ISREG(res.st.st_mode) || (uint64_t)res.st.st_size > STATUS_D_FILE_MAX) {
+		rr = S_ISREG(res.st.st_mode) ? -EFBIG : -EINVAL;
+		hr_resolved_free(&res);
+		return read_error(r, path, rr, err);
+	}
+	if (*total + (size_t)res.st.st_size > DB_MAX) {
+		hr_resolved_free(&res);
+		return hr_err(err, -EFBIG, "%s/var/lib/dpkg/status.d: more than %u bytes in all",
+			      r->path, DB_MAX);
+	}
+	fd = hr_image_open_regular(res.fd, &res.st);
+	*len = (size_t)res.st.st_size;
+	hr_resolved_free(&res);
+	if (fd < 0)
+		return read_error(r, path, fd, err);
+	buf = hr_xmalloc(*len + 1);
+	n = hr_image_read_fd(fd, buf, *len);
+	(void)close(fd);
+	if (n < 0)
+		return read_error(r, path, (int)n, err);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	*total += (size_t)n;
+	*text = HR_TAKE_PTR(buf);
 	return 1;
 }
 
@@ -52,8 +115,10 @@ static int cmp_str(const void *a, const void *b)
 static int status_d(const struct hr_rootfs *r, struct hr_packages *out, hr_error *err)
 {
 	struct hr_resolved dir;
+	struct hr_strv_builder nb = { 0 };
 	_cleanup_strv_ char **names = NULL;
-	size_t n = 0;
+	struct hr_strmap seen = { 0 };
+	size_t n = 0, total = 0;
 	DIR *d;
 	int fd, rr;
 
@@ -77,25 +142,26 @@ static int status_d(const struct hr_rootfs *r, struct hr_packages *out, hr_error
 			continue;
 		if (++n > STATUS_D_FILES_MAX) {
 			closedir(d);
+			names = hr_strvb_take(&nb);
 			return hr_err(err, -E2BIG, "%s/var/lib/dpkg/status.d: more than %u files",
 				      r->path, STATUS_D_FILES_MAX);
 		}
-		hr_strv_push(&names, de->d_name);
+		hr_strvb_push(&nb, de->d_name);
 	}
 	closedir(d);
-	if (names)
-		qsort(names, hr_strv_len(names), sizeof *names, cmp_str);
-	for (size_t i = 0; names && names[i]; i++) {
+	names = hr_strvb_take(&nb);
+	qsort(names, hr_strv_len(names), sizeof *names, cmp_str);
+	rr = 0;
+	for (size_t i = 0; names[i] && rr >= 0; i++) {
 		_cleanup_free_ char *path = hr_xasprintf("/var/lib/dpkg/status.d/%s", names[i]);
 		_cleanup_free_ char *where = hr_xasprintf("%s%s", r->path, path);
 		_cleanup_free_ char *text = NULL;
 		size_t len = 0;
-		if ((rr = read_db(r, path, STATUS_D_FILE_MAX, &text, &len, err)) < 0)
-			return rr;
-		if (rr > 0 && (rr = hr_dpkg_parse(text, len, where, true, out, err)) < 0)
-			return rr;
+		if ((rr = read_once(r, path, &seen, &total, &text, &len, err)) > 0)
+			rr = hr_dpkg_parse(text, len, where, true, out, err);
 	}
-	return 0;
+	hr_strmap_free(&seen);
+	return rr < 0 ? rr : 0;
 }
 
 int hr_sbom_collect(const struct hr_rootfs *r, struct hr_sbom_facts *out, hr_error *err)
@@ -171,20 +237,36 @@ static void uuid4(char *buf, size_t cap)
 		 b[15]);
 }
 
-int hr_sbom_for_spec(const struct hr_bundle *b, const cJSON *spec, char **ret_text,
-		     size_t *ret_components, hr_error *err)
+void hr_sbom_text_free(struct hr_sbom_text *t)
+{
+	free(t->text);
+	free(t->key);
+	hr_strv_free(t->not_covered);
+	*t = (struct hr_sbom_text){ 0 };
+}
+
+int hr_sbom_for_spec(const struct hr_bundle *b, const cJSON *spec, struct hr_image_budget *budget,
+		     struct hr_sbom_text *out, hr_error *err)
 {
 	struct hr_rootfs root = { .fd = -1 };
 	struct hr_sbom_facts facts;
+	struct hr_image_budget own;
 	const char *ref = NULL, *digest = NULL;
+	_cleanup_free_ char *head = NULL;
 	char serial[40], ts[32];
 	struct tm tm;
 	time_t now = time(NULL);
-	cJSON *doc;
+	size_t body_at = 0;
 	int r;
 
+	*out = (struct hr_sbom_text){ 0 };
 	if ((r = hr_rootfs_open(b, spec, &root, err)) < 0)
 		return r;
+	if (!budget) {
+		hr_image_budget_start(&own, HR_IMAGE_SECONDS);
+		budget = &own;
+	}
+	root.budget = budget;
 	r = hr_sbom_collect(&root, &facts, err);
 	hr_rootfs_close(&root);
 	if (r < 0)
@@ -198,14 +280,15 @@ int hr_sbom_for_spec(const struct hr_bundle *b, const cJSON *spec, char **ret_te
 					    .image_ref = ref, .image_digest = digest,
 					    .timestamp = ts, .serial = serial,
 					    .not_covered = facts.not_covered };
-		doc = hr_sbom_cyclonedx(&in);
+		r = hr_sbom_print(&in, &out->text, &head, &body_at, err);
 	}
-	*ret_text = cJSON_Print(doc);
-	if (ret_components)
-		*ret_components = facts.packages.n;
-	cJSON_Delete(doc);
+	out->components = facts.packages.n;
+	out->not_covered = HR_TAKE_PTR(facts.not_covered);
 	hr_sbom_facts_free(&facts);
-	if (!*ret_text)
-		abort();
+	if (r < 0)
+		return r;
+	/* The content without the serial number and the time. */
+	out->key = hr_sha256_hex2(head, strlen(head), out->text + body_at,
+				  strlen(out->text + body_at));
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hardrun/audit.h"
+#include "hardrun/sanitize.h"
 
 /*
  * libcrypto is loaded when a digest is first needed, not linked: its
@@ -23,6 +24,11 @@ static struct {
 	bool tried;
 	__typeof__(EVP_Digest) *digest;
 	__typeof__(EVP_sha256) *sha256;
+	__typeof__(EVP_MD_CTX_new) *ctx_new;
+	__typeof__(EVP_MD_CTX_free) *ctx_free;
+	__typeof__(EVP_DigestInit_ex) *init;
+	__typeof__(EVP_DigestUpdate) *update;
+	__typeof__(EVP_DigestFinal_ex) *final;
 } crypto;
 
 static bool load_crypto(void)
@@ -38,28 +44,55 @@ static bool load_crypto(void)
 			continue;
 		crypto.digest = (__typeof__(EVP_Digest) *)dlsym(h, "EVP_Digest");
 		crypto.sha256 = (__typeof__(EVP_sha256) *)dlsym(h, "EVP_sha256");
-		if (crypto.digest && crypto.sha256)
+		crypto.ctx_new = (__typeof__(EVP_MD_CTX_new) *)dlsym(h, "EVP_MD_CTX_new");
+		crypto.ctx_free = (__typeof__(EVP_MD_CTX_free) *)dlsym(h, "EVP_MD_CTX_free");
+		crypto.init = (__typeof__(EVP_DigestInit_ex) *)dlsym(h, "EVP_DigestInit_ex");
+		crypto.update = (__typeof__(EVP_DigestUpdate) *)dlsym(h, "EVP_DigestUpdate");
+		crypto.final = (__typeof__(EVP_DigestFinal_ex) *)dlsym(h, "EVP_DigestFinal_ex");
+		if (crypto.digest && crypto.sha256 && crypto.ctx_new && crypto.ctx_free &&
+		    crypto.init && crypto.update && crypto.final)
 			return true;
 		dlclose(h);
 	}
 	return false;
 }
 
+static char *hex_of(const unsigned char *md, unsigned int n)
+{
+	char *hex = hr_xmalloc(2 * n + 1);
+
+	for (unsigned int i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return hex;
+}
+
 char *hr_sha256_hex(const void *data, size_t len)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	char *hex;
 
 	/* Without libcrypto there is no digest to give; callers record that. */
 	if (!load_crypto())
 		return hr_xstrdup("unavailable (libcrypto not found)");
 	if (!crypto.digest(data, len, md, &n, crypto.sha256(), NULL))
 		abort();
-	hex = hr_xmalloc(2 * n + 1);
-	for (unsigned int i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return hex;
+	return hex_of(md, n);
+}
+
+char *hr_sha256_hex2(const void *a, size_t alen, const void *b, size_t blen)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_MD_CTX *ctx;
+
+	if (!load_crypto())
+		return hr_xstrdup("unavailable (libcrypto not found)");
+	if (!(ctx = crypto.ctx_new()) || !crypto.init(ctx, crypto.sha256(), NULL) ||
+	    !crypto.update(ctx, a, alen) || !crypto.update(ctx, b, blen) ||
+	    !crypto.final(ctx, md, &n))
+		abort();
+	crypto.ctx_free(ctx);
+	return hex_of(md, n);
 }
 
 /* hr_image_ref is in src/core/image_ref.c: the image reference policy
@@ -137,10 +170,9 @@ int hr_audit_write(const struct hr_audit_dest *d, const struct hr_audit_record *
 	if (!d || (!d->file && !d->syslog))
 		return 0;
 	o = hr_audit_json(r);
-	line = cJSON_PrintUnformatted(o);
+	/* Valid UTF-8 whatever the spec, image or engine named. */
+	line = hr_json_output(o, false);
 	cJSON_Delete(o);
-	if (!line)
-		abort();
 	if (d->syslog) {
 		openlog("hardrun", LOG_PID, LOG_AUTHPRIV);
 		syslog(LOG_NOTICE, "%s", line);
