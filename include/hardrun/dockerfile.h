@@ -15,6 +15,7 @@
 
 #include "hardrun/finding.h"
 #include "hardrun/profile.h"
+#include "hardrun/strmap.h"
 
 #define HR_DOCKERFILE_MAX_BYTES (1u << 20)
 
@@ -48,16 +49,33 @@ struct hr_dockerfile {
 /*
  * Parse a Dockerfile. Errors (unknown instruction, no FROM, an
  * unterminated heredoc, more than 1 MiB) say `where`:LINE and the fix.
- * Returns 0 or HR_E_INVALID.
+ * Linear in len: every line is read once, a heredoc's body once, stages
+ * are found by name in a map. Returns 0 or HR_E_INVALID.
  */
 int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct hr_dockerfile *out,
 			hr_error *err);
 void hr_dockerfile_free(struct hr_dockerfile *d);
 
-/* Expand $VAR, ${VAR}, ${VAR:-default} and ${VAR:+alt} from `vars`
- * (NAME=value strings); unknown variables expand to nothing and set
- * *unresolved (may be NULL). */
-char *hr_df_expand(const char *s, char *const *vars, bool *unresolved);
+/* Variables of a build (ARG, ENV): a map, so that a Dockerfile of many
+ * variables and many references costs each reference one lookup. A
+ * stage's variables have the global ARGs as their parent. { 0 } is empty. */
+struct hr_df_vars {
+	const struct hr_df_vars *parent; /* looked in when a name is not here */
+	struct hr_strmap map;		 /* name -> 1 + index into values */
+	struct hr_strv_builder values;
+};
+/* Set NAME (its n bytes) to value; a later definition wins. */
+void hr_df_vars_set(struct hr_df_vars *v, const char *name, size_t n, const char *value);
+/* The value of NAME here or in a parent, or NULL. */
+const char *hr_df_vars_get(const struct hr_df_vars *v, const char *name, size_t n);
+/* Set each NAME=value of a vector (a NAME without = is left undefined). */
+void hr_df_vars_from(struct hr_df_vars *v, char *const *assignments);
+void hr_df_vars_free(struct hr_df_vars *v);
+
+/* Expand $VAR, ${VAR}, ${VAR:-default} and ${VAR:+alt} from `vars` (may
+ * be NULL); unknown variables expand to nothing and set *unresolved (may
+ * be NULL). Linear in s. */
+char *hr_df_expand(const char *s, const struct hr_df_vars *vars, bool *unresolved);
 
 /* The words of a shell command line, quotes removed; operators (&&, ||,
  * ;, |, newline) are words of their own. */

@@ -175,6 +175,7 @@ static char *trim_dup(const char *s, size_t n)
 /* Split off the leading --flags of an instruction's arguments. */
 static char *take_flags(const char *args, char ***flags)
 {
+	struct hr_strv_builder b = { 0 };
 	const char *p = args;
 
 	for (;;) {
@@ -184,18 +185,52 @@ static char *take_flags(const char *args, char ***flags)
 		if (strncmp(p, "--", 2) != 0 || !isalpha((unsigned char)p[2]))
 			break;
 		n = strcspn(p, " \t");
-		{
-			char *f = hr_xasprintf("%.*s", (int)n, p);
-			hr_strv_push(flags, f);
-			free(f);
-		}
+		hr_strvb_add(&b, p, n);
 		p += n;
 	}
+	*flags = b.n ? hr_strvb_take(&b) : NULL;
 	return hr_xstrdup(p);
 }
 
-static int add_instr(struct hr_dockerfile *d, const char *logical, unsigned line, const char *where,
-		     hr_error *err)
+/* Room for one more element of an array whose length is n: grown to the
+ * next power of two, so that appending n elements costs O(n). */
+static void *grow(void *v, size_t n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		v = hr_xrealloc(v, (n ? 2 * n : 1) * size);
+	return v;
+}
+
+/* The stage FROM names: the last one named so (case-insensitively), or
+ * given by index; -1 if none. */
+static int named_stage(const struct hr_strmap *names, size_t n_stages, const char *image)
+{
+	size_t n = strlen(image), idx = 0;
+	_cleanup_free_ char *low = hr_xmalloc(n + 1);
+	uintptr_t by_name = 0;
+	int base = -1;
+
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)image[i]);
+	if (hr_strmap_get(names, low, n, &by_name))
+		base = (int)by_name - 1;
+	/* "0", "1", ...: an index, written as %zu writes it. */
+	if (n > 0 && n < 10 && strspn(image, "0123456789") == n && (image[0] != '0' || n == 1)) {
+		for (size_t i = 0; i < n; i++)
+			idx = idx * 10 + (size_t)(image[i] - '0');
+		if (idx < n_stages && (int)idx > base)
+			base = (int)idx;
+	}
+	return base;
+}
+
+struct parse_state {
+	struct hr_strmap stage_names; /* lower-cased AS name -> 1 + stage index */
+	struct hr_strv_builder global_args;
+};
+
+static int add_instr(struct hr_dockerfile *d, struct parse_state *ps, const char *logical,
+		     unsigned line, const char *where, hr_error *err)
 {
 	const char *p = logical;
 	struct hr_df_instr in = { .line = line, .stage = (int)d->n_stages - 1 };
@@ -260,17 +295,17 @@ static int add_instr(struct hr_dockerfile *d, const char *logical, unsigned line
 		if (nw == 3)
 			st.name = hr_xstrdup(w[2]);
 		/* A stage named earlier (by name or index) is a base too. */
-		for (size_t i = 0; i < d->n_stages; i++) {
-			char idx[24];
-			snprintf(idx, sizeof idx, "%zu", i);
-			if ((d->stages[i].name && strcasecmp(d->stages[i].name, st.image) == 0) ||
-			    strcmp(idx, st.image) == 0)
-				st.base = (int)i;
-		}
+		st.base = named_stage(&ps->stage_names, d->n_stages, st.image);
 		if (d->n_stages)
 			d->stages[d->n_stages - 1].end = d->n;
-		d->stages = hr_xrealloc(d->stages, (d->n_stages + 1) * sizeof *d->stages);
+		d->stages = grow(d->stages, d->n_stages, sizeof *d->stages);
 		d->stages[d->n_stages++] = st;
+		if (st.name) {
+			_cleanup_free_ char *low = hr_xstrdup(st.name);
+			for (char *c = low; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+			(void)hr_strmap_put(&ps->stage_names, low, strlen(low), d->n_stages, NULL);
+		}
 		in.stage = (int)d->n_stages - 1;
 	} else if (d->n_stages == 0 && strcmp(in.keyword, "ARG") != 0) {
 		int r = hr_err(err, HR_E_INVALID,
@@ -285,9 +320,9 @@ static int add_instr(struct hr_dockerfile *d, const char *logical, unsigned line
 	} else if (d->n_stages == 0) {
 		_cleanup_strv_ char **w = hr_df_shell_words(in.args);
 		for (size_t i = 0; w && w[i]; i++)
-			hr_strv_push(&d->global_args, w[i]);
+			hr_strvb_push(&ps->global_args, w[i]);
 	}
-	d->v = hr_xrealloc(d->v, (d->n + 1) * sizeof *d->v);
+	d->v = grow(d->v, d->n, sizeof *d->v);
 	d->v[d->n++] = in;
 	return 0;
 }
@@ -297,6 +332,7 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 {
 	struct lines l = { .text = text, .end = text + len, .p = text };
 	struct hr_dockerfile d = { .escape = '\\' };
+	struct parse_state ps = { 0 };
 	struct hr_buf logical = { 0 };
 	bool directives = true, seen_escape = false;
 	unsigned start = 0;
@@ -352,7 +388,7 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 				rest++;
 			if (takes && *rest != '[')
 				nm = find_heredocs(logical.s, m, HR_ARRAY_SIZE(m));
-			if ((r = add_instr(&d, logical.s, start, where, err)) < 0)
+			if ((r = add_instr(&d, &ps, logical.s, start, where, err)) < 0)
 				goto fail;
 			for (size_t i = 0; i < nm; i++) {
 				struct hr_buf body = { 0 };
@@ -388,7 +424,7 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 		start = 0;
 	}
 	if (logical.n && !blank(logical.s, logical.n) &&
-	    (r = add_instr(&d, logical.s, start, where, err)) < 0)
+	    (r = add_instr(&d, &ps, logical.s, start, where, err)) < 0)
 		goto fail;
 	free(logical.s);
 	logical.s = NULL;
@@ -398,24 +434,28 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 		goto fail;
 	}
 	d.stages[d.n_stages - 1].end = d.n;
+	d.global_args = ps.global_args.n ? hr_strvb_take(&ps.global_args) : NULL;
+	hr_strmap_free(&ps.stage_names);
 	*out = d;
 	return 0;
 fail:
 	free(logical.s);
+	hr_strv_free(hr_strvb_take(&ps.global_args));
+	hr_strmap_free(&ps.stage_names);
 	hr_dockerfile_free(&d);
 	return r;
 }
 
 char **hr_df_shell_words(const char *s)
 {
-	char **v = NULL;
+	struct hr_strv_builder v = { 0 };
 	struct hr_buf w = { 0 };
 	bool in_word = false;
 
 #define FLUSH()                                                                \
 	do {                                                                   \
 		if (in_word) {                                                 \
-			hr_strv_push(&v, w.s ? w.s : "");                       \
+			hr_strvb_add(&v, w.s ? w.s : "", w.n);                  \
 			w.n = 0;                                               \
 			if (w.s)                                               \
 				w.s[0] = '\0';                                 \
@@ -447,7 +487,7 @@ char **hr_df_shell_words(const char *s)
 				op[1] = *++p;
 			if (op[0] == '\n')
 				op[0] = ';';
-			hr_strv_push(&v, op);
+			hr_strvb_push(&v, op);
 		} else {
 			hr_buf_add(&w, p, 1);
 			in_word = true;
@@ -456,23 +496,42 @@ char **hr_df_shell_words(const char *s)
 	FLUSH();
 #undef FLUSH
 	free(w.s);
-	if (!v)
-		v = hr_xcalloc(1, sizeof *v);
-	return v;
+	return hr_strvb_take(&v);
 }
 
-static const char *var_value(char *const *vars, const char *name, size_t n)
+void hr_df_vars_set(struct hr_df_vars *v, const char *name, size_t n, const char *value)
 {
-	const char *found = NULL;
-
-	/* The last definition wins. */
-	for (size_t i = 0; vars && vars[i]; i++)
-		if (strncmp(vars[i], name, n) == 0 && vars[i][n] == '=')
-			found = vars[i] + n + 1;
-	return found;
+	hr_strvb_push(&v->values, value);
+	(void)hr_strmap_put(&v->map, name, n, v->values.n, NULL);
 }
 
-char *hr_df_expand(const char *s, char *const *vars, bool *unresolved)
+const char *hr_df_vars_get(const struct hr_df_vars *v, const char *name, size_t n)
+{
+	uintptr_t i;
+
+	for (; v; v = v->parent)
+		if (hr_strmap_get(&v->map, name, n, &i))
+			return v->values.v[i - 1];
+	return NULL;
+}
+
+void hr_df_vars_from(struct hr_df_vars *v, char *const *assignments)
+{
+	for (size_t i = 0; assignments && assignments[i]; i++) {
+		const char *eq = strchr(assignments[i], '=');
+		if (eq)
+			hr_df_vars_set(v, assignments[i], (size_t)(eq - assignments[i]), eq + 1);
+	}
+}
+
+void hr_df_vars_free(struct hr_df_vars *v)
+{
+	hr_strmap_free(&v->map);
+	hr_strv_free(hr_strvb_take(&v->values));
+	v->parent = NULL;
+}
+
+char *hr_df_expand(const char *s, const struct hr_df_vars *vars, bool *unresolved)
 {
 	struct hr_buf b = { 0 };
 
@@ -512,7 +571,7 @@ char *hr_df_expand(const char *s, char *const *vars, bool *unresolved)
 				n++;
 			p = name + n - 1;
 		}
-		val = var_value(vars, name, n);
+		val = hr_df_vars_get(vars, name, n);
 		if (op == '-' && (!val || !*val))
 			hr_buf_add(&b, alt, alt_n);
 		else if (op == '+')

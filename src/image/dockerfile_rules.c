@@ -25,16 +25,17 @@ static void add(struct hr_findings *f, const char *rule, enum hr_outcome o, unsi
 		const char *hint, const char *fmt, ...)
 {
 	_cleanup_free_ char *msg = NULL, *ptr = hr_xasprintf("line %u", line);
+	struct hr_finding *x;
 	va_list ap;
 
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	hr_finding_add(f, rule, o, ptr, NULL, NULL, hint, "%s", msg);
-	if (f) {
-		f->v[f->n - 1].stage = HR_STAGE_BUILD;
-		f->v[f->n - 1].line = line;
+	x = hr_finding_add(f, rule, o, ptr, NULL, NULL, hint, "%s", msg);
+	if (x) {
+		x->stage = HR_STAGE_BUILD;
+		x->line = line;
 	}
 }
 
@@ -59,24 +60,23 @@ static bool cache_mount(const struct hr_df_instr *in, const char *dir)
 /* The shell text a RUN executes: its command and its heredocs. */
 static char *run_script(const struct hr_df_instr *in)
 {
-	char *s = hr_xstrdup("");
+	struct hr_buf b = { 0 };
 
+	hr_buf_add(&b, "", 0);
 	if (in->json) {
 		for (const cJSON *e = in->json->child; e; e = e->next) {
-			char *t = hr_xasprintf("%s%s%s", s, *s ? " " : "", e->valuestring);
-			free(s);
-			s = t;
+			if (b.n)
+				hr_buf_add(&b, " ", 1);
+			hr_buf_add(&b, e->valuestring, strlen(e->valuestring));
 		}
 	} else {
-		free(s);
-		s = hr_xstrdup(in->args);
+		hr_buf_add(&b, in->args, strlen(in->args));
 	}
 	for (size_t i = 0; in->heredocs && in->heredocs[i]; i++) {
-		char *t = hr_xasprintf("%s\n%s", s, in->heredocs[i]);
-		free(s);
-		s = t;
+		hr_buf_add(&b, "\n", 1);
+		hr_buf_add(&b, in->heredocs[i], strlen(in->heredocs[i]));
 	}
-	return s;
+	return b.s;
 }
 
 static const char *base_name(const char *p)
@@ -163,7 +163,7 @@ static bool takes_value(enum manager m, const char *opt)
 
 struct install {
 	enum manager m;
-	char **packages;
+	struct hr_strv_builder packages;
 	bool no_cache; /* apk --no-cache, pip --no-cache-dir */
 	bool from_file; /* pip -r FILE: packages (and versions) listed in a file */
 };
@@ -225,31 +225,48 @@ static bool parse_install(char **w, size_t b, size_t e, struct install *out)
 		/* A local package file: its version is the file's. */
 		if (out->m == M_APT && (strchr(w[i], '/') || strstr(w[i], ".deb")))
 			continue;
-		hr_strv_push(&out->packages, w[i]);
+		hr_strvb_push(&out->packages, w[i]);
 	}
 	return true;
 }
 
-/* Does the script remove a cache directory, or clean the manager's? */
-static bool cleans(char **w, size_t n, const struct hr_df_instr *in, enum manager m)
-{
-	static const char *const dirs[] = { [M_APT] = "/var/lib/apt/lists", [M_APK] = "/var/cache/apk",
-					    [M_RPM] = "/var/cache/", [M_PIP] = ".cache/pip" };
+/* What a script does about package caches, found in one pass over its
+ * words, for every install in it to look at. */
+struct cleaning {
+	bool removes[M_PIP + 1]; /* an rm whose arguments name the manager's cache */
+	bool clean_all;		 /* "... clean all" (yum, dnf) */
+};
 
+static const char *const cache_dirs[] = { [M_APT] = "/var/lib/apt/lists",
+					  [M_APK] = "/var/cache/apk", [M_RPM] = "/var/cache/",
+					  [M_PIP] = ".cache/pip" };
+
+static void find_cleaning(char **w, size_t n, struct cleaning *c)
+{
+	*c = (struct cleaning){ 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (i + 2 < n && strcmp(w[i + 1], "clean") == 0 && strcmp(w[i + 2], "all") == 0)
+			c->clean_all = true;
+		if (strcmp(base_name(w[i]), "rm") != 0)
+			continue;
+		/* Its arguments, up to the command's end; the next command
+		 * is looked at from there, so each word is read once. */
+		size_t k;
+		for (k = i + 1; k < n && !is_op(w[k]); k++)
+			for (int m = M_APT; m <= M_PIP; m++)
+				c->removes[m] |= strstr(w[k], cache_dirs[m]) != NULL;
+		i = k - 1;
+	}
+}
+
+/* Does the script remove a cache directory, or clean the manager's? */
+static bool cleans(const struct cleaning *c, const struct hr_df_instr *in, enum manager m)
+{
 	if (m == M_NONE)
 		return true;
-	if (cache_mount(in, m == M_APT ? "/var/lib/apt" : dirs[m]))
+	if (cache_mount(in, m == M_APT ? "/var/lib/apt" : cache_dirs[m]))
 		return true;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(base_name(w[i]), "rm") == 0)
-			for (size_t k = i + 1; k < n && !is_op(w[k]); k++)
-				if (strstr(w[k], dirs[m]))
-					return true;
-		if (m == M_RPM && i + 2 < n && strcmp(w[i + 1], "clean") == 0 &&
-		    strcmp(w[i + 2], "all") == 0)
-			return true;
-	}
-	return false;
+	return c->removes[m] || (m == M_RPM && c->clean_all);
 }
 
 static const char *manager_name(enum manager m)
@@ -273,6 +290,7 @@ static void check_run(const struct hr_dockerfile *d, const struct hr_df_instr *i
 	_cleanup_strv_ char **w = hr_df_shell_words(script);
 	size_t n = hr_strv_len(w);
 	bool warned_pin = false;
+	struct cleaning cl;
 	int tok;
 
 	(void)d;
@@ -280,6 +298,7 @@ static void check_run(const struct hr_dockerfile *d, const struct hr_df_instr *i
 		add(f, "image.secret", HR_WARNED, in->line, NULL,
 		    "RUN holds a %s: it stays in the image's history (the value is not shown)",
 		    hr_secret_kind_name((enum hr_secret_kind)tok));
+	find_cleaning(w, n, &cl);
 	for (size_t b = 0; b < n;) {
 		size_t e = b;
 		struct install ins;
@@ -287,32 +306,37 @@ static void check_run(const struct hr_dockerfile *d, const struct hr_df_instr *i
 		while (e < n && !is_op(w[e]))
 			e++;
 		if (parse_install(w, b, e, &ins)) {
-			_cleanup_free_ char *unp = hr_xstrdup("");
+			_cleanup_strv_ char **pkgs = hr_strvb_take(&ins.packages);
+			struct hr_buf unp = { 0 };
 			size_t count = 0;
-			for (size_t i = 0; ins.packages && ins.packages[i]; i++) {
-				if (is_compiler(ins.packages[i]) && !sf->compilers) {
+			for (size_t i = 0; pkgs[i]; i++) {
+				if (is_compiler(pkgs[i]) && !sf->compilers) {
 					sf->compilers = true;
 					sf->compiler_line = in->line;
 					free(sf->compiler);
-					sf->compiler = hr_xstrdup(ins.packages[i]);
+					sf->compiler = hr_xstrdup(pkgs[i]);
 				}
-				if (!pinned(ins.m, ins.packages[i])) {
-					char *t = hr_xasprintf("%s%s%s", unp, count ? ", " : "",
-							       ins.packages[i]);
-					free(unp);
-					unp = t;
+				if (!pinned(ins.m, pkgs[i])) {
+					/* The first few are named; the count says the rest. */
+					if (count < 20) {
+						if (count)
+							hr_buf_add(&unp, ", ", 2);
+						hr_buf_add(&unp, pkgs[i], strlen(pkgs[i]));
+					}
 					count++;
 				}
 			}
 			if (count && !warned_pin) {
 				add(f, "dockerfile.package-unpinned", HR_WARNED, in->line, NULL,
-				    "%s installs %zu package%s without a version: %s; the image changes "
+				    "%s installs %zu package%s without a version: %s%s; the image changes "
 				    "with every build",
-				    manager_name(ins.m), count, count == 1 ? "" : "s", unp);
+				    manager_name(ins.m), count, count == 1 ? "" : "s", unp.s,
+				    count > 20 ? ", ..." : "");
 				warned_pin = true;
 			}
-			if (final && (ins.packages || ins.from_file) && !ins.no_cache &&
-			    !cleans(w, n, in, ins.m))
+			free(unp.s);
+			if (final && (pkgs[0] || ins.from_file) && !ins.no_cache &&
+			    !cleans(&cl, in, ins.m))
 				add(f, "dockerfile.package-cache", HR_WARNED, in->line, NULL,
 				    "%s install in the final stage leaves its cache in the image (%s)",
 				    manager_name(ins.m),
@@ -320,14 +344,15 @@ static void check_run(const struct hr_dockerfile *d, const struct hr_df_instr *i
 				    : ins.m == M_APK ? "no --no-cache"
 				    : ins.m == M_RPM ? "no clean all in the same RUN"
 						     : "no --no-cache-dir");
-			hr_strv_free(ins.packages);
+		} else {
+			hr_strv_free(hr_strvb_take(&ins.packages));
 		}
 		b = e + 1;
 	}
 }
 
 /* ENV KEY=value ... or ENV KEY value; ARG NAME[=default] ... */
-static void check_env_arg(const struct hr_df_instr *in, bool is_env, char ***vars,
+static void check_env_arg(const struct hr_df_instr *in, bool is_env, struct hr_df_vars *vars,
 			  struct hr_findings *f)
 {
 	_cleanup_strv_ char **w = hr_df_shell_words(in->args);
@@ -353,11 +378,7 @@ static void check_env_arg(const struct hr_df_instr *in, bool is_env, char ***var
 			key = hr_xstrdup(w[i]);
 		}
 		has_value = val && *val;
-		{
-			char *v = hr_xasprintf("%s=%s", key, val ? val : "");
-			hr_strv_push(vars, v);
-			free(v);
-		}
+		hr_df_vars_set(vars, key, strlen(key), val ? val : "");
 		if (val && (tok = hr_secret_token_kind(val, strlen(val))) >= 0) {
 			add(f, "image.secret", HR_WARNED, in->line, NULL,
 			    "%s %s holds a %s (the value is not shown)", in->keyword, key,
@@ -387,8 +408,10 @@ static void check_copy_sources(const struct hr_df_instr *in, struct hr_findings 
 	size_t n;
 
 	if (in->json) {
+		struct hr_strv_builder b = { 0 };
 		for (const cJSON *e = in->json->child; e; e = e->next)
-			hr_strv_push(&w, e->valuestring);
+			hr_strvb_push(&b, e->valuestring);
+		w = hr_strvb_take(&b);
 	} else {
 		w = hr_df_shell_words(in->args);
 	}
@@ -427,12 +450,12 @@ static bool toolchain_image(const char *image)
 	return yes;
 }
 
-static void check_from(const struct hr_dockerfile *d, const struct hr_df_stage *st,
+static void check_from(const struct hr_df_vars *global, const struct hr_df_stage *st,
 		       struct hr_findings *f)
 {
 	struct hr_image_ref_parts p;
 	bool unresolved = false;
-	_cleanup_free_ char *image = hr_df_expand(st->image, d->global_args, &unresolved);
+	_cleanup_free_ char *image = hr_df_expand(st->image, global, &unresolved);
 	if (st->base >= 0 || strcmp(image, "scratch") == 0)
 		return;
 	if (unresolved || !*image) {
@@ -472,18 +495,21 @@ void hr_dockerfile_rules(const struct hr_dockerfile *d, const struct hr_profile 
 	struct stage_facts *sf = hr_xcalloc(d->n_stages + 1, sizeof *sf);
 	size_t last = d->n_stages - 1;
 	_cleanup_free_ bool *ships = hr_xcalloc(d->n_stages + 1, sizeof *ships);
+	struct hr_df_vars global = { 0 };
 	int chain;
 
 	/* What the final stage is built FROM ships with it. */
 	for (chain = (int)last; chain >= 0; chain = d->stages[chain].base)
 		ships[chain] = true;
+	/* A stage sees the global ARGs without copying them. */
+	hr_df_vars_from(&global, d->global_args);
 
 	for (size_t s = 0; s < d->n_stages; s++) {
 		const struct hr_df_stage *st = &d->stages[s];
-		_cleanup_strv_ char **vars = hr_strv_copy(d->global_args);
+		_cleanup_(hr_df_vars_free) struct hr_df_vars vars = { .parent = &global };
 		bool final = ships[s];
 
-		check_from(d, st, f);
+		check_from(&global, st, f);
 		if (st->base < 0 && toolchain_image(st->image)) {
 			sf[s].compilers = true;
 			sf[s].compiler_line = st->line;
@@ -498,7 +524,7 @@ void hr_dockerfile_rules(const struct hr_dockerfile *d, const struct hr_profile 
 			} else if (strcmp(in->keyword, "USER") == 0) {
 				bool unresolved = false;
 				free(sf[s].user);
-				sf[s].user = hr_df_expand(in->args, vars, &unresolved);
+				sf[s].user = hr_df_expand(in->args, &vars, &unresolved);
 				sf[s].user_line = in->line;
 			} else if (strcmp(in->keyword, "HEALTHCHECK") == 0) {
 				sf[s].healthcheck = true;
@@ -573,4 +599,5 @@ void hr_dockerfile_rules(const struct hr_dockerfile *d, const struct hr_profile 
 		free(sf[s].compiler);
 	}
 	free(sf);
+	hr_df_vars_free(&global);
 }

@@ -96,7 +96,8 @@ Test(dockerfile, stages_and_variables)
 	struct hr_dockerfile d;
 	bool unresolved = false;
 	_cleanup_free_ char *a = NULL, *b = NULL;
-	char *vars[] = { (char *)"BASE=debian", (char *)"TAG=12", NULL };
+	char *assign[] = { (char *)"BASE=debian", (char *)"TAG=12", (char *)"UNSET", NULL };
+	struct hr_df_vars global = { 0 }, vars = { .parent = &global };
 
 	parse("ARG BASE=debian TAG\n"
 	      "FROM ${BASE}:${TAG:-12} AS build\n"
@@ -112,11 +113,22 @@ Test(dockerfile, stages_and_variables)
 	cr_expect_eq(d.stages[0].first, 2);
 	cr_expect_eq(d.stages[0].end, 3);
 	hr_dockerfile_free(&d);
-	a = hr_df_expand("${BASE}:${TAG:-x}-$MISSING${NONE:+y}", vars, &unresolved);
+	hr_df_vars_from(&global, assign);
+	a = hr_df_expand("${BASE}:${TAG:-x}-$MISSING${NONE:+y}$UNSET", &vars, &unresolved);
 	cr_expect_str_eq(a, "debian:12-");
 	cr_expect(unresolved);
-	b = hr_df_expand("\\$HOME", vars, NULL);
+	b = hr_df_expand("\\$HOME", &vars, NULL);
 	cr_expect_str_eq(b, "$HOME");
+	{
+		/* A stage's own definition wins over the global one, later over earlier. */
+		_cleanup_free_ char *c = NULL;
+		hr_df_vars_set(&vars, "TAG", 3, "13");
+		hr_df_vars_set(&vars, "TAG", 3, "14");
+		c = hr_df_expand("$BASE:$TAG", &vars, NULL);
+		cr_expect_str_eq(c, "debian:14");
+	}
+	hr_df_vars_free(&vars);
+	hr_df_vars_free(&global);
 }
 
 Test(dockerfile, shell_words)
