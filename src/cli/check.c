@@ -65,6 +65,7 @@ static void set_spec_lines(struct hr_findings *f, const char *text, size_t len,
 			   const cJSON *hardened)
 {
 	_cleanup_json_ cJSON *docs = NULL, *lines = NULL;
+	struct hr_strmap keyed = { 0 };
 	const cJSON *map, *in;
 
 	if (hr_yaml_parse(text, len, &hr_yaml_manifest_limits, &docs, &lines, NULL) < 0)
@@ -76,22 +77,33 @@ static void set_spec_lines(struct hr_findings *f, const char *text, size_t len,
 		if (f->v[i].rule->in_image || f->v[i].line)
 			continue;
 		ptr = input_pointer(f->v[i].pointer, in, hardened);
-		f->v[i].line = hr_check_line_of(map, ptr);
+		f->v[i].line = hr_check_line_of(&keyed, map, ptr);
 	}
+	hr_strmap_free(&keyed);
 }
 
-unsigned hr_check_line_of(const cJSON *lines, const char *pointer)
+unsigned hr_check_line_of(struct hr_strmap *keyed, const cJSON *lines, const char *pointer)
 {
 	_cleanup_free_ char *ptr = hr_xstrdup(pointer);
+	size_t len = strlen(ptr);
 
+	/* A lookup by name in the cJSON object would walk all its members,
+	 * for every finding: quadratic in a hostile manifest. */
+	if (!keyed->cap)
+		for (const cJSON *l = lines ? lines->child : NULL; l; l = l->next)
+			if (l->string && cJSON_IsNumber(l))
+				(void)hr_strmap_put(keyed, l->string, strlen(l->string),
+						    (uintptr_t)l->valuedouble, NULL);
 	for (;;) {
-		const cJSON *l = cJSON_GetObjectItemCaseSensitive(lines, ptr);
-		char *slash = strrchr(ptr, '/');
-		if (cJSON_IsNumber(l))
-			return (unsigned)l->valuedouble;
+		uintptr_t line;
+		char *slash;
+		if (hr_strmap_get(keyed, ptr, len, &line))
+			return (unsigned)line;
+		slash = strrchr(ptr, '/');
 		if (!slash)
 			return 0;
 		*slash = '\0';
+		len = (size_t)(slash - ptr);
 	}
 }
 

@@ -15,25 +15,37 @@
 #include "hardrun/bundle.h"
 #include "hardrun/json.h"
 #include "hardrun/k8s.h"
+#include "hardrun/strmap.h"
 
 /* Each finding's line: where the deepest node of its pointer that the
  * manifest has starts (a missing field's parent, for example), so that
- * code-scanning dashboards can point into the file. */
+ * code-scanning dashboards can point into the file. Each document's lines
+ * are keyed the first time a finding needs them (hr_check_line_of). */
 static void set_lines(struct hr_findings *f, const cJSON *lines)
 {
+	size_t n_docs = (size_t)cJSON_GetArraySize(lines);
+	struct hr_strmap *maps = hr_xcalloc(n_docs + 1, sizeof *maps);
+	const cJSON **docs = hr_xcalloc(n_docs + 1, sizeof *docs);
+	size_t k = 0;
+
+	for (const cJSON *d = lines ? lines->child : NULL; d && k < n_docs; d = d->next)
+		docs[k++] = d;
 	for (size_t i = 0; i < f->n; i++) {
 		const char *p = f->v[i].pointer;
 		char *end;
 		unsigned long doc;
-		const cJSON *map;
 
 		if (p[0] != '#')
 			continue;
 		doc = strtoul(p + 1, &end, 10);
-		map = doc ? cJSON_GetArrayItem(lines, (int)doc - 1) : NULL;
-		if (map)
-			f->v[i].line = hr_check_line_of(map, end);
+		if (doc == 0 || doc > n_docs)
+			continue;
+		f->v[i].line = hr_check_line_of(&maps[doc - 1], docs[doc - 1], end);
 	}
+	for (size_t i = 0; i < n_docs; i++)
+		hr_strmap_free(&maps[i]);
+	free(maps);
+	free(docs);
 }
 
 int hr_check_k8s(const struct hr_check_ctx *ctx, struct hr_check_result *res, hr_error *err)

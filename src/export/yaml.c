@@ -18,6 +18,7 @@
 
 #include "hardrun/json.h"
 #include "hardrun/k8s.h"
+#include "hardrun/strmap.h"
 
 const struct hr_yaml_limits hr_yaml_manifest_limits = {
 	.max_bytes = 16u << 20,
@@ -169,21 +170,43 @@ struct anchor {
 	bool complete;
 };
 
+/* The JSON pointers of the lines map, in all, at most this many bytes:
+ * a pointer repeats every key above its node, so a long key over a long
+ * list would otherwise cost their product. Nodes past it have no line. */
+#define LINES_MAX_BYTES (32u << 20)
+
 struct reader {
 	yaml_parser_t parser;
 	const struct hr_yaml_limits *lim;
 	size_t nodes;
 	struct anchor *anchors;
-	size_t n_anchors;
+	size_t n_anchors, cap_anchors;
+	struct hr_strmap anchor_names; /* name -> 1 + index into anchors */
 	cJSON *lines; /* this document's JSON pointer -> line, or NULL */
+	size_t lines_bytes;
 	hr_error *err;
 };
 
-/* Note where the node at `ptr` starts, for reports that give lines. */
+/* Note where the node at `ptr` starts, for reports that give lines. Every
+ * node has a pointer of its own (keys are escaped), so it is added, never
+ * looked for: a lookup in a cJSON object is a walk of its members. */
 static void mark_line(struct reader *r, const char *ptr, const yaml_mark_t *m)
 {
-	if (r->lines && !cJSON_GetObjectItemCaseSensitive(r->lines, ptr))
+	if (r->lines && ptr)
 		cJSON_AddNumberToObject(r->lines, ptr, (double)(m->line + 1));
+}
+
+/* The pointer of a child, or NULL when lines are not kept (or no longer:
+ * past LINES_MAX_BYTES). */
+static char *child_ptr(struct reader *r, const char *ptr, const char *key, size_t index)
+{
+	char *c;
+
+	if (!r->lines || !ptr || r->lines_bytes > LINES_MAX_BYTES)
+		return NULL;
+	c = key ? hr_json_ptr(ptr, key) : hr_json_ptr_index(ptr, index);
+	r->lines_bytes += strlen(c) + 1;
+	return c;
 }
 
 static int at(struct reader *r, const yaml_mark_t *m, const char *fmt, ...)
@@ -229,32 +252,87 @@ static int count(struct reader *r, const yaml_mark_t *m, size_t n)
 	return 0;
 }
 
+/* Anchors are found by name in a map, and a node knows its own anchor's
+ * index: no step of the reader looks through all anchors. *ret_index is
+ * 1 + the anchor's index, or 0 when the node has none. */
 static int remember(struct reader *r, const yaml_char_t *anchor, cJSON *node,
-		    const yaml_mark_t *m)
+		    const yaml_mark_t *m, size_t *ret_index)
 {
+	const char *name = (const char *)anchor;
+	uintptr_t i;
+
+	*ret_index = 0;
 	if (!anchor)
 		return 0;
-	for (size_t i = 0; i < r->n_anchors; i++)
-		if (strcmp(r->anchors[i].name, (const char *)anchor) == 0) {
-			/* YAML lets a later anchor of the same name win; so do we. */
-			r->anchors[i].node = node;
-			r->anchors[i].complete = false;
-			return 0;
-		}
+	if (hr_strmap_get(&r->anchor_names, name, strlen(name), &i)) {
+		/* YAML lets a later anchor of the same name win; so do we. */
+		r->anchors[i - 1].node = node;
+		r->anchors[i - 1].complete = false;
+		*ret_index = i;
+		return 0;
+	}
 	if (r->n_anchors >= 100000)
 		return at(r, m, "too many anchors");
-	r->anchors = hr_xrealloc(r->anchors, (r->n_anchors + 1) * sizeof *r->anchors);
-	r->anchors[r->n_anchors++] = (struct anchor){ hr_xstrdup((const char *)anchor), node, false };
+	if (r->n_anchors == r->cap_anchors) {
+		r->cap_anchors = r->cap_anchors ? 2 * r->cap_anchors : 16;
+		r->anchors = hr_xrealloc(r->anchors, r->cap_anchors * sizeof *r->anchors);
+	}
+	r->anchors[r->n_anchors++] = (struct anchor){ hr_xstrdup(name), node, false };
+	(void)hr_strmap_put(&r->anchor_names, name, strlen(name), r->n_anchors, NULL);
+	*ret_index = r->n_anchors;
 	return 0;
 }
 
-static void completed(struct reader *r, const cJSON *node)
+/* The node is whole: an alias may name it now (unless a node inside it
+ * took its anchor's name meanwhile). */
+static void completed(struct reader *r, size_t index, const cJSON *node)
 {
-	for (size_t i = r->n_anchors; i > 0; i--)
-		if (r->anchors[i - 1].node == node) {
-			r->anchors[i - 1].complete = true;
-			return;
-		}
+	if (index && r->anchors[index - 1].node == node)
+		r->anchors[index - 1].complete = true;
+}
+
+static void forget_anchors(struct reader *r)
+{
+	for (size_t i = 0; i < r->n_anchors; i++)
+		free(r->anchors[i].name);
+	r->n_anchors = 0;
+	hr_strmap_free(&r->anchor_names);
+}
+
+/* The keys of one mapping, for duplicates: compared one by one while
+ * there are few (most mappings), in a map beyond. */
+#define FEW_KEYS 16
+
+struct keys {
+	const char *few[FEW_KEYS];
+	size_t n;
+	struct hr_strmap many;
+};
+
+static bool has_key(const struct keys *k, const char *key)
+{
+	if (k->n <= FEW_KEYS) {
+		for (size_t i = 0; i < k->n; i++)
+			if (strcmp(k->few[i], key) == 0)
+				return true;
+		return false;
+	}
+	return hr_strmap_get(&k->many, key, strlen(key), NULL);
+}
+
+/* `key` is the mapping's own copy of the member's name, alive as long as
+ * the mapping. */
+static void add_key(struct keys *k, const char *key)
+{
+	if (k->n < FEW_KEYS) {
+		k->few[k->n++] = key;
+		return;
+	}
+	if (k->n == FEW_KEYS)
+		for (size_t i = 0; i < FEW_KEYS; i++)
+			(void)hr_strmap_put(&k->many, k->few[i], strlen(k->few[i]), 1, NULL);
+	(void)hr_strmap_put(&k->many, key, strlen(key), 1, NULL);
+	k->n++;
 }
 
 #define TAG(x) "tag:yaml.org,2002:" x
@@ -352,6 +430,8 @@ static int collection(struct reader *r, yaml_event_t *start, const char *ptr, un
 	const char *tag = (const char *)(mapping ? start->data.mapping_start.tag
 						 : start->data.sequence_start.tag);
 	_cleanup_(hr_json_deletep) cJSON *c = mapping ? cJSON_CreateObject() : cJSON_CreateArray();
+	struct keys keys = { .n = 0 };
+	size_t items = 0, anchor;
 	int rc;
 
 	if (depth >= r->lim->max_depth)
@@ -362,7 +442,7 @@ static int collection(struct reader *r, yaml_event_t *start, const char *ptr, un
 	if ((rc = count(r, &start->start_mark, 1)) < 0 ||
 	    (rc = remember(r, mapping ? start->data.mapping_start.anchor
 				      : start->data.sequence_start.anchor,
-			   c, &start->start_mark)) < 0)
+			   c, &start->start_mark, &anchor)) < 0)
 		return rc;
 	for (;;) {
 		yaml_event_t ev;
@@ -370,7 +450,7 @@ static int collection(struct reader *r, yaml_event_t *start, const char *ptr, un
 		_cleanup_free_ char *key = NULL, *cptr = NULL;
 
 		if ((rc = next_event(r, &ev)) < 0)
-			return rc;
+			break;
 		if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT) {
 			yaml_event_delete(&ev);
 			break;
@@ -380,25 +460,31 @@ static int collection(struct reader *r, yaml_event_t *start, const char *ptr, un
 			rc = key_text(r, &ev, &key);
 			yaml_event_delete(&ev);
 			if (rc < 0)
-				return rc;
-			if (cJSON_GetObjectItemCaseSensitive(c, key))
-				return at(r, &m, "duplicate key `%s`", key);
+				break;
+			if (has_key(&keys, key)) {
+				rc = at(r, &m, "duplicate key `%s`", key);
+				break;
+			}
 			if ((rc = next_event(r, &ev)) < 0)
-				return rc;
+				break;
 		}
-		cptr = r->lines ? (mapping ? hr_json_ptr(ptr, key)
-					   : hr_json_ptr_index(ptr, (size_t)cJSON_GetArraySize(c)))
-				: NULL;
-		rc = node(r, &ev, cptr ? cptr : "", depth + 1, &child);
+		cptr = child_ptr(r, ptr, mapping ? key : NULL, items);
+		rc = node(r, &ev, cptr, depth + 1, &child);
 		yaml_event_delete(&ev);
 		if (rc < 0)
-			return rc;
-		if (mapping)
+			break;
+		if (mapping) {
 			cJSON_AddItemToObject(c, key, child);
-		else
+			add_key(&keys, c->child->prev->string);
+		} else {
 			cJSON_AddItemToArray(c, child);
+		}
+		items++;
 	}
-	completed(r, c);
+	hr_strmap_free(&keys.many);
+	if (rc < 0)
+		return rc;
+	completed(r, anchor, c);
 	*ret = HR_TAKE_PTR(c);
 	return 0;
 }
@@ -406,6 +492,8 @@ static int collection(struct reader *r, yaml_event_t *start, const char *ptr, un
 static int node(struct reader *r, yaml_event_t *ev, const char *ptr, unsigned depth,
 		cJSON **ret)
 {
+	size_t anchor;
+	uintptr_t i;
 	int rc;
 
 	mark_line(r, ptr, &ev->start_mark);
@@ -413,30 +501,32 @@ static int node(struct reader *r, yaml_event_t *ev, const char *ptr, unsigned de
 	case YAML_SCALAR_EVENT:
 		if ((rc = scalar(r, ev, ret)) < 0)
 			return rc;
-		if ((rc = remember(r, ev->data.scalar.anchor, *ret, &ev->start_mark)) < 0)
+		if ((rc = remember(r, ev->data.scalar.anchor, *ret, &ev->start_mark, &anchor)) < 0) {
+			cJSON_Delete(*ret);
+			*ret = NULL;
 			return rc;
-		completed(r, *ret);
+		}
+		completed(r, anchor, *ret);
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		return collection(r, ev, ptr, depth, ret);
-	case YAML_ALIAS_EVENT:
-		for (size_t i = r->n_anchors; i > 0; i--) {
-			struct anchor *a = &r->anchors[i - 1];
-			if (strcmp(a->name, (const char *)ev->data.alias.anchor) != 0)
-				continue;
-			if (!a->complete)
-				return at(r, &ev->start_mark, "alias *%s refers to a node that "
-							       "contains it", a->name);
-			if ((rc = count(r, &ev->start_mark, count_nodes(a->node))) < 0)
-				return rc;
-			*ret = cJSON_Duplicate(a->node, true);
-			if (!*ret)
-				abort();
-			return 0;
-		}
-		return at(r, &ev->start_mark, "alias *%s names no anchor",
-			  (const char *)ev->data.alias.anchor);
+	case YAML_ALIAS_EVENT: {
+		const char *name = (const char *)ev->data.alias.anchor;
+		struct anchor *a;
+		if (!hr_strmap_get(&r->anchor_names, name, strlen(name), &i))
+			return at(r, &ev->start_mark, "alias *%s names no anchor", name);
+		a = &r->anchors[i - 1];
+		if (!a->complete)
+			return at(r, &ev->start_mark, "alias *%s refers to a node that contains it",
+				  a->name);
+		if ((rc = count(r, &ev->start_mark, count_nodes(a->node))) < 0)
+			return rc;
+		*ret = cJSON_Duplicate(a->node, true);
+		if (!*ret)
+			abort();
+		return 0;
+	}
 	default:
 		return at(r, &ev->start_mark, "unexpected YAML event");
 	}
@@ -497,9 +587,7 @@ int hr_yaml_parse(const char *text, size_t len, const struct hr_yaml_limits *lim
 		}
 		yaml_event_delete(&ev);
 		/* Anchors do not reach across documents. */
-		for (size_t i = 0; i < r.n_anchors; i++)
-			free(r.anchors[i].name);
-		r.n_anchors = 0;
+		forget_anchors(&r);
 		if (cJSON_IsNull(doc)) {
 			cJSON_Delete(doc); /* an empty document, as `---` alone makes */
 			cJSON_Delete(r.lines);
@@ -510,8 +598,7 @@ int hr_yaml_parse(const char *text, size_t len, const struct hr_yaml_limits *lim
 		}
 		r.lines = NULL;
 	}
-	for (size_t i = 0; i < r.n_anchors; i++)
-		free(r.anchors[i].name);
+	forget_anchors(&r);
 	free(r.anchors);
 	yaml_parser_delete(&r.parser);
 	if (rc < 0)
