@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "hardrun/sanitize.h"
 #include "cli.h"
 #include "hardrun/host.h"
 #include "hardrun/json.h"
@@ -306,15 +307,17 @@ int hr_cmd_check(int argc, char **argv)
 			else if (res.findings.n)
 				hr_report_text(out, &res.findings, res.profile,
 					       color ? HR_REPORT_COLOR : 0);
-			fprintf(out, "hardrun check: %s %s profile `%s`%s\n", ctx.input,
-				refused ? "would be refused under"
-				: status ? "does not meet"
-					 : "meets",
-				res.profile->name, refused ? "" : status ? " (hardrun would change it)" : "");
+			hr_fprintf_clean(out, "hardrun check: %s %s profile `%s`%s", ctx.input,
+					 refused ? "would be refused under"
+					 : status ? "does not meet"
+						  : "meets",
+					 res.profile->name,
+					 refused ? "" : status ? " (hardrun would change it)" : "");
+			fputc('\n', out);
 		} else {
 			cJSON *doc = strcmp(format, "json") == 0 ? hr_report_json(&res.findings, &subj)
 								 : hr_report_sarif(&res.findings, &subj);
-			char *s = cJSON_Print(doc);
+			char *s = hr_json_output(doc, true);
 			fprintf(out, "%s\n", s);
 			free(s);
 			cJSON_Delete(doc);

@@ -15,16 +15,22 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hardrun/sanitize.h"
 #include "hardrun/runc_argv.h"
 
 void hr_cli_error(const char *fmt, ...)
 {
+	_cleanup_free_ char *msg = NULL;
 	va_list ap;
 
-	fputs("hardrun: ", stderr);
+	/* Messages name files and values from the input: one line, no
+	 * terminal sequences (include/hardrun/sanitize.h). */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
 	va_end(ap);
+	fputs("hardrun: ", stderr);
+	hr_fputs_clean(msg, stderr);
 	fputc('\n', stderr);
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hardrun/log.h"
+#include "hardrun/sanitize.h"
 
 /* RFC 3339 in UTC, with nanoseconds, as runc's logrus writes it. */
 static void rfc3339(char *buf, size_t cap)
@@ -32,37 +33,48 @@ static char *json_line(const char *level, const char *msg, const char *time)
 	cJSON_AddStringToObject(o, "level", level);
 	cJSON_AddStringToObject(o, "msg", msg);
 	cJSON_AddStringToObject(o, "time", time);
-	s = cJSON_PrintUnformatted(o);
+	s = hr_json_output(o, false);
 	cJSON_Delete(o);
-	if (!s)
-		abort();
 	return s;
 }
 
 /* logrus's text format: time="..." level=error msg="...", the message
  * quoted as Go's %q does it, so that no byte of it (a path from the spec
- * with a newline or a carriage return) can end the line or fake another. */
+ * with a newline or a carriage return) can end the line or fake another,
+ * and the line stays valid UTF-8: \n \r \t, other control characters
+ * and bytes that are not UTF-8 as \xNN, characters that hide or reorder
+ * text as \uNNNN (the output sanitizer's choice of characters). */
 static char *text_line(const char *level, const char *msg, const char *time)
 {
+	struct hr_buf q = { 0 };
 	size_t n = strlen(msg);
-	char *q = hr_xmalloc(4 * n + 1), *o = q;
+	char *line;
 
-	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			*o++ = '\\';
-			*o++ = (char)*p;
-		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
-			*o++ = '\\';
-			*o++ = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
-		} else if (*p < 0x20 || *p == 0x7f) {
-			o += sprintf(o, "\\x%02x", *p);
+	hr_buf_add(&q, "", 0);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t k = hr_utf8_decode(msg + i, n - i, &cp);
+		char esc[16];
+
+		if (k && (cp == '"' || cp == '\\')) {
+			esc[0] = '\\', esc[1] = (char)cp, esc[2] = '\0';
+		} else if (k && (cp == '\n' || cp == '\r' || cp == '\t')) {
+			esc[0] = '\\', esc[1] = cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't', esc[2] = '\0';
+		} else if (k && !hr_char_unsafe(cp)) {
+			hr_buf_add(&q, msg + i, k);
+			i += k;
+			continue;
+		} else if (k && cp >= 0x80) {
+			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
 		} else {
-			*o++ = (char)*p;
+			snprintf(esc, sizeof esc, "\\x%02x", (unsigned char)msg[i]);
+			k = 1;
 		}
+		hr_buf_add(&q, esc, strlen(esc));
+		i += k;
 	}
-	*o = '\0';
-	char *line = hr_xasprintf("time=\"%s\" level=%s msg=\"%s\"", time, level, q);
-	free(q);
+	line = hr_xasprintf("time=\"%s\" level=%s msg=\"%s\"", time, level, q.s);
+	free(q.s);
 	return line;
 }
 
@@ -89,7 +101,9 @@ void hr_log(const struct hr_log *log, const char *level, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	fprintf(stderr, "hardrun: %s\n", msg);
+	fputs("hardrun: ", stderr);
+	hr_fputs_clean(msg, stderr);
+	fputc('\n', stderr);
 	if (!log)
 		return;
 	rfc3339(time, sizeof time);
