@@ -4,7 +4,10 @@
  * under the base profile with every system call the base denies routed
  * to the listener and let through (it is not a security boundary, and
  * says so), then write a profile that extends the base and adds exactly
- * the calls the run made.
+ * the calls the run made, but those hardrun's profiles refuse on purpose
+ * (include/hardrun/dangerous.h): a run that used one says so and leaves it
+ * out, unless --allow-dangerous adds it, and then the profile's
+ * description names it and every check and launch flags it.
  */
 #include "config.h"
 
@@ -18,6 +21,7 @@
 
 #include "cli.h"
 #include "hardrun/bundle.h"
+#include "hardrun/dangerous.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
 #include "hardrun/trace.h"
@@ -45,6 +49,20 @@ static char *extends_ref(const struct hr_learn_run *l, const char *base)
 	return real ? real : hr_xstrdup(l->profile_source);
 }
 
+/* "a, b, c" */
+static char *join(char *const *names)
+{
+	struct hr_buf b = { 0 };
+
+	hr_buf_add(&b, "", 0);
+	for (size_t i = 0; names && names[i]; i++) {
+		if (i)
+			hr_buf_add(&b, ", ", 2);
+		hr_buf_add(&b, names[i], strlen(names[i]));
+	}
+	return b.s;
+}
+
 static void usage(FILE *out)
 {
 	fputs("Usage: hardrun learn [OPTIONS] BUNDLE\n"
@@ -54,6 +72,9 @@ static void usage(FILE *out)
 	      "\n"
 	      "  -b, --base NAME|PATH      the profile to extend (default: as for a direct run)\n"
 	      "  -o, --output FILE         where to write the profile (default: standard output)\n"
+	      "      --allow-dangerous     also add the calls hardrun's profiles refuse on purpose\n"
+	      "                            (mount, unshare, bpf, ptrace, keyctl, ...; left out\n"
+	      "                            otherwise, and flagged wherever the profile is used)\n"
 	      "      --profile-dir DIR     look for profiles in DIR first (repeatable)\n"
 	      "  -r, --runtime NAME|PATH   runc, crun or a path\n"
 	      "      --runtime-arg ARG     global flag for the runtime (repeatable)\n"
@@ -68,7 +89,7 @@ static void usage(FILE *out)
 
 int hr_cmd_learn(int argc, char **argv)
 {
-	enum { OPT_PROFILE_DIR = 256, OPT_RUNTIME_ARG, OPT_ID, OPT_STATE_DIR };
+	enum { OPT_PROFILE_DIR = 256, OPT_RUNTIME_ARG, OPT_ID, OPT_STATE_DIR, OPT_DANGEROUS };
 	static const struct option opts[] = {
 		{ "base", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
@@ -78,10 +99,14 @@ int hr_cmd_learn(int argc, char **argv)
 		{ "id", required_argument, NULL, OPT_ID },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "allow-dangerous", no_argument, NULL, OPT_DANGEROUS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	_cleanup_strv_ char **profile_dirs = NULL, **runtime_args = NULL;
+	_cleanup_strv_ char **profile_dirs = NULL, **runtime_args = NULL, **kept = NULL,
+			      **dangerous = NULL;
+	struct hr_strv_builder kb = { 0 }, db = { 0 };
+	bool allow_dangerous = false;
 	_cleanup_(learn_run_free) struct hr_learn_run run = { 0 };
 	_cleanup_free_ char *ext = NULL, *desc = NULL, *text = NULL, *fix = NULL;
 	_cleanup_json_ cJSON *doc = NULL;
@@ -120,6 +145,9 @@ int hr_cmd_learn(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case OPT_DANGEROUS:
+			allow_dangerous = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -164,24 +192,38 @@ int hr_cmd_learn(int argc, char **argv)
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	n = hr_strv_len(run.names);
+	/* What the base refuses on purpose is not learned by default. */
+	for (size_t i = 0; i < n; i++) {
+		hr_strvb_push(hr_syscall_danger(run.names[i]) ? &db : &kb, run.names[i]);
+		if (allow_dangerous && hr_syscall_danger(run.names[i]))
+			hr_strvb_push(&kb, run.names[i]);
+	}
+	kept = hr_strvb_take(&kb);
+	dangerous = hr_strvb_take(&db);
 	ext = extends_ref(&run, o.profile);
 	{
 		_cleanup_free_ char *where = realpath(o.bundle, NULL);
-		_cleanup_free_ char *list = hr_xstrdup("");
-		for (size_t i = 0; i < n; i++) {
-			char *t = hr_xasprintf("%s%s%s", list, i ? ", " : "", run.names[i]);
-			free(list);
-			list = t;
-		}
+		_cleanup_free_ char *list = join(run.names), *dlist = join(dangerous);
+		_cleanup_free_ char *flag =
+			!dangerous[0] ? hr_xstrdup("")
+			: allow_dangerous
+				? hr_xasprintf(" It allows %s, which hardrun's profiles refuse on "
+					       "purpose (learned with --allow-dangerous): every check "
+					       "and launch under it says so.",
+					       dlist)
+				: hr_xasprintf(" It leaves out %s, which hardrun's profiles refuse on "
+					       "purpose (hardrun learn --allow-dangerous adds them).",
+					       dlist);
 		desc = hr_xasprintf(
 			"Learned by `hardrun learn` (hardrun %s) at %s: bundle %s (process: %s) ran "
 			"once with %s under `%s`, every system call `%s` denies let through and "
-			"recorded; the run exited with status %d and used %zu of them%s%s%s. A "
+			"recorded; the run exited with status %d and used %zu of them%s%s%s.%s A "
 			"learning run is not a security boundary: review the list before use.",
 			PACKAGE_VERSION, when, where ? where : o.bundle, run.command, run.runtime, run.profile_name,
-			run.profile_name, status, n, n ? " (" : "", list, n ? ")" : "");
+			run.profile_name, status, n, n ? " (" : "", list, n ? ")" : "", flag);
 	}
-	doc = hr_trace_learned_profile(ext, run.names, desc);
+	n = hr_strv_len(kept);
+	doc = hr_trace_learned_profile(ext, kept, desc);
 	text = hr_json_print(doc, true);
 	{
 		char *t = hr_xasprintf("%s\n", text);
@@ -197,10 +239,18 @@ int hr_cmd_learn(int argc, char **argv)
 		hr_cli_error("learn: cannot write the profile to standard output");
 		return HR_EXIT_ERROR;
 	}
-	fix = hr_trace_fix(run.names);
+	fix = hr_trace_fix(kept);
 	hr_cli_error("learn: wrote %s: extends `%s`, adds %zu system call%s: %s",
 		     output ? output : "the profile to standard output", ext, n, n == 1 ? "" : "s",
 		     fix);
+	for (size_t i = 0; dangerous[i]; i++)
+		hr_cli_error(allow_dangerous
+				     ? "learn: warning: added %s (--allow-dangerous), which hardrun's "
+				       "profiles refuse on purpose: it %s (rule seccomp.dangerous)"
+				     : "learn: warning: left out %s, which hardrun's profiles refuse on "
+				       "purpose: it %s; the workload may need it (fix: hardrun learn "
+				       "--allow-dangerous, after review)",
+			     dangerous[i], hr_syscall_danger(dangerous[i]));
 	for (size_t i = 0; run.spec_names && run.spec_names[i]; i++)
 		hr_cli_error("learn: warning: the run also used %s, which `%s` allows but the spec's "
 			     "own seccomp filter refuses: allow it there, a profile cannot",

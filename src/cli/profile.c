@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hardrun/dangerous.h"
+#include "hardrun/sanitize.h"
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
@@ -29,8 +31,10 @@ static void usage(FILE *out)
 
 static void print_notes(const struct hr_profile *p)
 {
-	for (size_t i = 0; p->notes && p->notes[i]; i++)
-		fprintf(stderr, "hardrun: note: %s\n", p->notes[i]);
+	for (size_t i = 0; p->notes && p->notes[i]; i++) {
+		hr_fprintf_clean(stderr, "hardrun: note: %s", p->notes[i]);
+		fputc('\n', stderr);
+	}
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -134,21 +138,38 @@ static int check_one(char **dirs, const char *path)
 	}
 	if (hr_json_parse(text, len, &(struct hr_json_limits){ HR_PROFILE_MAX_BYTES, 32, 16384 },
 			  &doc, &err) < 0) {
-		printf("%s: %s\n", path, err.msg);
+		hr_fprintf_clean(stdout, "%s: %s", path, err.msg);
+		fputc('\n', stdout);
 		return 1;
 	}
 	if (hr_profile_check(doc, cJSON_GetObjectItemCaseSensitive(doc, "extends") != NULL,
 			     &errors) > 0) {
-		for (size_t i = 0; errors[i]; i++)
-			printf("%s: %s\n", path, errors[i]);
+		for (size_t i = 0; errors[i]; i++) {
+			hr_fprintf_clean(stdout, "%s: %s", path, errors[i]);
+			fputc('\n', stdout);
+		}
 		return 1;
 	}
 	if (hr_profile_load(path, dirs, &p, &err) < 0) {
-		printf("%s\n", err.msg);
+		hr_fputs_clean(err.msg, stdout);
+		fputc('\n', stdout);
 		return 1;
 	}
 	print_notes(p);
-	printf("%s: ok (%s)\n", path, p->description);
+	{
+		/* Valid, but it re-allows what hardrun's profiles refuse on
+		 * purpose (a learned profile with --allow-dangerous, or a hand
+		 * edit): said here, and at every launch. */
+		_cleanup_strv_ char **dangerous = hr_profile_dangerous(p);
+		for (size_t i = 0; dangerous && dangerous[i]; i++) {
+			hr_fprintf_clean(stdout, "%s: warning: allows %s, which hardrun's profiles refuse "
+					 "on purpose: it %s (rule seccomp.dangerous)",
+					 path, dangerous[i], hr_syscall_danger(dangerous[i]));
+			fputc('\n', stdout);
+		}
+	}
+	hr_fprintf_clean(stdout, "%s: ok (%s)", path, p->description);
+	fputc('\n', stdout);
 	hr_profile_free(p);
 	return 0;
 }

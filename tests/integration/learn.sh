@@ -6,6 +6,10 @@
 # adds exactly the calls it made; it works under that profile; and taking
 # any one learned call away makes it fail again, on that call. So the
 # learned profile is minimal and sufficient, proven by the runtime.
+# All four calls are among those hardrun's profiles refuse on purpose
+# (issue 20): learned without --allow-dangerous they are left out, said
+# so, and the workload still fails; with it they are added, and the file,
+# `profile check` and every launch flag them.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_cmd runc crun busybox jq unshare
@@ -18,6 +22,8 @@ quiet() { "$@" >/dev/null 2>&1; }
 STATE=$WORK/state
 hr() { "$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNC" --state-dir "$STATE" "$@"; }
 learn() { "$HARDRUN" learn --profile-dir "$PROFILES" --runtime "$RUNC" --state-dir "$STATE" "$@"; }
+# What hardrun's profiles refuse on purpose: added only when asked.
+learn_all() { learn --allow-dangerous "$@"; }
 OUT=$WORK/learned
 mkdir -m 0755 "$OUT"
 # Profiles are trusted only in directories only root can write.
@@ -40,8 +46,23 @@ prove() {
   check "$name fails under restricted (exit $rc)" [ "$rc" = 1 ]
   expect_grep "$name: a call was refused" "^$key=EPERM \\(" "$out"
 
-  echo "# $name: learning"
-  learn -o "$p" "$b" >"$WORK/$name.learn.out" 2>"$WORK/$name.learn.err"
+  echo "# $name: learning without --allow-dangerous leaves the calls out, and says so"
+  learn -o "$p.safe" "$b" >"$WORK/$name.safe.out" 2>"$WORK/$name.safe.err"
+  rc=$?
+  check "learn exits 0 (exit $rc)" [ "$rc" = 0 ]
+  check "the profile adds none of them" jqe 'has("seccomp") | not' "$p.safe"
+  for call in "$@"; do
+    expect_grep "learn warns that it left $call out, and how to add it" \
+      "learn: warning: left out $call, which hardrun's profiles refuse on purpose: .*hardrun learn --allow-dangerous" \
+      "$(cat "$WORK/$name.safe.err")"
+  done
+  check "the description says so" jqe '.description | test("It leaves out .*, which hardrun.s profiles refuse on purpose")' "$p.safe"
+  out=$(hr -p "$p.safe" "$b" 2>&1)
+  rc=$?
+  check "$name still fails under it (exit $rc)" [ "$rc" = 1 ]
+
+  echo "# $name: learning with --allow-dangerous"
+  learn_all -o "$p" "$b" >"$WORK/$name.learn.out" 2>"$WORK/$name.learn.err"
   rc=$?
   out=$(cat "$WORK/$name.learn.out")
   check "hardrun learn exits 0 (exit $rc)" [ "$rc" = 0 ]
@@ -54,15 +75,23 @@ prove() {
   check "its description says when and how it was learned" \
     jqe --arg b "$b" '.description | test("^Learned by `hardrun learn` \\(hardrun [^)]+\\) at [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z: bundle \($b) \\(process: /probe '"$mode"'\\)") and test("under `restricted`") and test("not a security boundary")' "$p"
   check "hardrun profile check accepts it" quiet "$HARDRUN" profile check --profile-dir "$PROFILES" "$p"
+  check "the description flags the calls" jqe '.description | test("It allows .*, which hardrun.s profiles refuse on purpose \\(learned with --allow-dangerous\\)")' "$p"
+  out=$("$HARDRUN" profile check --profile-dir "$PROFILES" "$p" 2>&1)
+  for call in "$@"; do
+    expect_grep "profile check flags $call" "^$p: warning: allows $call, which hardrun's profiles refuse on purpose: .*\\(rule seccomp.dangerous\\)" "$out"
+  done
   got=$("$HARDRUN" profile show --profile-dir "$PROFILES" "$p" | jq '.seccomp.allow | length')
   check "resolved, it allows $# calls more than restricted ($base_allow + $# = $got)" [ "$got" = $((base_allow + $#)) ]
   echo "# size: restricted allows $base_allow calls; $name.json allows $got ($(wc -c <"$p") bytes)"
 
-  echo "# $name: under the learned profile it works"
-  out=$(hr -p "$p" "$b" 2>&1)
+  echo "# $name: under the learned profile it works, and the launch flags the calls"
+  out=$("$HARDRUN" --profile-dir "$PROFILES" --runtime "$RUNC" --state-dir "$STATE" -p "$p" "$b" 2>&1)
   rc=$?
   check "$name succeeds under the learned profile (exit $rc)" [ "$rc" = 0 ]
   expect_kv "$out" "$key" ok
+  for call in "$@"; do
+    expect_grep "the launch flags $call (seccomp.dangerous)" "seccomp\\.dangerous .*allows $call, which hardrun's profiles refuse on purpose" "$out"
+  done
 
   echo "# $name: without any one learned call it fails, on that call"
   for call in "$@"; do
@@ -103,14 +132,15 @@ expect_kv "$report" uid 65534
 # unshare, mount, chroot and ptrace are let through by the filter and then
 # refused by the kernel (no capabilities): they were used, so learned.
 expect_kv "$report" mount EPERM
-check "the profile on standard output adds what the report used" \
-  jqe '.seccomp.allow.add | index("keyctl") and index("io_uring_setup") and index("mount") and (index("clone3") | not)' <<<"$profile"
+check "the profile on standard output adds what the report used, but what is refused on purpose" \
+  jqe '.seccomp.allow.add | (index("keyctl") or index("io_uring_setup") or index("mount") or index("unshare") or index("ptrace") or index("clone3")) | not' <<<"$profile"
+expect_grep "... it names each one left out" "left out unshare, .*\\(fix: hardrun learn --allow-dangerous" "$(cat "$WORK/report.err")"
 check "-q prints no line per call" bash -c "! grep -q '^hardrun: learned ' \"\$1\"" _ "$WORK/report.err"
 
 echo "# a base given by path is extended by its absolute path"
 mkdir -m 0755 "$WORK/bases"
 echo '{ "extends": "restricted", "resources": { "pids": 512 } }' >"$WORK/bases/mine.json"
-(cd "$WORK/bases" && "$HARDRUN" learn --profile-dir "$PROFILES" --runtime "$RUNC" --state-dir "$STATE" --base ./mine.json \
+(cd "$WORK/bases" && "$HARDRUN" learn --allow-dangerous --profile-dir "$PROFILES" --runtime "$RUNC" --state-dir "$STATE" --base ./mine.json \
   -o "$OUT/mine-learned.json" "$WORK/keyring") >/dev/null 2>&1
 check "extends names the base's absolute path" jqe --arg p "$WORK/bases/mine.json" '.extends == $p' "$OUT/mine-learned.json"
 out=$(hr -p "$OUT/mine-learned.json" "$WORK/keyring" 2>&1)
@@ -123,7 +153,7 @@ allow=$("$HARDRUN" profile show --profile-dir "$PROFILES" restricted |
 jq --argjson a "$allow" '.linux.seccomp = { "defaultAction": "SCMP_ACT_ERRNO",
   "syscalls": [ { "names": $a, "action": "SCMP_ACT_ALLOW" } ] }' "$WORK/specf/config.json" >"$WORK/specf.json" &&
   mv "$WORK/specf.json" "$WORK/specf/config.json"
-learn --base "$OUT/keyring.json" -o "$OUT/specf.json" "$WORK/specf" >"$WORK/specf.out" 2>&1
+learn_all --base "$OUT/keyring.json" -o "$OUT/specf.json" "$WORK/specf" >"$WORK/specf.out" 2>&1
 rc=$?
 check "learn exits 0 ($rc)" [ "$rc" = 0 ]
 check "keyctl, which the base allows and the spec refuses, is not added" \
@@ -136,7 +166,7 @@ expect_grep "--explain names the spec's filter and rule seccomp.merge" \
 
 echo "# crun learns the same"
 out=$(unshare -m --propagation private -- bash -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' x \
-  "$HARDRUN" learn -q --profile-dir "$PROFILES" --runtime "$(command -v crun)" --state-dir "$STATE" \
+  "$HARDRUN" learn -q --allow-dangerous --profile-dir "$PROFILES" --runtime "$(command -v crun)" --state-dir "$STATE" \
   --runtime-arg=--cgroup-manager=disabled "$WORK/uring" 2>/dev/null)
 check "crun: the same two calls" jqe '.seccomp.allow.add == ["io_uring_enter", "io_uring_setup"]' <<<"$(sed -n '/^{/,/^}/p' <<<"$out")"
 
