@@ -7,6 +7,8 @@
 
 #include "fuzz.h"
 #include "hardrun/host.h"
+#include "hardrun/json.h"
+#include "hardrun/sanitize.h"
 #include "hardrun/seccomp.h"
 #include "fake_env.h"
 
@@ -78,4 +80,56 @@ char *fz_text(const uint8_t *data, size_t size)
 		memcpy(t, data, size);
 	t[size] = '\0';
 	return t;
+}
+
+void fz_check_json(const char *text, const char *what)
+{
+	size_t n = strlen(text), bad = hr_utf8_check(text, n);
+	cJSON *j;
+
+	if (bad != n)
+		fz_die("%s: invalid UTF-8 at byte %zu", what, bad);
+	/* The layout's newlines and tabs, nothing else a terminal acts on. */
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t k = hr_utf8_decode(text + i, n - i, &cp);
+		if (hr_char_unsafe(cp) && cp != '\n' && cp != '\t')
+			fz_die("%s: character U+%04X at byte %zu", what, (unsigned)cp, i);
+		i += k;
+	}
+	if (!(j = cJSON_Parse(text)))
+		fz_die("%s: not JSON: %.200s", what, text);
+	cJSON_Delete(j);
+}
+
+void fz_check_text(const char *text, const char *what)
+{
+	size_t n = strlen(text);
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp = 0;
+		size_t k = hr_utf8_decode(text + i, n - i, &cp);
+		if (k == 0)
+			fz_die("%s: a byte that is not UTF-8 at %zu", what, i);
+		if (hr_char_unsafe(cp))
+			fz_die("%s: character U+%04X at byte %zu", what, (unsigned)cp, i);
+		i += k;
+	}
+}
+
+void fz_check_findings(const struct hr_findings *f)
+{
+	size_t *count = hr_xcalloc(hr_rules_count, sizeof *count);
+
+	for (size_t i = 0; i < f->n; i++) {
+		size_t k = (size_t)(f->v[i].rule - hr_rules);
+		if (k >= hr_rules_count)
+			fz_die("finding %zu has no rule of the table", i);
+		if (++count[k] > HR_FINDINGS_PER_RULE + 1)
+			fz_die("rule %s: %zu findings, more than %u and a summary", hr_rules[k].id,
+			       count[k], HR_FINDINGS_PER_RULE);
+		_cleanup_free_ char *m = hr_text_clean(f->v[i].message);
+		fz_check_text(m, "a finding's message, cleaned");
+	}
+	free(count);
 }

@@ -52,4 +52,13 @@ struct hr_env fz_env(int swap);
 /* A NUL-terminated copy of the input (cJSON and the core want C strings). */
 char *fz_text(const uint8_t *data, size_t size);
 
+/* The output invariants of hostile input (issue 20): printed JSON is
+ * valid UTF-8 and parses; text output has no control character, and no
+ * character that hides or reorders text, and is valid UTF-8. `what` names
+ * the output in the message. */
+void fz_check_json(const char *text, const char *what);
+void fz_check_text(const char *text, const char *what);
+/* At most HR_FINDINGS_PER_RULE findings of a rule, plus its summary. */
+void fz_check_findings(const struct hr_findings *f);
+
 #endif
