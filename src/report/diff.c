@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hardrun/report.h"
+#include "hardrun/sanitize.h"
 
 struct lines {
 	const char **v;
@@ -44,6 +45,22 @@ struct edit {
 	char op;
 	size_t ai, bj;
 };
+
+/* A line of printed JSON: its indentation (tabs) as it is, the rest in
+ * the sanitizer's text form, so that no character of a value (a C1
+ * control, a bidirectional override) reaches the terminal. */
+static void put_line(FILE *out, const char *s, size_t n)
+{
+	struct hr_buf b = { 0 };
+	size_t tabs = strspn(s, "\t");
+
+	if (tabs > n)
+		tabs = n;
+	hr_buf_add(&b, s, tabs);
+	hr_text_clean_buf(&b, s + tabs, n - tabs);
+	fputs(b.s, out);
+	free(b.s);
+}
 
 size_t hr_diff(FILE *out, const char *a_text, const char *b_text, const char *label_a,
 	       const char *label_b, bool color)
@@ -114,8 +131,9 @@ size_t hr_diff(FILE *out, const char *a_text, const char *b_text, const char *la
 								  : "";
 				const struct lines *src = e[q].op == '+' ? &b : &a;
 				size_t idx = e[q].op == '+' ? e[q].bj : e[q].ai;
-				fprintf(out, "%s%c%.*s%s\n", on, e[q].op, (int)src->len[idx], src->v[idx],
-					on[0] ? "\033[0m" : "");
+				fprintf(out, "%s%c", on, e[q].op);
+				put_line(out, src->v[idx], src->len[idx]);
+				fprintf(out, "%s\n", on[0] ? "\033[0m" : "");
 			}
 			prev_end = end;
 			k = end;
