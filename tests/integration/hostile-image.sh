@@ -324,7 +324,10 @@ check "... and the record says so" jqe '.sbomRemoved == 1 and .sbomNew == true' 
 echo "# the SBOM against CycloneDX's own validator (@cyclonedx/cyclonedx-library)"
 if command -v npm >/dev/null && command -v node >/dev/null; then
   mkdir -p "$WORK/npm"
-  if (cd "$WORK/npm" && npm install --no-audit --no-fund --silent @cyclonedx/cyclonedx-library ajv ajv-formats ajv-formats-draft2019 >npm.log 2>&1); then
+  # Pinned: the library's validator and its JSON schema tools; this
+  # release runs on Debian 12's node 18 as on newer ones.
+  if (cd "$WORK/npm" && npm install --no-audit --no-fund --silent @cyclonedx/cyclonedx-library@6.13.1 \
+        ajv@8 ajv-formats@3 ajv-formats-draft2019@1 >npm.log 2>&1); then
     cat >"$WORK/npm/validate.js" <<'J'
 const CDX = require('@cyclonedx/cyclonedx-library');
 const fs = require('fs');
@@ -342,10 +345,8 @@ J
   else
     fail "npm could not install @cyclonedx/cyclonedx-library: $(tail -3 "$WORK/npm/npm.log")"
   fi
-elif [ "${HARDRUN_TEST_STRICT:-0}" = 1 ]; then
-  fail "npm is not installed (scripts/deps test installs it): the SBOM is not validated"
 else
-  echo "SKIP: npm is not installed: the SBOM is not validated against CycloneDX's library" >&2
+  part_skipped "npm is not installed (scripts/deps test installs it): the SBOM is not validated against CycloneDX's library"
 fi
 
 echo "# no host file was read, no link followed out of the image"
