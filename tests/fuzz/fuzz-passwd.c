@@ -21,8 +21,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* name:password:UID:... with UID all digits (at most 10), not a comment:
- * each line cut into fields at its colons, the plain way. */
+/* name:password:UID:... with UID all digits (leading zeros are zeros; a
+ * value above 2^32 - 1 is no uid), not a comment: each line cut into
+ * fields at its colons, the plain way. */
 static bool reference(const char *text, uint32_t uid)
 {
 	for (const char *l = text; *l;) {
@@ -33,13 +34,17 @@ static bool reference(const char *text, uint32_t uid)
 			if (l[i] == ':')
 				f[++k] = l + i + 1;
 		if (l[0] != '#' && k == 3) {
-			size_t len = (size_t)(f[3] - 1 - f[2]);
+			size_t len = (size_t)(f[3] - 1 - f[2]), z = 0;
 			uint64_t v = 0;
-			bool digits = len > 0 && len <= 10;
-			for (size_t i = 0; i < len && digits; i++) {
+			bool digits = len > 0;
+			while (z < len && f[2][z] == '0')
+				z++;
+			for (size_t i = 0; i < len && digits; i++)
 				digits = f[2][i] >= '0' && f[2][i] <= '9';
+			if (len - z > 10)
+				digits = false; /* more than 2^32 - 1 */
+			for (size_t i = z; i < len && digits; i++)
 				v = v * 10 + (uint64_t)(f[2][i] - '0');
-			}
 			if (digits && v == uid)
 				return true;
 		}
