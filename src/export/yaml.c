@@ -679,7 +679,20 @@ static int emit_node(yaml_emitter_t *e, const cJSON *n)
 	if (cJSON_IsNull(n))
 		return emit_scalar(e, "null", false);
 	if (cJSON_IsNumber(n)) {
-		_cleanup_free_ char *t = hr_json_brief(n);
+		char t[40];
+		/* The shortest form that reads back as the same double: cJSON's
+		 * printer takes 999999999999991.1 for 999999999999991 (its
+		 * comparison allows an epsilon). A number that kept its source
+		 * text (hr_json_parse) is written as it was. */
+		if (n->valuestring) {
+			_cleanup_free_ char *s = hr_json_brief(n);
+			return emit_scalar(e, s, false);
+		}
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(t, sizeof t, "%.*g", prec, n->valuedouble);
+			if (strtod(t, NULL) == n->valuedouble)
+				break;
+		}
 		return emit_scalar(e, t, false);
 	}
 	return -1;

@@ -103,7 +103,15 @@ static int kernel(int root, const char *path, uint64_t resolve, struct stat *st)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve };
-	int fd = (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+	int fd;
+
+	/* With ".." in the path, the kernel says EAGAIN when any rename
+	 * anywhere raced with the lookup: ask again. */
+	for (int tries = 0; tries < 100; tries++) {
+		fd = (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
 
 	if (fd < 0)
 		return -errno;
