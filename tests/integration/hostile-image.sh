@@ -28,7 +28,7 @@ J
 chmod 644 "$WORK/profiles"/*.json
 CONF=$WORK/hardrun.conf
 cat >"$CONF" <<J
-{ "profileDirs": ["$WORK/profiles", "$P"],
+{ "profileDirs": ["$WORK/profiles", "$P"], "stateDir": "$HRSTATE",
   "audit": { "file": "$WORK/audit.log", "sbomDir": "$WORK/sboms" } }
 J
 chmod 644 "$CONF"
