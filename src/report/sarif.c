@@ -69,13 +69,18 @@ static char *pascal_name(const char *id)
  * A file path as a SARIF artifact URI (RFC 3986): an absolute path becomes
  * a file:// URI, a relative one a relative reference, which dashboards
  * resolve against the checkout (SARIF forbids a relative reference that
- * begins with "/"). "./" and doubled slashes go; every byte outside the
+ * begins with "/"). "./" and doubled slashes go, and an absolute path is
+ * normalised ("/a/b/../c" is "/a/c"); every byte outside the
  * unreserved characters, the sub-delimiters, "@" and "/" is
  * percent-encoded (":" too, which would start a scheme).
  */
-static char *file_uri(const char *path)
+static char *file_uri(const char *given)
 {
 	static const char keep[] = "-._~!$&'()*+,;=@/";
+	/* An absolute URI is compared in its canonical form (strict readers
+	 * refuse "a/../b" there): the path lexically normalised, as given. */
+	_cleanup_free_ char *norm = given[0] == '/' ? hr_path_normalize(given) : NULL;
+	const char *path = norm ? norm : given;
 	size_t n = strlen(path);
 	char *u = hr_xmalloc(3 * n + 8), *o = u;
 

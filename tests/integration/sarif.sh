@@ -91,6 +91,13 @@ check "an absolute path is a file:// URI" \
     | .locations[0].physicalLocation.artifactLocation.uri == $u] | all' abs.sarif
 H -o file.sarif ./b/config.json
 clean config-json file.sarif
+# (make distcheck names the sources as BUILD/../..: strict readers refuse
+# an absolute URI that is not in canonical form)
+H -o dots.sarif "$WORK/b/../b"
+clean dotdot dots.sarif
+check "an absolute path with .. is a normalised file:// URI" \
+  jqe --arg u "file://$WORK/b/config.json" '[.runs[0].results[] | select(.ruleId == "user.root-uid")
+    | .locations[0].physicalLocation.artifactLocation.uri == $u] | all' dots.sarif
 
 echo "# a Dockerfile and Kubernetes manifests"
 "$HARDRUN" check --dockerfile --profile-dir "$PROFILES" -f sarif -o df.sarif \
