@@ -12,6 +12,7 @@
 
 #include "hardrun/host.h"
 #include "hardrun/json.h"
+#include "hardrun/profile_flat.h"
 #include "hardrun/seccomp_import.h"
 
 char *const hr_default_profile_dirs[] = { (char *)SYSCONFDIR "/hardrun/profiles",
@@ -91,74 +92,95 @@ int hr_check_trusted_file(int fd, const char *path, const char *what, hr_error *
  * recorded while a profile is resolved, and a cached result is used only
  * while every one of them is as recorded (same inode, size, times, mode
  * and owner; still absent). Only root uses it, in a root-only directory.
+ *
+ * An entry holds the resolved profile in flat form (profile_flat.h): a
+ * start reads it with one read and copies it out, without parsing.
  */
 static char *cache_dir; /* STATE/cache, set by hr_launch_state_open */
-static cJSON *recording; /* files seen by the load in progress, or NULL */
 
 void hr_profile_cache_set_dir(const char *dir)
 {
+	free(cache_dir);
 	cache_dir = dir ? hr_xstrdup(dir) : NULL;
+}
+
+/* What a cached result depends on: a file's identity and times, or its
+ * directory's; the same fields an entry stores. */
+struct stamp {
+	uint64_t dev, ino;
+	uint32_t mode, uid;
+	int64_t size, mtime_s, mtime_ns, ctime_s, ctime_ns;
+};
+
+struct file_rec {
+	char *path;
+	bool absent;
+	struct stamp st, dir; /* dir: identity only (dev, ino, mode, uid) */
+};
+
+/* The files seen by the load in progress. */
+static struct {
+	struct file_rec *v;
+	size_t n, cap;
+	bool on;     /* a load is recording */
+	bool broken; /* a file could not be stat'ed: this result is not cached */
+} rec;
+
+static void stamp_of(const struct stat *st, bool full, struct stamp *out)
+{
+	*out = (struct stamp){ .dev = st->st_dev, .ino = st->st_ino, .mode = st->st_mode,
+			       .uid = st->st_uid };
+	if (full) {
+		out->size = st->st_size;
+		out->mtime_s = st->st_mtim.tv_sec;
+		out->mtime_ns = st->st_mtim.tv_nsec;
+		out->ctime_s = st->st_ctim.tv_sec;
+		out->ctime_ns = st->st_ctim.tv_nsec;
+	}
+}
+
+static void rec_clear(void)
+{
+	for (size_t i = 0; i < rec.n; i++)
+		free(rec.v[i].path);
+	free(rec.v);
+	rec.v = NULL;
+	rec.n = rec.cap = 0;
+	rec.on = rec.broken = false;
+}
+
+static struct file_rec *rec_add(const char *path)
+{
+	if (rec.n == rec.cap) {
+		rec.cap = rec.cap ? rec.cap * 2 : 8;
+		rec.v = hr_xrealloc(rec.v, rec.cap * sizeof *rec.v);
+	}
+	rec.v[rec.n] = (struct file_rec){ .path = hr_xstrdup(path) };
+	return &rec.v[rec.n++];
 }
 
 static void record_absent(const char *path)
 {
-	cJSON *e;
-
-	if (!recording)
-		return;
-	e = cJSON_CreateObject();
-	cJSON_AddStringToObject(e, "path", path);
-	cJSON_AddBoolToObject(e, "absent", true);
-	cJSON_AddItemToArray(recording, e);
-}
-
-static void add_stat(cJSON *e, const char *prefix, const struct stat *st)
-{
-	char key[32], val[64];
-
-	/* Numbers as text: inode numbers and nanosecond times exceed what a
-	 * double holds exactly. */
-#define PUT(name, fmt, v)                                                   \
-	do {                                                                \
-		snprintf(key, sizeof key, "%s%s", prefix, name);            \
-		snprintf(val, sizeof val, fmt, v);                          \
-		cJSON_AddStringToObject(e, key, val);                       \
-	} while (0)
-	PUT("dev", "%ju", (uintmax_t)st->st_dev);
-	PUT("ino", "%ju", (uintmax_t)st->st_ino);
-	PUT("mode", "%o", (unsigned)st->st_mode);
-	PUT("uid", "%ju", (uintmax_t)st->st_uid);
-	if (!prefix[0]) {
-		PUT("size", "%jd", (intmax_t)st->st_size);
-		snprintf(val, sizeof val, "%jd.%09ld", (intmax_t)st->st_mtim.tv_sec,
-			 st->st_mtim.tv_nsec);
-		cJSON_AddStringToObject(e, "mtime", val);
-		snprintf(val, sizeof val, "%jd.%09ld", (intmax_t)st->st_ctim.tv_sec,
-			 st->st_ctim.tv_nsec);
-		cJSON_AddStringToObject(e, "ctime", val);
-	}
-#undef PUT
+	if (rec.on)
+		rec_add(path)->absent = true;
 }
 
 static void record_file(int fd, const char *path)
 {
 	struct stat st, dst;
 	_cleanup_free_ char *copy = hr_xstrdup(path);
-	cJSON *e;
+	struct file_rec *f;
 
-	if (!recording)
+	if (!rec.on)
 		return;
 	if (fstat(fd, &st) < 0 || stat(dirname(copy), &dst) < 0) {
 		/* Cannot be checked later: this result is not cached. */
-		cJSON_Delete(recording);
-		recording = NULL;
+		rec.broken = true;
 		return;
 	}
-	e = cJSON_CreateObject();
-	cJSON_AddStringToObject(e, "path", path);
-	add_stat(e, "", &st);
-	add_stat(e, "dir", &dst);
-	cJSON_AddItemToArray(recording, e);
+	f = rec_add(path);
+	stamp_of(&st, true, &f->st);
+	stamp_of(&dst, false, &f->dir);
 }
 
 static bool is_path(const char *s)
@@ -507,21 +529,24 @@ static char *cache_key(const char *name_or_path, char *const *dirs)
 {
 	struct utsname u;
 	char cwd[4096] = "";
-	char *key, *k;
+	struct hr_buf b = { 0 };
+	char *head;
 
 	if (name_or_path[0] != '/' && is_path(name_or_path) && !getcwd(cwd, sizeof cwd))
 		return NULL;
 	if (uname(&u) < 0)
 		return NULL;
-	key = hr_xasprintf("hardrun %s|libseccomp %u.%u.%u|kernel %s|cwd %s|profile %s|dirs",
-			   PACKAGE_VERSION, seccomp_version()->major, seccomp_version()->minor,
-			   seccomp_version()->micro, u.release, cwd, name_or_path);
+	head = hr_xasprintf("hardrun %s|%s|libseccomp %u.%u.%u|kernel %s|cwd %s|profile %s|dirs",
+			    PACKAGE_VERSION, hr_profile_flat_signature(), seccomp_version()->major,
+			    seccomp_version()->minor, seccomp_version()->micro, u.release, cwd,
+			    name_or_path);
+	hr_buf_add(&b, head, strlen(head));
+	free(head);
 	for (size_t i = 0; dirs && dirs[i]; i++) {
-		k = hr_xasprintf("%s %s", key, dirs[i]);
-		free(key);
-		key = k;
+		hr_buf_add(&b, " ", 1);
+		hr_buf_add(&b, dirs[i], strlen(dirs[i]));
 	}
-	return key;
+	return b.s;
 }
 
 int hr_cache_open(struct hr_bundle *b)
@@ -545,34 +570,83 @@ int hr_cache_open(struct hr_bundle *b)
 	return 0;
 }
 
-static bool still_as_recorded(const cJSON *files)
-{
-	for (const cJSON *e = files ? files->child : NULL; e; e = e->next) {
-		const cJSON *path = cJSON_GetObjectItemCaseSensitive(e, "path");
-		struct stat st, dst;
-		_cleanup_free_ char *copy = NULL;
-		cJSON *now;
-		bool same = true;
+/*
+ * An entry: MAGIC, the key, the files (path, absent, and the stamps of
+ * the file and of its directory), the profile in flat form. Lengths are
+ * 32-bit, in this machine's byte order (the cache is the machine's own).
+ */
+#define CACHE_MAGIC "hardrun-profile-cache-1\n"
+#define CACHE_SUFFIX ".profile"
 
-		if (!cJSON_IsString(path))
+static void put_u32(struct hr_buf *b, uint32_t v)
+{
+	hr_buf_add(b, &v, sizeof v);
+}
+
+static void put_str(struct hr_buf *b, const char *s)
+{
+	put_u32(b, (uint32_t)strlen(s));
+	hr_buf_add(b, s, strlen(s));
+}
+
+struct rd {
+	const char *p, *end;
+};
+
+static bool get(struct rd *r, void *out, size_t n)
+{
+	if ((size_t)(r->end - r->p) < n)
+		return false;
+	memcpy(out, r->p, n);
+	r->p += n;
+	return true;
+}
+
+/* A string of the entry, in place (not NUL-terminated): its length. */
+static bool get_str(struct rd *r, const char **ret, uint32_t *ret_len)
+{
+	if (!get(r, ret_len, sizeof *ret_len) || (size_t)(r->end - r->p) < *ret_len)
+		return false;
+	*ret = r->p;
+	r->p += *ret_len;
+	return true;
+}
+
+/* Is every file of the entry as it was recorded? Advances past them. */
+static bool files_unchanged(struct rd *r)
+{
+	uint32_t n;
+
+	if (!get(r, &n, sizeof n))
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *p;
+		uint32_t len;
+		uint8_t absent;
+		char path[4096];
+		struct stamp was, dwas, now;
+		struct stat st;
+
+		if (!get_str(r, &p, &len) || len >= sizeof path || !get(r, &absent, 1))
 			return false;
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "absent"))) {
-			if (stat(path->valuestring, &st) == 0 || errno != ENOENT)
+		memcpy(path, p, len);
+		path[len] = '\0';
+		if (absent) {
+			if (stat(path, &st) == 0 || errno != ENOENT)
 				return false;
 			continue;
 		}
-		copy = hr_xstrdup(path->valuestring);
-		if (stat(path->valuestring, &st) < 0 || stat(dirname(copy), &dst) < 0)
+		if (!get(r, &was, sizeof was) || !get(r, &dwas, sizeof dwas))
 			return false;
-		now = cJSON_CreateObject();
-		add_stat(now, "", &st);
-		add_stat(now, "dir", &dst);
-		for (const cJSON *m = now->child; m && same; m = m->next) {
-			const cJSON *was = cJSON_GetObjectItemCaseSensitive(e, m->string);
-			same = cJSON_IsString(was) && strcmp(was->valuestring, m->valuestring) == 0;
-		}
-		cJSON_Delete(now);
-		if (!same)
+		if (stat(path, &st) < 0)
+			return false;
+		stamp_of(&st, true, &now);
+		if (memcmp(&now, &was, sizeof now) != 0)
+			return false;
+		if (stat(dirname(path), &st) < 0)
+			return false;
+		stamp_of(&st, false, &now);
+		if (memcmp(&now, &dwas, sizeof now) != 0)
 			return false;
 	}
 	return true;
@@ -582,82 +656,88 @@ static int cache_get(const char *key, struct hr_profile **ret)
 {
 	struct hr_bundle b = { .dirfd = -1 };
 	_cleanup_free_ char *text = NULL;
-	_cleanup_json_ cJSON *entry = NULL;
-	char fname[32];
+	char fname[48];
+	const char *k;
+	uint32_t klen, plen;
 	size_t len;
-	int r = -1;
+	struct rd r;
+	int res = -1;
 
 	if (!key || hr_cache_open(&b) < 0)
 		return -1;
-	snprintf(fname, sizeof fname, "%016llx.json", (unsigned long long)fnv1a(key, strlen(key)));
-	if (hr_bundle_read(&b, fname, 4u << 20, &text, &len, NULL, NULL) == 0 &&
-	    (entry = cJSON_ParseWithLength(text, len))) {
-		const cJSON *k = cJSON_GetObjectItemCaseSensitive(entry, "key");
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(entry, "name");
-		const cJSON *source = cJSON_GetObjectItemCaseSensitive(entry, "source");
-		const cJSON *notes = cJSON_GetObjectItemCaseSensitive(entry, "notes");
-		if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0 && cJSON_IsString(name) &&
-		    cJSON_IsString(source) &&
-		    still_as_recorded(cJSON_GetObjectItemCaseSensitive(entry, "files")) &&
-		    hr_profile_parse_trusted(cJSON_GetObjectItemCaseSensitive(entry, "profile"),
-					     name->valuestring, source->valuestring, ret, NULL) == 0) {
-			for (const cJSON *n = notes ? notes->child : NULL; n; n = n->next)
-				if (cJSON_IsString(n))
-					hr_strv_push(&(*ret)->notes, n->valuestring);
-			r = 0;
-		}
+	snprintf(fname, sizeof fname, "%016llx" CACHE_SUFFIX,
+		 (unsigned long long)fnv1a(key, strlen(key)));
+	if (hr_bundle_read(&b, fname, 4u << 20, &text, &len, NULL, NULL) == 0) {
+		r = (struct rd){ .p = text, .end = text + len };
+		if (len > strlen(CACHE_MAGIC) && memcmp(text, CACHE_MAGIC, strlen(CACHE_MAGIC)) == 0 &&
+		    (r.p += strlen(CACHE_MAGIC), get_str(&r, &k, &klen)) && klen == strlen(key) &&
+		    memcmp(k, key, klen) == 0 && files_unchanged(&r) && get(&r, &plen, sizeof plen) &&
+		    plen == (size_t)(r.end - r.p) && hr_profile_unflatten(r.p, plen, ret) == 0)
+			res = 0;
 	}
 	hr_bundle_close(&b);
-	return r;
+	return res;
 }
 
-static void cache_put(const char *key, cJSON *files, const cJSON *doc, const char *name,
-		      const char *source, char *const *notes)
+static void cache_put(const char *key, const struct hr_profile *p)
 {
 	struct hr_bundle b = { .dirfd = -1 };
-	_cleanup_json_ cJSON *entry = cJSON_CreateObject();
-	_cleanup_free_ char *text = NULL;
-	char fname[32];
-	cJSON *n;
+	struct hr_buf e = { 0 }, flat = { 0 };
+	char fname[48];
 
 	if (!key || hr_cache_open(&b) < 0)
 		return;
-	cJSON_AddStringToObject(entry, "key", key);
-	cJSON_AddStringToObject(entry, "name", name);
-	cJSON_AddStringToObject(entry, "source", source);
-	cJSON_AddItemToObject(entry, "files", cJSON_Duplicate(files, true));
-	n = cJSON_AddArrayToObject(entry, "notes");
-	for (size_t i = 0; notes && notes[i]; i++)
-		cJSON_AddItemToArray(n, cJSON_CreateString(notes[i]));
-	cJSON_AddItemToObject(entry, "profile", cJSON_Duplicate(doc, true));
-	text = hr_json_print(entry, false);
-	snprintf(fname, sizeof fname, "%016llx.json", (unsigned long long)fnv1a(key, strlen(key)));
+	hr_buf_add(&e, CACHE_MAGIC, strlen(CACHE_MAGIC));
+	put_str(&e, key);
+	put_u32(&e, (uint32_t)rec.n);
+	for (size_t i = 0; i < rec.n; i++) {
+		uint8_t absent = rec.v[i].absent;
+		put_str(&e, rec.v[i].path);
+		hr_buf_add(&e, &absent, 1);
+		if (!absent) {
+			hr_buf_add(&e, &rec.v[i].st, sizeof rec.v[i].st);
+			hr_buf_add(&e, &rec.v[i].dir, sizeof rec.v[i].dir);
+		}
+	}
+	hr_profile_flatten(p, &flat);
+	put_u32(&e, (uint32_t)flat.n);
+	hr_buf_add(&e, flat.s, flat.n);
+	snprintf(fname, sizeof fname, "%016llx" CACHE_SUFFIX,
+		 (unsigned long long)fnv1a(key, strlen(key)));
 	/* Best effort: a cache that cannot be written is only a miss next time. */
-	(void)hr_bundle_write(&b, fname, text, strlen(text), 0600, 0, 0, NULL);
+	(void)hr_bundle_write(&b, fname, e.s, e.n, 0600, 0, 0, NULL);
 	hr_bundle_close(&b);
+	free(e.s);
+	free(flat.s);
 }
 
 int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profile **ret,
 		    hr_error *err)
 {
-	_cleanup_json_ cJSON *doc = NULL, *files = NULL;
+	_cleanup_json_ cJSON *doc = NULL;
 	_cleanup_free_ char *name = NULL, *source = NULL, *key = cache_key(name_or_path, dirs);
 	_cleanup_strv_ char **notes = NULL;
 	int r, n;
 
 	if (cache_get(key, ret) == 0)
 		return 0;
-	recording = cJSON_CreateArray();
+	rec_clear();
+	rec.on = true;
 	n = resolve(name_or_path, dirs, &doc, &name, &source, &notes, err);
-	files = HR_TAKE_PTR(recording);
-	if (n < 0)
+	rec.on = false;
+	if (n < 0) {
+		rec_clear();
 		return n;
+	}
 	r = hr_profile_parse(doc, false, name, source, ret, err);
-	if (r < 0)
+	if (r < 0) {
+		rec_clear();
 		return hr_err_prefix(err, "%s%s", source,
 				     n > 1 ? " (after applying the profiles it extends)" : "");
+	}
 	(*ret)->notes = hr_strv_copy(notes);
-	if (files)
-		cache_put(key, files, doc, name, source, notes);
+	if (!rec.broken)
+		cache_put(key, *ret);
+	rec_clear();
 	return 0;
 }

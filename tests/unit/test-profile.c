@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "hardrun/host.h"
+#include "hardrun/json.h"
 #include "hardrun/profile.h"
+#include "hardrun/profile_flat.h"
 #include "hardrun/seccomp.h"
 #include "helpers.h"
 
@@ -820,11 +822,12 @@ Test(cache, a_damaged_or_foreign_entry_is_ignored)
 		cr_skip_test("the cache is root's only");
 	cr_assert_eq(pids_of("c2", dirs), 44);
 	/* Overwrite every entry: garbage, then a valid entry for another key. */
-	cmd = hr_xasprintf("for f in %s/cache/*.json; do echo '{not json' > $f; done", cache_tmp);
+	cmd = hr_xasprintf("for f in %s/cache/*.profile; do echo '{not json' > $f; done", cache_tmp);
 	cr_assert_eq(system(cmd), 0);
 	cr_assert_eq(pids_of("c2", dirs), 44);
 	free(cmd);
-	cmd = hr_xasprintf("for f in %s/cache/*.json; do sed -i 's/\"key\":\"hardrun/\"key\":\"other/' $f; done",
+	/* An entry of the same length for another key. */
+	cmd = hr_xasprintf("for f in %s/cache/*.profile; do sed -i 's/hardrun 0/hardrun 9/' $f; done",
 			   cache_tmp);
 	cr_assert_eq(system(cmd), 0);
 	cr_assert_eq(pids_of("c2", dirs), 44);
@@ -834,17 +837,20 @@ Test(cache, an_entry_is_used_while_its_files_are_unchanged)
 {
 	_cleanup_free_ char *pdir = hrt_src_path("profiles");
 	_cleanup_free_ char *p3 = write_profile("c3", "{\"extends\": \"restricted\", "
-						      "\"resources\": {\"pids\": 55}}");
+						      "\"resources\": {\"pids\": 120005}}");
 	_cleanup_free_ char *cmd = NULL;
 	char *dirs[] = { tmp, pdir, NULL };
 
 	if (geteuid() != 0)
 		cr_skip_test("the cache is root's only");
-	cr_assert_eq(pids_of("c3", dirs), 55);
-	/* Only a cache hit can yield what no file says. */
-	cmd = hr_xasprintf("sed -i 's/\"pids\":55/\"pids\":56/' %s/cache/*.json", cache_tmp);
+	cr_assert_eq(pids_of("c3", dirs), 120005);
+	/* Only a cache hit can yield what no file says: the entry holds the
+	 * limit as a 64-bit integer (0x1d4c5), changed there to 120006. */
+	cmd = hr_xasprintf("perl -0777 -pi -e 's/\\xc5\\xd4\\x01\\x00\\x00\\x00\\x00\\x00/"
+			   "\\xc6\\xd4\\x01\\x00\\x00\\x00\\x00\\x00/' %s/cache/*.profile",
+			   cache_tmp);
 	cr_assert_eq(system(cmd), 0);
-	cr_assert_eq(pids_of("c3", dirs), 56, "the entry was read");
+	cr_assert_eq(pids_of("c3", dirs), 120006, "the entry was read");
 	hrt_write_file(p3, "{\"extends\": \"restricted\", \"resources\": {\"pids\": 57}}");
 	cr_assert_eq(pids_of("c3", dirs), 57, "and dropped once the file changed");
 }
@@ -1066,4 +1072,45 @@ Test(compare, every_key_is_compared)
 		hr_profile_free(a);
 	}
 	hr_profile_free(b);
+}
+
+/* --- the flat form the cache keeps ----------------------------------------- */
+
+/* Every shipped profile comes back from its flat form as it was, and
+ * every cut of that form is refused, never half read. */
+Test(flat, shipped_profiles_round_trip)
+{
+	static const char *const names[] = { "restricted", "baseline", "strict", "web",
+					     "worker", "build", "debug" };
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(names); i++) {
+		struct hr_profile *p = hrt_profile(names[i]), *back = NULL;
+		struct hr_buf b = { 0 };
+		_cleanup_json_ cJSON *want = NULL, *got = NULL;
+
+		hr_strv_push(&p->notes, "a note");
+		hr_profile_flatten(p, &b);
+		cr_assert_eq(hr_profile_unflatten(b.s, b.n, &back), 0, "%s", names[i]);
+		want = hr_profile_to_json(p);
+		got = hr_profile_to_json(back);
+		cr_assert(hr_json_equal(want, got), "%s comes back as it was", names[i]);
+		cr_assert_str_eq(back->name, p->name);
+		cr_assert_str_eq(back->source, p->source);
+		cr_assert_eq(hr_strv_len(back->notes), hr_strv_len(p->notes));
+		cr_assert_eq(back->seccomp.n_allow, p->seccomp.n_allow);
+		for (size_t k = 0; k < p->seccomp.n_allow; k++)
+			cr_assert_str_eq(back->seccomp.allow[k], p->seccomp.allow[k]);
+		cr_assert_not(hr_profile_weaker(back, p, NULL, 0), "%s", names[i]);
+		cr_assert_not(hr_profile_weaker(p, back, NULL, 0), "%s", names[i]);
+		hr_profile_free(back);
+		/* Cut anywhere (every 13th length, and the last bytes): refused. */
+		for (size_t n = 0; n < b.n; n += (n + 16 < b.n ? 13 : 1)) {
+			back = NULL;
+			cr_assert_eq(hr_profile_unflatten(b.s, n, &back), -EINVAL, "%s cut at %zu",
+				     names[i], n);
+			cr_assert_null(back);
+		}
+		free(b.s);
+		hr_profile_free(p);
+	}
 }
