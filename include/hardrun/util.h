@@ -112,6 +112,19 @@ void *hr_xrealloc(void *p, size_t n);
 char *hr_xstrdup(const char *s);
 char *hr_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* floor(3) without libm, which hardrun then does not load (every library
+ * costs every call at start-up; README.md, "Performance"). Exact for every
+ * double. */
+static inline double hr_floor(double v)
+{
+	double t;
+
+	if (!(v > -0x1p52 && v < 0x1p52))
+		return v; /* NaN, an infinity, or a double with no fraction */
+	t = (double)(int64_t)v;
+	return t > v ? t - 1 : t;
+}
+
 /*
  * Lexically normalise an absolute or relative path: collapse "//", drop
  * ".", resolve ".." without touching the file system (".." above the root

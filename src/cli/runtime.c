@@ -727,7 +727,7 @@ static double parse_ram(const char *s)
 		end++;
 	if ((*end | 0x20) == 'b')
 		end++;
-	return *end ? -1 : floor(v);
+	return *end ? -1 : hr_floor(v);
 }
 
 /* An int flag as runc reads it (Go's strconv.ParseInt(s, 0, 64)): a sign,
@@ -1021,7 +1021,6 @@ int hr_cmd_runtime(int argc, char **argv)
 		goto out;
 	}
 	rt.dirs = hr_profile_search_path(NULL, &rt.cfg);
-	rt.swap_accounting = hr_host_swap_accounting();
 	rt.root = rt.call.root ? rt.call.root : hr_state_runtime_default_root(rt.runtime);
 	for (size_t i = 0; !rt.call.root && rt.cfg.runtime_args && rt.cfg.runtime_args[i]; i++) {
 		const char *a = rt.cfg.runtime_args[i];
@@ -1039,6 +1038,9 @@ int hr_cmd_runtime(int argc, char **argv)
 
 	/* `--root R -v create ...`: runc prints its version and runs nothing. */
 	if (hardens(rt.call.cmd) && !wants_help(&rt.call) && !rt.call.informational) {
+		/* The host's facts: only for the calls hardrun hardens, not
+		 * for the ones it passes on. */
+		rt.swap_accounting = hr_host_swap_accounting();
 		/* What hardrun cannot read, it cannot harden: refuse rather than
 		 * let the runtime start something unhardened. */
 		if (!rt.call.parsed) {

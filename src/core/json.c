@@ -525,7 +525,7 @@ int hr_json_get_int(const cJSON *obj, const char *key, const char *where, double
 		_cleanup_free_ char *p = hr_json_ptr(where, key);
 		if (!cJSON_IsNumber(j))
 			return type_error(where, key, "an integer", j, err);
-		if (j->valuedouble != floor(j->valuedouble) || j->valuedouble < min ||
+		if (j->valuedouble != hr_floor(j->valuedouble) || j->valuedouble < min ||
 		    j->valuedouble > max)
 			return hr_err(err, HR_E_INVALID,
 				      "%s: %s is not an integer between %.0f and %.0f "

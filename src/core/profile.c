@@ -5,7 +5,6 @@
 #include <dlfcn.h>
 #include <fnmatch.h>
 #include <libmount.h>
-#include <math.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -135,7 +134,7 @@ int64_t hr_parse_size(const char *s)
 	if (*end)
 		return -1;
 	v *= (double)mult;
-	if (v < 0 || v > 9.0e18 || v != floor(v))
+	if (v < 0 || v > 9.0e18 || v != hr_floor(v))
 		return -1;
 	return (int64_t)v;
 }
@@ -312,7 +311,7 @@ static int want_int(const cJSON *obj, const char *key, const char *where, struct
 		return r;
 	if (!j)
 		return 0;
-	if (!cJSON_IsNumber(j) || j->valuedouble != floor(j->valuedouble) ||
+	if (!cJSON_IsNumber(j) || j->valuedouble != hr_floor(j->valuedouble) ||
 	    j->valuedouble < min || j->valuedouble > max) {
 		_cleanup_free_ char *p = hr_json_ptr(where, key);
 		return hr_err(c->err, HR_E_INVALID,
@@ -693,7 +692,7 @@ static int parse_seccomp(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	if (eno) {
 		int e = cJSON_IsString(eno) ? hr_errno_from_name(eno->valuestring)
 		      : cJSON_IsNumber(eno) && eno->valuedouble >= 1 && eno->valuedouble <= 4095 &&
-				      eno->valuedouble == floor(eno->valuedouble)
+				      eno->valuedouble == hr_floor(eno->valuedouble)
 			      ? (int)eno->valuedouble
 			      : -1;
 		if (e < 0)
@@ -1036,7 +1035,7 @@ static int parse_resources(const cJSON *doc, struct pctx *c, struct hr_profile *
 		return r;
 	if (h) {
 		int64_t v = cJSON_IsString(h) ? hr_parse_size(h->valuestring)
-			  : cJSON_IsNumber(h) && h->valuedouble == floor(h->valuedouble) &&
+			  : cJSON_IsNumber(h) && h->valuedouble == hr_floor(h->valuedouble) &&
 					  h->valuedouble >= 0 && h->valuedouble <= 9.0e18
 				  ? (int64_t)h->valuedouble
 				  : -1;
@@ -1048,7 +1047,7 @@ static int parse_resources(const cJSON *doc, struct pctx *c, struct hr_profile *
 	}
 	if (m) {
 		int64_t v = cJSON_IsString(m)				      ? hr_parse_size(m->valuestring)
-			  : cJSON_IsNumber(m) && m->valuedouble == floor(m->valuedouble) ? (int64_t)m->valuedouble
+			  : cJSON_IsNumber(m) && m->valuedouble == hr_floor(m->valuedouble) ? (int64_t)m->valuedouble
 											 : -1;
 		if (v < (INT64_C(6) << 20))
 			return hr_err(c->err, HR_E_INVALID,
@@ -1090,7 +1089,7 @@ static int parse_dev_number(const cJSON *e, const char *key, const char *ptr, bo
 		return 0;
 	}
 	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 4294967295.0 ||
-	    j->valuedouble != floor(j->valuedouble))
+	    j->valuedouble != hr_floor(j->valuedouble))
 		return hr_err(c->err, HR_E_INVALID, "%s/%s: expected a device number%s", ptr, key,
 			      star ? " or \"*\"" : "");
 	*out = (int64_t)j->valuedouble;

@@ -113,7 +113,7 @@ bool hr_seccomp_name_known(const char *name)
 static int check_u64(const cJSON *j, const char *ptr, hr_error *err)
 {
 	if (!cJSON_IsNumber(j) || j->valuedouble < 0 || j->valuedouble > 18446744073709551615.0 ||
-	    j->valuedouble != floor(j->valuedouble))
+	    j->valuedouble != hr_floor(j->valuedouble))
 		return hr_err(err, HR_E_INVALID, "%s: expected an unsigned 64-bit integer", ptr);
 	return 0;
 }
@@ -172,7 +172,7 @@ static int check_rule(const cJSON *rule, const char *ptr, bool strict_names, hr_
 			      "cannot name (fix: use SCMP_ACT_ALLOW or SCMP_ACT_ERRNO)",
 			      ptr);
 	if (eno && (!cJSON_IsNumber(eno) || eno->valuedouble < 0 || eno->valuedouble > 4095 ||
-		    eno->valuedouble != floor(eno->valuedouble)))
+		    eno->valuedouble != hr_floor(eno->valuedouble)))
 		return hr_err(err, HR_E_INVALID, "%s/errnoRet: expected an errno number (0-4095)",
 			      ptr);
 	i = 0;
@@ -201,7 +201,7 @@ static int check_rule(const cJSON *rule, const char *ptr, bool strict_names, hr_
 		    (r = hr_json_get_string(arg, "op", app, &op, err)) < 0)
 			return r;
 		if (!cJSON_IsNumber(idx) || idx->valuedouble < 0 || idx->valuedouble > 5 ||
-		    idx->valuedouble != floor(idx->valuedouble))
+		    idx->valuedouble != hr_floor(idx->valuedouble))
 			return hr_err(err, HR_E_INVALID, "%s/index: expected 0 to 5", app);
 		if (val && (r = check_u64(val, app, err)) < 0)
 			return r;

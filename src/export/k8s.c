@@ -33,6 +33,18 @@ static const char *const runtime_default_caps[] = {
 
 /* --- quantities -------------------------------------------------------------- */
 
+/* ceill(3) of x >= 0, without libm; what is beyond 9.2e18 is only ever
+ * refused, so it comes back as it is. */
+static long double ceil_nonneg(long double x)
+{
+	int64_t t;
+
+	if (!(x <= 9.2e18L))
+		return x;
+	t = (int64_t)x;
+	return (long double)t < x ? (long double)(t + 1) : (long double)t;
+}
+
 int64_t hr_k8s_quantity(const char *s, int64_t scale)
 {
 	static const struct {
@@ -71,7 +83,12 @@ int64_t hr_k8s_quantity(const char *s, int64_t scale)
 				exp = exp * 10 + (*q - '0');
 			if (*q == '\0') {
 				p = q;
-				mult = powl(10.0L, esign * exp);
+				/* 10^exp is exact in a long double up to 10^27;
+				 * its reciprocal is then one correct rounding. */
+				for (int k = 0; k < exp; k++)
+					mult *= 10;
+				if (esign < 0)
+					mult = 1 / mult;
 			}
 		}
 	}
@@ -84,7 +101,7 @@ int64_t hr_k8s_quantity(const char *s, int64_t scale)
 			return -1;
 		mult = suffixes[i].mult;
 	}
-	v = ceill(v * mult * scale);
+	v = ceil_nonneg(v * mult * scale);
 	if (v > 9.2e18L)
 		return -1;
 	return (int64_t)v;
@@ -497,7 +514,7 @@ static int is_string(const cJSON *v) { return cJSON_IsString(v); }
 static int is_bool(const cJSON *v) { return cJSON_IsBool(v); }
 static int is_int(const cJSON *v)
 {
-	return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble);
+	return cJSON_IsNumber(v) && v->valuedouble == hr_floor(v->valuedouble);
 }
 static int is_quantity(const cJSON *v) { return cJSON_IsString(v) || cJSON_IsNumber(v); }
 
@@ -512,7 +529,7 @@ static int64_t quantity_of(const cJSON *v, int64_t scale)
 {
 	if (cJSON_IsNumber(v)) {
 		long double x = (long double)v->valuedouble * scale;
-		return x < 0 || x > 9.2e18L ? -1 : (int64_t)ceill(x);
+		return x < 0 || x > 9.2e18L ? -1 : (int64_t)ceil_nonneg(x);
 	}
 	return hr_k8s_quantity(v->valuestring, scale);
 }

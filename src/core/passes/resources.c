@@ -58,7 +58,7 @@ static bool parse_cgroup_value(const char *s, bool suffixes, double *ret)
 	if (errno)
 		return false;
 	if (suffixes && *end && (u = strchr(units, toupper((unsigned char)*end)))) {
-		mult = ldexp(1, 10 * (int)(u - units + 1));
+		mult = (double)(1ULL << (10 * (u - units + 1))); /* K = 2^10 .. E = 2^60 */
 		end++;
 	}
 	if (*end)

@@ -60,7 +60,7 @@ int hr_pass_user(struct hr_pass_ctx *c)
 				cJSON *next = g->next;
 				if (!cJSON_IsNumber(g) || g->valuedouble < 0 ||
 				    g->valuedouble > UID_MAX_JSON ||
-				    g->valuedouble != floor(g->valuedouble)) {
+				    g->valuedouble != hr_floor(g->valuedouble)) {
 					_cleanup_free_ char *ptr =
 						hr_json_ptr_index("/process/user/additionalGids", i);
 					return hr_err(c->err, HR_E_INVALID,
