@@ -25,10 +25,17 @@ size_t hr_utf8_check(const char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = p[i];
+		unsigned char c;
 		size_t n;
 		uint32_t cp;
+		uint64_t w;
 
+		/* A spec is almost all ASCII: eight bytes at a time. */
+		while (i + 8 <= len && (memcpy(&w, p + i, 8), !(w & UINT64_C(0x8080808080808080))))
+			i += 8;
+		if (i >= len)
+			break;
+		c = p[i];
 		if (c < 0x80) {
 			i++;
 			continue;
@@ -74,6 +81,10 @@ static void line_col(const char *text, size_t off, size_t *line, size_t *col)
 	}
 }
 
+/* Whether this process ever kept a number's text: until it did, no tree
+ * holds one, and printing needs no walk to find them. */
+static bool kept_numbers;
+
 /* Long integers keep their source text; see hr_json_parse. */
 struct kept_number {
 	size_t ordinal; /* which number token in document order */
@@ -104,6 +115,11 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 		char c = text[i];
 
 		if (in_str) {
+			/* Most of a spec is the inside of strings: to the next
+			 * quote or backslash at once. */
+			while (i + 1 < len && text[i] != '"' && text[i] != '\\')
+				i++;
+			c = text[i];
 			if (c == '\\') {
 				if (i + 1 < len && text[i + 1] == 'u' && i + 5 < len &&
 				    memcmp(text + i + 2, "0000", 4) == 0) {
@@ -167,37 +183,44 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 }
 
 /* Go's encoding/json compares names with a simple case fold in which
- * U+017F (long s) equals 's' and U+212A (Kelvin) equals 'k'. */
-static size_t fold_name(const char *s, char *out, size_t cap)
+ * U+017F (long s) equals 's' and U+212A (Kelvin) equals 'k'. The folded
+ * character at *p (upper case), and *p moved past it; 0 at the end. */
+static inline unsigned char fold_next(const unsigned char **p)
 {
-	size_t o = 0;
+	const unsigned char *s = *p;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p && o + 1 < cap; p++) {
-		if (p[0] == 0xc5 && p[1] == 0xbf) {
-			out[o++] = 'S';
-			p += 1;
-		} else if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0xaa) {
-			out[o++] = 'K';
-			p += 2;
-		} else if (*p >= 'a' && *p <= 'z') {
-			out[o++] = (char)(*p - 'a' + 'A');
-		} else {
-			out[o++] = (char)*p;
-		}
+	if (s[0] >= 'a' && s[0] <= 'z') {
+		*p = s + 1;
+		return (unsigned char)(s[0] - 'a' + 'A');
 	}
-	out[o] = '\0';
-	return o;
+	if (s[0] == 0xc5 && s[1] == 0xbf) {
+		*p = s + 2;
+		return 'S';
+	}
+	if (s[0] == 0xe2 && s[1] == 0x84 && s[2] == 0xaa) {
+		*p = s + 3;
+		return 'K';
+	}
+	if (s[0])
+		*p = s + 1;
+	return s[0];
+}
+
+/* strcmp(3) of the folded names, without folding copies of them. */
+static int fold_cmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	for (;;) {
+		unsigned char cx = fold_next(&x), cy = fold_next(&y);
+		if (cx != cy || !cx)
+			return (int)cx - (int)cy;
+	}
 }
 
 bool hr_json_fold_equal(const char *a, const char *b)
 {
-	char fa[256], fb[256];
-
-	if (strlen(a) >= sizeof fa || strlen(b) >= sizeof fb)
-		return strcmp(a, b) == 0;
-	fold_name(a, fa, sizeof fa);
-	fold_name(b, fb, sizeof fb);
-	return strcmp(fa, fb) == 0;
+	return fold_cmp(a, b) == 0;
 }
 
 const char *hr_json_type_name(const cJSON *j)
@@ -226,14 +249,14 @@ static bool is_string_map(const char *key)
 		       strcmp(key, "unified") == 0);
 }
 
-struct keyref {
-	const char *key;
-	char folded[256];
-};
-
-static int cmp_keyref(const void *a, const void *b)
+static int cmp_folded_p(const void *a, const void *b)
 {
-	return strcmp(((const struct keyref *)a)->folded, ((const struct keyref *)b)->folded);
+	return fold_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_exact_p(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Where the walk is: one frame per level, turned into a JSON pointer only
@@ -270,41 +293,47 @@ static char *walk_ptr(const struct walk *w, size_t depth)
 	return p;
 }
 
-static int check_object_keys(const cJSON *obj, bool exact_only, const struct walk *w,
+/* Two keys that Go (or, in a map, anyone) reads as one: an error. */
+static int same_keys(const char *a, const char *b, const struct walk *w, size_t depth,
+		     hr_error *err)
+{
+	_cleanup_free_ char *ptr = walk_ptr(w, depth);
+
+	if (strcmp(a, b) == 0)
+		return hr_err(err, HR_E_INVALID,
+			      "%s: key `%s` appears twice; runtimes silently use the last one "
+			      "(fix: keep one)",
+			      ptr, b);
+	return hr_err(err, HR_E_INVALID,
+		      "%s: keys `%s` and `%s` differ only in case; runc reads them as the same "
+		      "field (fix: keep one, spelled as the OCI spec does)",
+		      ptr, a, b);
+}
+
+static int check_object_keys(const cJSON *obj, size_t n, bool exact_only, const struct walk *w,
 			     size_t depth, hr_error *err)
 {
-	size_t n = 0, i = 0;
-	_cleanup_free_ struct keyref *keys = NULL;
+	int (*cmp)(const char *, const char *) = exact_only ? strcmp : fold_cmp;
+	_cleanup_free_ const char **keys = NULL;
+	size_t i = 0;
 
-	for (const cJSON *c = obj->child; c; c = c->next)
-		n++;
 	if (n < 2)
 		return 0;
+	/* Most objects are small: every pair, in the order the keys came. */
+	if (n <= 12) {
+		for (const cJSON *a = obj->child; a; a = a->next)
+			for (const cJSON *b = a->next; b; b = b->next)
+				if (cmp(a->string, b->string) == 0)
+					return same_keys(a->string, b->string, w, depth, err);
+		return 0;
+	}
 	keys = hr_xcalloc(n, sizeof *keys);
-	for (const cJSON *c = obj->child; c; c = c->next, i++) {
-		keys[i].key = c->string;
-		if (exact_only || strlen(c->string) >= sizeof keys[i].folded)
-			snprintf(keys[i].folded, sizeof keys[i].folded, "%s", c->string);
-		else
-			fold_name(c->string, keys[i].folded, sizeof keys[i].folded);
-	}
-	qsort(keys, n, sizeof *keys, cmp_keyref);
-	for (i = 1; i < n; i++) {
-		_cleanup_free_ char *ptr = NULL;
-
-		if (strcmp(keys[i - 1].folded, keys[i].folded) != 0)
-			continue;
-		ptr = walk_ptr(w, depth);
-		if (strcmp(keys[i - 1].key, keys[i].key) == 0)
-			return hr_err(err, HR_E_INVALID,
-				      "%s: key `%s` appears twice; runtimes silently use the "
-				      "last one (fix: keep one)",
-				      ptr, keys[i].key);
-		return hr_err(err, HR_E_INVALID,
-			      "%s: keys `%s` and `%s` differ only in case; runc reads them "
-			      "as the same field (fix: keep one, spelled as the OCI spec does)",
-			      ptr, keys[i - 1].key, keys[i].key);
-	}
+	for (const cJSON *c = obj->child; c; c = c->next)
+		keys[i++] = c->string;
+	qsort(keys, n, sizeof *keys, exact_only ? cmp_exact_p : cmp_folded_p);
+	for (i = 1; i < n; i++)
+		if (cmp(keys[i - 1], keys[i]) == 0)
+			return same_keys(keys[i - 1], keys[i], w, depth, err);
 	return 0;
 }
 
@@ -322,6 +351,7 @@ static int walk_tree(cJSON *node, const char *parent_key, size_t depth, struct w
 		if (w->kept_index < w->sc->n_kept &&
 		    w->sc->kept[w->kept_index].ordinal == w->number_index) {
 			const struct kept_number *k = &w->sc->kept[w->kept_index++];
+			kept_numbers = true;
 			node->valuestring = hr_xmalloc(k->len + 1);
 			memcpy(node->valuestring, w->text + k->off, k->len);
 			node->valuestring[k->len] = '\0';
@@ -343,7 +373,7 @@ static int walk_tree(cJSON *node, const char *parent_key, size_t depth, struct w
 			      ptr, n, w->lim->max_members);
 	}
 	if (cJSON_IsObject(node)) {
-		int r = check_object_keys(node, is_string_map(parent_key), w, depth, err);
+		int r = check_object_keys(node, n, is_string_map(parent_key), w, depth, err);
 		if (r < 0)
 			return r;
 	}
@@ -451,9 +481,11 @@ char *hr_json_print(const cJSON *tree, bool pretty)
 	char *s;
 
 	/* The tree is borrowed: raw nodes are restored before returning. */
-	mark_raw(t, true);
+	if (kept_numbers)
+		mark_raw(t, true);
 	s = pretty ? cJSON_Print(t) : cJSON_PrintUnformatted(t);
-	mark_raw(t, false);
+	if (kept_numbers)
+		mark_raw(t, false);
 	if (!s)
 		abort();
 	return s;
@@ -467,14 +499,14 @@ int hr_json_get(const cJSON *obj, const char *key, const char *where, cJSON **re
 	*ret = NULL;
 	if (!obj)
 		return 0;
-	for (cJSON *c = obj->child; c; c = c->next) {
+	for (cJSON *c = obj->child; c; c = c->next)
 		if (strcmp(c->string, key) == 0) {
 			*ret = c;
 			return 0;
 		}
-		if (!folded && hr_json_fold_equal(c->string, key))
+	for (cJSON *c = obj->child; c && !folded; c = c->next)
+		if (fold_cmp(c->string, key) == 0)
 			folded = c;
-	}
 	if (folded) {
 		_cleanup_free_ char *p = hr_json_ptr(where, folded->string);
 		return hr_err(err, HR_E_INVALID,
@@ -637,14 +669,19 @@ char *hr_json_brief(const cJSON *node)
 	return hr_json_print(node, false);
 }
 
-static char *ptr_escape(const char *token)
+/* base + "/" + token, with '~' and '/' escaped (RFC 6901); built by hand:
+ * a spec's walk makes thousands of these. */
+char *hr_json_ptr(const char *base, const char *token)
 {
-	size_t n = 0;
+	size_t nb = strlen(base), n = nb + 1;
 	char *out, *o;
 
 	for (const char *p = token; *p; p++)
 		n += (*p == '~' || *p == '/') ? 2 : 1;
 	o = out = hr_xmalloc(n + 1);
+	memcpy(o, base, nb);
+	o += nb;
+	*o++ = '/';
 	for (const char *p = token; *p; p++) {
 		if (*p == '~') {
 			*o++ = '~';
@@ -660,15 +697,23 @@ static char *ptr_escape(const char *token)
 	return out;
 }
 
-char *hr_json_ptr(const char *base, const char *token)
-{
-	_cleanup_free_ char *esc = ptr_escape(token);
-	return hr_xasprintf("%s/%s", base, esc);
-}
-
 char *hr_json_ptr_index(const char *base, size_t index)
 {
-	return hr_xasprintf("%s/%zu", base, index);
+	char digits[24], *d = digits + sizeof digits;
+	size_t nb = strlen(base), nd;
+	char *out;
+
+	do {
+		*--d = (char)('0' + index % 10);
+		index /= 10;
+	} while (index);
+	nd = (size_t)(digits + sizeof digits - d);
+	out = hr_xmalloc(nb + 1 + nd + 1);
+	memcpy(out, base, nb);
+	out[nb] = '/';
+	memcpy(out + nb + 1, d, nd);
+	out[nb + 1 + nd] = '\0';
+	return out;
 }
 
 bool hr_json_equal(const cJSON *a, const cJSON *b)

@@ -222,6 +222,36 @@ Test(parse, map_exemption_does_not_reach_nested_objects)
 	assert_msg(&err, "differ only in case");
 }
 
+/* Objects of more than a dozen members are checked another way (sorted):
+ * the same collisions are found there, wherever they sit. */
+Test(parse, large_objects_find_the_same_collisions)
+{
+	hr_error err = { 0 };
+	struct hr_buf b = { 0 };
+	char key[32];
+
+	hr_buf_add(&b, "{\"annotations\": {", 17);
+	for (int i = 0; i < 30; i++) {
+		snprintf(key, sizeof key, "%s\"k%02d\": \"v\"", i ? ", " : "", i);
+		hr_buf_add(&b, key, strlen(key));
+	}
+	hr_buf_add(&b, ", \"K07\": \"v\"}}", 15);
+	cJSON *j = hrt_parse(b.s); /* a string map: K07 is not k07 */
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "annotations")), 31);
+	cJSON_Delete(j);
+	b.s[b.n - 12] = 'k'; /* ... but k07 twice is */
+	refused_str(b.s, &err);
+	assert_msg(&err, "/annotations: key `k07` appears twice");
+	memcpy(b.s, "{\"process\":     {", 17); /* in an object, K07 and k07 fold */
+	b.s[b.n - 12] = 'K';
+	refused_str(b.s, &err);
+	assert_msg(&err, "/process: keys `");
+	assert_msg(&err, "`K07`");
+	assert_msg(&err, "`k07`");
+	assert_msg(&err, "differ only in case");
+	free(b.s);
+}
+
 Test(parse, nesting_beyond_the_limit)
 {
 	const size_t depth = 100000;
