@@ -19,6 +19,22 @@
 void hr_json_deletep(cJSON **j);
 #define _cleanup_json_ _cleanup_(hr_json_deletep)
 
+/*
+ * Between hr_json_arena_start() and hr_json_arena_stop(), cJSON takes its
+ * memory from one growing arena instead of malloc, and freeing a node of
+ * the arena costs nothing: a container start builds and drops tens of
+ * thousands of nodes, and malloc and free were a quarter of its
+ * instructions. The arena is never given back (a launch is short and its
+ * trees live to its end); nodes of either kind may be freed at any time
+ * with cJSON_Delete(), before or after stop. So the rule for cJSON's
+ * memory holds everywhere: what cJSON allocated (nodes, keys, strings,
+ * cJSON_Print's text) goes back through cJSON (cJSON_Delete, cJSON_free),
+ * never free(). hr_json_print() returns malloc'd text. Under
+ * AddressSanitizer there is no arena, so that its checks see every node.
+ */
+void hr_json_arena_start(void);
+void hr_json_arena_stop(void);
+
 /* Bounds on what hr_json_parse accepts. */
 struct hr_json_limits {
 	size_t max_bytes;   /* document size */

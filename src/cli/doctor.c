@@ -17,6 +17,7 @@
 #include "hardrun/doctor.h"
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
+#include "hardrun/json.h"
 #include "hardrun/select.h"
 
 /* Where container file systems usually live: their types are tried for
@@ -357,7 +358,7 @@ int hr_cmd_doctor(int argc, char **argv)
 	}
 	if (strcmp(format, "json") == 0) {
 		cJSON *d = to_json(&x);
-		char *s = cJSON_Print(d);
+		char *s = hr_json_print(d, true);
 		printf("%s\n", s);
 		free(s);
 		cJSON_Delete(d);

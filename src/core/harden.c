@@ -258,7 +258,7 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 		hr_findings_apply_mode(findings, first, mode, control ? control : "exec.labels");
 	}
 	(void)cJSON_DetachItemViaPointer(spec, process);
-	free(process->string);
+	cJSON_free(process->string); /* cJSON's memory (json.h, the arena) */
 	process->string = NULL;
 	cJSON_Delete(spec);
 	if (r < 0)

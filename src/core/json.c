@@ -19,6 +19,105 @@ void hr_json_deletep(cJSON **j)
 		cJSON_Delete(*j);
 }
 
+/* --- the arena (json.h) ---------------------------------------------------- */
+
+/* Under AddressSanitizer the arena is never used: cJSON's nodes come from
+ * malloc, so that a use after free or a leak of a tree is still found. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HR_ASAN 1
+#endif
+#endif
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+static struct {
+	struct arena_chunk *head;
+	size_t live; /* blocks handed out and not freed */
+	bool active, hooked;
+} arena;
+
+static bool in_arena(const void *p)
+{
+	const unsigned char *q = p;
+
+	for (const struct arena_chunk *c = arena.head; c; c = c->next)
+		if (q >= c->data && q < c->data + c->size)
+			return true;
+	return false;
+}
+
+static void *arena_alloc(size_t n)
+{
+	size_t need = (n + 15) & ~(size_t)15;
+	struct arena_chunk *c = arena.head;
+	unsigned char *p;
+
+	if (!arena.active)
+		return malloc(n);
+	if (!c || c->size - c->used < need) {
+		/* 128 KiB, doubling: only the pages used count as memory. */
+		size_t size = c ? c->size * 2 : 128u << 10;
+		while (size < need)
+			size *= 2;
+		c = malloc(sizeof *c + size);
+		if (!c)
+			return NULL;
+		*c = (struct arena_chunk){ .next = arena.head, .size = size };
+		arena.head = c;
+	}
+	p = c->data + c->used;
+	c->used += need;
+	arena.live++;
+	return p;
+}
+
+static void arena_free(void *p)
+{
+	if (!p)
+		return;
+	if (in_arena(p))
+		arena.live--;
+	else
+		free(p);
+}
+
+static cJSON_Hooks arena_hooks = { .malloc_fn = arena_alloc, .free_fn = arena_free };
+
+void hr_json_arena_start(void)
+{
+#ifndef HR_ASAN
+	/* Nothing of the last use is alive (check runs one per input): the
+	 * arena starts again in its largest chunk, so it does not grow. */
+	if (arena.live == 0 && arena.head) {
+		struct arena_chunk *c = arena.head->next;
+		while (c) {
+			struct arena_chunk *next = c->next;
+			free(c);
+			c = next;
+		}
+		arena.head->next = NULL;
+		arena.head->used = 0;
+	}
+	if (!arena.hooked) {
+		cJSON_InitHooks(&arena_hooks);
+		arena.hooked = true;
+	}
+	arena.active = true;
+#endif
+}
+
+void hr_json_arena_stop(void)
+{
+	arena.active = false;
+}
+
 size_t hr_utf8_check(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -483,7 +582,13 @@ char *hr_json_print(const cJSON *tree, bool pretty)
 	/* The tree is borrowed: raw nodes are restored before returning. */
 	if (kept_numbers)
 		mark_raw(t, true);
+	/* The text is the caller's, to free(): from malloc, and with
+	 * realloc, which cJSON uses only under its own hooks. */
+	if (arena.hooked)
+		cJSON_InitHooks(NULL);
 	s = pretty ? cJSON_Print(t) : cJSON_PrintUnformatted(t);
+	if (arena.hooked)
+		cJSON_InitHooks(&arena_hooks);
 	if (kept_numbers)
 		mark_raw(t, false);
 	if (!s)
@@ -649,7 +754,7 @@ void hr_json_insert(cJSON *array, size_t index, cJSON *item)
 
 void hr_json_set_number(cJSON *node, double v)
 {
-	free(node->valuestring);
+	cJSON_free(node->valuestring); /* cJSON's memory when duplicated */
 	node->valuestring = NULL;
 	cJSON_SetNumberHelper(node, v);
 }

@@ -150,9 +150,6 @@ char *hr_json_clean(char *text)
 
 char *hr_json_output(const cJSON *doc, bool pretty)
 {
-	char *s = pretty ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
-
-	if (!s)
-		abort();
-	return hr_json_clean(s);
+	/* hr_json_print: malloc'd text, also in the arena (json.h). */
+	return hr_json_clean(hr_json_print(doc, pretty));
 }

@@ -305,7 +305,7 @@ static void test_pause(void)
 }
 #endif
 
-int hr_launch_prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
+static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
 {
 	_cleanup_(hr_host_env_done) struct hr_host_env host = { 0 };
 	int r;
@@ -372,5 +372,16 @@ int hr_launch_prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_er
 	}
 	if (r == 0 && !o->judge_only)
 		test_pause();
+	return r;
+}
+
+int hr_launch_prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
+{
+	int r;
+
+	/* The spec's trees are made and dropped in the arena (json.h). */
+	hr_json_arena_start();
+	r = prepare(o, l, err);
+	hr_json_arena_stop();
 	return r;
 }

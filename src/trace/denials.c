@@ -85,7 +85,7 @@ char *hr_trace_fix(char *const *names)
 	/* Each name quoted by cJSON, joined as the profile examples are. */
 	for (size_t i = 0; names && names[i]; i++) {
 		cJSON *j = cJSON_CreateString(names[i]);
-		char *q = cJSON_PrintUnformatted(j);
+		char *q = hr_json_print(j, false);
 		cJSON_Delete(j);
 		if (!q)
 			abort();

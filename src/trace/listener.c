@@ -537,7 +537,7 @@ static void finish(struct listener *L)
 		for (size_t i = 0; names[i]; i++)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(names[i]));
 		cJSON_AddBoolToObject(doc, "connected", L->connected);
-		text = cJSON_PrintUnformatted(doc);
+		text = hr_json_print(doc, false);
 		cJSON_Delete(doc);
 		for (size_t off = 0, len = text ? strlen(text) : 0; off < len;) {
 			ssize_t n = write(L->result, text + off, len - off);
@@ -763,6 +763,8 @@ int hr_trace_start(const struct hr_trace_opts *o, cJSON *spec, struct hr_trace *
 		goto fail_bound;
 	}
 	if (pid == 0) {
+		/* It lives as long as the container: no arena (json.h). */
+		hr_json_arena_stop();
 		if (o->detach) {
 			/* Out of the caller's session, and reparented: nobody waits
 			 * for it, and the engine's pipes are not held open. */

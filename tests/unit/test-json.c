@@ -598,3 +598,33 @@ Test(utf8, check_offsets)
 	cr_assert_eq(hr_utf8_check("\xc3\xa9\xc3", 3), 2, "cut short at the end");
 	cr_assert_eq(hr_utf8_check("\x80", 1), 0, "lone continuation byte");
 }
+
+/* The launch's trees live in an arena (json.h): what cJSON allocated goes
+ * back through cJSON, text from hr_json_print goes to free(), trees of
+ * either kind can be freed on either side of stop, and a second use of
+ * the arena does not keep the first's memory. */
+Test(arena, trees_and_text_cross_its_bounds)
+{
+	static const char text[] = "{\"a\": [1, 2, {\"b\": \"c\"}], \"n\": 123456789012345678901}";
+	cJSON *before = NULL, *inside = NULL, *dup;
+	hr_error err = { 0 };
+	char *s;
+
+	cr_assert_eq(hr_json_parse(text, strlen(text), &hr_json_spec_limits, &before, &err), 0);
+	for (int round = 0; round < 3; round++) {
+		hr_json_arena_start();
+		cr_assert_eq(hr_json_parse(text, strlen(text), &hr_json_spec_limits, &inside, &err), 0);
+		dup = cJSON_Duplicate(before, true);
+		hr_json_set_number(cJSON_GetObjectItemCaseSensitive(dup, "n"), 7);
+		s = hr_json_print(inside, false);
+		cr_assert_str_eq(s, "{\"a\":[1,2,{\"b\":\"c\"}],\"n\":123456789012345678901}");
+		free(s); /* malloc'd, though printed inside the arena */
+		cJSON_Delete(dup);
+		hr_json_arena_stop();
+		s = hr_json_print(inside, false);
+		cr_assert_str_eq(s, "{\"a\":[1,2,{\"b\":\"c\"}],\"n\":123456789012345678901}");
+		free(s);
+		cJSON_Delete(inside); /* made in the arena, freed after it */
+	}
+	cJSON_Delete(before); /* made before the arena, freed after it */
+}
