@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -853,6 +854,49 @@ Test(cache, an_entry_is_used_while_its_files_are_unchanged)
 	cr_assert_eq(pids_of("c3", dirs), 120006, "the entry was read");
 	hrt_write_file(p3, "{\"extends\": \"restricted\", \"resources\": {\"pids\": 57}}");
 	cr_assert_eq(pids_of("c3", dirs), 57, "and dropped once the file changed");
+}
+
+/* As an attacker would try it: a change that keeps the file's size and
+ * times, a file given away, and an entry planted where others may write. */
+Test(cache, no_entry_outlives_a_change_of_its_files_or_of_its_place)
+{
+	_cleanup_free_ char *pdir = hrt_src_path("profiles");
+	_cleanup_free_ char *p4 = write_profile("c4", "{\"extends\": \"restricted\", "
+						      "\"resources\": {\"pids\": 41}}");
+	_cleanup_free_ char *cmd = NULL, *cdir = hr_xasprintf("%s/cache", cache_tmp);
+	char *dirs[] = { tmp, pdir, NULL };
+	struct hr_profile *p = NULL;
+	hr_error err = { 0 };
+	struct stat st;
+	struct timespec times[2];
+
+	if (geteuid() != 0)
+		cr_skip_test("the cache is root's only");
+	cr_assert_eq(pids_of("c4", dirs), 41);
+	cr_assert_eq(stat(p4, &st), 0);
+	/* Same size, mtime and atime put back: only ctime tells. */
+	hrt_write_file(p4, "{\"extends\": \"restricted\", \"resources\": {\"pids\": 42}}");
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	cr_assert_eq(utimensat(AT_FDCWD, p4, times, 0), 0);
+	cr_assert_eq(pids_of("c4", dirs), 42, "a same-size change with its times restored is seen");
+
+	/* Given to another user, cached or not: refused. */
+	cr_assert_eq(chown(p4, 65534, 0), 0);
+	cr_assert_lt(hr_profile_load("c4", dirs, &p, &err), 0, "a cached profile not root's was used");
+	assert_msg(&err, "a user other than root");
+	cr_assert_eq(chown(p4, 0, 0), 0);
+	cr_assert_eq(pids_of("c4", dirs), 42);
+
+	/* The cache's directory open to others: its entries are not read. */
+	cmd = hr_xasprintf("perl -0777 -pi -e 's/\\x2a\\x00\\x00\\x00\\x00\\x00\\x00\\x00/"
+			   "\\x63\\x00\\x00\\x00\\x00\\x00\\x00\\x00/' %s/*.profile",
+			   cdir);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(pids_of("c4", dirs), 99, "the planted value is read while the place is root's");
+	cr_assert_eq(chmod(cdir, 0777), 0);
+	cr_assert_eq(pids_of("c4", dirs), 42, "an entry in a directory others can write was used");
+	cr_assert_eq(chmod(cdir, 0700), 0);
 }
 
 /*
