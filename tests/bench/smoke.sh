@@ -134,22 +134,23 @@ check "scripts/bench --quick exits 0 (got $rc)" [ "$rc" = 0 ]
 [ "$rc" = 0 ] || tail -n 40 "$WORK/bench.err" | sed 's/^/#   /'
 J=$WORK/bench.json
 [ -s "$J" ] || { fail "scripts/bench wrote no $J"; finish; }
-for id in direct.runc direct.hardrun runtime.trivial runtime.trivial:rss runtime.create-docker:rss \
+for id in direct.runc direct.hardrun hardened.docker hardened.hardrun sequence.runc sequence.hardrun runtime.trivial runtime.trivial:rss runtime.create-docker:rss \
   runtime.create-k8s:rss runtime.state rewrite.runc-spec.harden rewrite.docker.floor rewrite.k8s.harden \
   containerd.runc containerd.hardrun parallel.runc.start parallel.hardrun.start docker.runc docker.hardrun \
   pod.runc pod.hardrun explain.plain explain.explain; do
   check "figure $id: median, min, max and runs" \
     jqe --arg id "$id" '.figures[$id] | (.median | numbers) and (.min <= .median) and (.median <= .max) and .runs >= 1' "$J"
 done
-for id in wrapper.direct wrapper.containerd wrapper.docker rewrite.runc-spec rewrite.docker rewrite.k8s \
+for id in wrapper.direct wrapper.direct:cpu hardened.start wrapper.sequence wrapper.sequence:cpu wrapper.containerd wrapper.docker rewrite.runc-spec rewrite.docker rewrite.k8s \
   memory.create-docker memory.create-k8s hardrun.create-docker parallel.p50 parallel.p99 wrapper.pod hardrun.pod \
   explain; do
   check "comparison $id: a value from pairs measured in the same run" \
     jqe --arg id "$id" '.comparisons[$id] | (.median | numbers) and (.pooled | numbers) and .runs >= 1' "$J"
 done
-check "the targets of the issue are recorded: wrapper 1.03, rewrite 2, memory 4096 KiB" \
+check "the targets of the issue are recorded: wrapper 1.03, rewrite 2, memory 4096 KiB, hardened start 0.85, a call passed through 0.1 ms" \
   jqe '.comparisons["wrapper.docker"].target == 1.03 and .comparisons["rewrite.k8s"].target == 2
-         and .comparisons["memory.create-docker"].target == 4096' "$J"
+         and .comparisons["memory.create-docker"].target == 4096 and .comparisons["hardened.start"].target == 0.85
+         and .comparisons["hardrun.state"].target == 0.1' "$J"
 expect_grep "the table shows the figures and the comparisons" 'wrapper overhead, Docker.*<= 1.03' "$out"
 bw=$(sed -n 's/^bench: work directory //p' "$WORK/bench.err")
 check "the bench named its work directory (${bw:-none})" [ -n "$bw" ]
