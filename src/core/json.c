@@ -116,6 +116,12 @@ void hr_json_arena_start(void)
 void hr_json_arena_stop(void)
 {
 	arena.active = false;
+	/* Nothing of it alive: cJSON is plain again (its printer reallocates
+	 * only under its own hooks), until the next start. */
+	if (arena.hooked && arena.live == 0) {
+		cJSON_InitHooks(NULL);
+		arena.hooked = false;
+	}
 }
 
 size_t hr_utf8_check(const char *s, size_t len)

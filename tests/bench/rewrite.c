@@ -13,7 +13,7 @@
  *   harden:    hr_harden_text(): hardrun's parser (UTF-8, duplicate and
  *              case-folded keys, limits), every pass, and printing, i.e.
  *              what hardrun does between reading config.json and writing
- *              it;
+ *              it, with its trees in the arena as in a launch (json.h);
  *   floor:     cJSON_ParseWithLength() + cJSON_PrintUnformatted() of the
  *              same text, the least any tool that rewrites it pays;
  *   floor-out: the same of the hardened document, which is larger when
@@ -92,9 +92,13 @@ __attribute__((noinline)) static char *bench_harden_once(const char *text, size_
 	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
 	char *out = NULL;
 
-	if (hr_harden_text(text, len, p, &fake_env, &out, &findings, err) < 0)
-		return NULL;
-	return out;
+	int r;
+
+	/* With the arena, as a launch hardens (json.h). */
+	hr_json_arena_start();
+	r = hr_harden_text(text, len, p, &fake_env, &out, &findings, err);
+	hr_json_arena_stop();
+	return r < 0 ? NULL : out;
 }
 
 __attribute__((noinline)) static char *bench_floor_once(const char *text, size_t len)
