@@ -192,4 +192,20 @@ int hr_harden_text(const char *text, size_t len, const struct hr_profile *profil
 		   const struct hr_env *env, char **ret_text, struct hr_findings *findings,
 		   hr_error *err);
 
+/* What host path, if any, the source of a spec's mount names: a bind
+ * source, or the device (or image) of a disk file system. */
+enum hr_mount_source {
+	HR_MOUNT_SOURCE_NONE,
+	HR_MOUNT_SOURCE_BIND,
+	HR_MOUNT_SOURCE_DEVICE,
+};
+enum hr_mount_source hr_mount_source_kind(const cJSON *mount);
+
+/* The host directories an overlay option names ("lowerdir=/a:/b" gives
+ * /a and /b, "\:" unescaped), or NULL for an option that names none. */
+char **hr_overlay_option_paths(const char *opt);
+/* `opt` with the directories it names replaced by `paths` (as many),
+ * escaped. */
+char *hr_overlay_option_with(const char *opt, char *const *paths);
+
 #endif

@@ -51,14 +51,28 @@ int hr_pins_get_magic(struct hr_pins *pins, const char *source, const struct hr_
 /* The pin of `source` if it was looked up (fd -1 if that failed), else
  * NULL. */
 const struct hr_pin *hr_pins_find(const struct hr_pins *pins, const char *source);
+/* The same for hr_pins_get_magic's pins. */
+const struct hr_pin *hr_pins_find_magic(const struct hr_pins *pins, const char *source);
 
 /*
  * Mount a clone of the pinned object at `rel` in private bundle `pb`
  * (a directory is created for a directory, an empty file for anything
- * else); `recursive` clones the mounts below it too (rbind). Returns 0 or
- * a negative errno.
+ * else); `recursive` clones the mounts below it too (rbind). With a
+ * `userns_fd` (not -1) the clone is idmapped through that user
+ * namespace's mapping; a file system that cannot be is an error naming
+ * it. Returns 0 or a negative errno.
  */
 int hr_pin_attach(const struct hr_pin *pin, const struct hr_pbundle *pb, const char *rel,
-		  bool recursive, hr_error *err);
+		  bool recursive, int userns_fd, hr_error *err);
+
+/*
+ * Mount at `rel` in `pb` a read-only sysfs made inside the network
+ * namespace `netns_fd` (it shows that namespace's devices). A container
+ * in a user namespace of its own cannot mount sysfs for a network
+ * namespace it does not own (a pod's, made by CNI); runc 1.1 then fails,
+ * so hardrun mounts it from the host and hands it over as a bind.
+ * Returns 0 or a negative errno.
+ */
+int hr_pin_sysfs(const struct hr_pbundle *pb, const char *rel, int netns_fd, hr_error *err);
 
 #endif

@@ -70,6 +70,7 @@ struct hr_launch {
 	cJSON *audit_extra;	   /* SBOM, image audit, tracing: for the audit record */
 	char *refusal;		   /* why it was refused, one line; NULL if it was not */
 	struct hr_pins pins;	   /* the host paths judged, opened once */
+	size_t n_attached;	   /* clones mounted in the private bundle's m/ */
 	int root_fd;		   /* the private bundle's runtime root directory */
 	char *root_path;
 	struct hr_pbundle pb;	   /* the private bundle, published, locked by us */

@@ -115,20 +115,6 @@ static int read_spec(const struct hr_launch_opts *o, struct hr_launch *l, hr_err
 	return r;
 }
 
-static bool is_bind(const cJSON *m)
-{
-	const cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
-	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(m, "options");
-
-	if (cJSON_IsString(type) && strcmp(type->valuestring, "bind") == 0)
-		return true;
-	for (const cJSON *x = opts ? opts->child : NULL; x; x = x->next)
-		if (cJSON_IsString(x) && (strcmp(x->valuestring, "bind") == 0 ||
-					  strcmp(x->valuestring, "rbind") == 0))
-			return true;
-	return false;
-}
-
 static bool has_opt(const cJSON *m, const char *opt)
 {
 	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(m, "options");
@@ -139,20 +125,45 @@ static bool has_opt(const cJSON *m, const char *opt)
 	return false;
 }
 
-/*
- * Give the runtime exactly what was judged: the root file system and
- * every bind source become clones of the objects the core judged,
- * mounted in the private bundle. A bind source the core did not see
- * opened (it does not exist, or it was added after judging) is refused:
- * hardrun hands on nothing it did not judge.
- */
-static int pin_paths(struct hr_launch *l, bool attach, hr_error *err)
+/* What the core judged at `path`, never a second lookup of the path: a
+ * path it did not ask about is not handed on. */
+static int judged(struct hr_launch *l, const char *path, bool magic, const char *ptr,
+		  const struct hr_pin **ret, hr_error *err)
+{
+	const struct hr_pin *pin = magic ? hr_pins_find_magic(&l->pins, path)
+					 : hr_pins_find(&l->pins, path);
+
+	if (!pin)
+		return hr_err(err, -EINVAL, "%s: `%s` was not judged, so it is not handed on", ptr,
+			      path);
+	if (pin->fd < 0)
+		return hr_err(err, pin->error,
+			      "%s: %s (fix: create it before the container starts, or correct the "
+			      "path)",
+			      ptr, pin->real);
+	*ret = pin;
+	return 0;
+}
+
+/* Mount a clone of `pin` in the private bundle (m/N) and return the path
+ * the runtime will find it at once the bundle has its final name. */
+static int attach(struct hr_launch *l, const struct hr_pin *pin, bool recursive,
+		  const char *ptr, char **ret, hr_error *err)
+{
+	_cleanup_free_ char *rel = hr_xasprintf(HR_PBUNDLE_PINS "/%zu", l->n_attached++);
+	int r;
+
+	if ((r = hr_pin_attach(pin, &l->pb, rel, recursive, -1, err)) < 0)
+		return hr_err_prefix(err, "%s", ptr);
+	*ret = hr_xasprintf("%s/%s/%s", l->root_path, l->pb.id, rel);
+	return 0;
+}
+
+static int pin_root(struct hr_launch *l, bool attach_it, hr_error *err)
 {
 	cJSON *root = cJSON_GetObjectItemCaseSensitive(l->spec, "root");
 	cJSON *path = cJSON_GetObjectItemCaseSensitive(root, "path");
-	cJSON *mounts = cJSON_GetObjectItemCaseSensitive(l->spec, "mounts");
 	const struct hr_pin *pin;
-	size_t i = 0, n = 0;
 	int r;
 
 	if (!cJSON_IsString(path))
@@ -174,45 +185,126 @@ static int pin_paths(struct hr_launch *l, bool attach, hr_error *err)
 			      "/root/path: the root file system `%s` is not a directory (fix: "
 			      "point root.path at the unpacked root file system)",
 			      path->valuestring);
-	if (attach) {
-		if ((r = hr_pin_attach(pin, &l->pb, HR_PBUNDLE_ROOTFS, true, err)) < 0)
+	if (attach_it) {
+		if ((r = hr_pin_attach(pin, &l->pb, HR_PBUNDLE_ROOTFS, true, -1, err)) < 0)
 			return hr_err_prefix(err, "/root/path");
 		hr_json_set(root, "path", cJSON_CreateString(HR_PBUNDLE_ROOTFS));
 	} else if (path->valuestring[0] != '/') {
 		hr_json_set(root, "path", cJSON_CreateString(pin->real));
 	}
-	for (cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, i++) {
-		cJSON *src = cJSON_GetObjectItemCaseSensitive(m, "source");
-		_cleanup_free_ char *rel = NULL, *abs = NULL;
+	return 0;
+}
 
-		if (!is_bind(m) || !cJSON_IsString(src))
-			continue;
-		/* Only what the core judged, through the object it judged: never
-		 * a second lookup of the path. */
-		pin = hr_pins_find(&l->pins, src->valuestring);
-		if (!pin)
-			return hr_err(err, -EINVAL,
-				      "/mounts/%zu/source: bind source `%s` was not judged, so it is "
-				      "not handed on",
-				      i, src->valuestring);
-		if (pin->fd < 0)
-			return hr_err(err, pin->error,
-				      "/mounts/%zu/source: bind source %s (fix: create it before the "
-				      "container starts, or correct the path)",
-				      i, pin->real);
-		if (!attach) {
-			if (src->valuestring[0] != '/')
-				hr_json_set(m, "source", cJSON_CreateString(pin->real));
-			continue;
+/* Overlay's layer directories: each a clone, named in the option. */
+static int pin_overlay(struct hr_launch *l, cJSON *m, size_t i, bool attach_it, hr_error *err)
+{
+	cJSON *opts = cJSON_GetObjectItemCaseSensitive(m, "options");
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(m, "type");
+	size_t k = 0;
+	int r;
+
+	if (!cJSON_IsString(type) || strcmp(type->valuestring, "overlay") != 0)
+		return 0;
+	for (cJSON *o = opts ? opts->child : NULL; o; o = o->next, k++) {
+		_cleanup_strv_ char **paths = cJSON_IsString(o) ? hr_overlay_option_paths(o->valuestring)
+							      : NULL;
+		_cleanup_free_ char *ptr = hr_xasprintf("/mounts/%zu/options/%zu", i, k);
+		_cleanup_free_ char *rebuilt = NULL;
+
+		for (size_t p = 0; paths && paths[p]; p++) {
+			const struct hr_pin *pin;
+			char *abs;
+			if ((r = judged(l, paths[p], false, ptr, &pin, err)) < 0)
+				return r;
+			if (!attach_it)
+				continue;
+			if ((r = attach(l, pin, false, ptr, &abs, err)) < 0)
+				return r;
+			free(paths[p]);
+			paths[p] = abs;
 		}
-		rel = hr_xasprintf(HR_PBUNDLE_PINS "/%zu", n++);
-		if ((r = hr_pin_attach(pin, &l->pb, rel, has_opt(m, "rbind"), err)) < 0)
-			return hr_err_prefix(err, "/mounts/%zu/source", i);
-		/* Where it will be once the bundle has its final name. */
-		abs = hr_xasprintf("%s/%s/%s", l->root_path, l->pb.id, rel);
-		hr_json_set(m, "source", cJSON_CreateString(abs));
+		if (!paths || !attach_it)
+			continue;
+		rebuilt = hr_overlay_option_with(o->valuestring, paths);
+		cJSON_SetValuestring(o, rebuilt);
 	}
 	return 0;
+}
+
+/* A bind source, or a disk file system's device: a clone of the object
+ * judged, as the mount's source. */
+static int pin_source(struct hr_launch *l, cJSON *m, size_t i, bool attach_it, hr_error *err)
+{
+	cJSON *src = cJSON_GetObjectItemCaseSensitive(m, "source");
+	enum hr_mount_source kind = hr_mount_source_kind(m);
+	_cleanup_free_ char *ptr = hr_xasprintf("/mounts/%zu/source", i), *abs = NULL;
+	const struct hr_pin *pin;
+	int r;
+
+	if (kind == HR_MOUNT_SOURCE_NONE || !cJSON_IsString(src))
+		return 0;
+	if ((r = judged(l, src->valuestring, false, ptr, &pin, err)) < 0)
+		return r;
+	if (!attach_it) {
+		if (src->valuestring[0] != '/')
+			hr_json_set(m, "source", cJSON_CreateString(pin->real));
+		return 0;
+	}
+	if ((r = attach(l, pin, kind == HR_MOUNT_SOURCE_BIND && has_opt(m, "rbind"), ptr, &abs,
+			err)) < 0)
+		return r;
+	hr_json_set(m, "source", cJSON_CreateString(abs));
+	return 0;
+}
+
+/* A namespace joined by path (/proc/PID/ns/TYPE): a bind of the
+ * namespace judged, so that a PID reused in between joins nothing else. */
+static int pin_namespaces(struct hr_launch *l, bool attach_it, hr_error *err)
+{
+	cJSON *nss = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(l->spec, "linux"), "namespaces");
+	size_t i = 0;
+	int r;
+
+	for (cJSON *ns = nss ? nss->child : NULL; ns; ns = ns->next, i++) {
+		cJSON *path = cJSON_GetObjectItemCaseSensitive(ns, "path");
+		_cleanup_free_ char *ptr = hr_xasprintf("/linux/namespaces/%zu/path", i), *abs = NULL;
+		const struct hr_pin *pin;
+
+		if (!cJSON_IsString(path) || !path->valuestring[0])
+			continue;
+		if ((r = judged(l, path->valuestring, true, ptr, &pin, err)) < 0)
+			return r;
+		if (!attach_it)
+			continue;
+		if ((r = attach(l, pin, false, ptr, &abs, err)) < 0)
+			return r;
+		hr_json_set(ns, "path", cJSON_CreateString(abs));
+	}
+	return 0;
+}
+
+/*
+ * Give the runtime exactly what was judged: the root file system, every
+ * bind source, disk device and overlay layer, and every namespace joined
+ * by path become clones of the objects the core judged, mounted in the
+ * private bundle. A path the core did not see opened (it does not exist,
+ * or it was added after judging) is refused: hardrun hands on nothing it
+ * did not judge.
+ */
+static int pin_paths(struct hr_launch *l, bool attach_it, hr_error *err)
+{
+	cJSON *mounts = cJSON_GetObjectItemCaseSensitive(l->spec, "mounts");
+	size_t i = 0;
+	int r;
+
+	if ((r = pin_root(l, attach_it, err)) < 0)
+		return r;
+	for (cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, i++)
+		if ((r = pin_source(l, m, i, attach_it, err)) < 0 ||
+		    (r = pin_overlay(l, m, i, attach_it, err)) < 0)
+			return r;
+	return pin_namespaces(l, attach_it, err);
 }
 
 static int make_private_bundle(const struct hr_launch_opts *o, struct hr_launch *l,

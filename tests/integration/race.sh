@@ -2,9 +2,9 @@
 # Nothing changes between judging and running. An attacker who can write
 # the engine's bundle, or the directory a bind source lies in, swaps what
 # hardrun judged for something else before the runtime reads it: a
-# config.json rewritten, a bundle path or a bind source or root.path
+# config.json rewritten, a bundle path, a bind source or an overlay layer
 # turned into a symbolic link (to /etc), a root file system replaced by
-# another.
+# another, a joined network namespace replaced by the host's.
 #
 # tests/faults/faulty-hardrun stops, when HARDRUN_TEST_PAUSE names a FIFO,
 # right after it has judged the spec and made the runtime's bundle, and
@@ -30,10 +30,24 @@ CONF=$WORK/hardrun.conf
 printf '{ "profileDirs": [ "%s" ], "stateDir": "%s" }\n' "$PROFILES" "$HRSTATE" >"$CONF"
 PAUSE=$WORK/pause
 mkfifo "$PAUSE" "$PAUSE.go"
+# A network namespace of the test's (a veth pair hrrace0/hrrace1 tells it
+# from the host's), which the containers join by path.
+unshare --net -- sleep 100000 &
+NSPID=$!
+on_exit "kill $NSPID 2>/dev/null"
+for _ in $(seq 50); do
+  [ "$(readlink "/proc/$NSPID/ns/net")" != "$(readlink /proc/self/ns/net)" ] && break
+  sleep 0.02
+done
+nsenter -t "$NSPID" -n ip link add hrrace0 type veth peer name hrrace1 ||
+  fail "ip link add in the test's namespace"
+on_exit "for f in $WORK/*.ns; do umount -l \"\$f\" 2>/dev/null; done"
 
 # The container lists /data and /, and says who it is.
 mkbundle "$WORK/pristine" --probe "$PROBE" -- /bin/sh -c \
-  'echo "data=$(ls /data 2>&1 | tr "\n" " ")"; echo "root=$(ls / | tr "\n" " ")"; /probe report'
+  'echo "data=$(ls /data 2>&1 | tr "\n" " ")"; echo "root=$(ls / | tr "\n" " ")"
+   echo "ov=$(ls /ov 2>&1 | tr "\n" " ")"
+   echo "net=$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | sort | tr "\n" " ")"; /probe report'
 touch "$WORK/pristine/rootfs/MARK-JUDGED"
 # Another root file system: what a swapped root.path would give.
 cp -a "$WORK/pristine/rootfs" "$WORK/evilroot"
@@ -53,8 +67,20 @@ fresh() {
   cp -a "$WORK/pristine" "$1"
   mkdir "$1.vol"
   touch "$1.vol/JUDGED"
-  jq --arg src "$1.vol" '.mounts += [{"destination": "/data", "type": "bind", "source": $src,
-    "options": ["rbind", "ro"]}]' "$WORK/pristine/config.json" >"$1/config.json"
+  rm -rf "$1.lower" "$1.lower2" "$1.lower.old"
+  mkdir "$1.lower" "$1.lower2"
+  touch "$1.lower/LOWER-JUDGED"
+  # The network namespace to join: a bind of the test's own namespace.
+  umount -l "$1.ns" 2>/dev/null
+  rm -f "$1.ns"
+  touch "$1.ns"
+  mount --bind "/proc/$NSPID/ns/net" "$1.ns"
+  jq --arg src "$1.vol" --arg lo "$1.lower:$1.lower2" --arg ns "$1.ns" '
+    .mounts += [{"destination": "/data", "type": "bind", "source": $src, "options": ["rbind", "ro"]},
+                {"destination": "/ov", "type": "overlay", "source": "overlay",
+                 "options": ["lowerdir=" + $lo]}]
+    | .linux.namespaces |= map(if .type == "network" then .path = $ns else . end)' \
+    "$WORK/pristine/config.json" >"$1/config.json"
 }
 
 # The swaps, each on bundle $1.
@@ -62,7 +88,10 @@ swap_source() { mv "$1.vol" "$1.vol.old" && ln -s /etc "$1.vol"; }
 # (runc refuses a root.path through a symbolic link: another directory.)
 swap_root() { mv "$1/rootfs" "$1/rootfs.old" && mv "$WORK/evilroot" "$1/rootfs"; }
 swap_config() { cp "$WORK/rooted.json" "$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"; }
-swap_all() { swap_source "$1"; swap_root "$1"; swap_config "$1"; }
+swap_overlay() { mv "$1.lower" "$1.lower.old" && ln -s /etc "$1.lower"; }
+# The joined network namespace swapped for the host's.
+swap_netns() { umount -l "$1.ns" && mount --bind /proc/self/ns/net "$1.ns"; }
+swap_all() { swap_source "$1"; swap_root "$1"; swap_config "$1"; swap_overlay "$1"; swap_netns "$1"; }
 
 # paused MODE BUNDLE ID SWAP: a run of the test build that stops after
 # judging; SWAP BUNDLE is made then. Prints the container's output.
@@ -86,12 +115,14 @@ paused() {
 # won OUTPUT: the swap reached the container.
 won() {
   grep -q '^data=.*passwd' <<<"$1" || grep -q '^root=.*MARK-SWAPPED' <<<"$1" ||
+    grep -q '^ov=.*passwd' <<<"$1" || grep -q '^net=.*eth' <<<"$1" ||
     grep -q '^uid=0$' <<<"$1" || grep -q '^seccomp=0$' <<<"$1" ||
     grep -q '^cap_eff=0*[1-9a-f]' <<<"$1"
 }
 # judged OUTPUT: the container ran, hardened, on what hardrun judged.
 judged() {
   grep -q '^data=JUDGED $' <<<"$1" && grep -q '^root=.*MARK-JUDGED' <<<"$1" &&
+    grep -q '^ov=LOWER-JUDGED $' <<<"$1" && grep -q '^net=hrrace0 hrrace1 lo $' <<<"$1" &&
     grep -q '^uid=65534$' <<<"$1" && grep -q '^seccomp=2$' <<<"$1" &&
     grep -q '^no_new_privs=1$' <<<"$1"
 }
@@ -112,10 +143,20 @@ fresh "$WORK/c"
 swap_config "$WORK/c"
 out=$(runc --root "$ROOT" run --bundle "$WORK/c" "race-ctl-$$-c" </dev/null 2>&1)
 expect_kv "$out" uid 0
+fresh "$WORK/c"
+swap_overlay "$WORK/c"
+out=$(runc --root "$ROOT" run --bundle "$WORK/c" "race-ctl-$$-d" </dev/null 2>&1)
+expect_grep "an overlay layer swapped for a link to /etc: the container reads the host's /etc" \
+  '^ov=.*passwd' "$out"
+fresh "$WORK/c"
+swap_netns "$WORK/c"
+out=$(runc --root "$ROOT" run --bundle "$WORK/c" "race-ctl-$$-e" </dev/null 2>&1)
+expect_grep "the joined network namespace swapped for the host's: the container is on the host's network" \
+  '^net=.*eth' "$out"
 
 for mode in direct runtime; do
   echo "# $mode mode: every swap made after hardrun judged, $TRIES times each"
-  for swap in swap_source swap_root swap_config swap_all; do
+  for swap in swap_source swap_root swap_config swap_overlay swap_netns swap_all; do
     [ "$mode" = direct ] && [ "$swap" = swap_config ] && continue # read once, never again
     bad=0 first=""
     for i in $(seq "$TRIES"); do

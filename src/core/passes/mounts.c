@@ -85,6 +85,87 @@ static bool in(const char *const *v, const char *s)
 	return false;
 }
 
+enum hr_mount_source hr_mount_source_kind(const cJSON *mount)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(mount, "type");
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(mount, "options");
+	const char *t = cJSON_IsString(type) ? type->valuestring : "";
+
+	if (strcmp(t, "bind") == 0 || hr_opts_has(opts, "bind") || hr_opts_has(opts, "rbind"))
+		return HR_MOUNT_SOURCE_BIND;
+	return in(virtual_fs, t) ? HR_MOUNT_SOURCE_NONE : HR_MOUNT_SOURCE_DEVICE;
+}
+
+/* The path option of overlay that `opt` is ("lowerdir=..."), or NULL. */
+static const char *overlay_path_option(const char *opt, bool *list, bool *written)
+{
+	size_t n = strcspn(opt, "=");
+
+	if (opt[n] != '=')
+		return NULL;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(path_opts); i++)
+		if (strlen(path_opts[i].name) == n && strncmp(opt, path_opts[i].name, n) == 0) {
+			if (list)
+				*list = path_opts[i].list;
+			if (written)
+				*written = path_opts[i].written;
+			return path_opts[i].name;
+		}
+	return NULL;
+}
+
+char **hr_overlay_option_paths(const char *opt)
+{
+	bool list = false;
+	const char *name = overlay_path_option(opt, &list, NULL);
+	_cleanup_free_ char *copy = NULL;
+	char **v = NULL;
+
+	if (!name)
+		return NULL;
+	copy = hr_xstrdup(opt + strlen(name) + 1);
+	/* lowerdir=a:b:c, where "\:" is a colon within a name */
+	for (char *s = copy, *next; s; s = next) {
+		char *w = s, *r = s;
+
+		next = NULL;
+		for (; *r; r++) {
+			if (r[0] == '\\' && r[1]) {
+				*w++ = *++r;
+				continue;
+			}
+			if (list && *r == ':') {
+				next = r + 1;
+				break;
+			}
+			*w++ = *r;
+		}
+		*w = '\0';
+		hr_strv_push(&v, s);
+	}
+	return v;
+}
+
+char *hr_overlay_option_with(const char *opt, char *const *paths)
+{
+	const char *name = overlay_path_option(opt, NULL, NULL);
+	struct hr_buf b = { 0 };
+
+	hr_buf_add(&b, name, strlen(name));
+	hr_buf_add(&b, "=", 1);
+	for (size_t i = 0; paths[i]; i++) {
+		if (i)
+			hr_buf_add(&b, ":", 1);
+		for (const char *p = paths[i]; *p; p++) {
+			if (*p == ':' || *p == '\\' || *p == ',')
+				hr_buf_add(&b, "\\", 1);
+			hr_buf_add(&b, p, 1);
+		}
+	}
+	hr_buf_add(&b, "", 0);
+	return b.s;
+}
+
 static bool is_kernel_fs(const char *type)
 {
 	return strcmp(type, "sysfs") == 0 || strcmp(type, "cgroup") == 0 ||
@@ -200,57 +281,34 @@ static bool data_opt_known(const char *type, const char *o)
 	return false;
 }
 
-/* Each directory an overlay option names: lowerdir=a:b:c ("\:" is a
- * colon within a name). */
-static void overlay_paths(struct mount_ctx *m, const char *optr, const char *o, size_t k)
+/* Each directory an overlay option names. */
+static void overlay_paths(struct mount_ctx *m, const char *optr, const char *o)
 {
-	const char *value = o + k + 1;
-	_cleanup_free_ char *copy = hr_xstrdup(value);
-	bool list;
-	size_t i;
+	bool written = false;
+	const char *name = overlay_path_option(o, NULL, &written);
+	_cleanup_strv_ char **paths = hr_overlay_option_paths(o);
 
-	for (i = 0; i < HR_ARRAY_SIZE(path_opts); i++)
-		if (strlen(path_opts[i].name) == k && strncmp(o, path_opts[i].name, k) == 0)
-			break;
-	if (i == HR_ARRAY_SIZE(path_opts))
-		return;
-	list = path_opts[i].list;
-	for (char *s = copy, *next; s; s = next) {
-		char *w = s, *r = s;
-		_cleanup_free_ char *what = NULL;
+	for (size_t i = 0; paths && paths[i] && !m->refused; i++) {
+		const char *s = paths[i];
 		bool writable = false;
 
-		next = NULL;
-		for (; *r; r++) {
-			if (r[0] == '\\' && r[1]) {
-				*w++ = *++r;
-				continue;
-			}
-			if (list && *r == ':') {
-				next = r + 1;
-				break;
-			}
-			*w++ = *r;
-		}
-		*w = '\0';
-		what = hr_xasprintf("%s in option %s", path_opts[i].name, m->ptr);
 		if (s[0] != '/') {
 			refuse(m, "mounts.sensitive-source", optr, "write the directory as an absolute path",
 			       "%s=%s: a relative directory is resolved wherever the runtime "
 			       "happens to be, so it cannot be judged",
-			       path_opts[i].name, s);
+			       name, s);
 			return;
 		}
-		host_path(m, optr, path_opts[i].name, s, &writable);
+		host_path(m, optr, name, s, &writable);
 		if (m->refused)
 			return;
-		if (path_opts[i].written && !writable) {
+		if (written && !writable) {
 			refuse(m, "mounts.bind-readonly", optr,
 			       "add the directory to \"mounts\": {\"writableSources\": [...]} in the "
 			       "profile",
 			       "%s=%s: the container writes there, and the profile does not list it "
 			       "as writable",
-			       path_opts[i].name, s);
+			       name, s);
 			return;
 		}
 	}
@@ -282,7 +340,7 @@ static void judge_options(struct mount_ctx *m, const cJSON *opts, const char *op
 			       "`%.*s` is not a mount option runc or crun know%s%s", (int)n, o,
 			       m->bind ? "" : " for ", m->bind ? "" : m->type);
 		} else if (!m->bind && strcmp(m->type, "overlay") == 0 && o[n] == '=') {
-			overlay_paths(m, eptr, o, n);
+			overlay_paths(m, eptr, o);
 		}
 	}
 }
