@@ -107,6 +107,24 @@ struct hr_env {
 	 * own, known to hardrun like those of the field table. */
 	char *const *rule_annotations;
 	uint32_t min_host_id;
+	/* A range of host ids no one else has, for a new user namespace of the
+	 * container's own: 0 with *ret_host and *ret_size, or a negative errno
+	 * with *ret_why (malloc'd). NULL callback: none can be had here (a
+	 * judgement away from a launch). */
+	int (*userns_range)(void *ud, uint32_t *ret_host, uint32_t *ret_size, char **ret_why);
+	/* The user namespace that owns the namespace at `path` (one the spec
+	 * joins): 1 with *ret_path (malloc'd; a path that names it) when it is
+	 * not the host's, 0 when it is the host's, negative when that cannot
+	 * be told. NULL callback: 0. */
+	int (*ns_owner_userns)(void *ud, const char *path, char **ret_path);
+	/* Whether the user namespace at `userns_path` (which owns namespaces
+	 * the spec joins) is that of pod sandbox `sandbox_id`, one hardrun
+	 * started under the same runtime root: 1 yes, 0 no, negative when
+	 * that cannot be told. NULL callback: judged away from a launch, the
+	 * annotation alone is judged. */
+	int (*pod_sandbox_userns)(void *ud, const char *sandbox_id, const char *userns_path);
+	/* exec: the container the process joins has a user namespace. */
+	bool process_in_userns;
 	/* 1 if the host can limit memory+swap, 0 if not, negative if unknown. */
 	int swap_accounting;
 	/* The hard limits of the process that starts the runtime, which a
@@ -207,5 +225,8 @@ char **hr_overlay_option_paths(const char *opt);
 /* `opt` with the directories it names replaced by `paths` (as many),
  * escaped. */
 char *hr_overlay_option_with(const char *opt, char *const *paths);
+
+/* Whether the spec gives the container a user namespace (new or joined). */
+bool hr_spec_has_userns(const cJSON *spec);
 
 #endif

@@ -107,6 +107,9 @@ struct hr_profile {
 	} hooks;
 
 	struct {
+		bool enabled;	 /* every container gets a user namespace of its own */
+		bool allow_root; /* uid 0 inside one (not host root) is allowed */
+		uint64_t caps;	 /* what the processes keep inside one, bit per capability */
 		struct hr_id_range *host_ranges; /* where user namespace ranges may lie */
 		size_t n_host_ranges;
 	} userns;

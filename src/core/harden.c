@@ -21,6 +21,9 @@ const struct hr_pass hr_passes[] = {
 	{ "annotations", hr_pass_annotations },
 	{ "image", hr_pass_image }, /* the Ship stage: allowedRefs, requireDigest */
 	{ "privileged", hr_pass_privileged },
+	/* Before user and capabilities: root in a user namespace of the
+	 * container's own is not host root. */
+	{ "userns", hr_pass_userns },
 	{ "user", hr_pass_user },
 	{ "no-new-privileges", hr_pass_no_new_privs },
 	{ "capabilities", hr_pass_capabilities },
@@ -31,7 +34,6 @@ const struct hr_pass hr_passes[] = {
 	{ "rootfs", hr_pass_rootfs },
 	{ "mounts", hr_pass_mounts },
 	{ "namespaces", hr_pass_namespaces },
-	{ "userns", hr_pass_userns },
 	{ "resources", hr_pass_resources },
 	{ "rlimits", hr_pass_rlimits },
 	{ "paths", hr_pass_paths },

@@ -942,18 +942,57 @@ static int check_id_range(const char *s, const char *ptr, struct pctx *c)
 	return 0;
 }
 
+/*
+ * Capabilities that a user namespace does not make harmless: they act on
+ * what belongs to the whole host (modules, raw I/O, the clock, the
+ * kernel's log and audit, BPF, security modules) or, as CAP_SYS_ADMIN,
+ * open most of the kernel's attack surface to the container.
+ */
+static const char *const not_inside[] = {
+	"CAP_SYS_ADMIN",      "CAP_SYS_MODULE",	    "CAP_SYS_RAWIO", "CAP_SYS_BOOT",
+	"CAP_SYS_TIME",	      "CAP_MAC_ADMIN",	    "CAP_MAC_OVERRIDE", "CAP_BPF",
+	"CAP_PERFMON",	      "CAP_SYSLOG",	    "CAP_AUDIT_CONTROL", "CAP_AUDIT_READ",
+	"CAP_BLOCK_SUSPEND",  "CAP_WAKE_ALARM",	    "CAP_LINUX_IMMUTABLE", "CAP_SYS_RESOURCE",
+	"CAP_SYS_PACCT",      "CAP_SYS_TTY_CONFIG", "CAP_CHECKPOINT_RESTORE", NULL,
+};
+
+static int check_inside_cap(const char *s, const char *ptr, struct pctx *c)
+{
+	int r = check_cap(s, ptr, c);
+
+	if (r < 0 || c->trusted)
+		return r;
+	for (size_t i = 0; not_inside[i]; i++)
+		if (hr_cap_from_name(s) == hr_cap_from_name(not_inside[i]))
+			return hr_err(c->err, HR_E_INVALID,
+				      "%s: `%s` is not kept inside a user namespace: it acts on the "
+				      "whole host, which the namespace does not change (fix: remove "
+				      "it; a workload that needs it cannot run in a container)",
+				      ptr, s);
+	return 0;
+}
+
 static int parse_userns(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 {
-	static const char *const keys[] = { "hostRanges", NULL };
-	_cleanup_strv_ char **ranges = NULL;
+	static const char *const keys[] = { "enabled", "allowRoot", "capabilities", "hostRanges",
+					    NULL };
+	_cleanup_strv_ char **ranges = NULL, **caps = NULL;
 	cJSON *o;
 	int r;
 
 	if ((r = want_object(doc, "userns", "", c, &o)) < 0 || !o)
 		return r;
 	if ((r = check_keys(o, keys, "/userns", c)) < 0 ||
+	    (r = want_bool(o, "enabled", "/userns", c, &p->userns.enabled)) < 0 ||
+	    (r = want_bool(o, "allowRoot", "/userns", c, &p->userns.allow_root)) < 0 ||
+	    (r = want_strings(o, "capabilities", "/userns", c, check_inside_cap, &caps)) < 0 ||
 	    (r = want_strings(o, "hostRanges", "/userns", c, check_id_range, &ranges)) < 0)
 		return r;
+	if (caps) {
+		p->userns.caps = 0;
+		for (size_t i = 0; caps[i]; i++)
+			p->userns.caps |= UINT64_C(1) << hr_cap_from_name(caps[i]);
+	}
 	if (!ranges)
 		return 0;
 	free(p->userns.host_ranges);
@@ -1578,6 +1617,15 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddItemToObject(o, "trusted", strv_json(p->hooks.trusted));
 
 	o = cJSON_AddObjectToObject(d, "userns");
+	cJSON_AddBoolToObject(o, "enabled", p->userns.enabled);
+	cJSON_AddBoolToObject(o, "allowRoot", p->userns.allow_root);
+	a = cJSON_AddArrayToObject(o, "capabilities");
+	for (int i = 0; i < 64; i++)
+		if (p->userns.caps & (UINT64_C(1) << i)) {
+			char *n = hr_cap_name(i);
+			cJSON_AddItemToArray(a, cJSON_CreateString(n));
+			free(n);
+		}
 	a = cJSON_AddArrayToObject(o, "hostRanges");
 	for (size_t i = 0; i < p->userns.n_host_ranges; i++) {
 		char r[32];

@@ -200,6 +200,18 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		return say(why, cap, "allows binds of the socket %s", m);
 	if (!subset(a->hooks.trusted, b->hooks.trusted, &m))
 		return say(why, cap, "trusts the hook %s", m);
+	if (!a->userns.enabled && b->userns.enabled)
+		return say(why, cap, "gives containers no user namespace of their own (root in one "
+				     "is host root)");
+	if (a->userns.allow_root && !b->userns.allow_root)
+		return say(why, cap, "allows root inside a user namespace");
+	if (a->userns.caps & ~b->userns.caps) {
+		for (int v = 0; v < 64; v++)
+			if ((a->userns.caps & ~b->userns.caps) & (UINT64_C(1) << v)) {
+				_cleanup_free_ char *n = hr_cap_name(v);
+				return say(why, cap, "keeps %s inside a user namespace", n);
+			}
+	}
 	for (size_t i = 0; i < a->userns.n_host_ranges; i++)
 		if (!range_within(&a->userns.host_ranges[i], b))
 			return say(why, cap, "allows user namespaces to map host ids %u-%u",

@@ -661,18 +661,25 @@ static int audit_container(struct actx *a, const cJSON *c, const char *cptr, con
 			cJSON *want_gid = cJSON_CreateNumber(p->user.gid);
 			cJSON *t = cJSON_CreateTrue();
 
+			/* Under a profile that gives root a user namespace of its own,
+			 * root stays root there: say so, not that it would change. */
+			bool userns_root = p->userns.enabled && p->userns.allow_root;
+			_cleanup_free_ char *becomes =
+				userns_root ? hr_xstrdup("under hardrun it is root only in a user "
+							 "namespace of its own, never host root")
+					    : hr_xasprintf("hardrun would run it as uid %u",
+							   p->user.uid);
+
 			if (uid && uid->valuedouble == 0) {
 				_cleanup_free_ char *ptr = hr_json_ptr(uptr, "runAsUser");
 				add(a, "k8s.run-as-root", "user", HR_CHANGED, ptr, uid, want_uid,
-				    "container `%s` runs as root (runAsUser 0); hardrun would run it "
-				    "as uid %u",
-				    name, p->user.uid);
+				    "container `%s` runs as root (runAsUser 0); %s", name, becomes);
 			} else if (!uid && !cJSON_IsTrue(nr)) {
 				_cleanup_free_ char *ptr = hr_json_ptr(s.ptr, "runAsNonRoot");
 				add(a, "k8s.run-as-root", "user", HR_CHANGED, ptr, nr, t,
 				    "container `%s` may run as root (no runAsUser, runAsNonRoot not "
-				    "true): its image decides; hardrun would run root as uid %u",
-				    name, p->user.uid);
+				    "true): its image decides; %s",
+				    name, becomes);
 			}
 			if (!gid || gid->valuedouble == 0) {
 				_cleanup_free_ char *ptr = hr_json_ptr(gid ? gptr : s.ptr, "runAsGroup");

@@ -20,7 +20,10 @@
  * depends on the architecture ("native"); the cases were recorded on
  * x86_64, and elsewhere the test is skipped, loudly.
  *
- * Cases are added and never rewritten. HARDRUN_GOLDEN_UPDATE=1 writes the
+ * Cases are added and never rewritten, except when a profile's behaviour
+ * changes on purpose (the commit says why and which findings moved, as
+ * when restricted gave every container a user namespace: userns.private
+ * and capabilities.userns in, user.root-* out). HARDRUN_GOLDEN_UPDATE=1 writes the
  * expected files of a case that has none yet (a new case); read them
  * before committing, for they are what the code does, not what it should.
  */

@@ -934,7 +934,7 @@ Test(rootfs, read_only_with_tmpfs)
 	hrt_expect(&f, "rootfs.readonly", HR_CHANGED, "/root/readonly");
 	hrt_assert_json(hrt_at(spec, "/mounts/1"),
 			"{'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs', 'options':"
-			" ['nosuid', 'nodev', 'noexec', 'mode=1777', 'size=64m']}",
+			" ['nosuid', 'nodev', 'noexec', 'mode=1777', 'size=64m', 'tmpcopyup']}",
 			"/tmp tmpfs");
 	cr_assert_str_eq(hrt_at(spec, "/mounts/2/destination")->valuestring, "/run");
 	cr_assert_str_eq(hrt_at(spec, "/mounts/3/destination")->valuestring, "/var/tmp");
@@ -1645,7 +1645,9 @@ Test(harden, text_round_trip)
 
 	cr_assert_eq(hr_harden_text(text, len, p, &hrt_fake_env, &out, &f, &err), 0, "%s", err.msg);
 	back = hrt_parse(out);
-	cr_assert_eq(hrt_at(back, "/process/user/uid")->valuedouble, 65534.0);
+	/* Root in a user namespace of its own (restricted's "userns"). */
+	cr_assert_eq(hrt_at(back, "/process/user/uid")->valuedouble, 0.0);
+	cr_assert(hr_spec_has_userns(back));
 	cJSON_Delete(back);
 	hr_findings_free(&f);
 	hr_profile_free(p);

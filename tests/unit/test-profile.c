@@ -959,6 +959,11 @@ static void w_devsrc(struct hr_profile *p) { hr_strv_push(&p->mounts.device_sour
 static void w_sockets(struct hr_profile *p) { hr_strv_push(&p->mounts.allowed_sockets, "/run/x.sock"); }
 static void w_hooks(struct hr_profile *p) { hr_strv_push(&p->hooks.trusted, "/usr/bin/hook"); }
 static void w_ranges(struct hr_profile *p) { p->userns.host_ranges[0].first = 1000; }
+static void w_userns_off(struct hr_profile *p) { p->userns.enabled = false; }
+/* restricted allows root in the user namespace already: a base that
+ * does not makes it the weaker one. */
+static void s_userns_root(struct hr_profile *p) { p->userns.allow_root = false; }
+static void w_userns_caps(struct hr_profile *p) { p->userns.caps |= UINT64_C(1) << 21; }
 static void w_oom(struct hr_profile *p) { p->process.oom_score_adj_min = -999; }
 static void w_nice(struct hr_profile *p) { p->process.nice_min = -5; }
 static void w_realtime(struct hr_profile *p) { p->process.realtime = true; }
@@ -1027,6 +1032,9 @@ static const struct {
 	{ "/mounts/allowedSockets", w_sockets, true },
 	{ "/hooks/trusted", w_hooks, true },
 	{ "/userns/hostRanges", w_ranges, true },
+	{ "/userns/enabled", w_userns_off, true },
+	{ "/userns/allowRoot", NULL, true, s_userns_root },
+	{ "/userns/capabilities", w_userns_caps, true },
 	{ "/process/oomScoreAdjMin", w_oom, true },
 	{ "/process/niceMin", w_nice, true },
 	{ "/process/realtime", w_realtime, true },

@@ -20,21 +20,22 @@
 static const char *const sets[] = { "bounding", "effective", "inheritable", "permitted",
 				    "ambient" };
 
-static bool keep(const struct hr_profile *p, bool ambient, const char *name)
+static bool keep(const struct hr_pass_ctx *c, bool ambient, const char *name)
 {
 	int v = hr_cap_from_name(name);
 
-	if (ambient && !p->caps.ambient)
+	if (ambient && !c->profile->caps.ambient)
 		return false;
-	return v >= 0 && (p->caps.allow & (UINT64_C(1) << v));
+	return v >= 0 && (hr_pass_caps_allowed(c) & (UINT64_C(1) << v));
 }
 
-static cJSON *allowlist(const struct hr_profile *p)
+static cJSON *allowlist(const struct hr_pass_ctx *c)
 {
 	cJSON *a = cJSON_CreateArray();
+	uint64_t allow = hr_pass_caps_allowed(c);
 
 	for (int i = 0; i < 64; i++) {
-		if (!(p->caps.allow & (UINT64_C(1) << i)))
+		if (!(allow & (UINT64_C(1) << i)))
 			continue;
 		char *n = hr_cap_name(i);
 		cJSON_AddItemToArray(a, cJSON_CreateString(n));
@@ -43,7 +44,9 @@ static cJSON *allowlist(const struct hr_profile *p)
 	return a;
 }
 
-/* Add to `set` (inheritable or ambient) what permitted and bounding hold. */
+/* Add to `set` (inheritable or ambient) what permitted and bounding hold
+ * of the profile's allowlist (not what root keeps in a user namespace:
+ * "ambient" is for the non-root process that needs one capability). */
 static void raise_into(struct hr_pass_ctx *c, cJSON *caps, const char *name)
 {
 	cJSON *set = cJSON_GetObjectItemCaseSensitive(caps, name);
@@ -60,7 +63,9 @@ static void raise_into(struct hr_pass_ctx *c, cJSON *caps, const char *name)
 	}
 	before = hr_json_brief(set);
 	for (const cJSON *e = prm ? prm->child : NULL; e; e = e->next) {
-		if (!hr_opts_has(bnd, e->valuestring) || !hr_opts_add(set, e->valuestring))
+		int v = hr_cap_from_name(e->valuestring);
+		if (v < 0 || !(c->profile->caps.allow & (UINT64_C(1) << v)) ||
+		    !hr_opts_has(bnd, e->valuestring) || !hr_opts_add(set, e->valuestring))
 			continue;
 		if (strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
 			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
@@ -80,6 +85,49 @@ static int raise_ambient(struct hr_pass_ctx *c, cJSON *caps)
 	return 0;
 }
 
+/*
+ * Root in a user namespace of its own gets the profile's "userns"
+ * capabilities (chown, setuid and the like, never sys_admin): what an
+ * official image's entry point needs to chown its volume and drop to its
+ * own user. They reach only what the namespace owns, not the host.
+ */
+static void grant_userns(struct hr_pass_ctx *c, cJSON *caps)
+{
+	static const char *const granted[] = { "bounding", "effective", "permitted" };
+	const cJSON *uid = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(c->spec, "process"), "user"),
+		"uid");
+
+	if (!c->profile->userns.caps || !hr_pass_in_userns(c) ||
+	    (cJSON_IsNumber(uid) && uid->valuedouble != 0))
+		return;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(granted); i++) {
+		_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", granted[i]);
+		cJSON *set = cJSON_GetObjectItemCaseSensitive(caps, granted[i]);
+		_cleanup_free_ char *before = hr_json_brief(set);
+		char names[512] = "";
+		size_t added = 0;
+
+		for (int v = 0; v < 64 && cJSON_IsArray(set); v++) {
+			_cleanup_free_ char *n = NULL;
+			if (!(c->profile->userns.caps & (UINT64_C(1) << v)))
+				continue;
+			n = hr_cap_name(v);
+			if (!hr_opts_add(set, n))
+				continue;
+			if (strlen(names) + strlen(n) + 8 < sizeof names)
+				snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+					 added ? ", " : "", n);
+			added++;
+		}
+		if (added)
+			hr_pass_changed(c, "capabilities.userns", ptr, before, set,
+					"root in the container's user namespace gets %zu: %s", added,
+					names);
+	}
+}
+
 int hr_pass_capabilities(struct hr_pass_ctx *c)
 {
 	cJSON *process, *caps;
@@ -92,12 +140,13 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 		caps = cJSON_AddObjectToObject(process, "capabilities");
 		for (size_t i = 0; i < HR_ARRAY_SIZE(sets); i++) {
 			bool all = strcmp(sets[i], "inheritable") != 0 && strcmp(sets[i], "ambient") != 0;
-			cJSON_AddItemToObject(caps, sets[i], all ? allowlist(c->profile)
+			cJSON_AddItemToObject(caps, sets[i], all ? allowlist(c)
 								 : cJSON_CreateArray());
 		}
 		hr_pass_changed(c, "capabilities.drop", "/process/capabilities", NULL, caps,
 				"no capabilities object (runc would keep every capability); "
 				"set to the profile's allowlist");
+		grant_userns(c, caps);
 		return c->profile->caps.ambient ? raise_ambient(c, caps) : 0;
 	}
 	for (size_t i = 0; i < HR_ARRAY_SIZE(sets); i++) {
@@ -120,7 +169,7 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 		e = set->child;
 		while (e) {
 			cJSON *next = e->next;
-			if (!keep(c->profile, ambient, e->valuestring)) {
+			if (!keep(c, ambient, e->valuestring)) {
 				if (strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
 					snprintf(names + strlen(names), sizeof names - strlen(names),
 						 "%s%s", dropped ? ", " : "", e->valuestring);
@@ -135,5 +184,6 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 					ptr, before, set, "%zu dropped from %s: %s", dropped,
 					sets[i], names);
 	}
+	grant_userns(c, caps);
 	return c->profile->caps.ambient ? raise_ambient(c, caps) : 0;
 }

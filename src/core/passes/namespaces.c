@@ -10,6 +10,31 @@
 
 #include "pass.h"
 
+/* Whether the user namespace `user` (as opened) owns another namespace
+ * the spec joins: the container joins its pod's namespaces, and with
+ * them the pod's user namespace (userns.c). */
+static bool owns_a_joined_namespace(struct hr_pass_ctx *c, const cJSON *nss,
+				    const struct hr_path_facts *user)
+{
+	if (!c->env->ns_owner_userns || !user || user->err)
+		return false;
+	for (const cJSON *ns = nss->child; ns; ns = ns->next) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(ns, "type");
+		const cJSON *path = cJSON_GetObjectItemCaseSensitive(ns, "path");
+		_cleanup_free_ char *owner = NULL;
+		const struct hr_path_facts *f;
+
+		if (!cJSON_IsString(type) || strcmp(type->valuestring, "user") == 0 ||
+		    !cJSON_IsString(path) || !path->valuestring[0] ||
+		    c->env->ns_owner_userns(c->env->ud, path->valuestring, &owner) <= 0)
+			continue;
+		f = hr_pass_path_facts(c, owner, HR_PATH_NS);
+		if (f && !f->err && f->dev == user->dev && f->ino == user->ino)
+			return true;
+	}
+	return false;
+}
+
 int hr_pass_namespaces(struct hr_pass_ctx *c)
 {
 	const struct hr_profile *p = c->profile;
@@ -58,7 +83,8 @@ int hr_pass_namespaces(struct hr_pass_ctx *c)
 				       host > 0 ? "the host's" : "a namespace that cannot be told "
 								 "apart from the host's",
 				       type->valuestring, path->valuestring);
-		} else if (host == 0 && !(p->ns.allow_join & (1u << t))) {
+		} else if (host == 0 && !(p->ns.allow_join & (1u << t)) &&
+			   !(t == HR_NS_USER && owns_a_joined_namespace(c, nss, f))) {
 			hr_finding_add(c->findings, "namespaces.join", HR_REFUSED, ptr, before, NULL,
 				       NULL, "joins another %s namespace at %s, which the profile "
 					     "does not allow",

@@ -27,6 +27,16 @@ int hr_pass_process(struct hr_pass_ctx *c);
 int hr_pass_lsm(struct hr_pass_ctx *c);
 int hr_pass_userns(struct hr_pass_ctx *c);
 
+/* Whether the process runs in a user namespace of its own (or of its
+ * pod's): the spec has a user namespace (the userns pass, which runs
+ * first, adds one), or, for exec, the container has. Root in it is not
+ * host root: the user and capabilities passes allow what the profile's
+ * "userns" keeps there. */
+bool hr_pass_in_userns(const struct hr_pass_ctx *c);
+/* The capabilities a process may keep: the profile's allowlist, and in a
+ * user namespace also what the profile keeps there. */
+uint64_t hr_pass_caps_allowed(const struct hr_pass_ctx *c);
+
 /* Check the structure of every mount (so that errors point into the
  * input, before the rootfs pass inserts mounts of its own). */
 int hr_pass_check_mounts(const cJSON *spec, hr_error *err);

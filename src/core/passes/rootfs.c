@@ -20,7 +20,8 @@
 #include "pass.h"
 
 /*
- * The tmpfs belongs to the process's user. runc gives a tmpfs mounted on
+ * The tmpfs belongs to the process's user and starts with the image's
+ * files of the directory it covers. runc gives a tmpfs mounted on
  * an existing directory that directory's mode (mode= is overridden), so an
  * image's /var/cache (0755, root) would stay unwritable for uid 65534.
  */
@@ -42,6 +43,10 @@ static cJSON *tmpfs_options(const char *optstr, const cJSON *spec)
 	}
 	hr_opts_add(a, "nosuid");
 	hr_opts_add(a, "nodev");
+	/* The image's files of that directory are copied in (runc's and
+	 * crun's tmpcopyup): an image's /var/cache/nginx survives a profile
+	 * that makes /var/cache writable. */
+	hr_opts_add(a, "tmpcopyup");
 	if (!has_uid && cJSON_IsNumber(uid) && uid->valuedouble > 0) {
 		_cleanup_free_ char *o = hr_xasprintf("uid=%.0f", uid->valuedouble);
 		hr_opts_add(a, o);
@@ -286,8 +291,9 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 			idx++;
 		ptr = hr_json_ptr_index("/mounts", idx);
 		hr_pass_changed(c, "rootfs.tmpfs", ptr, NULL, added[i],
-				"%s is writable through a tmpfs (%s)", p->rootfs.writable[i],
-				p->rootfs.tmpfs_options);
+				"%s is writable through a tmpfs (%s) that starts with the image's "
+				"files there",
+				p->rootfs.writable[i], p->rootfs.tmpfs_options);
 	}
 	/* The spec's own mounts at writable paths, at their final index. */
 	size_t idx = 0;

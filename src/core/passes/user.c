@@ -2,7 +2,10 @@
 /*
  * Root in a container is root on the host's kernel, one bug away. The
  * process gets the profile's unprivileged ids instead, gid 0 leaves the
- * supplementary groups, and the umask only ever gains bits.
+ * supplementary groups, and the umask only ever gains bits. In a user
+ * namespace of the container's own (see userns.c) root is an
+ * unprivileged host id, and the profile's "userns": {"allowRoot"} says
+ * whether it may be root there.
  */
 #include "config.h"
 
@@ -32,7 +35,8 @@ int hr_pass_user(struct hr_pass_ctx *c)
 	    (r = hr_json_get_int(user, "umask", "/process/user", 0, UID_MAX_JSON, &umask, c->err)) < 0)
 		return r;
 
-	if (!p->user.allow_root) {
+	/* Root in a user namespace of the container's own is not host root. */
+	if (!p->user.allow_root && !(p->userns.allow_root && hr_pass_in_userns(c))) {
 		/* An absent id is 0 to the runtime. */
 		if (!uid || uid->valuedouble == 0) {
 			_cleanup_free_ char *before = hr_json_brief(uid);
