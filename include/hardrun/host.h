@@ -8,6 +8,7 @@
 #define HARDRUN_HOST_H
 
 #include "hardrun/bundle.h"
+#include "hardrun/idrange.h"
 #include "hardrun/harden.h"
 #include "hardrun/pin.h"
 #include "hardrun/profile.h"
@@ -75,11 +76,23 @@ struct hr_host_env {
 	char **trusted_hooks;
 	char **trusted_listeners;
 	char **rule_annotations;
+	/* For a launch (hr_host_env_userns): where a container's range of
+	 * host ids comes from, and the range it got. */
+	struct hr_state *state;
+	const struct hr_idpool *pool;
+	const char *owner; /* KEY/ID of the private bundle */
+	struct hr_idrange range;
+	bool range_taken;
 };
 struct hr_config;
 void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b, enum hr_env_mode mode,
 		      const struct hr_config *cfg);
 void hr_host_env_done(struct hr_host_env *h);
+/* Let the core take a range of host ids for a container's user namespace
+ * from `pool` in `state`, for the private bundle `owner` (KEY/ID): kept in
+ * h->range, locked until the caller has published that bundle. */
+void hr_host_env_userns(struct hr_host_env *h, struct hr_state *state,
+			const struct hr_idpool *pool, const char *owner);
 
 /*
  * Whether `real` (an absolute path with no symbolic links) lies in

@@ -38,6 +38,9 @@ struct hr_config {
 	char **trusted_hooks;	  /* hook executables runtime mode runs (patterns) */
 	char **trusted_listeners; /* seccomp listener sockets a spec may name (patterns) */
 	uint32_t min_host_id;	  /* the lowest host id a user namespace may map */
+	/* "userNamespaces": the pool of host id ranges containers get, one
+	 * each (idrange.h); its floor is min_host_id. */
+	uint32_t idpool_base, idpool_size, idpool_count;
 };
 
 /* What hardrun.conf's rootLocations is when it is not set. */

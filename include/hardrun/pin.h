@@ -66,13 +66,16 @@ int hr_pin_attach(const struct hr_pin *pin, const struct hr_pbundle *pb, const c
 		  bool recursive, int userns_fd, hr_error *err);
 
 /*
- * Mount at `rel` in `pb` a read-only sysfs made inside the network
- * namespace `netns_fd` (it shows that namespace's devices). A container
- * in a user namespace of its own cannot mount sysfs for a network
- * namespace it does not own (a pod's, made by CNI); runc 1.1 then fails,
- * so hardrun mounts it from the host and hands it over as a bind.
- * Returns 0 or a negative errno.
+ * The root file system `pin` is an overlay mount (an engine's: Docker's
+ * overlay2, containerd's snapshots), which the kernel cannot idmap as a
+ * whole: mount at `rel` in `pb` a new overlay of the same layers, each an
+ * idmapped clone (mounted at m/N from *n_pins on), with the mapping of
+ * `userns_fd`, whose root is host id `root_id` (uid and gid alike). Writes
+ * land in the engine's upper layer as before, with
+ * the container's own ids on disk. Returns 0, -EMEDIUMTYPE when `pin` is
+ * not the root of an overlay mount, or another negative errno.
  */
-int hr_pin_sysfs(const struct hr_pbundle *pb, const char *rel, int netns_fd, hr_error *err);
+int hr_pin_attach_overlay(const struct hr_pin *pin, const struct hr_pbundle *pb, const char *rel,
+			  int userns_fd, uid_t root_id, size_t *n_pins, hr_error *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include "hardrun/finding.h"
 #include "hardrun/harden.h"
 #include "hardrun/hrconfig.h"
+#include "hardrun/idrange.h"
 #include "hardrun/pin.h"
 #include "hardrun/profile.h"
 #include "hardrun/select.h"
@@ -74,6 +75,10 @@ struct hr_launch {
 	int root_fd;		   /* the private bundle's runtime root directory */
 	char *root_path;
 	struct hr_pbundle pb;	   /* the private bundle, published, locked by us */
+	bool spec_userns;	   /* the spec as read had a user namespace */
+	struct hr_idrange range;   /* the host ids of its own user namespace ... */
+	bool has_range;		   /* ... if it has one (recorded in P/userns) */
+	char *owner;		   /* KEY/ID: the private bundle's name in STATE/bundles */
 };
 
 /*

@@ -48,6 +48,10 @@ struct hr_state {
 int hr_state_open(const char *dir, struct hr_state *st, hr_error *err);
 void hr_state_close(struct hr_state *st);
 
+/* Open STATE/bundles (st->bundles_fd), mounting its tmpfs first where
+ * it is not mounted yet. Returns 0 or a negative errno. */
+int hr_state_bundles_dir(struct hr_state *st, hr_error *err);
+
 /*
  * The directory of the runtime state root `runtime_root` (what the
  * runtime's --root names; NULL for its default) under STATE/bundles,
@@ -91,6 +95,10 @@ struct hr_pbundle {
  */
 int hr_pbundle_create(int root_fd, const char *root_path, const char *id,
 		      const struct hr_runtime_ref *rt, struct hr_pbundle *pb, hr_error *err);
+/* Let group `gid` (the container's root in its user namespace, which
+ * the runtime acts as when it mounts the root file system and the pins)
+ * search the bundle and its pins; only root can change them still. */
+int hr_pbundle_share(struct hr_pbundle *pb, gid_t gid, hr_error *err);
 /* Give it its final name (atomically, never over another). */
 int hr_pbundle_publish(struct hr_pbundle *pb, hr_error *err);
 /*
@@ -114,6 +122,7 @@ void hr_pbundle_closep(struct hr_pbundle *pb);
 #define HR_PBUNDLE_DIRECT "direct" /* direct mode: the runtime and its global flags */
 #define HR_PBUNDLE_PINS "m"	   /* pinned bind sources: m/0, m/1, ... */
 #define HR_PBUNDLE_ROOTFS "rootfs" /* the pinned root file system */
+#define HR_PBUNDLE_USERNS "userns" /* its range of host ids: the index in the pool */
 
 /*
  * Remove the stale private bundles in root directory `root_fd`: those

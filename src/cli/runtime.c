@@ -652,6 +652,9 @@ static int cmd_exec(struct rt *rt)
 	if (warn)
 		memcpy(rt->call.dropped, saved, rt->call.argc * sizeof *saved);
 	hr_host_env_init(&host, NULL, HR_ENV_RUNTIME, &rt->cfg);
+	/* The process joins the container's user namespace: root there is
+	 * the container's root, not the host's. */
+	host.env.process_in_userns = hr_spec_has_userns(spec);
 	r = hr_harden_process(process, profile, cproc, &host.env, &findings, &err);
 	if (r == HR_E_REFUSED) {
 		_cleanup_free_ char *why = hr_launch_refusal_text(&findings, profile);

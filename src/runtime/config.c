@@ -9,6 +9,7 @@
 
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
+#include "hardrun/idrange.h"
 #include "hardrun/json.h"
 
 static const struct hr_json_limits config_limits = {
@@ -177,13 +178,54 @@ static int parse_trust(const cJSON *doc, struct hr_config *cfg, hr_error *err)
 	return 0;
 }
 
+/* "userNamespaces": {"base", "size", "count"}: the pool of host id ranges
+ * (man/hardrun.conf.5). */
+static int parse_idpool(const cJSON *doc, struct hr_config *cfg, hr_error *err)
+{
+	static const char *const keys[] = { "base", "size", "count", NULL };
+	cJSON *o, *base, *size, *count;
+	int r;
+
+	cfg->idpool_base = HR_IDPOOL_DEFAULT_BASE;
+	cfg->idpool_size = HR_IDPOOL_DEFAULT_SIZE;
+	cfg->idpool_count = HR_IDPOOL_DEFAULT_COUNT;
+	if ((r = hr_json_get_object(doc, "userNamespaces", "", &o, err)) < 0 || !o)
+		return r;
+	for (const cJSON *m = o->child; m; m = m->next) {
+		bool ok = false;
+		for (size_t i = 0; keys[i]; i++)
+			ok |= strcmp(keys[i], m->string) == 0;
+		if (!ok)
+			return hr_err(err, HR_E_INVALID,
+				      "/userNamespaces/%s: unknown key (fix: use base, size or count)",
+				      m->string);
+	}
+	if ((r = hr_json_get_int(o, "base", "/userNamespaces", 1, 4294967294.0, &base, err)) < 0 ||
+	    (r = hr_json_get_int(o, "size", "/userNamespaces", 1, 4294967295.0, &size, err)) < 0 ||
+	    (r = hr_json_get_int(o, "count", "/userNamespaces", 1, 4294967295.0, &count, err)) < 0)
+		return r;
+	if (base)
+		cfg->idpool_base = (uint32_t)base->valuedouble;
+	if (size)
+		cfg->idpool_size = (uint32_t)size->valuedouble;
+	if (count)
+		cfg->idpool_count = (uint32_t)count->valuedouble;
+	if ((uint64_t)cfg->idpool_base + (uint64_t)cfg->idpool_size * cfg->idpool_count >
+	    0xFFFFFFFFull)
+		return hr_err(err, HR_E_INVALID,
+			      "/userNamespaces: %u ranges of %u ids from %u go past the last host "
+			      "id, 4294967294 (fix: lower count or size)",
+			      cfg->idpool_count, cfg->idpool_size, cfg->idpool_base);
+	return 0;
+}
+
 int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err)
 {
 	static const char *const keys[] = { "runtime",	      "runtimeArgs", "profileDirs",
 					    "defaultProfile", "profileRules", "allowWeakerAnnotations",
 					    "log",	      "audit",	     "stateDir",
 					    "rootLocations", "hooks",	     "seccompListeners",
-					    "minHostId",
+					    "minHostId",      "userNamespaces",
 					    NULL };
 	_cleanup_json_ cJSON *doc = NULL;
 	cJSON *log;
@@ -202,7 +244,8 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 				      "/%s: unknown key (fix: use runtime, runtimeArgs, "
 				      "profileDirs, defaultProfile, profileRules, "
 				      "allowWeakerAnnotations, log, audit, stateDir, "
-				      "rootLocations, hooks, seccompListeners or minHostId)",
+				      "rootLocations, hooks, seccompListeners, minHostId or "
+				      "userNamespaces)",
 				      m->string);
 	}
 	if ((r = get_string(doc, "runtime", "", false, &cfg->runtime, err)) < 0 ||
@@ -218,7 +261,8 @@ int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_erro
 				      "/runtimeArgs/%zu: `%s` is not a flag (fix: global flags "
 				      "such as \"--cgroup-manager=disabled\")",
 				      i, cfg->runtime_args[i]);
-	if ((r = parse_rules(doc, cfg, err)) < 0 || (r = parse_trust(doc, cfg, err)) < 0)
+	if ((r = parse_rules(doc, cfg, err)) < 0 || (r = parse_trust(doc, cfg, err)) < 0 ||
+	    (r = parse_idpool(doc, cfg, err)) < 0)
 		return r;
 	{
 		cJSON *w;

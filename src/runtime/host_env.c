@@ -20,7 +20,10 @@
 #include <unistd.h>
 
 #include "hardrun/host.h"
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include "hardrun/hrconfig.h"
+#include "hardrun/json.h"
 
 struct hr_host_path {
 	struct hr_host_path *next;
@@ -424,10 +427,171 @@ int hr_host_swap_accounting(void)
 	return access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0 ? 1 : 0;
 }
 
+/* --- user namespaces ------------------------------------------------------ */
+
+static int userns_range(void *ud, uint32_t *ret_host, uint32_t *ret_size, char **ret_why)
+{
+	struct hr_host_env *h = ud;
+	hr_error err = { 0 };
+	int r;
+
+	if (h->range_taken) {
+		*ret_host = h->range.host;
+		*ret_size = h->range.size;
+		return 0;
+	}
+	r = hr_idrange_take(h->state, h->pool, h->owner, &h->range, &err);
+	if (r < 0) {
+		*ret_why = hr_xstrdup(err.msg);
+		return r;
+	}
+	h->range_taken = true;
+	*ret_host = h->range.host;
+	*ret_size = h->range.size;
+	return 0;
+}
+
+/* The user namespace owning the namespace at `path`: compared with ours,
+ * and named as /proc/PID/ns/user when `path` is /proc/PID/ns/TYPE. */
+static int ns_owner_userns(void *ud, const char *path, char **ret_path)
+{
+	struct hr_host_env *h = ud;
+	const struct hr_path_facts *f = path_facts(h, path, HR_PATH_NS), *uf;
+	_cleanup_close_ int fd = -1, owner = -1;
+	struct stat self, st;
+	char via[64];
+	long pid;
+	int n = 0;
+
+	if (!f || f->err || stat("/proc/self/ns/user", &self) < 0)
+		return -1;
+	/* The pinned object, never the path again. */
+	for (struct hr_host_path *e = h->paths; e; e = e->next)
+		if (e->use == HR_PATH_NS && &e->facts == f && e->pin) {
+			snprintf(via, sizeof via, "/proc/self/fd/%d", e->pin->fd);
+			fd = open(via, O_RDONLY | O_CLOEXEC);
+		}
+	if (fd < 0 || (owner = ioctl(fd, NS_GET_USERNS)) < 0 || fstat(owner, &st) < 0)
+		return -1;
+	if (st.st_dev == self.st_dev && st.st_ino == self.st_ino)
+		return 0;
+	if (sscanf(path, "/proc/%ld/ns/%*[a-z_]%n", &pid, &n) != 1 || (size_t)n != strlen(path) ||
+	    pid <= 0)
+		return -1;
+	_cleanup_free_ char *user = hr_xasprintf("/proc/%ld/ns/user", pid);
+	uf = path_facts(h, user, HR_PATH_NS);
+	if (!uf || uf->err || uf->dev != st.st_dev || uf->ino != st.st_ino)
+		return -1;
+	*ret_path = HR_TAKE_PTR(user);
+	return 1;
+}
+
+/* The first line of a uid_map whose inside id is 0: its host id. */
+static int map_root(const char *text, unsigned long *ret)
+{
+	unsigned long in, out, count;
+	const char *line = text;
+
+	while (line && *line) {
+		if (sscanf(line, "%lu %lu %lu", &in, &out, &count) == 3 && in == 0) {
+			*ret = out;
+			return 0;
+		}
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
+/*
+ * Is the user namespace at `path` (/proc/PID/ns/user) that of pod sandbox
+ * `sandbox_id`? The sandbox must be a private bundle of hardrun's under
+ * the same runtime root, made for a CRI sandbox, whose range of host ids
+ * is the one the namespace maps (a range is one container's only).
+ */
+static int pod_sandbox_userns(void *ud, const char *sandbox_id, const char *path)
+{
+	struct hr_host_env *h = ud;
+	_cleanup_free_ char *key = NULL, *rel = NULL, *text = NULL, *pid_dir = NULL;
+	_cleanup_close_ int fd = -1, pid_fd = -1;
+	_cleanup_json_ cJSON *spec = NULL;
+	const cJSON *maps, *type;
+	char buf[4096];
+	unsigned long want, got;
+	long pid;
+	int n = 0;
+	ssize_t len;
+	struct stat st;
+
+	if (!h->state || !h->owner || strchr(sandbox_id, '/') || sandbox_id[0] == '.' ||
+	    !strchr(h->owner, '/'))
+		return -1;
+	key = hr_xasprintf("%.*s", (int)(strchr(h->owner, '/') - h->owner), h->owner);
+	rel = hr_xasprintf("%s/%s/config.json", key, sandbox_id);
+	fd = openat(h->state->bundles_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 0022) ||
+	    (len = read(fd, buf, sizeof buf - 1)) < 0)
+		return -1;
+	/* Only the start matters, but the whole spec is parsed: read it all. */
+	{
+		struct hr_buf b = { 0 };
+		hr_buf_add(&b, buf, (size_t)len);
+		while ((len = read(fd, buf, sizeof buf)) > 0)
+			hr_buf_add(&b, buf, (size_t)len);
+		text = b.s;
+		if (len < 0 || hr_json_parse(text, b.n, &hr_json_spec_limits, &spec, NULL) < 0)
+			return -1;
+	}
+	type = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "annotations"),
+						"io.kubernetes.cri.container-type");
+	maps = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "linux"),
+						"uidMappings");
+	if (!cJSON_IsString(type) || strcmp(type->valuestring, "sandbox") != 0 ||
+	    !cJSON_IsArray(maps) || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
+					    maps->child, "hostID")))
+		return 0;
+	want = (unsigned long)cJSON_GetObjectItemCaseSensitive(maps->child, "hostID")->valuedouble;
+	if (sscanf(path, "/proc/%ld/ns/user%n", &pid, &n) != 1 || (size_t)n != strlen(path))
+		return -1;
+	pid_dir = hr_xasprintf("/proc/%ld", pid);
+	if ((pid_fd = open(pid_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	_cleanup_close_ int map = openat(pid_fd, "uid_map", O_RDONLY | O_CLOEXEC);
+	if (map < 0 || (len = read(map, buf, sizeof buf - 1)) <= 0)
+		return -1;
+	buf[len] = '\0';
+	if (map_root(buf, &got) < 0)
+		return 0;
+	return got == want ? 1 : 0;
+}
+
+static int userns_unprivileged(void *ud, uint32_t *ret_host, uint32_t *ret_size, char **ret_why)
+{
+	(void)ud;
+	(void)ret_host;
+	(void)ret_size;
+	*ret_why = hr_xstrdup("hardrun is not running as root, so it cannot map a range of host "
+			      "ids (fix: run it as root, or give the spec a user namespace of its "
+			      "own with linux.uidMappings and gidMappings)");
+	return -EPERM;
+}
+
+void hr_host_env_userns(struct hr_host_env *h, struct hr_state *state,
+			const struct hr_idpool *pool, const char *owner)
+{
+	h->state = state;
+	h->pool = pool;
+	h->owner = owner;
+	h->env.userns_range = state && state->privileged ? userns_range : userns_unprivileged;
+	h->env.pod_sandbox_userns = state && state->privileged ? pod_sandbox_userns : NULL;
+}
+
 void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b, enum hr_env_mode mode,
 		      const struct hr_config *cfg)
 {
-	*h = (struct hr_host_env){ .bundle = b };
+	*h = (struct hr_host_env){ .bundle = b, .range = { .lock_fd = -1 } };
 	hr_pins_init(&h->own_pins, b ? b->dirfd : -1, b ? b->path : NULL);
 	h->pins = &h->own_pins;
 	h->root_locations = hr_strv_copy(cfg && cfg->root_locations
@@ -443,6 +607,7 @@ void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b, enum hr_
 	h->env = (struct hr_env){
 		.path_facts = path_facts,
 		.cgroup_in_use = cgroup_in_use,
+		.ns_owner_userns = ns_owner_userns,
 		.mode = mode,
 		.bundle_path = b ? b->path : NULL,
 		.root_locations = h->root_locations,
@@ -486,6 +651,12 @@ void hr_host_env_done(struct hr_host_env *h)
 		e = next;
 	}
 	h->paths = NULL;
+	/* A range nobody took over from here: its container never came. */
+	if (h->range_taken) {
+		hr_idrange_release(h->state, h->range.index);
+		hr_idrange_close(&h->range);
+		h->range_taken = false;
+	}
 	hr_pins_free(&h->own_pins);
 	hr_strv_free(h->root_locations);
 	hr_strv_free(h->trusted_hooks);

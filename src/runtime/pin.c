@@ -9,6 +9,8 @@
 #include <sys/mount.h>
 #include <sys/statfs.h>
 #include <linux/mount.h>
+#include <sys/capability.h>
+#include <sys/fsuid.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -193,39 +195,272 @@ int hr_pin_attach(const struct hr_pin *pin, const struct hr_pbundle *pb, const c
 	return 0;
 }
 
-int hr_pin_sysfs(const struct hr_pbundle *pb, const char *rel, int netns_fd, hr_error *err)
-{
-	_cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	_cleanup_close_ int fs = -1, mnt = -1;
-	const char *step = NULL;
-	int e = 0;
+/* --- an engine's overlay root file system, idmapped layer by layer ------- */
 
-	if (self < 0)
-		return hr_err(err, -errno, "/proc/self/ns/net: %s", strerror(errno));
+#define OVERLAY_SUPER_MAGIC 0x794C7630
+
+/* Undo mountinfo's octal escapes (\040 for a space, \072 ...) in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+}
+
+/* The super options of mount `mnt_id` if its root is the file system's
+ * root, from /proc/self/mountinfo; NULL otherwise. */
+static char *overlay_options(uint64_t mnt_id)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, *found = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return NULL;
+	while (!found && getline(&line, &cap, f) > 0) {
+		unsigned long long id;
+		char root[8], *dash, *opts;
+		if (sscanf(line, "%llu %*u %*u:%*u %7s", &id, root) != 2 || id != mnt_id)
+			continue;
+		/* "... - overlay SOURCE OPTIONS" */
+		dash = strstr(line, " - ");
+		if (strcmp(root, "/") != 0 || !dash || strncmp(dash, " - overlay ", 11) != 0)
+			break;
+		opts = strchr(dash + 11, ' ');
+		if (opts) {
+			opts[strcspn(opts, "\n")] = '\0';
+			found = hr_xstrdup(opts + 1);
+		}
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+struct overlay_layers {
+	char **lower; /* top first */
+	char *upper, *work;
+	char **keep;  /* options passed on as they were: "xino=off", "redirect_dir=on" */
+};
+
+static void overlay_layers_done(struct overlay_layers *o)
+{
+	hr_strv_free(o->lower);
+	free(o->upper);
+	free(o->work);
+	hr_strv_free(o->keep);
+}
+
+/* Split the comma-separated super options (a "\," is a comma in a
+ * path); relative layer paths are relative to `base`. */
+static int parse_overlay(char *opts, const char *base, struct overlay_layers *o)
+{
+	static const char *const passed[] = { "redirect_dir=", "metacopy=", "xino=", "userxattr",
+					      "uuid=", "nfs_export=", "verity=" };
+	char *p = opts;
+
+	while (p && *p) {
+		char *end = p, *o_val;
+		while (*end && (*end != ',' || (end > p && end[-1] == '\\')))
+			end++;
+		if (*end)
+			*end++ = '\0';
+		else
+			end = NULL;
+		unescape(p);
+		o_val = strchr(p, '=');
+		if (strncmp(p, "lowerdir=", 9) == 0) {
+			char *l = o_val + 1, *next;
+			for (; l && *l; l = next) {
+				char *q = l;
+				while (*q && (*q != ':' || (q > l && q[-1] == '\\')))
+					q++;
+				next = *q ? q + 1 : NULL;
+				*q = '\0';
+				/* "::" separates data-only layers (composefs): not ours. */
+				if (!*l)
+					return -EMEDIUMTYPE;
+				hr_strv_push(&o->lower, l[0] == '/' ? hr_xstrdup(l)
+								 : hr_xasprintf("%s/%s", base, l));
+			}
+		} else if (strncmp(p, "upperdir=", 9) == 0) {
+			o->upper = o_val[1] == '/' ? hr_xstrdup(o_val + 1)
+						   : hr_xasprintf("%s/%s", base, o_val + 1);
+		} else if (strncmp(p, "workdir=", 8) == 0) {
+			o->work = o_val[1] == '/' ? hr_xstrdup(o_val + 1)
+						  : hr_xasprintf("%s/%s", base, o_val + 1);
+		} else {
+			for (size_t i = 0; i < HR_ARRAY_SIZE(passed); i++)
+				if (strncmp(p, passed[i], strlen(passed[i])) == 0)
+					hr_strv_push(&o->keep, hr_xstrdup(p));
+		}
+		p = end;
+	}
+	return o->lower ? 0 : -EMEDIUMTYPE;
+}
+
+/* An idmapped clone of directory `path` at m/N of `pb`; its absolute
+ * path (under pb's current name) in *ret. */
+static int clone_layer(const char *path, const struct hr_pbundle *pb, int userns_fd,
+		       size_t *n_pins, char **ret, hr_error *err)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_MAGICLINKS };
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+	_cleanup_free_ char *rel = hr_xasprintf(HR_PBUNDLE_PINS "/%zu", (*n_pins)++);
+	struct hr_pin layer = { .fd = fd, .source = (char *)path, .real = (char *)path };
+	int r;
+
+	if (fd < 0)
+		return hr_err(err, -errno, "overlay layer %s: %s", path, strerror(errno));
+	if (fstat(fd, &layer.st) < 0)
+		return hr_err(err, -errno, "overlay layer %s: %s", path, strerror(errno));
+	if ((r = hr_pin_attach(&layer, pb, rel, false, userns_fd, err)) < 0)
+		return r;
+	*ret = hr_xasprintf("%s/%s", pb->path, rel);
+	return 0;
+}
+
+static int set_string(int fs, const char *key, const char *value)
+{
+	return syscall(SYS_fsconfig, fs, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, value,
+		       0) < 0
+		       ? -errno
+		       : 0;
+}
+
+/*
+ * Make the overlay as the container's root (fsuid and fsgid `root_id`,
+ * every capability kept): overlayfs acts on its layers with the
+ * credentials of whoever made it, and through the idmapped layers host
+ * root is no one (EOVERFLOW: "mounting read-only"), while the range's root
+ * is the on-disk owner 0.
+ */
+static int create_as(int fs, uid_t root_id)
+{
+	cap_t caps = cap_get_proc();
+	int r = 0;
+
+	if (!caps)
+		return -errno;
+	(void)setfsgid(root_id);
+	(void)setfsuid(root_id);
+	/* A fsuid that leaves 0 drops the file capabilities: back in. */
+	if (cap_set_proc(caps) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		r = -errno;
+	(void)setfsuid(0);
+	(void)setfsgid(0);
+	(void)cap_set_proc(caps);
+	cap_free(caps);
+	return r;
+}
+
+int hr_pin_attach_overlay(const struct hr_pin *pin, const struct hr_pbundle *pb, const char *rel,
+			  int userns_fd, uid_t root_id, size_t *n_pins, hr_error *err)
+{
+	_cleanup_(overlay_layers_done) struct overlay_layers o = { 0 };
+	_cleanup_free_ char *opts = NULL, *base = NULL, *top = NULL, *upper = NULL, *work = NULL;
+	_cleanup_close_ int fs = -1, mnt = -1;
+	struct statx stx;
+	struct statfs sfs;
+	const char *key = NULL;
+	int r;
+
+	if (fstatfs(pin->fd, &sfs) < 0 || (unsigned long)sfs.f_type != OVERLAY_SUPER_MAGIC ||
+	    statx(pin->fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID) || !(opts = overlay_options(stx.stx_mnt_id)))
+		return -EMEDIUMTYPE;
+	/* Docker's overlay2 names layers relative to its overlay2 directory
+	 * (DATA/overlay2/ID/merged) when the absolute names are too long. */
+	base = hr_xstrdup(pin->real);
+	for (int up = 0; up < 2; up++)
+		if (strrchr(base, '/') && strrchr(base, '/') != base)
+			*strrchr(base, '/') = '\0';
+	if ((r = parse_overlay(opts, base, &o)) < 0)
+		return r;
+	if ((o.upper == NULL) != (o.work == NULL))
+		return -EMEDIUMTYPE;
+	if ((fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC)) < 0)
+		return hr_err(err, -errno, "`%s`: cannot make an overlay: fsopen: %s", pin->real,
+			      strerror(errno));
+	for (size_t i = 0; o.lower[i]; i++) {
+		_cleanup_free_ char *clone = NULL;
+		if ((r = clone_layer(o.lower[i], pb, userns_fd, n_pins, &clone, err)) < 0)
+			return hr_err_prefix(err, "root file system `%s`", pin->real);
+		if ((r = set_string(fs, "lowerdir+", clone)) < 0) {
+			key = "lowerdir+";
+			goto fail;
+		}
+	}
+	if (o.upper) {
+		/* The upper and work directories must be on one mount: a clone of
+		 * the directory that holds both. */
+		_cleanup_free_ char *ud = hr_xstrdup(o.upper), *wd = hr_xstrdup(o.work);
+		char *us = strrchr(ud, '/'), *ws = strrchr(wd, '/');
+		if (!us || !ws || us == ud || strcmp((*us = '\0', ud), (*ws = '\0', wd)) != 0)
+			return hr_err(err, -EMEDIUMTYPE,
+				      "root file system `%s`: its overlay's upper and work "
+				      "directories are not side by side (%s, %s): it cannot be "
+				      "idmapped (fix: run the container without a user namespace: "
+				      "\"userns\": {\"enabled\": false} in its profile)",
+				      pin->real, o.upper, o.work);
+		if ((r = clone_layer(ud, pb, userns_fd, n_pins, &top, err)) < 0)
+			return hr_err_prefix(err, "root file system `%s`", pin->real);
+		upper = hr_xasprintf("%s/%s", top, us + 1);
+		work = hr_xasprintf("%s/%s", top, ws + 1);
+		if ((r = set_string(fs, "upperdir", upper)) < 0) {
+			key = "upperdir";
+			goto fail;
+		}
+		if ((r = set_string(fs, "workdir", work)) < 0) {
+			key = "workdir";
+			goto fail;
+		}
+	}
+	/* The engine's own mount of these layers stays: no index, which
+	 * would refuse a second overlay on the same upper directory. */
+	if ((r = set_string(fs, "index", "off")) < 0) {
+		key = "index=off";
+		goto fail;
+	}
+	for (size_t i = 0; o.keep && o.keep[i]; i++) {
+		char *eq = strchr(o.keep[i], '=');
+		if (eq)
+			*eq = '\0';
+		if ((r = set_string(fs, o.keep[i], eq ? eq + 1 : NULL)) < 0) {
+			key = o.keep[i];
+			goto fail;
+		}
+	}
+	if ((r = create_as(fs, root_id)) < 0) {
+		key = "create";
+		goto fail;
+	}
+	if ((mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0) {
+		r = -errno;
+		key = "fsmount";
+		goto fail;
+	}
 	if (mkdirat(pb->dirfd, rel, 0700) < 0 && errno != EEXIST)
 		return hr_err(err, -errno, "%s/%s: %s", pb->path, rel, strerror(errno));
-	/* A sysfs shows the network devices of the namespace it is mounted
-	 * in: made in the container's, then hardrun returns to its own. */
-	if (setns(netns_fd, CLONE_NEWNET) < 0)
-		return hr_err(err, -errno, "cannot enter the container's network namespace: %s",
-			      strerror(errno));
-	if ((fs = (int)syscall(SYS_fsopen, "sysfs", FSOPEN_CLOEXEC)) < 0)
-		step = "fsopen";
-	else if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		step = "fsconfig";
-	else if ((mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-				     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					     MOUNT_ATTR_NOEXEC)) < 0)
-		step = "fsmount";
-	if (step)
-		e = errno;
-	/* Back home whatever happened: everything after runs here. */
-	if (setns(self, CLONE_NEWNET) < 0)
-		abort();
-	if (step)
-		return hr_err(err, -e, "cannot make the container's sysfs: %s: %s", step,
-			      strerror(e));
 	if (move_mount(mnt, "", pb->dirfd, rel, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return hr_err(err, -errno, "%s/%s: move_mount: %s", pb->path, rel, strerror(errno));
 	return 0;
+fail:
+	return hr_err(err, r,
+		      "root file system `%s`: its overlay cannot be made again with idmapped "
+		      "layers (%s: %s) (fix: a kernel of 6.8 or later, or run the container "
+		      "without a user namespace: \"userns\": {\"enabled\": false} in its "
+		      "profile)",
+		      pin->real, key, strerror(-r));
 }

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "hardrun/doctor.h"
@@ -84,7 +86,10 @@ void hr_launch_free(struct hr_launch *l)
 	if (l->root_fd >= 0)
 		(void)close(l->root_fd);
 	free(l->root_path);
-	*l = (struct hr_launch){ .root_fd = -1, .bundle = { .dirfd = -1 } };
+	hr_idrange_close(&l->range);
+	free(l->owner);
+	*l = (struct hr_launch){ .root_fd = -1, .bundle = { .dirfd = -1 },
+				 .range = { .lock_fd = -1 } };
 }
 
 /* Open the bundle and read its spec. */
@@ -147,19 +152,20 @@ static int judged(struct hr_launch *l, const char *path, bool magic, const char 
 
 /* Mount a clone of `pin` in the private bundle (m/N) and return the path
  * the runtime will find it at once the bundle has its final name. */
-static int attach(struct hr_launch *l, const struct hr_pin *pin, bool recursive,
+static int attach(struct hr_launch *l, const struct hr_pin *pin, bool recursive, int userns_fd,
 		  const char *ptr, char **ret, hr_error *err)
 {
 	_cleanup_free_ char *rel = hr_xasprintf(HR_PBUNDLE_PINS "/%zu", l->n_attached++);
 	int r;
 
-	if ((r = hr_pin_attach(pin, &l->pb, rel, recursive, -1, err)) < 0)
+	if ((r = hr_pin_attach(pin, &l->pb, rel, recursive, userns_fd, err)) < 0)
 		return hr_err_prefix(err, "%s", ptr);
 	*ret = hr_xasprintf("%s/%s/%s", l->root_path, l->pb.id, rel);
 	return 0;
 }
 
-static int pin_root(struct hr_launch *l, bool attach_it, hr_error *err)
+static int pin_root(struct hr_launch *l, bool attach_it, int userns_fd, uid_t root_id,
+		    hr_error *err)
 {
 	cJSON *root = cJSON_GetObjectItemCaseSensitive(l->spec, "root");
 	cJSON *path = cJSON_GetObjectItemCaseSensitive(root, "path");
@@ -186,7 +192,14 @@ static int pin_root(struct hr_launch *l, bool attach_it, hr_error *err)
 			      "point root.path at the unpacked root file system)",
 			      path->valuestring);
 	if (attach_it) {
-		if ((r = hr_pin_attach(pin, &l->pb, HR_PBUNDLE_ROOTFS, true, -1, err)) < 0)
+		/* An engine's overlay cannot be idmapped as a whole: its layers
+		 * can, in a new overlay of hardrun's. */
+		r = userns_fd >= 0 ? hr_pin_attach_overlay(pin, &l->pb, HR_PBUNDLE_ROOTFS, userns_fd,
+							   root_id, &l->n_attached, err)
+				   : -EMEDIUMTYPE;
+		if (r == -EMEDIUMTYPE)
+			r = hr_pin_attach(pin, &l->pb, HR_PBUNDLE_ROOTFS, true, userns_fd, err);
+		if (r < 0)
 			return hr_err_prefix(err, "/root/path");
 		hr_json_set(root, "path", cJSON_CreateString(HR_PBUNDLE_ROOTFS));
 	} else if (path->valuestring[0] != '/') {
@@ -218,7 +231,7 @@ static int pin_overlay(struct hr_launch *l, cJSON *m, size_t i, bool attach_it, 
 				return r;
 			if (!attach_it)
 				continue;
-			if ((r = attach(l, pin, false, ptr, &abs, err)) < 0)
+			if ((r = attach(l, pin, false, -1, ptr, &abs, err)) < 0)
 				return r;
 			free(paths[p]);
 			paths[p] = abs;
@@ -231,9 +244,44 @@ static int pin_overlay(struct hr_launch *l, cJSON *m, size_t i, bool attach_it, 
 	return 0;
 }
 
+/*
+ * In a user namespace the source mount's noexec, nosuid, nodev and ro
+ * are locked: runc's remount of the bind without them fails (EPERM). The
+ * container gets them in its options, as the source enforces them anyway.
+ */
+static void keep_locked_flags(cJSON *m, const struct hr_pin *pin)
+{
+	static const struct {
+		unsigned long flag;
+		const char *opt;
+	} locked[] = { { ST_NOEXEC, "noexec" }, { ST_NOSUID, "nosuid" }, { ST_NODEV, "nodev" },
+		       { ST_RDONLY, "ro" } };
+	cJSON *opts = cJSON_GetObjectItemCaseSensitive(m, "options");
+	struct statvfs sv;
+
+	if (fstatvfs(pin->fd, &sv) < 0)
+		return;
+	if (!opts)
+		opts = cJSON_AddArrayToObject(m, "options");
+	for (size_t i = 0; i < HR_ARRAY_SIZE(locked); i++) {
+		if (!(sv.f_flag & locked[i].flag) || has_opt(m, locked[i].opt))
+			continue;
+		if (strcmp(locked[i].opt, "ro") == 0) {
+			/* "rw" would ask for what the source does not allow. */
+			for (cJSON *o = opts->child, *next; o; o = next) {
+				next = o->next;
+				if (cJSON_IsString(o) && strcmp(o->valuestring, "rw") == 0)
+					cJSON_Delete(cJSON_DetachItemViaPointer(opts, o));
+			}
+		}
+		cJSON_AddItemToArray(opts, cJSON_CreateString(locked[i].opt));
+	}
+}
+
 /* A bind source, or a disk file system's device: a clone of the object
  * judged, as the mount's source. */
-static int pin_source(struct hr_launch *l, cJSON *m, size_t i, bool attach_it, hr_error *err)
+static int pin_source(struct hr_launch *l, cJSON *m, size_t i, bool attach_it, int userns_fd,
+		      hr_error *err)
 {
 	cJSON *src = cJSON_GetObjectItemCaseSensitive(m, "source");
 	enum hr_mount_source kind = hr_mount_source_kind(m);
@@ -250,10 +298,14 @@ static int pin_source(struct hr_launch *l, cJSON *m, size_t i, bool attach_it, h
 			hr_json_set(m, "source", cJSON_CreateString(pin->real));
 		return 0;
 	}
-	if ((r = attach(l, pin, kind == HR_MOUNT_SOURCE_BIND && has_opt(m, "rbind"), ptr, &abs,
-			err)) < 0)
+	/* A volume in the container's user namespace: idmapped, so the ids
+	 * on disk are the container's own (hardrun(1), USER NAMESPACES). */
+	if ((r = attach(l, pin, kind == HR_MOUNT_SOURCE_BIND && has_opt(m, "rbind"),
+			kind == HR_MOUNT_SOURCE_BIND ? userns_fd : -1, ptr, &abs, err)) < 0)
 		return r;
 	hr_json_set(m, "source", cJSON_CreateString(abs));
+	if (userns_fd >= 0 && kind == HR_MOUNT_SOURCE_BIND)
+		keep_locked_flags(m, pin);
 	return 0;
 }
 
@@ -277,9 +329,158 @@ static int pin_namespaces(struct hr_launch *l, bool attach_it, hr_error *err)
 			return r;
 		if (!attach_it)
 			continue;
-		if ((r = attach(l, pin, false, ptr, &abs, err)) < 0)
+		if ((r = attach(l, pin, false, -1, ptr, &abs, err)) < 0)
 			return r;
 		hr_json_set(ns, "path", cJSON_CreateString(abs));
+	}
+	return 0;
+}
+
+/* The namespace of type `type` the spec joins by path, or NULL. */
+static const char *joined_ns(const cJSON *spec, const char *type)
+{
+	const cJSON *nss = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(spec, "linux"), "namespaces");
+
+	for (const cJSON *ns = nss ? nss->child : NULL; ns; ns = ns->next) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(ns, "type");
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(ns, "path");
+		if (cJSON_IsString(t) && strcmp(t->valuestring, type) == 0)
+			return cJSON_IsString(p) && p->valuestring[0] ? p->valuestring : NULL;
+	}
+	return NULL;
+}
+
+/* An O_RDONLY descriptor of the namespace pinned for `path`. */
+static int open_pinned_ns(struct hr_launch *l, const char *path, const char *ptr, int *ret,
+			  hr_error *err)
+{
+	const struct hr_pin *pin = NULL;
+	char via[64];
+	int r;
+
+	if ((r = judged(l, path, true, ptr, &pin, err)) < 0)
+		return r;
+	if (!pin)
+		abort(); /* judged() returned 0 */
+	snprintf(via, sizeof via, "/proc/self/fd/%d", pin->fd);
+	if ((*ret = open(via, O_RDONLY | O_CLOEXEC)) < 0)
+		return hr_err(err, -errno, "%s: %s: %s", ptr, path, strerror(errno));
+	return 0;
+}
+
+/* The lines of a uid_map or gid_map as OCI mappings. */
+static cJSON *read_map(int pid_fd, const char *name)
+{
+	_cleanup_close_ int fd = openat(pid_fd, name, O_RDONLY | O_CLOEXEC);
+	char buf[4096], *save = NULL;
+	cJSON *a;
+	ssize_t len;
+
+	if (fd < 0 || (len = read(fd, buf, sizeof buf - 1)) <= 0)
+		return NULL;
+	buf[len] = '\0';
+	a = cJSON_CreateArray();
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long in, out, count;
+		cJSON *m;
+		if (sscanf(line, "%lu %lu %lu", &in, &out, &count) != 3)
+			continue;
+		m = cJSON_CreateObject();
+		cJSON_AddItemToObject(m, "containerID", hr_json_new_number((double)in));
+		cJSON_AddItemToObject(m, "hostID", hr_json_new_number((double)out));
+		cJSON_AddItemToObject(m, "size", hr_json_new_number((double)count));
+		cJSON_AddItemToArray(a, m);
+	}
+	return a;
+}
+
+/*
+ * The pod's user namespace (pinned as `ns_fd`, named by `path` =
+ * /proc/PID/ns/user): its mappings, which runc wants in the spec of a
+ * container that joins it, and the host gid its root is. /proc/PID is
+ * opened once and checked to still hold that namespace, so a reused PID
+ * is never read.
+ */
+static int pod_mappings(struct hr_launch *l, const char *path, int ns_fd, gid_t *ret,
+			hr_error *err)
+{
+	_cleanup_close_ int pid_fd = -1;
+	cJSON *lnx = cJSON_GetObjectItemCaseSensitive(l->spec, "linux");
+	cJSON *uids = NULL, *gids = NULL;
+	struct stat want, got;
+	long pid;
+	int n = 0;
+
+	if (sscanf(path, "/proc/%ld/ns/user%n", &pid, &n) != 1 || (size_t)n != strlen(path))
+		return hr_err(err, -EINVAL, "%s: not a process's user namespace", path);
+	_cleanup_free_ char *dir = hr_xasprintf("/proc/%ld", pid);
+	if ((pid_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    fstat(ns_fd, &want) < 0 || fstatat(pid_fd, "ns/user", &got, 0) < 0 ||
+	    want.st_dev != got.st_dev || want.st_ino != got.st_ino ||
+	    !(uids = read_map(pid_fd, "uid_map")) || !(gids = read_map(pid_fd, "gid_map"))) {
+		cJSON_Delete(uids);
+		return hr_err(err, -ESRCH, "%s: the pod's user namespace is gone", path);
+	}
+	*ret = (gid_t)-1;
+	for (const cJSON *m = gids->child; m; m = m->next)
+		if (cJSON_GetObjectItemCaseSensitive(m, "containerID")->valuedouble == 0)
+			*ret = (gid_t)cJSON_GetObjectItemCaseSensitive(m, "hostID")->valuedouble;
+	if (*ret == (gid_t)-1 || !lnx) {
+		cJSON_Delete(uids);
+		cJSON_Delete(gids);
+		return hr_err(err, -EINVAL, "%s: the pod's user namespace has no gid 0", path);
+	}
+	hr_json_set(lnx, "uidMappings", uids);
+	hr_json_set(lnx, "gidMappings", gids);
+	return 0;
+}
+
+/*
+ * The user namespace whose mapping the root file system and the volumes
+ * are mounted with (and, for a pod's, the mappings the spec then names), when hardrun gave the container one (its own range,
+ * or its pod's): the image's root owns what host root owns on disk, and
+ * what the container writes is stored with its own ids. -1 when the spec
+ * brought its own user namespace (its engine maps the files) or has none.
+ */
+static int idmap_userns(struct hr_launch *l, int *ret, gid_t *ret_gid, hr_error *err)
+{
+	const char *pod;
+
+	*ret = -1;
+	if (l->spec_userns || !hr_spec_has_userns(l->spec))
+		return 0;
+	if (l->has_range) {
+		*ret_gid = l->range.host;
+		return hr_userns_open(l->range.host, l->range.size, ret, err);
+	}
+	if ((pod = joined_ns(l->spec, "user"))) {
+		int r = open_pinned_ns(l, pod, "/linux/namespaces (user)", ret, err);
+		if (r == 0 && (r = pod_mappings(l, pod, *ret, ret_gid, err)) < 0) {
+			(void)close(*ret);
+			*ret = -1;
+		}
+		return r;
+	}
+	return 0;
+}
+
+/* Every directory above the state must be searchable by others: the
+ * runtime reaches the private bundle as the container's root. */
+static int state_reachable(const char *state, hr_error *err)
+{
+	_cleanup_free_ char *p = hr_xstrdup(state);
+	struct stat st;
+
+	for (char *s = strrchr(p, '/'); s && s > p; s = strrchr(p, '/')) {
+		*s = '\0';
+		if (stat(p, &st) == 0 && !(st.st_mode & S_IXOTH))
+			return hr_err(err, -EACCES,
+				      "%s: others cannot search it (mode %04o), so the container's "
+				      "root in its user namespace cannot reach its private bundle in "
+				      "%s (fix: chmod o+x %s, or set \"stateDir\" in hardrun.conf to "
+				      "a directory below searchable ones)",
+				      p, (unsigned)(st.st_mode & 07777), state, p);
 	}
 	return 0;
 }
@@ -295,29 +496,47 @@ static int pin_namespaces(struct hr_launch *l, bool attach_it, hr_error *err)
 static int pin_paths(struct hr_launch *l, bool attach_it, hr_error *err)
 {
 	cJSON *mounts = cJSON_GetObjectItemCaseSensitive(l->spec, "mounts");
+	_cleanup_close_ int userns_fd = -1;
+	gid_t gid = 0;
 	size_t i = 0;
 	int r;
 
-	if ((r = pin_root(l, attach_it, err)) < 0)
+	if (attach_it && (r = idmap_userns(l, &userns_fd, &gid, err)) < 0)
+		return r;
+	if (userns_fd >= 0 && ((r = state_reachable(l->root_path, err)) < 0 ||
+			       (r = hr_pbundle_share(&l->pb, gid, err)) < 0))
+		return r;
+	if ((r = pin_root(l, attach_it, userns_fd, (uid_t)gid, err)) < 0)
 		return r;
 	for (cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, i++)
-		if ((r = pin_source(l, m, i, attach_it, err)) < 0 ||
+		if ((r = pin_source(l, m, i, attach_it, userns_fd, err)) < 0 ||
 		    (r = pin_overlay(l, m, i, attach_it, err)) < 0)
 			return r;
 	return pin_namespaces(l, attach_it, err);
 }
 
-static int make_private_bundle(const struct hr_launch_opts *o, struct hr_launch *l,
-			       hr_error *err)
+/* The runtime root's directory in the state, swept of what crashed
+ * containers left (their bundles and their ranges of host ids). */
+static int open_root_dir(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
 {
-	int r;
-
 	struct hr_runtime_ref ref = { .root = o->runtime_root, .cmd = o->runtime_cmd };
+	int r;
 
 	if ((r = hr_state_root_dir(o->state, o->runtime_root, &l->root_fd, &l->root_path, err)) < 0)
 		return r;
 	/* A container gone while its hardrun was not there to clean up. */
 	hr_state_sweep(l->root_fd, l->root_path, &ref);
+	if (o->state->privileged)
+		hr_idrange_sweep(o->state);
+	l->owner = hr_xasprintf("%s/%s", strrchr(l->root_path, '/') + 1, o->id);
+	return 0;
+}
+
+static int make_private_bundle(const struct hr_launch_opts *o, struct hr_launch *l,
+			       hr_error *err)
+{
+	struct hr_runtime_ref ref = { .root = o->runtime_root, .cmd = o->runtime_cmd };
+
 	return hr_pbundle_create(l->root_fd, l->root_path, o->id, &ref, &l->pb, err);
 }
 
@@ -341,11 +560,23 @@ static int write_private_bundle(const struct hr_launch_opts *o, struct hr_launch
 		if (r < 0)
 			return r;
 	}
+	if (l->has_range) {
+		/* Which range is this container's: released with the bundle. */
+		char idx[16];
+		int n = snprintf(idx, sizeof idx, "%u\n", l->range.index);
+		if ((r = hr_bundle_write(&pbd, HR_PBUNDLE_USERNS, idx, (size_t)n, 0600, (uid_t)-1,
+					 (gid_t)-1, err)) < 0)
+			return r;
+	}
 	l->after = hr_json_print(l->spec, false);
 	if ((r = hr_bundle_write(&pbd, "config.json", l->after, strlen(l->after), 0600, (uid_t)-1,
 				 (gid_t)-1, err)) < 0)
 		return r;
-	return hr_pbundle_publish(&l->pb, err);
+	if ((r = hr_pbundle_publish(&l->pb, err)) < 0)
+		return r;
+	/* The bundle names the range now: a sweep sees its owner. */
+	hr_idrange_close(&l->range);
+	return 0;
 }
 
 static void record(struct hr_launch *l)
@@ -400,9 +631,11 @@ static void test_pause(void)
 static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
 {
 	_cleanup_(hr_host_env_done) struct hr_host_env host = { 0 };
+	struct hr_idpool pool;
 	int r;
 
-	*l = (struct hr_launch){ .root_fd = -1, .bundle = { .dirfd = -1 } };
+	*l = (struct hr_launch){ .root_fd = -1, .bundle = { .dirfd = -1 },
+				 .range = { .lock_fd = -1 } };
 	hr_pins_init(&l->pins, -1, NULL);
 	l->pb = (struct hr_pbundle){ .dirfd = -1, .lock_fd = -1, .root_fd = -1 };
 	if ((r = read_spec(o, l, err)) < 0)
@@ -415,6 +648,7 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 	}
 	if (r < 0)
 		return r;
+	l->spec_userns = hr_spec_has_userns(l->spec);
 
 	/* The core asks the host about every path through host's facts, which
 	 * pin each object once in l->pins: the ones handed to the runtime. A
@@ -423,7 +657,28 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 	hr_host_env_init(&host, &l->bundle, o->mode, o->cfg);
 	host.pins = &l->pins;
 	host.env.lenient = o->judge_only;
+	if (!o->judge_only) {
+		if ((r = open_root_dir(o, l, err)) < 0)
+			return r;
+		pool = (struct hr_idpool){
+			.base = o->cfg && o->cfg->idpool_size ? o->cfg->idpool_base
+							      : HR_IDPOOL_DEFAULT_BASE,
+			.size = o->cfg && o->cfg->idpool_size ? o->cfg->idpool_size
+							      : HR_IDPOOL_DEFAULT_SIZE,
+			.count = o->cfg && o->cfg->idpool_size ? o->cfg->idpool_count
+							       : HR_IDPOOL_DEFAULT_COUNT,
+			.floor = host.env.min_host_id,
+		};
+		hr_host_env_userns(&host, o->state, &pool, l->owner);
+	}
 	r = hr_harden(l->spec, l->profile, &host.env, &l->findings, err);
+	/* The range is the launch's from here (released below on failure). */
+	if (host.range_taken) {
+		l->range = host.range;
+		l->has_range = true;
+		host.range_taken = false;
+		host.range = (struct hr_idrange){ .lock_fd = -1 };
+	}
 	if (r == 0 && !o->judge_only)
 		r = make_private_bundle(o, l, err);
 	/* Without CAP_SYS_ADMIN nothing can be mounted: the paths are
@@ -457,6 +712,11 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 			r = o->before_write(o->ud, l, err);
 		if (r == 0)
 			r = write_private_bundle(o, l, err);
+	}
+	if (r < 0 && l->has_range) {
+		hr_idrange_release(o->state, l->range.index);
+		hr_idrange_close(&l->range);
+		l->has_range = false;
 	}
 	if (r < 0 && l->pb.root_fd >= 0) {
 		(void)hr_pbundle_remove(&l->pb, NULL);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hardrun/spawn.h"
+#include "hardrun/idrange.h"
 #include "hardrun/state.h"
 
 /* Root's, a directory, writable by nobody else. */
@@ -32,6 +33,19 @@ static int check_private_dir(int fd, const char *path, hr_error *err)
 			      "runtime reads (fix: chown root: and chmod 0700 it, or set another "
 			      "\"stateDir\" in hardrun.conf)",
 			      path, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* Others may search the directory (o+x, nothing else): see hr_state_open. */
+static int searchable(int fd, const char *path, hr_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return hr_err(err, -errno, "%s: %s", path, strerror(errno));
+	if ((st.st_mode & 0011) != 0011 && fchmod(fd, (st.st_mode & 07777) | 0011) < 0)
+		return hr_err(err, -errno, "%s: cannot make it searchable: %s", path,
+			      strerror(errno));
 	return 0;
 }
 
@@ -75,14 +89,19 @@ int hr_state_open(const char *dir, struct hr_state *st, hr_error *err)
 		return hr_err(err, -EINVAL, "state directory %s: must be an absolute path", dir);
 	if ((r = mkdir_parents(dir)) < 0)
 		return hr_err(err, r, "%s: cannot create its parent: %s", dir, strerror(-r));
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+	/* Searchable by others (never listable or writable): a container's
+	 * root in its user namespace is a stranger on the host, and the
+	 * runtime reaches the container's private bundle as that stranger. */
+	if (mkdir(dir, 0711) < 0 && errno != EEXIST)
 		return hr_err(err, -errno, "%s: cannot create: %s", dir, strerror(errno));
 	st->fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (st->fd < 0)
 		return hr_err(err, -errno, "%s: cannot open the state directory: %s%s", dir,
 			      strerror(errno), errno == ELOOP ? " (a symbolic link: refused)" : "");
 	st->path = hr_xstrdup(dir);
-	return check_private_dir(st->fd, dir, err);
+	if ((r = check_private_dir(st->fd, dir, err)) < 0)
+		return r;
+	return st->privileged ? searchable(st->fd, dir, err) : 0;
 }
 
 void hr_state_close(struct hr_state *st)
@@ -125,7 +144,7 @@ static int mount_bundles(struct hr_state *st, hr_error *err)
 	/* Mounted by path: the descriptor pins the directory, and the mount
 	 * must land on that same directory, not on what the name shows. */
 	_cleanup_free_ char *via = hr_xasprintf("/proc/self/fd/%d", st->bundles_fd);
-	if (mount("hardrun", via, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=64m") <
+	if (mount("hardrun", via, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0711,size=64m") <
 	    0)
 		return hr_err(err, -errno,
 			      "%s: cannot mount hardrun's private tmpfs: %s (hardrun needs "
@@ -194,19 +213,27 @@ const char *hr_state_runtime_default_root(const char *runtime_path)
 	return NULL;
 }
 
+int hr_state_bundles_dir(struct hr_state *st, hr_error *err)
+{
+	int r;
+
+	if (st->bundles_fd >= 0)
+		return 0;
+	if ((r = open_subdir(st->fd, st->path, "bundles", 0700, &st->bundles_fd, err)) < 0)
+		return r;
+	if (st->privileged && !is_mount_root(st->bundles_fd) && (r = mount_bundles(st, err)) < 0)
+		return r;
+	return st->privileged ? searchable(st->bundles_fd, st->path, err) : 0;
+}
+
 int hr_state_root_dir(struct hr_state *st, const char *runtime_root, int *ret_fd,
 		      char **ret_path, hr_error *err)
 {
 	_cleanup_free_ char *key = NULL, *abs = NULL;
 	int r;
 
-	if (st->bundles_fd < 0) {
-		if ((r = open_subdir(st->fd, st->path, "bundles", 0700, &st->bundles_fd, err)) < 0)
-			return r;
-		if (st->privileged && !is_mount_root(st->bundles_fd) &&
-		    (r = mount_bundles(st, err)) < 0)
-			return r;
-	}
+	if ((r = hr_state_bundles_dir(st, err)) < 0)
+		return r;
 	if (!runtime_root) {
 		key = hr_xstrdup("default");
 	} else {
@@ -223,10 +250,10 @@ int hr_state_root_dir(struct hr_state *st, const char *runtime_root, int *ret_fd
 		key = root_key(norm);
 	}
 	_cleanup_free_ char *bpath = hr_xasprintf("%s/bundles", st->path);
-	if ((r = open_subdir(st->bundles_fd, bpath, key, 0700, ret_fd, err)) < 0)
+	if ((r = open_subdir(st->bundles_fd, bpath, key, 0711, ret_fd, err)) < 0)
 		return r;
 	*ret_path = hr_xasprintf("%s/%s", bpath, key);
-	return 0;
+	return st->privileged ? searchable(*ret_fd, *ret_path, err) : 0;
 }
 
 /* Does the runtime still hold container `id`? runc and crun keep a
@@ -370,6 +397,36 @@ static int remove_tree_at(int fd)
 	return r;
 }
 
+/* The container's range of host ids goes with its bundle: if the range
+ * file in bundles/.userns still names this bundle as its owner (a range
+ * released before may be another container's by now). */
+static void release_range(const struct hr_pbundle *pb)
+{
+	_cleanup_close_ int fd = openat(pb->dirfd, HR_PBUNDLE_USERNS, O_RDONLY | O_NOFOLLOW |
+									  O_CLOEXEC);
+	_cleanup_close_ int dir = -1;
+	_cleanup_free_ char *owner = NULL;
+	const char *key_end, *key;
+	char buf[32];
+	unsigned idx;
+	ssize_t n;
+
+	if (fd < 0 || (n = read(fd, buf, sizeof buf - 1)) <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%u", &idx) != 1)
+		return;
+	/* path is STATE/bundles/KEY/ID: the owner is KEY/ID. */
+	key_end = strrchr(pb->path, '/');
+	for (key = key_end; key > pb->path && key[-1] != '/'; key--)
+		;
+	owner = hr_xasprintf("%.*s/%s", (int)(key_end - key), key, pb->id);
+	dir = openat(pb->root_fd, "../" HR_IDRANGE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+							   O_CLOEXEC);
+	if (dir >= 0)
+		hr_idrange_release_owned(dir, idx, owner);
+}
+
 int hr_pbundle_remove(struct hr_pbundle *pb, hr_error *err)
 {
 	const char *name = pb->tmp_name ? pb->tmp_name : pb->id;
@@ -380,6 +437,8 @@ int hr_pbundle_remove(struct hr_pbundle *pb, hr_error *err)
 	hr_pbundle_unpin(pb);
 	if (geteuid() == 0)
 		unmount_at(pb, HR_PBUNDLE_ROOTFS);
+	if (!pb->tmp_name)
+		release_range(pb);
 	r = remove_tree_at(fcntl(pb->dirfd, F_DUPFD_CLOEXEC, 3));
 	if (r == 0 && unlinkat(pb->root_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		r = -errno;
@@ -435,6 +494,18 @@ int hr_pbundle_create(int root_fd, const char *root_path, const char *id,
 		hr_pbundle_close(pb);
 		return hr_err(err, r, "%s: %s", root_path, strerror(-r));
 	}
+	return 0;
+}
+
+int hr_pbundle_share(struct hr_pbundle *pb, gid_t gid, hr_error *err)
+{
+	_cleanup_close_ int m = openat(pb->dirfd, HR_PBUNDLE_PINS, O_RDONLY | O_DIRECTORY |
+									 O_NOFOLLOW | O_CLOEXEC);
+
+	if (m < 0 || fchown(pb->dirfd, 0, gid) < 0 || fchmod(pb->dirfd, 0710) < 0 ||
+	    fchown(m, 0, gid) < 0 || fchmod(m, 0710) < 0)
+		return hr_err(err, -errno, "%s: cannot let the container's root reach it: %s",
+			      pb->path, strerror(errno));
 	return 0;
 }
 

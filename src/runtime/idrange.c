@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hardrun/idrange.h"
+
+#define RANGES_DIR HR_IDRANGE_DIR
+
+/* [start, start + count) of each line "name:start:count" of `path`,
+ * appended to *v as pairs; a missing file adds nothing. */
+static void read_subids(const char *path, uint64_t **v, size_t *n)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		char *a = strchr(line, ':'), *b, *end;
+		unsigned long long start, count;
+
+		if (!a || !(b = strchr(a + 1, ':')))
+			continue;
+		start = strtoull(a + 1, &end, 10);
+		if (end != b)
+			continue;
+		count = strtoull(b + 1, &end, 10);
+		if (end == b + 1 || count == 0)
+			continue;
+		*v = hr_xrealloc(*v, (*n + 2) * sizeof **v);
+		(*v)[(*n)++] = start;
+		(*v)[(*n)++] = start + count;
+	}
+	fclose(f);
+}
+
+static bool overlaps(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		if (lo < v[i + 1] && v[i] < hi)
+			return true;
+	return false;
+}
+
+static int ranges_dir(struct hr_state *st, int *ret, hr_error *err)
+{
+	int r, fd;
+
+	if ((r = hr_state_bundles_dir(st, err)) < 0)
+		return r;
+	if (mkdirat(st->bundles_fd, RANGES_DIR, 0700) < 0 && errno != EEXIST)
+		return hr_err(err, -errno, "%s/bundles/" RANGES_DIR ": %s", st->path, strerror(errno));
+	fd = openat(st->bundles_fd, RANGES_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return hr_err(err, -errno, "%s/bundles/" RANGES_DIR ": %s", st->path, strerror(errno));
+	*ret = fd;
+	return 0;
+}
+
+int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const char *owner,
+		    struct hr_idrange *ret, hr_error *err)
+{
+	_cleanup_free_ uint64_t *sub = NULL;
+	_cleanup_close_ int dir = -1;
+	size_t nsub = 0;
+	uint64_t h = 1469598103934665603ULL;
+	uint32_t start;
+	int r;
+
+	*ret = (struct hr_idrange){ .lock_fd = -1 };
+	if (pool->count == 0 || pool->size == 0 ||
+	    (uint64_t)pool->base + (uint64_t)pool->size * pool->count > 0xFFFFFFFFull)
+		return hr_err(err, -EINVAL, "the id pool (base %u, size %u, count %u) does not fit "
+					    "below 2^32-1 (fix: \"userNamespaces\" in hardrun.conf)",
+			      pool->base, pool->size, pool->count);
+	if ((r = ranges_dir(st, &dir, err)) < 0)
+		return r;
+	read_subids("/etc/subuid", &sub, &nsub);
+	read_subids("/etc/subgid", &sub, &nsub);
+	/* Start where the owner's name hashes to: parallel creates seldom
+	 * try the same file. */
+	for (const unsigned char *p = (const unsigned char *)owner; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	start = (uint32_t)(h % pool->count);
+	for (uint32_t k = 0; k < pool->count; k++) {
+		uint32_t i = (start + k) % pool->count;
+		uint64_t lo = (uint64_t)pool->base + (uint64_t)i * pool->size, hi = lo + pool->size;
+		char name[16];
+		int fd;
+
+		if (lo < pool->floor || overlaps(sub, nsub, lo, hi))
+			continue;
+		snprintf(name, sizeof name, "%u", i);
+		fd = openat(dir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0)
+			return hr_err(err, -errno, "%s/bundles/" RANGES_DIR "/%s: %s", st->path, name,
+				      strerror(errno));
+		/* Locked before anyone can read an empty owner. The sweep
+		 * takes the lock before it reads. */
+		if (flock(fd, LOCK_EX) < 0 || dprintf(fd, "%s\n", owner) < 0) {
+			r = -errno;
+			(void)unlinkat(dir, name, 0);
+			(void)close(fd);
+			return hr_err(err, r, "%s/bundles/" RANGES_DIR "/%s: %s", st->path, name,
+				      strerror(-r));
+		}
+		*ret = (struct hr_idrange){ .index = i, .host = (uint32_t)lo, .size = pool->size,
+					    .lock_fd = fd };
+		return 0;
+	}
+	return hr_err(err, -ENOSPC,
+		      "no free range of %u host ids is left in the pool of %u from %u (fix: raise "
+		      "\"count\" or lower \"size\" in hardrun.conf's \"userNamespaces\", or remove "
+		      "stopped containers)",
+		      pool->size, pool->count, pool->base);
+}
+
+void hr_idrange_close(struct hr_idrange *r)
+{
+	if (r->lock_fd >= 0)
+		(void)close(r->lock_fd);
+	r->lock_fd = -1;
+}
+
+void hr_idrange_release(struct hr_state *st, uint32_t index)
+{
+	_cleanup_close_ int dir = -1;
+	char name[16];
+
+	if (ranges_dir(st, &dir, NULL) < 0)
+		return;
+	snprintf(name, sizeof name, "%u", index);
+	(void)unlinkat(dir, name, 0);
+}
+
+void hr_idrange_release_owned(int dir, uint32_t index, const char *owner)
+{
+	_cleanup_close_ int fd = -1;
+	char name[16], buf[2048];
+	size_t len = strlen(owner);
+	ssize_t n;
+
+	snprintf(name, sizeof name, "%u", index);
+	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Locked: being taken right now, so not ours any more. */
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return;
+	n = read(fd, buf, sizeof buf);
+	if (n == (ssize_t)len + 1 && memcmp(buf, owner, len) == 0 && buf[len] == '\n')
+		(void)unlinkat(dir, name, 0);
+}
+
+void hr_idrange_sweep(struct hr_state *st)
+{
+	_cleanup_close_ int dir = -1;
+	DIR *d;
+	struct dirent *de;
+
+	if (ranges_dir(st, &dir, NULL) < 0)
+		return;
+	d = fdopendir(fcntl(dir, F_DUPFD_CLOEXEC, 3));
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		_cleanup_close_ int fd = -1;
+		char owner[2048];
+		ssize_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dir, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			continue; /* being taken */
+		n = read(fd, owner, sizeof owner - 1);
+		if (n <= 0 || owner[n - 1] != '\n') {
+			/* Its taker died before it wrote the owner. */
+			(void)unlinkat(dir, de->d_name, 0);
+			continue;
+		}
+		owner[n - 1] = '\0';
+		if (strstr(owner, "..") || owner[0] == '/' ||
+		    faccessat(st->bundles_fd, owner, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		(void)unlinkat(dir, de->d_name, 0);
+	}
+	closedir(d);
+}
+
+/* Blocks until the parent closes its end of the pipe: the namespace
+ * lives while its only process does. */
+static int hold(void *arg)
+{
+	int *pipefd = arg;
+	char c;
+
+	(void)close(pipefd[1]);
+	while (read(pipefd[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *which, uint32_t host, uint32_t size)
+{
+	char path[64], map[64];
+	int fd, r = 0, len;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, which);
+	len = snprintf(map, sizeof map, "0 %u %u\n", host, size);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, map, (size_t)len) != len)
+		r = -errno;
+	(void)close(fd);
+	return r;
+}
+
+int hr_userns_open(uint32_t host, uint32_t size, int *ret_fd, hr_error *err)
+{
+	/* A small stack of our own: the child only blocks in read. */
+	static char stack[16384] __attribute__((aligned(16)));
+	int pipefd[2], r, fd = -1, status;
+	char path[64];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return hr_err(err, -errno, "pipe: %s", strerror(errno));
+	pid = clone(hold, stack + sizeof stack, CLONE_NEWUSER | SIGCHLD, pipefd);
+	if (pid < 0) {
+		r = -errno;
+		(void)close(pipefd[0]);
+		(void)close(pipefd[1]);
+		return hr_err(err, r, "cannot make a user namespace: %s%s", strerror(-r),
+			      r == -ENOSPC ? " (user.max_user_namespaces is reached)" : "");
+	}
+	(void)close(pipefd[0]);
+	r = write_map(pid, "uid_map", host, size);
+	if (r == 0)
+		r = write_map(pid, "gid_map", host, size);
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	if (r == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		r = -errno;
+	(void)close(pipefd[1]);
+	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return hr_err(err, r, "cannot map ids %u-%u in a user namespace: %s", host,
+			      host + size - 1, strerror(-r));
+	*ret_fd = fd;
+	return 0;
+}
