@@ -206,6 +206,12 @@ P0=$(spid "$SID") P1=$(cpid "$APP") P2=$(cpid "$SIDE")
 st=$(cat "/proc/$P0/status" 2>/dev/null)
 check "the pause container runs hardened: uid 65534, no capabilities, no_new_privs, seccomp" \
   bash -c "grep -qP '^Uid:\t65534\t' <<<'$st' && grep -qP '^CapEff:\t0+$' <<<'$st' && grep -qP '^NoNewPrivs:\t1' <<<'$st' && grep -qP '^Seccomp:\t2' <<<'$st'"
+# runc joins a container's user namespace first, and from there it could
+# not join the pod's network namespace, which CNI made in the node's: a
+# pod keeps the node's ids (hardrun says so) and restricted's user.
+check "... in no user namespace of its own: the network namespace is the node's (userns.host-namespace)" \
+  jqe '.findings.rules | index("userns.host-namespace")' <<<"$(audit_of "$SID")"
+check "... and its ids are the node's" grep -qE '^ *0 +0 ' "/proc/$P0/uid_map"
 check "... under restricted, the default (its bundle's annotation)" jqe \
   '.annotations["org.hardrun.applied.profile"] | endswith("/restricted.json")' <<<"$(bundle_spec "$SID")"
 report=$(xs "$SIDE" /probe report)

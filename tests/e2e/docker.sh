@@ -45,10 +45,9 @@ say "hardened: docker run --runtime hardrun"
 out=$("${RUN[@]}" --rm --runtime hardrun "$IMAGE" /probe report 2>&1)
 rc=$?
 check "docker run exits 0 (got $rc)" [ "$rc" = 0 ]
-expect_kv_not "$out" uid 0
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
-expect_kv "$out" cap_bnd 0000000000000000
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" cap_bnd "$USERNS_CAPS"
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
 expect_kv "$out" write_root EROFS
@@ -78,20 +77,39 @@ expect_kv "$out" memory_limit "$STRICT_MEMORY"
 expect_kv "$out" pids_limit "$STRICT_PIDS"
 
 say "a privileged exec as root into a hardened container"
-"${RUN[@]}" -d --name hr-ct --runtime hardrun "$IMAGE" /probe sleep-handler 60 >/dev/null 2>"$WORK/run-d.err"
+"${RUN[@]}" -d --name hr-ct --runtime hardrun -e DB_PASSWORD=s3cret-$$ "$IMAGE" /probe sleep-handler 60 >/dev/null 2>"$WORK/run-d.err"
 rc=$?
 check "docker run -d exits 0 (got $rc)" [ "$rc" = 0 ]
 [ "$rc" = 0 ] || cat "$WORK/run-d.err"
 out=$("${D[@]}" exec --privileged -u 0 hr-ct /probe report 2>&1)
 rc=$?
 check "docker exec --privileged -u 0 exits 0 (got $rc)" [ "$rc" = 0 ]
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
-expect_kv "$out" cap_prm 0000000000000000
-expect_kv "$out" cap_bnd 0000000000000000
+# Root in the container's user namespace with what root keeps there,
+# never host root.
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" cap_prm "$USERNS_CAPS"
+expect_kv "$out" cap_bnd "$USERNS_CAPS"
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
-expect_kv "$out" setuid0 EPERM
+expect_kv "$out" mount EPERM
+pid=$("${D[@]}" inspect -f '{{.State.Pid}}' hr-ct 2>/dev/null)
+huid=$(stat -c %u "/proc/$pid" 2>/dev/null)
+check "on the host its process runs as uid ${huid:-?}, the range's root ($(userns_host "$out"))" \
+  eval '[ -n "$huid" ] && [ "$huid" = "$(userns_host "$out")" ]'
+
+say "joining another container's namespaces outside a pod: its identity, refused"
+peek='cat /proc/[0-9]*/environ 2>/dev/null | tr "\0" "\n" | grep "^DB_PASSWORD="'
+ctl=$("${D[@]}" run --rm --runtime runc --pid container:hr-ct "$IMAGE" /bin/sh -c "$peek" 2>&1)
+expect_grep "control (runc, --pid container:hr-ct): reads the other container's secret" "^DB_PASSWORD=s3cret-$$\$" "$ctl"
+for how in "--pid container:hr-ct" "--network container:hr-ct"; do
+  # shellcheck disable=SC2086
+  out=$("${D[@]}" run --rm --runtime hardrun $how "$IMAGE" /bin/sh -c "$peek" 2>&1)
+  rc=$?
+  check "hardrun, $how: refused (exit $rc)" [ "$rc" != 0 ]
+  expect_grep "... with rule userns.join" 'userns\.join' "$out"
+  check "... and the secret was not read" bash -c "! grep -q s3cret <<<\"\$1\"" _ "$out"
+done
 
 say "docker update cannot raise the limits above the profile's"
 # Docker refuses --memory alone on a container without a swap limit
@@ -123,6 +141,10 @@ upd=$("${D[@]}" update --memory 4g hr-upd 2>&1)
 rc=$?
 out=$("${D[@]}" exec hr-upd /probe report 2>&1)
 lim=$(sed -n 's/^memory_limit=//p' <<<"$out")
+other=$("${D[@]}" exec hr-ct /probe report 2>&1)
+a=$(userns_host "$out") b=$(userns_host "$other")
+check "two containers get disjoint ranges (host ids from ${a:-?} and ${b:-?})" \
+  eval '[ -n "$a" ] && [ -n "$b" ] && { [ $((a + 65536)) -le "$b" ] || [ $((b + 65536)) -le "$a" ]; }'
 check "docker update --memory 4g (swap 8g at run) succeeds (exit $rc: $(tr '\n' ' ' <<<"$upd" | cut -c1-200))" [ "$rc" = 0 ]
 check "... and leaves the limit at the profile's (${lim:-?})" [ "${lim:-0}" = "$RESTRICTED_MEMORY" ]
 "${D[@]}" rm -f hr-upd >/dev/null
@@ -141,7 +163,7 @@ rc=$?
 check "docker restart exits 0 (got $rc)" [ "$rc" = 0 ]
 check "it runs again" [ "$("${D[@]}" inspect -f '{{.State.Running}}' hr-ct)" = true ]
 out=$("${D[@]}" exec hr-ct /probe report 2>&1)
-expect_kv "$out" uid 65534
+expect_userns_root "$out"
 expect_kv "$out" seccomp 2
 "${D[@]}" rm -f hr-ct >/dev/null
 rc=$?
@@ -169,7 +191,7 @@ say "dockerd restarts under a running container"
 "${RUN[@]}" -d --runtime hardrun --stop-timeout 1 --name hr-dr "$IMAGE" /probe sleep 600 >/dev/null 2>&1
 cid=$("${D[@]}" inspect -f '{{.Id}}' hr-dr 2>/dev/null)
 pb() { ls -d "$HRSTATE"/bundles/*/"$cid" 2>/dev/null; }
-check "it runs from a private bundle of hardrun's ($(pb))" [ -n "$cid" ] && [ -n "$(pb)" ]
+check "it runs from a private bundle of hardrun's ($(pb))" eval '[ -n "$cid" ] && [ -n "$(pb)" ]'
 stop_daemon dockerd
 check "dockerd stopped it, and the private bundle went with it" [ -z "$(pb)" ]
 start_dockerd dockerd-again "${words[@]}" --config-file "$DK/empty.json"
@@ -177,10 +199,10 @@ start_dockerd dockerd-again "${words[@]}" --config-file "$DK/empty.json"
 rc=$?
 check "docker start after the restart exits 0 (got $rc)" [ "$rc" = 0 ]
 out=$("${D[@]}" exec -u 0 hr-dr /probe report 2>&1)
-expect_kv "$out" uid 65534
+expect_userns_root "$out"
 expect_kv "$out" seccomp 2
 "${D[@]}" rm -f hr-dr >/dev/null 2>&1
-check "docker rm -f removed it and its private bundle" [ -z "$("${D[@]}" ps -aq)" ] && [ -z "$(pb)" ]
+check "docker rm -f removed it and its private bundle" eval '[ -z "$("${D[@]}" ps -aq)" ] && [ -z "$(pb)" ]'
 stop_daemon dockerd-again
 
 say "README snippet docker-daemon-json, as written: two profiles, hardrun by default"
@@ -190,8 +212,8 @@ check "hardrun is Docker's default runtime" [ "$("${D[@]}" info --format '{{.Def
 restricted=$("${RUN[@]}" --rm "$IMAGE" /probe report 2>&1)
 strict=$("${RUN[@]}" --rm --runtime hardrun-strict "$IMAGE" /probe report 2>&1)
 echo "# docker run (default runtime):"
-expect_kv "$restricted" uid 65534
-expect_kv "$restricted" cap_eff 0000000000000000
+expect_userns_root "$restricted"
+expect_kv "$restricted" cap_eff "$USERNS_CAPS"
 expect_kv "$restricted" no_new_privs 1
 expect_kv "$restricted" seccomp 2
 expect_kv "$restricted" write_root EROFS

@@ -153,8 +153,10 @@ build_image() {
     cp "$busybox" "$r/bin/busybox"
     for a in $("$r/bin/busybox" --list); do [ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"; done
     chmod 1777 "$r/tmp" "$r/var/tmp"
-    printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$r/etc/passwd"
-    printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$r/etc/group"
+    # www (999): the user an official image's entry point drops to
+    printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'www:x:999:999:www:/tmp:/bin/sh' \
+      'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$r/etc/passwd"
+    printf '%s\n' 'root:x:0:' 'www:x:999:' 'nogroup:x:65534:' >"$r/etc/group"
     install -m 0755 "$PROBE" "$r/probe"
     umoci repack --image "oci:$IMAGE_TAG" bundle
     umoci config --image "oci:$IMAGE_TAG" --config.cmd /probe --config.cmd report
@@ -166,7 +168,8 @@ build_image() {
 # --- hardrun for the engines ----------------------------------------------
 
 # install_hardrun [BINDIR [CONF [JSON MEMBERS]]]: CONF (default $HRCONF:
-# profileDirs is the source tree's profiles, plus the members given, such
+# profileDirs is the source tree's profiles, after $E2E_PROFILE_DIR when
+# that is set, plus the members given, such
 # as '"runtime": "/usr/bin/crun"') and BINDIR/hardrun (default $WRAPPER), a
 # wrapper that runs the build tree's hardrun with --hardrun-config CONF and
 # notes each call in $WORK/calls.log. `exec -a "$0"` keeps the name the
@@ -178,7 +181,7 @@ install_hardrun() {
   # are there, outside the bundles (docker --data-root, podman --root).
   cat >"$conf" <<EOF
 {
-  "profileDirs": ["$PROFILES"],
+  "profileDirs": [${E2E_PROFILE_DIR:+"$E2E_PROFILE_DIR", }"$PROFILES"],
   "stateDir": "$HRSTATE",
   "rootLocations": ["$WORK/docker/data/overlay2/*/merged", "$WORK/docker/data/vfs/dir/*",
                     "$WORK/podman/root/vfs/dir/*", "$WORK/podman/root/overlay/*/merged"],

@@ -39,10 +39,9 @@ say "hardened: podman --runtime WRAPPER run"
 out=$("${PM[@]}" --runtime "$WRAPPER" run --rm "${RUNOPTS[@]}" "$IMAGE" /probe report 2>&1)
 rc=$?
 check "podman run exits 0 (got $rc)" [ "$rc" = 0 ]
-expect_kv_not "$out" uid 0
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
-expect_kv "$out" cap_bnd 0000000000000000
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" cap_bnd "$USERNS_CAPS"
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
 expect_kv "$out" write_root EROFS
@@ -80,8 +79,8 @@ rc=$?
 check "podman run (hardrun by default) exits 0 (got $rc)" [ "$rc" = 0 ]
 check "podman ran hardrun" grep -q "^$BIN/hardrun .*create " "$WORK/calls.log"
 check "with --log-format=json (runtime_supports_json)" grep -q "^$BIN/hardrun .*--log-format=json.* create " "$WORK/calls.log"
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
 expect_kv "$out" write_root EROFS
@@ -119,7 +118,7 @@ install_hardrun "$WORK/trusting" "$WORK/trusting.conf" \
 out=$("${PM[@]}" --hooks-dir "$HOOKS" --runtime "$WORK/trusting/hardrun" run --rm "${RUNOPTS[@]}" "$IMAGE" /probe report 2>&1)
 rc=$?
 check "trusted by hardrun.conf, the container runs (exit $rc)" [ "$rc" = 0 ]
-expect_kv "$out" uid 65534
+expect_userns_root "$out"
 check "... and so did the hook, with the container's state" grep -q '"ociVersion"' "$HOOKBIN/ran.json"
 expect_grep "the audit record reports the hook it kept" '"hooks\.kept"' "$(tail -n 1 "$WORK/audit.log")"
 
@@ -131,9 +130,9 @@ check "podman run -d exits 0 (got $rc)" [ "$rc" = 0 ]
 out=$("${PM[@]}" exec --privileged -u 0 hr-ct /probe report 2>&1)
 rc=$?
 check "podman exec --privileged -u 0 exits 0 (got $rc)" [ "$rc" = 0 ]
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
-expect_kv "$out" cap_bnd 0000000000000000
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" cap_bnd "$USERNS_CAPS"
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
 "${PM[@]}" stop -t 20 hr-ct >/dev/null 2>&1

@@ -106,6 +106,31 @@ expect_kv_not() {
   fi
 }
 
+# What restricted gives a container (profiles/restricted.json "userns"):
+# root inside a user namespace of its own whose 65536 ids are host ids of
+# hardrun's pool (from 524288), host root not among them, and the
+# capabilities root keeps there (chown, dac_override, fowner, fsetid, kill,
+# setgid, setuid, net_bind_service).
+USERNS_POOL_BASE=524288
+USERNS_CAPS=00000000000004fb
+
+# expect_userns_root OUTPUT: the probe ran as root in a user namespace of
+# its own that maps no host root.
+expect_userns_root() {
+  local out=$1 map
+  expect_kv "$out" uid 0
+  expect_kv "$out" host_root unmapped
+  map=$(printf '%s\n' "$out" | sed -n 's/^uid_map=//p' | head -n1)
+  if [[ $map =~ ^0:([0-9]+):65536$ ]] && [ "${BASH_REMATCH[1]}" -ge "$USERNS_POOL_BASE" ]; then
+    pass "uid_map $map: its root is host uid ${BASH_REMATCH[1]}, from hardrun's pool"
+  else
+    fail "uid_map: expected 0:HOST:65536 with HOST >= $USERNS_POOL_BASE, got '${map:-<missing>}'"
+  fi
+}
+
+# userns_host OUTPUT: the host uid the probe's uid 0 is (empty if none).
+userns_host() { printf '%s\n' "$1" | sed -n 's/^uid_map=0:\([0-9]*\):.*/\1/p' | head -n1; }
+
 # expect_grep DESCRIPTION PATTERN TEXT
 expect_grep() {
   if printf '%s\n' "$3" | grep -qE -- "$2"; then pass "$1"; else

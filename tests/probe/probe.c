@@ -131,6 +131,29 @@ static int do_ptrace(void) { return (int)ptrace(PTRACE_TRACEME, 0, NULL, NULL); 
 static int do_setuid0(void) { return setuid(0); }
 static int do_chroot(void) { return chroot("/"); }
 
+/* The user namespace as the container sees it: its uid map's lines as
+ * INSIDE:OUTSIDE:COUNT joined by ",", and whether host uid 0 is among
+ * the ids mapped ("host_root=mapped" for the host's own namespace). */
+static void userns_report(void)
+{
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long in, out, count;
+	bool root = false, first = true;
+
+	if (!f) {
+		printf("uid_map=%s\nhost_root=unknown\n", strerror(errno));
+		return;
+	}
+	printf("uid_map=");
+	while (fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3) {
+		printf("%s%lu:%lu:%lu", first ? "" : ",", in, out, count);
+		root |= out == 0;
+		first = false;
+	}
+	fclose(f);
+	printf("\nhost_root=%s\n", root ? "mapped" : "unmapped");
+}
+
 static void report(void)
 {
 	int fd, rc;
@@ -140,6 +163,7 @@ static void report(void)
 
 	umask(um);
 	printf("uid=%u\ngid=%u\numask=%04o\n", getuid(), getgid(), um);
+	userns_report();
 	status_field("Groups", "groups");
 	status_field("CapEff", "cap_eff");
 	status_field("CapPrm", "cap_prm");
