@@ -161,6 +161,13 @@ int hr_docker_export(const struct hr_profile *p, const char *seccomp_path, const
 	if (!p->user.allow_root)
 		hr_strv_pushf(&x.notes, "--user applies to every image; hardrun changes only root (an image "
 			       "that runs as another user keeps it): drop --user for such an image");
+	if (p->userns.enabled && !p->user.allow_root)
+		hr_strv_pushf(&x.notes,
+			      "user namespace: docker run has no user namespace per container (only "
+			      "dockerd's one --userns-remap); hardrun gives each container its own, "
+			      "where root is root inside%s and a stranger outside. These flags keep "
+			      "root out with --user instead",
+			      p->userns.allow_root ? " with a few capabilities" : "");
 	if (p->caps.ambient && p->caps.allow && !p->user.allow_root)
 		hr_strv_pushf(&x.notes, "ambient capabilities: Docker does not raise them, so a non-root "
 			       "process loses the added capabilities at execve unless its file has "

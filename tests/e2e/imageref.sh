@@ -32,7 +32,7 @@ RUN=("${CTR[@]}" run --rm --runc-root "$CD/runc" --fifo-dir "$CD/fifo" --runc-bi
 say "an allowed reference runs, hardened"
 out=$("${RUN[@]}" --annotation "io.kubernetes.cri.image-name=$IMAGE" "$IMAGE" hr-ref-ok /probe report 2>&1); rc=$?
 check "ctr run exits 0 (got $rc)" [ "$rc" = 0 ]
-expect_kv "$out" uid 65534
+expect_userns_root "$out"
 check "the audit log records the image it judged" \
   jqe -se --arg i "$IMAGE" 'any(.[]; .event == "create" and .image == $i and .profileFile != null)' "$WORK/audit.log"
 

@@ -54,10 +54,11 @@ hardrun_procs() {
   echo "$n"
 }
 temps() { find "$TASKS" "$WORK" -name '.hardrun-tmp.*' 2>/dev/null | wc -l; }
-hardened() { # OUT: the probe report of a hardened container
-  [ "$(sed -n 's/^uid=//p' <<<"$1")" = 65534 ] && [ "$(sed -n 's/^no_new_privs=//p' <<<"$1")" = 1 ] &&
+hardened() { # OUT: the probe report of a hardened container (root of its own user namespace)
+  [ "$(sed -n 's/^uid=//p' <<<"$1")" = 0 ] && [ "$(sed -n 's/^host_root=//p' <<<"$1")" = unmapped ] &&
+    [ "$(sed -n 's/^no_new_privs=//p' <<<"$1")" = 1 ] &&
     [ "$(sed -n 's/^seccomp=//p' <<<"$1")" = 2 ] &&
-    [ "$(sed -n 's/^cap_eff=//p' <<<"$1")" = 0000000000000000 ] &&
+    [ "$(sed -n 's/^cap_eff=//p' <<<"$1")" = "$USERNS_CAPS" ] &&
     [ "$(sed -n 's/^write_root=//p' <<<"$1")" = EROFS ]
 }
 
@@ -78,18 +79,22 @@ t_create=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "$N ctr run -d at once: none failed ($failed failed, $t_create ms)" [ "$failed" = 0 ]
 running=$("${CTR[@]}" tasks ls 2>/dev/null | grep -c ' RUNNING$')
 check "$N tasks running (got $running)" [ "$running" = "$N" ]
-bad=0 badlist=""
+bad=0 badlist="" hosts=""
 t0=$(date +%s%N)
 for i in $(seq "$N"); do
   out=$(exec_report "$CD/fifo" "load-$i" "r$i" "${CTR[@]}")
   cfg=$(runc --root "$CD/runc/$NS" state "load-$i" 2>/dev/null | jq -r .bundle)/config.json
-  if ! hardened "$out" || [ "$(jq -r .process.user.uid "$cfg" 2>/dev/null)" != 65534 ] ||
+  host=$(jq -r '.linux.uidMappings[0].hostID' "$cfg" 2>/dev/null)
+  hosts+=" $host"
+  if ! hardened "$out" || ! [[ $host =~ ^[0-9]+$ ]] || [ "$host" -lt "$USERNS_POOL_BASE" ] ||
      [ "$(jq -r '.annotations["org.hardrun.applied.profile"]' "$cfg" 2>/dev/null)" != "$RESTRICTED" ]; then
     bad=$((bad + 1)); badlist+=" load-$i"
   fi
 done
 t_exec=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "every one of the $N is hardened, from inside (exec as root) and in its bundle${badlist:+ (not:$badlist)}" [ "$bad" = 0 ]
+distinct=$(tr ' ' '\n' <<<"$hosts" | grep -c . ) unique=$(tr ' ' '\n' <<<"$hosts" | grep . | sort -u | wc -l)
+check "the $N have $N distinct ranges of host ids ($unique distinct of $distinct)" [ "$unique" = "$N" ] 
 records=$(jq -c 'select(.event == "create")' "$WORK/audit.jsonl" 2>/dev/null | wc -l)
 lines=$(wc -l <"$WORK/audit.jsonl")
 valid=$(jq -c . "$WORK/audit.jsonl" 2>/dev/null | wc -l)
