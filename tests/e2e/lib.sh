@@ -175,13 +175,14 @@ build_image() {
 # notes each call in $WORK/calls.log. `exec -a "$0"` keeps the name the
 # engine called, so that a link hardrun-NAME -> hardrun selects profile NAME.
 install_hardrun() {
-  local bindir=${1:-$BIN} conf=${2:-$HRCONF} extra=${3:-}
+  local bindir=${1:-$BIN} conf=${2:-$HRCONF} extra=${3:-} dirs=""
+  [ -n "${E2E_PROFILE_DIR:-}" ] && dirs="\"$E2E_PROFILE_DIR\", "
   mkdir -p "$bindir"
   # The engines keep their storage below $WORK: their root file systems
   # are there, outside the bundles (docker --data-root, podman --root).
   cat >"$conf" <<EOF
 {
-  "profileDirs": [${E2E_PROFILE_DIR:+"$E2E_PROFILE_DIR", }"$PROFILES"],
+  "profileDirs": [$dirs"$PROFILES"],
   "stateDir": "$HRSTATE",
   "rootLocations": ["$WORK/docker/data/overlay2/*/merged", "$WORK/docker/data/vfs/dir/*",
                     "$WORK/podman/root/vfs/dir/*", "$WORK/podman/root/overlay/*/merged"],

@@ -1683,3 +1683,109 @@ Test(harden, not_an_object)
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
+
+/* The user namespace that owns a joined namespace, as the host facts
+ * would tell: /proc/100/ns/TYPE belongs to another container's user
+ * namespace, /proc/1/ns/TYPE to the host's. */
+static int owner_of(void *ud, const char *path, char **ret)
+{
+	(void)ud;
+	if (strncmp(path, "/proc/100/", 10) == 0) {
+		*ret = hr_xstrdup("/proc/100/ns/user");
+		return 1;
+	}
+	return 0;
+}
+
+static int one_range(void *ud, uint32_t *host, uint32_t *size, char **why)
+{
+	(void)ud;
+	(void)why;
+	*host = 0x100000;
+	*size = 65536;
+	return 0;
+}
+
+static int not_its_sandbox(void *ud, const char *id, const char *path)
+{
+	(void)ud;
+	(void)path;
+	return strcmp(id, "sb-1") == 0 ? 1 : 0;
+}
+
+Test(userns, joins_another_containers_namespaces_only_in_its_pod)
+{
+	struct hr_env env = hrt_fake_env;
+	struct hr_profile *p = hrt_profile("restricted");
+	static const char *const cases[][2] = {
+		/* annotation, outcome */
+		{ NULL, "refused" },
+		{ "sb-2", "refused" },
+		{ "sb-1", "joined" },
+	};
+
+	env.ns_owner_userns = owner_of;
+	env.userns_range = one_range;
+	env.pod_sandbox_userns = not_its_sandbox;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *text = hr_xasprintf(
+			"{'linux': {'namespaces': [{'type': 'network', 'path': '/proc/100/ns/net'}]}%s%s%s}",
+			cases[i][0] ? ", 'annotations': {'io.kubernetes.cri.sandbox-id': '" : "",
+			cases[i][0] ? cases[i][0] : "", cases[i][0] ? "'}" : "");
+		cJSON *spec = hrt_json(text);
+		struct hr_findings f = { 0 };
+		hr_error err = { 0 };
+
+		cr_assert_eq(run_with(hr_pass_userns, spec, p, &env, &f, &err), 0, "%s", err.msg);
+		if (strcmp(cases[i][1], "refused") == 0) {
+			hrt_expect(&f, "userns.join", HR_REFUSED, "/linux/namespaces");
+		} else {
+			hrt_expect(&f, "userns.pod", HR_CHANGED, "/linux/namespaces/1");
+			cr_assert_str_eq(hrt_at(spec, "/linux/namespaces/1/path")->valuestring,
+					 "/proc/100/ns/user");
+		}
+		hr_findings_free(&f);
+		cJSON_Delete(spec);
+	}
+	hr_profile_free(p);
+}
+
+Test(userns, a_host_namespace_keeps_the_hosts_ids)
+{
+	struct hr_env env = hrt_fake_env;
+	struct hr_profile *p = hrt_profile("restricted");
+	cJSON *spec = hrt_json("{'linux': {'namespaces': [{'type': 'network', 'path': "
+				"'/proc/1/ns/net'}]}}");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+
+	env.ns_owner_userns = owner_of;
+	env.userns_range = one_range;
+	cr_assert_eq(run_with(hr_pass_userns, spec, p, &env, &f, &err), 0, "%s", err.msg);
+	hrt_expect(&f, "userns.host-namespace", HR_WARNED, "/linux/namespaces");
+	cr_assert(!hr_spec_has_userns(spec));
+	hr_findings_free(&f);
+	cJSON_Delete(spec);
+	hr_profile_free(p);
+}
+
+Test(userns, a_container_gets_its_range)
+{
+	struct hr_env env = hrt_fake_env;
+	struct hr_profile *p = hrt_profile("restricted");
+	cJSON *spec = hrt_json("{'linux': {'namespaces': [{'type': 'pid'}], 'sysctl': "
+				"{'net.ipv4.ping_group_range': '0 2147483647'}}}");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+
+	env.userns_range = one_range;
+	cr_assert_eq(run_with(hr_pass_userns, spec, p, &env, &f, &err), 0, "%s", err.msg);
+	hrt_expect(&f, "userns.private", HR_CHANGED, "/linux/namespaces/1");
+	hrt_assert_json(hrt_at(spec, "/linux/uidMappings"),
+			"[{'containerID': 0, 'hostID': 1048576, 'size': 65536}]", "uid mappings");
+	cr_assert_str_eq(hrt_at(spec, "/linux/sysctl/net.ipv4.ping_group_range")->valuestring,
+			 "0 65535");
+	hr_findings_free(&f);
+	cJSON_Delete(spec);
+	hr_profile_free(p);
+}

@@ -211,7 +211,7 @@ static int add_userns(struct hr_pass_ctx *c, cJSON *lnx, cJSON *nss, cJSON *bare
 				 ? c->env->pod_sandbox_userns(c->env->ud, sb->valuestring, pod)
 				 : 1;
 		if (r2 != 1) {
-			cJSON_Delete(cJSON_DetachItemViaPointer(nss, ns));
+			cJSON_Delete(bare ? cJSON_DetachItemViaPointer(nss, ns) : ns);
 			hr_finding_add(c->findings, "userns.join", HR_REFUSED, "/linux/namespaces", NULL,
 				       NULL, NULL,
 				       "joins namespaces of another container (user namespace %s)%s: "
@@ -244,7 +244,7 @@ static int add_userns(struct hr_pass_ctx *c, cJSON *lnx, cJSON *nss, cJSON *bare
 	}
 	r = c->env->userns_range(c->env->ud, &host, &size, &why);
 	if (r < 0) {
-		cJSON_Delete(cJSON_DetachItemViaPointer(nss, ns));
+		cJSON_Delete(bare ? cJSON_DetachItemViaPointer(nss, ns) : ns);
 		hr_finding_add(c->findings, "userns.unavailable", HR_REFUSED, ptr, NULL, NULL, NULL,
 			       "no range of host ids is free for the container's user namespace: "
 			       "%s",
