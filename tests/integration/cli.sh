@@ -49,11 +49,14 @@ reset
 H --dry-run "$B" >"$WORK/dry.json" 2>"$WORK/dry.err"; rc=$?
 check "dry run exits 0 (got $rc)" [ "$rc" = 0 ]
 check "stdout is JSON" jq -e . "$WORK/dry.json" >/dev/null
-check "uid became 65534" [ "$(jq .process.user.uid "$WORK/dry.json")" = 65534 ]
+# Root stays root, in a user namespace of its own (its range is taken
+# only when it runs: a dry run takes none).
+check "uid stays 0" [ "$(jq .process.user.uid "$WORK/dry.json")" = 0 ]
+check "a user namespace is added" [ "$(jq '[.linux.namespaces[] | select(.type == "user")] | length' "$WORK/dry.json")" = 1 ]
 check "root is read-only" [ "$(jq .root.readonly "$WORK/dry.json")" = true ]
 check "a seccomp filter is installed" [ "$(jq -r .linux.seccomp.defaultAction "$WORK/dry.json")" = SCMP_ACT_ERRNO ]
 check "root.path stays relative in a dry run" [ "$(jq -r .root.path "$WORK/dry.json")" = rootfs ]
-expect_grep "stderr lists the changes with rule ids" 'user\.root-uid +/process/user/uid' "$(cat "$WORK/dry.err")"
+expect_grep "stderr lists the changes with rule ids" 'userns\.private +/linux/namespaces/[0-9]+' "$(cat "$WORK/dry.err")"
 check "the runtime was not run" bash -c "! [ -s '$FAKE_LOG' ]"
 check "config.json unchanged" [ "$(digest "$B/config.json")" = "$orig" ]
 
@@ -63,9 +66,15 @@ H -q --id "hr-cli-$$" "$B"; rc=$?
 check "exit 0 (got $rc)" [ "$rc" = 0 ]
 expect_grep "the runtime got run --bundle PRIVATE ID" "^run --bundle $HRSTATE/bundles/default/hr-cli-$$ hr-cli-$$\$" "$(cat "$FAKE_LOG")"
 expect_grep "and delete --force afterwards" "^delete --force hr-cli-$$\$" "$(cat "$FAKE_LOG")"
-check "the runtime saw uid 65534" [ "$(jq .process.user.uid "$FAKE_LOG.config")" = 65534 ]
+# uid 0 mapped to 65536 host ids of hardrun's pool, host root not among them.
+check "the runtime saw uid 0 in a user namespace mapped to hardrun's pool ($(jq -c .linux.uidMappings "$FAKE_LOG.config"))" \
+  [ "$(jq --argjson b "$USERNS_POOL_BASE" '.process.user.uid == 0 and ([.linux.uidMappings[], .linux.gidMappings[]]
+    | length == 2 and all(.containerID == 0 and .hostID >= $b and .size == 65536))' "$FAKE_LOG.config")" = true ]
+range_root=$(jq .linux.gidMappings[0].hostID "$FAKE_LOG.config")
 check "root.path is the pinned clone in the private bundle" [ "$(jq -r .root.path "$FAKE_LOG.config")" = rootfs ]
-expect_grep "the state directory is private (0700)" '^drwx------' "$(cat "$FAKE_LOG.dir")"
+# The runtime reaches it as the container's root (a host stranger): it
+# may search it as its group, no one else may even do that.
+expect_grep "the private bundle is 0710, group the range's root ($range_root)" "^drwx--x--- [0-9]+ root $range_root " "$(cat "$FAKE_LOG.dir")"
 check "config.json unchanged" [ "$(digest "$B/config.json")" = "$orig" ]
 check "the private bundle is removed, and its pins" [ -z "$(private_bundles "$HRSTATE")" ]
 

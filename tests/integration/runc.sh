@@ -30,13 +30,15 @@ out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --state-dir "
   --id "hr-runc-$$" "$B" 2>&1)
 rc=$?
 check "hardrun exits 0 (was $rc)" [ "$rc" = 0 ]
-expect_kv "$out" uid 65534
-expect_kv "$out" gid 65534
+# The image's root stays root, in a user namespace of its own that maps
+# no host root, with only the capabilities root keeps there.
+expect_userns_root "$out"
+expect_kv "$out" gid 0
 expect_kv "$out" groups ""
 expect_kv "$out" umask 0027
-expect_kv "$out" cap_eff 0000000000000000
-expect_kv "$out" cap_prm 0000000000000000
-expect_kv "$out" cap_bnd 0000000000000000
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" cap_prm "$USERNS_CAPS"
+expect_kv "$out" cap_bnd "$USERNS_CAPS"
 expect_kv "$out" cap_amb 0000000000000000
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
@@ -49,7 +51,9 @@ expect_kv "$out" unshare_mount EPERM
 expect_kv "$out" mount EPERM
 expect_kv "$out" ptrace EPERM
 expect_kv "$out" chroot EPERM
-expect_kv "$out" setuid0 EPERM
+# setuid(0) is a no-op for root inside; what counts is that it is not
+# host root (above) and cannot unshare or mount.
+expect_kv "$out" setuid0 ok
 expect_kv "$out" raw_socket EPERM
 expect_kv "$out" clone3 ENOSYS
 expect_kv "$out" read_interrupts bytes:0
@@ -130,7 +134,7 @@ on_exit "runc delete --force hr-dead-$$ >/dev/null 2>&1"
 
 echo "# baseline keeps the image's user and the common capabilities"
 out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile baseline --runtime "$RUNTIME" "$B" 2>&1)
-expect_kv "$out" uid 0
+expect_userns_root "$out"
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
 expect_kv "$out" write_root ok
@@ -141,6 +145,10 @@ expect_kv "$out" keyctl EPERM
 echo "# strict: smaller limits, tighter syscalls"
 out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile strict --runtime "$RUNTIME" "$B" 2>&1)
 expect_kv "$out" uid 65534
+expect_kv "$out" host_root unmapped
+expect_kv "$out" cap_eff 0000000000000000
+expect_kv "$out" cap_bnd 0000000000000000
+expect_kv "$out" setuid0 EPERM
 expect_kv "$out" memory_limit 268435456
 expect_kv "$out" pids_limit 256
 expect_kv "$out" rlimit_nofile 1024
