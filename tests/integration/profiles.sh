@@ -10,14 +10,26 @@ RUNTIME=$(command -v runc)
 H() { "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$@"; }
 
 echo "# web: a non-root server binds port 80 (CAP_NET_BIND_SERVICE, ambient)"
-mkbundle "$WORK/web" -- /bin/sh -c 'httpd -f -p 80 -h /www & sleep 0.5; wget -q -O- http://127.0.0.1/; id -u'
+# The image's user is 1000: root in a user namespace would have the
+# capability anyway (below).
+mkbundle "$WORK/web" -- /bin/sh -c 'httpd -f -p 80 -h /www & sleep 0.5; wget -q -O- http://127.0.0.1/; id -u; grep -q "^ *0 *0 " /proc/self/uid_map && echo host-root-mapped; true'
+jq '.process.user = {"uid": 1000, "gid": 1000}' "$WORK/web/config.json" >"$WORK/web.json" && mv "$WORK/web.json" "$WORK/web/config.json"
 mkdir -p "$WORK/web/rootfs/www"; echo "hello from web" > "$WORK/web/rootfs/www/index.html"
 out=$(H --profile web "$WORK/web" 2>&1)
 expect_grep "web: the page is served from port 80" '^hello from web$' "$out"
-expect_grep "web: as uid 65534" '^65534$' "$out"
+expect_grep "web: as uid 1000" '^1000$' "$out"
 out=$(H --profile restricted "$WORK/web" 2>&1)
 expect_grep "restricted: binding port 80 fails without the capability" 'bind: Permission denied|Permission denied' "$out"
 check "restricted: so nothing is served" bash -c "! grep -q 'hello from web' <<< \"\$1\"" _ "$out"
+# An image that starts as root: under restricted it is root in a user
+# namespace of its own, which keeps CAP_NET_BIND_SERVICE there only.
+jq '.process.user = {"uid": 0, "gid": 0}' "$WORK/web/config.json" >"$WORK/web.json" && mv "$WORK/web.json" "$WORK/web/config.json"
+out=$(H --profile restricted "$WORK/web" 2>&1)
+expect_grep "restricted, a root image: the page is served from port 80" '^hello from web$' "$out"
+expect_grep "... as root inside" '^0$' "$out"
+check "... whose user namespace maps no host root" bash -c "! grep -q host-root-mapped <<< \"\$1\"" _ "$out"
+out=$(H --profile strict "$WORK/web" 2>&1)
+expect_grep "strict, a root image: binding port 80 fails (uid 65534, no capability)" 'bind: Permission denied|Permission denied' "$out"
 
 echo "# worker: a batch job runs; nothing can listen; the pids limit is tight"
 mkbundle "$WORK/worker" -- /bin/sh -c 'seq 1 20000 | sha256sum | cut -c1-16; nc -l -p 8080 2>&1 | head -1; true'
@@ -32,12 +44,14 @@ check "worker: a fork bomb stops below 128 (forked ${forked:-?})" [ -n "$forked"
 echo "# build: write, then run, a script in the workspace; still no capabilities"
 # The image's /workspace is root's 0755, as in real images: the tmpfs over it
 # must still be the process's.
-mkbundle "$WORK/build" --probe "$PROBE" -- /bin/sh -c 'printf "#!/bin/sh\necho built ok\n" > /workspace/build.sh && chmod +x /workspace/build.sh && /workspace/build.sh; cp /probe /workspace/p && /workspace/p report | grep -E "^(cap_eff|uid)="'
+mkbundle "$WORK/build" --probe "$PROBE" -- /bin/sh -c 'printf "#!/bin/sh\necho built ok\n" > /workspace/build.sh && chmod +x /workspace/build.sh && /workspace/build.sh; cp /probe /workspace/p && /workspace/p report | grep -E "^(cap_eff|uid|uid_map|host_root)="'
 mkdir -p "$WORK/build/rootfs/workspace"
 out=$(H --profile build "$WORK/build" 2>&1)
 expect_grep "build: the workspace script ran" '^built ok$' "$out"
-expect_kv "$out" cap_eff 0000000000000000
-expect_kv "$out" uid 65534
+# A root image: root of its own user namespace, with only what root keeps
+# there (build adds no capability of its own).
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
 out=$(H --profile restricted "$WORK/build" 2>&1)
 expect_grep "restricted: no workspace to write" 'Read-only file system' "$out"
 
@@ -70,12 +84,17 @@ cat > "$WORK/three.json" <<'J'
   "capabilities": { "allow": { "add": ["CAP_NET_BIND_SERVICE"] }, "ambient": true },
   "seccomp": { "allow": { "add": ["io_uring_setup"] } } }
 J
-out=$(H --profile "$WORK/three.json" "$WORK/dbg" 2>&1)
+# A non-root image (uid 1000): root in the user namespace would have
+# CAP_NET_BIND_SERVICE without the profile's help.
+mkbundle "$WORK/dbg1000" --probe "$PROBE" /probe report
+jq '.process.user = {"uid": 1000, "gid": 1000}' "$WORK/dbg1000/config.json" >"$WORK/d.json" && mv "$WORK/d.json" "$WORK/dbg1000/config.json"
+out=$(H --profile "$WORK/three.json" "$WORK/dbg1000" 2>&1)
 expect_kv "$out" io_uring_setup ok
 expect_kv "$out" cap_eff 0000000000000400
 expect_kv "$out" cap_amb 0000000000000400
-expect_kv "$out" uid 65534
-out=$(H --profile restricted "$WORK/dbg" 2>&1)
+expect_kv "$out" uid 1000
+expect_kv "$out" host_root unmapped
+out=$(H --profile restricted "$WORK/dbg1000" 2>&1)
 expect_kv "$out" io_uring_setup EPERM
 expect_kv "$out" cap_eff 0000000000000000
 
@@ -123,8 +142,10 @@ out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$RU
 expect_kv "$out" uid 0
 expect_kv "$out" seccomp 0
 expect_grep "warn: reported" 'user\.root-uid +\(warning, nothing changed\)' "$out"
+# strict: root inside a user namespace is not allowed either (restricted
+# allows it, userns.allowRoot), so the root image needs the user change.
 cat > "$WORK/strictuser.json" <<'J'
-{ "extends": "restricted", "modes": { "user": "refuse" } }
+{ "extends": "strict", "modes": { "user": "refuse" } }
 J
 out=$(H --profile "$WORK/strictuser.json" "$WORK/dbg" 2>&1); rc=$?
 check "refuse: a root process is refused (exit $rc)" [ "$rc" = 124 ]
