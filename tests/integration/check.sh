@@ -24,7 +24,7 @@ check "an already hardened spec meets the profile (exit $rc)" [ "$rc" = 0 ]
 expect_grep "and says so" 'meets profile `restricted`' "$out"
 out=$(C "$WORK/d"); rc=$?
 check "Docker's default spec would be changed (exit $rc)" [ "$rc" = 1 ]
-expect_grep "the findings, one per line" 'high +user\.root-uid +/process/user/uid' "$out"
+expect_grep "the findings, one per line" 'high +userns\.private +/linux/namespaces/[0-9]+' "$out"
 check "check touched nothing" [ "$(digest "$WORK/d/config.json")" = "$before" ]
 C "$F/docker-run-privileged.json" >/dev/null; rc=$?
 check "a privileged spec would be refused (exit $rc)" [ "$rc" = 124 ]
@@ -39,7 +39,7 @@ check "exit 1 with --format json too" [ "$rc" = 1 ]
 check "valid JSON with the summary" jqe -e '.tool == "hardrun" and .meets == false and .refused == false and .summary.changed > 10' "$WORK/r.json"
 check "every finding has rule, severity, stage, outcome, pointer, message, hint" \
   jqe -e '[.findings[] | select((.rule|type)=="string" and (.severity|IN("info","low","medium","high","critical")) and (.stage|IN("build","ship","run","deploy")) and (.outcome|IN("changed","refused","warned")) and (.pointer|startswith("/") or .=="") and (.message|length>0) and (.hint|length>0))] | length == (input_filename|length*0) + length' "$WORK/r.json"
-check "before and after are JSON values" jqe -e '.findings[] | select(.rule=="user.root-uid") | .before == 0 and .after == 65534' "$WORK/r.json"
+check "before and after are JSON values" jqe -e '.findings[] | select(.rule=="userns.private") | .before == null and .after == {"type": "user"}' "$WORK/r.json"
 
 echo "# SARIF 2.1.0: the structure the schema requires"
 C -f sarif -o "$WORK/r.sarif" "$F/docker-run-host-ns-socket-sysadmin.json"; rc=$?
@@ -99,8 +99,8 @@ echo "# diff"
 out=$("$HARDRUN" diff --profile-dir "$PROFILES" "$WORK/d"); rc=$?
 check "diff exits like check (1)" [ "$rc" = 1 ]
 expect_grep "a unified diff with labels" "^--- $WORK/d$" "$out"
-expect_grep "the uid change" '^\+.*"uid":.*65534' "$out"
-expect_grep "... and the old value" '^-.*"uid":.*0,' "$out"
+expect_grep "the user namespace added" '^\+.*"type":.*"user"' "$out"
+expect_grep "... and the old value of a change" '^-.*"bounding":.*CAP_NET_RAW' "$out"
 out=$("$HARDRUN" diff --profile-dir "$PROFILES" "$WORK/hardened"); rc=$?
 check "no diff for a spec that meets the profile (exit $rc)" [ "$rc" = 0 ] && ! grep -q '^@@' <<<"$out"
 
@@ -120,7 +120,7 @@ J
   sum_after=$(digest "$(runc --root "$WORK/root" state "$id" | jq -r .bundle)/config.json")
   check "create: the engine's config.json is left as it was" [ "$(digest "$WORK/b/config.json")" = "$sum_before" ]
   "$HARDRUN" --root "$WORK/root" --hardrun-config "$WORK/hardrun.conf" start "$id"
-  "$HARDRUN" --root "$WORK/root" --hardrun-config "$WORK/hardrun.conf" exec --user 0 "$id" /bin/true
+  "$HARDRUN" --root "$WORK/root" --hardrun-config "$WORK/hardrun.conf" exec --user 0 --cap CAP_SYS_ADMIN "$id" /bin/true
   "$HARDRUN" --root "$WORK/root" --hardrun-config "$WORK/hardrun.conf" update --pids-limit 99999 "$id"
   jq '.mounts += [{"destination":"/s","type":"bind","source":"/var/run/docker.sock","options":["rbind"]}]' \
     "$WORK/b/config.json" > "$WORK/bad.json"
@@ -132,8 +132,10 @@ J
     jqe -se --arg id "$id" --arg b "$WORK/b" '.[0] | .event == "create" and .container == $id and .bundle == $b and .image == "registry.local/app:1" and .imageDigest == "sha256:0123abcd" and .profile == "restricted" and .profileChosenBy == "default" and (.runtime|test("runc$"))' "$A"
   check "create: sha256 of config.json before and after (the private bundle's), as on disk" \
     jqe -se --arg b "$sum_before" --arg a "$sum_after" '.[0] | .specSha256Before == $b and .specSha256After == $a' "$A"
-  check "create: the findings summary" jqe -se '.[0].findings | .changed > 10 and .refused == 0 and (.rules | index("user.root-uid") != null)' "$A"
-  check "exec: what hardrun changed" jqe -se 'any(.[]; .event == "exec" and (.reason|test("user.root-uid /process/user/uid: .*runs as uid 65534")))' "$A"
+  check "create: the findings summary" jqe -se '.[0].findings | .changed > 10 and .refused == 0 and (.rules | index("userns.private") != null)' "$A"
+  # Root is root in the user namespace: what an exec changes is the
+  # capability it asks for.
+  check "exec: what hardrun changed" jqe -se 'any(.[]; .event == "exec" and (.reason|test("capabilities.drop /process/capabilities/bounding: .*CAP_SYS_ADMIN")))' "$A"
   check "update: what hardrun lowered" jqe -se 'any(.[]; .event == "update" and (.reason|test("pids-limit 99999 lowered to 1024")))' "$A"
   check "refused: the reason with the rule" jqe -se 'any(.[]; .event == "refused" and (.reason|test("mounts.sensitive-source")) and .findings.refused >= 1)' "$A"
   check "the log is private (0600)" [ "$(stat -c %a "$A")" = 600 ]
