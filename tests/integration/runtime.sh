@@ -24,6 +24,13 @@ jqv() { jq -r "$1" "$2"; }
 # pspec ID: the spec the runtime runs the container with (its bundle's).
 pspec() { echo "$(R state "$1" | jq -r .bundle)/config.json"; }
 mode_owner() { stat -c '%a %u:%g' "$1"; }
+# in_pool SPEC: SPEC has a user namespace whose uids and gids map to 65536
+# host ids of hardrun's pool, host root not among them.
+in_pool() {
+  [ "$(jq --argjson b "$USERNS_POOL_BASE" 'any(.linux.namespaces[]; .type == "user" and (.path == null))
+    and ([.linux.uidMappings[], .linux.gidMappings[]] | length == 2
+         and all(.containerID == 0 and .hostID >= $b and .size == 65536))' "$1")" = true ]
+}
 # A runtime that only records its arguments, to prove hardrun did not run one.
 FAKE=$WORK/fake-runtime
 printf '#!/bin/sh\necho "$*" >>"%s"\n' "$WORK/fake.log" >"$FAKE"
@@ -55,14 +62,21 @@ check "the container runs" bash -c "runc --root '$ROOT' state '$ID' | grep -q '\
 PB=$(R state "$ID" | jq -r .bundle)
 check "the runtime runs hardrun's private bundle ($PB)" \
   [ "${PB#$STATE/bundles/}" != "$PB" ] && [ "$PB" != "$B" ]
-check "... root's alone ($(mode_owner "$PB"))" [ "$(mode_owner "$PB")" = "700 0:0" ]
+# The runtime reaches it as the container's root, a stranger on the host:
+# it may search it as its group, nobody else may.
+range_root=$(jqv '.linux.gidMappings[0].hostID' "$PB/config.json")
+check "... root's, searchable by the container's root alone ($(mode_owner "$PB"), range root $range_root)" \
+  [ "$(mode_owner "$PB")" = "710 0:$range_root" ]
 check "... on hardrun's private tmpfs" \
   [ "$(fstype_at "$STATE/bundles")" = tmpfs ]
 check "the engine's config.json is left as the engine wrote it" \
   [ "$(digest "$B/config.json")" = "$engine_before" ]
 check "... mode and owner too ($(mode_owner "$B/config.json"))" \
   [ "$(mode_owner "$B/config.json")" = "604 1234:2345" ]
-check "hardened spec: uid 65534" [ "$(jqv .process.user.uid "$PB/config.json")" = 65534 ]
+check "hardened spec: uid 0 in a user namespace of hardrun's pool" \
+  [ "$(jqv .process.user.uid "$PB/config.json")" = 0 ] && in_pool "$PB/config.json"
+check "on the host the container's process runs as the range's root ($range_root)" \
+  [ "$(stat -c %u "/proc/$(cat "$WORK/init.pid")")" = "$range_root" ]
 check "hardened spec: read-only root" [ "$(jqv .root.readonly "$PB/config.json")" = true ]
 check "hardened spec: no_new_privs" [ "$(jqv .process.noNewPrivileges "$PB/config.json")" = true ]
 check "hardened spec: the root file system is the pinned clone" \
@@ -80,13 +94,16 @@ expect_kv "$ctl" uid 0 # control: plain runc grants it, the classic way around c
 out=$(H exec --user 0 --cap CAP_SYS_ADMIN "$ID" /probe report 2>&1)
 rc=$?
 check "exec exits 0 (got $rc)" [ "$rc" = 0 ]
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
+# Root in the container's user namespace, with what root keeps there:
+# never CAP_SYS_ADMIN, never host root.
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" mount EPERM
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
 out=$(H exec --no-new-privs=false --user=0:0 "$ID" /probe report 2>&1)
-expect_kv "$out" uid 65534
-expect_kv "$out" gid 65534
+expect_userns_root "$out"
+expect_kv "$out" gid 0
 expect_kv "$out" no_new_privs 1
 
 echo "# exec --process FILE asking for root, every capability, no no_new_privs, unconfined"
@@ -115,9 +132,10 @@ expect_kv_not "$ctl" cap_eff 0000000000000000
 out=$(H exec --process "$P" --detach=false "$ID" 2>&1)
 rc=$?
 check "exec --process exits 0 (got $rc)" [ "$rc" = 0 ]
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
-expect_kv "$out" cap_bnd 0000000000000000
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" cap_bnd "$USERNS_CAPS"
+expect_kv "$out" cap_amb 0000000000000000
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
 check "the engine's process file is left as it was" [ "$(digest "$P")" = "$p_before" ]
@@ -143,18 +161,23 @@ H create --bundle "$WORK/tamper" "$ID-th" </dev/null >/dev/null 2>&1
 track "$ID-th"
 H start "$ID-th"
 cp "$WORK/rooted.json" "$WORK/tamper/config.json"
+# uid 0 is the image's own user here; the rewritten file's CAP_SYS_ADMIN
+# and no_new_privs=false are what would show.
 out=$(H exec "$ID-th" /probe report 2>&1)
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
 expect_kv "$out" no_new_privs 1
 out=$(R exec "$ID-th" /probe report 2>&1)
-expect_kv "$out" uid 65534 # even plain runc: the container's bundle is hardrun's
+# even plain runc: the container's bundle is hardrun's
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" no_new_privs 1
 H delete --force "$ID-th" >/dev/null 2>&1
 
 echo "# exec, plain"
 out=$(H exec "$ID" /probe report 2>&1)
-expect_kv "$out" uid 65534
-expect_kv "$out" cap_eff 0000000000000000
+expect_userns_root "$out"
+expect_kv "$out" cap_eff "$USERNS_CAPS"
 expect_kv "$out" no_new_privs 1
 expect_kv "$out" seccomp 2
 expect_kv "$out" write_root EROFS
@@ -353,7 +376,7 @@ check "... config.json is unchanged" [ "$(digest "$WORK/u/config.json")" = "$bef
 H --hardrun-runtime "$FAKE" -- create --bundle "$WORK/u" "$ID-u" >/dev/null 2>&1
 fpb=$(sed -n 's/^.* create --bundle \([^ ]*\) .*$/\1/p' "$WORK/fake.log")
 check "\`-- create\` is a create: the runtime got a hardened private bundle" \
-  [ "$(jqv .process.user.uid "$fpb/config.json")" = 65534 ]
+  [ "$(jqv .process.noNewPrivileges "$fpb/config.json")" = true ] && in_pool "$fpb/config.json"
 expect_grep "... and otherwise the caller's words" "^--root $ROOT -- create --bundle $STATE/bundles/[^ ]*/$ID-u $ID-u\$" "$(cat "$WORK/fake.log")"
 H --hardrun-runtime "$FAKE" delete "$ID-u" >/dev/null 2>&1
 
@@ -386,8 +409,8 @@ else
     echo "cfg_run=$?"' 2>&1)
   expect_kv "$out" create 0
   expect_kv "$out" crun_state 1 # crun, not runc, holds the container
-  expect_kv "$out" uid 65534
-  expect_kv "$out" cap_eff 0000000000000000
+  expect_userns_root "$out"
+  expect_kv "$out" cap_eff "$USERNS_CAPS"
   expect_kv "$out" no_new_privs 1
   expect_kv "$out" seccomp 2
   cb=$(sed -n 's/^crun_bundle=//p' <<<"$out")
@@ -395,7 +418,8 @@ else
   check "the engine's bundle is left as it was" [ "$(digest "$WORK/c/config.json")" = "$c_before" ]
   expect_kv "$out" cfg_run 0
   check "--config rel.json is read from the working directory, as crun reads it, and hardened" \
-    [ "$(sed -n 's/^uid=//p' <<<"$out" | tail -n1)" = 65534 ]
+    [ "$(sed -n 's/^uid_map=//p' <<<"$out" | tail -n1 | cut -d: -f2)" -ge "$USERNS_POOL_BASE" ] &&
+    [ "$(sed -n 's/^no_new_privs=//p' <<<"$out" | tail -n1)" = 1 ]
 fi
 
 finish
