@@ -227,10 +227,10 @@ cmd='echo x > /pwned'
 case_bundle root '.root = {"path": $r} | .mounts += [{"destination": "/newdir", "type": "tmpfs", "source": "tmpfs"}]' --arg r "$S/fakeboot"
 cp -a "$S/root/rootfs" "$S/fakeboot"
 runc run -b "$S/root" "hr-esc-root-$$" >/dev/null 2>&1
-check "control: runc and the container wrote into the host directory" [ -d "$S/fakeboot/newdir" ] && [ -e "$S/fakeboot/pwned" ]
+check "control: runc and the container wrote into the host directory" eval '[ -d "$S/fakeboot/newdir" ] && [ -e "$S/fakeboot/pwned" ]'
 rm -rf "$S/fakeboot/newdir" "$S/fakeboot/pwned"
 refused_everywhere root rootfs.location /root/path
-check "... and no hardened run did" [ ! -e "$S/fakeboot/newdir" ] && [ ! -e "$S/fakeboot/pwned" ]
+check "... and no hardened run did" eval '[ ! -e "$S/fakeboot/newdir" ] && [ ! -e "$S/fakeboot/pwned" ]'
 
 echo "# class 7: a mount option that names a host path"
 mkdir -p "$S/empty"

@@ -39,7 +39,7 @@ expect_grep "worker: listen is denied" 'Operation not permitted' "$out"
 mkbundle "$WORK/wfork" --probe "$PROBE" /probe forkbomb 400
 out=$(H --profile worker "$WORK/wfork" 2>&1)
 forked=$(printf '%s\n' "$out" | sed -n 's/^forked=//p')
-check "worker: a fork bomb stops below 128 (forked ${forked:-?})" [ -n "$forked" ] && [ "$forked" -lt 128 ]
+check "worker: a fork bomb stops below 128 (forked ${forked:-?})" eval '[ -n "$forked" ] && [ "$forked" -lt 128 ]'
 
 echo "# build: write, then run, a script in the workspace; still no capabilities"
 # The image's /workspace is root's 0755, as in real images: the tmpfs over it
@@ -120,7 +120,7 @@ on_exit "runc delete --force hr-dock-$$ >/dev/null 2>&1"
 imported=$(H --profile "$WORK/imports.json" "$WORK/dock" 2>&1)
 for key in keyctl clone3 ptrace unshare_user unshare_mount io_uring_setup raw_socket; do
   a=$(printf '%s\n' "$plain" | sed -n "s/^$key=//p"); b=$(printf '%s\n' "$imported" | sed -n "s/^$key=//p")
-  check "$key: Docker's filter says ${a:-?}, the import says ${b:-?}" [ -n "$a" ] && [ "$a" = "$b" ]
+  check "$key: Docker's filter says ${a:-?}, the import says ${b:-?}" eval '[ -n "$a" ] && [ "$a" = "$b" ]'
 done
 expect_kv "$imported" seccomp 2
 cat > "$WORK/podman.json" <<'J'

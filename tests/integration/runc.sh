@@ -75,7 +75,7 @@ mkbundle "$WORK/fork" --probe "$PROBE" /probe forkbomb 500
 out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile "$top_srcdir/tests/integration/profiles/small.json" --runtime "$RUNTIME" "$WORK/fork" 2>&1)
 forked=$(printf '%s\n' "$out" | sed -n 's/^forked=//p')
 expect_kv "$out" fork_error EAGAIN
-check "fork bomb stopped below the limit of 48 (forked ${forked:-?})" [ -n "$forked" ] && [ "$forked" -lt 48 ]
+check "fork bomb stopped below the limit of 48 (forked ${forked:-?})" eval '[ -n "$forked" ] && [ "$forked" -lt 48 ]'
 mkbundle "$WORK/mem" --probe "$PROBE" /probe alloc 200
 "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile "$top_srcdir/tests/integration/profiles/small.json" --runtime "$RUNTIME" "$WORK/mem" >"$WORK/mem.out" 2>&1
 rc=$?

@@ -60,8 +60,7 @@ rc=$?
 check "start exits 0 (got $rc)" [ "$rc" = 0 ]
 check "the container runs" bash -c "runc --root '$ROOT' state '$ID' | grep -q '\"running\"'"
 PB=$(R state "$ID" | jq -r .bundle)
-check "the runtime runs hardrun's private bundle ($PB)" \
-  [ "${PB#$STATE/bundles/}" != "$PB" ] && [ "$PB" != "$B" ]
+check "the runtime runs hardrun's private bundle ($PB)" eval '[ "${PB#$STATE/bundles/}" != "$PB" ] && [ "$PB" != "$B" ]'
 # The runtime reaches it as the container's root, a stranger on the host:
 # it may search it as its group, nobody else may.
 range_root=$(jqv '.linux.gidMappings[0].hostID' "$PB/config.json")
@@ -73,8 +72,7 @@ check "the engine's config.json is left as the engine wrote it" \
   [ "$(digest "$B/config.json")" = "$engine_before" ]
 check "... mode and owner too ($(mode_owner "$B/config.json"))" \
   [ "$(mode_owner "$B/config.json")" = "604 1234:2345" ]
-check "hardened spec: uid 0 in a user namespace of hardrun's pool" \
-  [ "$(jqv .process.user.uid "$PB/config.json")" = 0 ] && in_pool "$PB/config.json"
+check "hardened spec: uid 0 in a user namespace of hardrun's pool" eval '[ "$(jqv .process.user.uid "$PB/config.json")" = 0 ] && in_pool "$PB/config.json"'
 check "on the host the container's process runs as the range's root ($range_root)" \
   [ "$(stat -c %u "/proc/$(cat "$WORK/init.pid")")" = "$range_root" ]
 check "hardened spec: read-only root" [ "$(jqv .root.readonly "$PB/config.json")" = true ]
@@ -236,19 +234,17 @@ same "state of an unknown container" state "nonexistent-$$"
 # events: the same record, whose counters may move between two reads
 ho=$(H events --stats "$ID" | jq -cS '{type, id, data: (.data | keys)}'); hr=${PIPESTATUS[0]}
 ro=$(R events --stats "$ID" | jq -cS '{type, id, data: (.data | keys)}'); rr=${PIPESTATUS[0]}
-check "events --stats: the same record ($hr, $rr)" [ "$hr" = "$rr" ] && [ -n "$ho" ] && [ "$ho" = "$ro" ]
+check "events --stats: the same record ($hr, $rr)" eval '[ "$hr" = "$rr" ] && [ -n "$ho" ] && [ "$ho" = "$ro" ]'
 ho=$(H pause "$ID" 2>&1); hr=$?
 st=$(R state "$ID" | jq -r .status)
 R resume "$ID"
 ro=$(R pause "$ID" 2>&1); rr=$?
-check "pause: paused ($st), same status and output ($hr, $rr)" \
-  [ "$st" = paused ] && [ "$hr" = "$rr" ] && [ "$ho" = "$ro" ]
+check "pause: paused ($st), same status and output ($hr, $rr)" eval '[ "$st" = paused ] && [ "$hr" = "$rr" ] && [ "$ho" = "$ro" ]'
 ho=$(H resume "$ID" 2>&1); hr=$?
 st=$(R state "$ID" | jq -r .status)
 R pause "$ID"
 ro=$(R resume "$ID" 2>&1); rr=$?
-check "resume: running ($st), same status and output ($hr, $rr)" \
-  [ "$st" = running ] && [ "$hr" = "$rr" ] && [ "$ho" = "$ro" ]
+check "resume: running ($st), same status and output ($hr, $rr)" eval '[ "$st" = running ] && [ "$hr" = "$rr" ] && [ "$ho" = "$ro" ]'
 same "--version" --version
 same "-v" -v
 same "--help" --help
@@ -260,8 +256,7 @@ check "bare \`hardrun -h\` is runc's" [ "$("$HARDRUN" -h)" = "$(runc -h)" ]
 mkdir "$WORK/spec-h" "$WORK/spec-r"
 (cd "$WORK/spec-h" && H spec); hr=$?
 (cd "$WORK/spec-r" && R spec); rr=$?
-check "spec writes runc's config.json ($hr, $rr)" \
-  [ "$hr" = "$rr" ] && cmp -s "$WORK/spec-h/config.json" "$WORK/spec-r/config.json"
+check "spec writes runc's config.json ($hr, $rr)" eval '[ "$hr" = "$rr" ] && cmp -s "$WORK/spec-h/config.json" "$WORK/spec-r/config.json"'
 if command -v criu >/dev/null 2>&1; then
   ho=$(H checkpoint --leave-running --image-path "$WORK/ck-h" "$ID" 2>&1); hr=$?
   ro=$(R checkpoint --leave-running --image-path "$WORK/ck-r" "$ID" 2>&1); rr=$?
@@ -278,14 +273,14 @@ for x in h r; do
 done
 ho=$(H kill "$ID-dh" KILL 2>&1); hr=$?
 ro=$(R kill "$ID-dr" KILL 2>&1); rr=$?
-check "kill: same status and output ($hr, $rr)" [ "$hr" = "$rr" ] && [ "$ho" = "$ro" ]
+check "kill: same status and output ($hr, $rr)" eval '[ "$hr" = "$rr" ] && [ "$ho" = "$ro" ]'
 ho=$(H delete --force "$ID-dh" 2>&1); hr=$?
 ro=$(R delete --force "$ID-dr" 2>&1); rr=$?
-check "delete --force: same status and output ($hr, $rr)" [ "$hr" = "$rr" ] && [ "$ho" = "$ro" ]
+check "delete --force: same status and output ($hr, $rr)" eval '[ "$hr" = "$rr" ] && [ "$ho" = "$ro" ]'
 check "both are gone" bash -c "! runc --root '$ROOT' state '$ID-dh' && ! runc --root '$ROOT' state '$ID-dr'" 2>/dev/null
 ho=$(H delete "$ID-dh" 2>/dev/null); hr=$?
 ro=$(R delete "$ID-dr" 2>/dev/null); rr=$?
-check "delete of a gone container: same status ($hr, $rr)" [ "$hr" = "$rr" ] && [ "$hr" != 0 ]
+check "delete of a gone container: same status ($hr, $rr)" eval '[ "$hr" = "$rr" ] && [ "$hr" != 0 ]'
 
 echo "# a refused create: non-zero, config.json untouched, no container, a JSON log line"
 fresh sock report
@@ -375,8 +370,7 @@ check "... the runtime was not run" bash -c "! [ -s '$WORK/fake.log' ]"
 check "... config.json is unchanged" [ "$(digest "$WORK/u/config.json")" = "$before" ]
 H --hardrun-runtime "$FAKE" -- create --bundle "$WORK/u" "$ID-u" >/dev/null 2>&1
 fpb=$(sed -n 's/^.* create --bundle \([^ ]*\) .*$/\1/p' "$WORK/fake.log")
-check "\`-- create\` is a create: the runtime got a hardened private bundle" \
-  [ "$(jqv .process.noNewPrivileges "$fpb/config.json")" = true ] && in_pool "$fpb/config.json"
+check "\`-- create\` is a create: the runtime got a hardened private bundle" eval '[ "$(jqv .process.noNewPrivileges "$fpb/config.json")" = true ] && in_pool "$fpb/config.json"'
 expect_grep "... and otherwise the caller's words" "^--root $ROOT -- create --bundle $STATE/bundles/[^ ]*/$ID-u $ID-u\$" "$(cat "$WORK/fake.log")"
 H --hardrun-runtime "$FAKE" delete "$ID-u" >/dev/null 2>&1
 
