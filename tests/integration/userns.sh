@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# User namespaces by default (issue 15), in direct mode with runc (and
+# crun): the image's root is root inside and a stranger on the host.
+#  - from inside: uid 0, a uid map into hardrun's pool without host 0,
+#    restricted's userns capabilities, mount and unshare refused;
+#  - on the host: the container's processes and what it makes in its tmpfs
+#    carry the range's ids; the image's files (idmapped root) are its
+#    root's; a writable volume can be chowned by root inside, and what the
+#    container writes there is stored with its own ids (the documented
+#    decision: uid 0 -> 0, 1000 -> 1000);
+#  - ranges: two containers at once get disjoint ones; 50 parallel creates
+#    never share one and leave no range file behind; a crashed hardrun's
+#    range is swept by the next create; a pool of one range refuses a second
+#    container (userns.unavailable);
+#  - profiles: "userns": {"enabled": false} gives no user namespace (and
+#    the user rules make root 65534 again), strict keeps 65534 inside;
+#  - a state directory below a directory others cannot search is refused,
+#    saying how to fix it;
+#  - the entry point of official images (root chowns its volume, drops to
+#    its own user, serves port 80) runs unchanged under restricted, and
+#    fails as the issue says with the user namespace switched off.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_cmd runc jq busybox
+[ -x "$PROBE" ] || skip "the probe was not built (make check builds it)"
+RUNC=$(command -v runc)
+# H ARGS...: direct mode with runc, the test's state directory.
+H() { "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" "$@"; }
+RANGES=$HRSTATE/bundles/.userns
+ranges_left() { ls -A "$RANGES" 2>/dev/null; }
+# disjoint A B: the ranges of 65536 host ids from A and from B do not meet.
+disjoint() { [ $(($1 + 65536)) -le "$2" ] || [ $(($2 + 65536)) -le "$1" ]; }
+# wait_running ID: until runc reports the container running (10 s at most).
+wait_running() {
+  local _
+  for _ in $(seq 100); do runc state "$1" 2>/dev/null | grep -q '"running"' && return 0; sleep 0.1; done
+  return 1
+}
+# wait_for FILE PATTERN: until FILE has a line matching PATTERN (10 s at most).
+wait_for() {
+  local _
+  for _ in $(seq 100); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+host_uid() { awk '/^Uid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+mkbundle "$WORK/rep" --probe "$PROBE" /probe report
+
+echo "# from inside, under runc: root of a user namespace of its own"
+out=$(H "$WORK/rep" 2>&1)
+rc=$?
+check "runc: the container ran (exit $rc)" [ "$rc" = 0 ]
+expect_userns_root "$out"
+expect_kv "$out" gid 0
+expect_kv "$out" cap_eff "$USERNS_CAPS"
+expect_kv "$out" cap_prm "$USERNS_CAPS"
+expect_kv "$out" cap_bnd "$USERNS_CAPS"
+expect_kv "$out" no_new_privs 1
+expect_kv "$out" seccomp 2
+expect_kv "$out" mount EPERM
+expect_kv "$out" unshare_user EPERM
+expect_kv "$out" unshare_mount EPERM
+check "no range file is left after it" [ -z "$(ranges_left)" ]
+
+if command -v crun >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1; then
+  echo "# ... and under crun (in crun's cgroup view, as crun.sh)"
+  out=$(unshare -m --propagation private -- bash -c 'mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' _ \
+    "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$(command -v crun)" \
+    --runtime-arg=--cgroup-manager=disabled "$WORK/rep" 2>&1)
+  rc=$?
+  check "crun: the container ran (exit $rc)" [ "$rc" = 0 ]
+  expect_userns_root "$out"
+  expect_kv "$out" cap_eff "$USERNS_CAPS"
+  expect_kv "$out" mount EPERM
+  expect_kv "$out" unshare_user EPERM
+  expect_kv "$out" unshare_mount EPERM
+else
+  echo "# NOTE: crun is not installed here: runc only"
+fi
+
+echo "# on the host: its processes and its tmpfs files carry the range's ids"
+mkbundle "$WORK/a" -- /bin/sh -c 'touch /tmp/by-root; mkdir /tmp/by-1000; chown 1000:1000 /tmp/by-1000
+  echo "image_owner=$(stat -c %u:%g /bin/busybox)"
+  echo "map=$(cat /proc/self/uid_map)"; echo ready; exec sleep 60'
+A=hr-userns-a-$$
+# hardrun itself in the background (not a subshell): it is killed below.
+"$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" --id "$A" "$WORK/a" \
+  >"$WORK/a.out" 2>&1 &
+apid=$!
+on_exit "runc delete --force $A >/dev/null 2>&1; kill $apid 2>/dev/null"
+wait_for "$WORK/a.out" '^ready' && wait_running "$A"
+check "a long-running container started" wait_for "$WORK/a.out" '^ready'
+ra=$(sed -n 's/^map= *0 *\([0-9]*\) *65536 *$/\1/p' "$WORK/a.out")
+check "its uid map is 0 -> ${ra:-?} (65536 ids of the pool, no host root)" eval '[ -n "$ra" ] && [ "$ra" -ge "$USERNS_POOL_BASE" ]'
+ra=${ra:-0}
+expect_grep "the image's files (idmapped root) are its root's" '^image_owner=0:0$' "$(cat "$WORK/a.out")"
+pid=$(runc state "$A" 2>/dev/null | jq -r .pid)
+check "its process runs as host uid $ra, the range's root ($(host_uid "$pid"))" [ "$(host_uid "$pid")" = "$ra" ]
+check "a file root made in its /tmp is host uid:gid $ra:$ra ($(stat -c %u:%g "/proc/$pid/root/tmp/by-root"))" \
+  [ "$(stat -c %u:%g "/proc/$pid/root/tmp/by-root")" = "$ra:$ra" ]
+check "a directory it gave to 1000 is host $((ra + 1000)) ($(stat -c %u:%g "/proc/$pid/root/tmp/by-1000"))" \
+  [ "$(stat -c %u:%g "/proc/$pid/root/tmp/by-1000")" = "$((ra + 1000)):$((ra + 1000))" ]
+check "its range file names its private bundle" \
+  grep -rqs -- "/$A\$" "$RANGES"
+
+echo "# two containers at once get disjoint ranges"
+out=$(H "$WORK/rep" 2>&1)
+rb=$(userns_host "$out")
+check "the second one's root is host ${rb:-?}, outside ${ra}-$((ra + 65535))" eval '[ -n "$rb" ] && [ "$rb" -ge "$USERNS_POOL_BASE" ] && disjoint "$ra" "$rb"'
+
+echo "# crash: hardrun killed while its container runs; the next create sweeps"
+kill -KILL "$apid"
+wait "$apid" 2>/dev/null
+afile=$(grep -rls -- "/$A\$" "$RANGES")
+check "the killed run's range file stays (${afile:-none}) while nobody cleaned up" [ -n "$afile" ]
+out=$(H "$WORK/rep" 2>&1)
+expect_userns_root "$out"
+check "the next create removed the stale range file" eval '[ -n "$afile" ] && [ ! -e "$afile" ]'
+check "... and the stale container" bash -c "! runc state $A >/dev/null 2>&1"
+check "no range file and no private bundle is left" eval '[ -z "$(ranges_left)" ] && [ -z "$(private_bundles "$HRSTATE")" ]'
+
+echo "# a writable volume: root inside chowns it; files keep the container's own ids on disk"
+VOL=$WORK/vol
+mkdir -m 755 "$VOL"
+cat >"$WORK/vol.json" <<J
+{ "extends": "restricted", "mounts": { "writableSources": { "add": [ "$VOL" ] } } }
+J
+chmod go-w "$WORK/vol.json"
+mkbundle "$WORK/v" -- /bin/sh -c 'chown 999:999 /data && echo chowned; touch /data/by-root
+  mkdir /data/home && chown 1000:1000 /data/home && su -s /bin/sh app -c "id -u; touch /data/home/by-1000"
+  echo "inside=$(stat -c %u:%g /data) $(stat -c %u:%g /data/by-root) $(stat -c %u:%g /data/home/by-1000)"'
+jq --arg v "$VOL" '.mounts += [{"destination": "/data", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]' \
+  "$WORK/v/config.json" >"$WORK/v.json" && mv "$WORK/v.json" "$WORK/v/config.json"
+mkdir "$WORK/v/rootfs/data"
+out=$(H -p "$WORK/vol.json" "$WORK/v" 2>&1)
+expect_grep "root inside chowns the volume" '^chowned$' "$out"
+expect_grep "su drops to the image's user 1000" '^1000$' "$out"
+expect_grep "inside, the files are 999, 0 and 1000" '^inside=999:999 0:0 1000:1000$' "$out"
+check "on disk the volume is 999:999 ($(stat -c %u:%g "$VOL"))" [ "$(stat -c %u:%g "$VOL")" = 999:999 ]
+check "root's file is 0:0 on disk ($(stat -c %u:%g "$VOL/by-root" 2>&1))" [ "$(stat -c %u:%g "$VOL/by-root")" = 0:0 ]
+check "user 1000's file is 1000:1000 on disk ($(stat -c %u:%g "$VOL/home/by-1000" 2>&1))" \
+  [ "$(stat -c %u:%g "$VOL/home/by-1000")" = 1000:1000 ]
+out=$(H "$WORK/v" 2>&1)
+expect_grep "under restricted itself the volume stays read-only" 'Read-only file system' "$out"
+
+echo "# 50 parallel creates: 50 ranges, none shared, none left"
+# Each container prints its map and waits at a gate, so all 50 live at once.
+mkdir -m 755 "$WORK/gate"
+mkbundle "$WORK/p" -- /bin/sh -c 'echo "map=$(cat /proc/self/uid_map)"; while [ ! -e /gate/open ]; do sleep 0.2; done'
+jq --arg g "$WORK/gate" '.mounts += [{"destination": "/gate", "type": "bind", "source": $g, "options": ["rbind", "ro"]}]' \
+  "$WORK/p/config.json" >"$WORK/p.json" && mv "$WORK/p.json" "$WORK/p/config.json"
+mkdir "$WORK/p/rootfs/gate" "$WORK/par"
+start=$(date +%s.%N)
+ppids=()
+for i in $(seq 50); do
+  "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" --id "hr-userns-p$i-$$" \
+    "$WORK/p" >"$WORK/par/$i" 2>&1 &
+  ppids+=($!)
+  on_exit "runc delete --force hr-userns-p$i-$$ >/dev/null 2>&1"
+done
+on_exit "touch '$WORK/gate/open'"
+for _ in $(seq 600); do
+  [ "$(cat "$WORK/par"/* | grep -c '^map=')" -ge 50 ] && break
+  sleep 0.1
+done
+up=$(cat "$WORK/par"/* | grep -c '^map=')
+echo "# $up of 50 containers running at once after $(echo "$(date +%s.%N) - $start" | bc) s"
+touch "$WORK/gate/open"
+bad=0
+for p in "${ppids[@]}"; do wait "$p" || bad=$((bad + 1)); done
+echo "# all 50 done after $(echo "$(date +%s.%N) - $start" | bc) s"
+check "50 ran at once ($up), each exit 0 ($bad did not)" eval '[ "$up" = 50 ] && [ "$bad" = 0 ]'
+maps=$(sed -n 's/^map= *0 *\([0-9]*\) *65536 *$/\1/p' "$WORK/par"/* | sort -n)
+check "50 maps 0 -> pool, 65536 ids each ($(wc -l <<<"$maps"))" eval '[ "$(wc -l <<<"$maps")" = 50 ] && [ "$(head -n1 <<<"$maps")" -ge "$USERNS_POOL_BASE" ]'
+overlap=$(awk 'NR > 1 && $1 < prev + 65536 { print prev " " $1 } { prev = $1 }' <<<"$maps")
+check "no two share a host id${overlap:+ ($overlap)}" [ -z "$overlap" ]
+check "no range file is left (.userns: $(ranges_left | wc -l))" [ -z "$(ranges_left)" ]
+check "no private bundle is left" [ -z "$(private_bundles "$HRSTATE")" ]
+
+echo "# ... and 50 parallel runs from a pool of exactly 50 ranges (runtime mode): each range once"
+ROOT=$WORK/root
+base50=$((3000000000 + ($$ % 256) * 50 * 65536))
+printf '{ "profileDirs": [ "%s" ], "stateDir": "%s", "userNamespaces": { "base": %s, "size": 65536, "count": 50 } }\n' \
+  "$PROFILES" "$WORK/fifty" "$base50" >"$WORK/fifty.conf"
+rm -f "$WORK/gate/open" "$WORK/par"/*
+ppids=()
+for i in $(seq 50); do
+  "$HARDRUN" --hardrun-config "$WORK/fifty.conf" --root "$ROOT" run --bundle "$WORK/p" "hr-userns-f$i-$$" \
+    </dev/null >"$WORK/par/$i" 2>&1 &
+  ppids+=($!)
+  on_exit "runc --root '$ROOT' delete --force hr-userns-f$i-$$ >/dev/null 2>&1"
+done
+for _ in $(seq 600); do
+  [ "$(cat "$WORK/par"/* | grep -c '^map=')" -ge 50 ] && break
+  sleep 0.1
+done
+up=$(cat "$WORK/par"/* | grep -c '^map=')
+touch "$WORK/gate/open"
+bad=0
+for p in "${ppids[@]}"; do wait "$p" || bad=$((bad + 1)); done
+check "50 ran at once ($up), each exit 0 ($bad did not)" eval '[ "$up" = 50 ] && [ "$bad" = 0 ]'
+maps=$(sed -n 's/^map= *0 *\([0-9]*\) *65536 *$/\1/p' "$WORK/par"/* | sort -n)
+want=$(for i in $(seq 0 49); do echo $((base50 + i * 65536)); done)
+check "the 50 maps are the pool's 50 ranges, each once" [ "$maps" = "$want" ]
+check "no range file is left" [ -z "$(ls -A "$WORK/fifty/bundles/.userns" 2>/dev/null)" ]
+
+echo "# a pool of one range (hardrun.conf userNamespaces): a second container is refused"
+base=$((2000000000 + ($$ % 4096) * 65536))
+printf '{ "profileDirs": [ "%s" ], "stateDir": "%s", "userNamespaces": { "base": %s, "size": 65536, "count": 1 } }\n' \
+  "$PROFILES" "$WORK/one" "$base" >"$WORK/one.conf"
+R1() { "$HARDRUN" --hardrun-config "$WORK/one.conf" --root "$ROOT" "$@"; }
+mkbundle "$WORK/s1" -- /bin/sleep 60
+mkbundle "$WORK/s2" -- /bin/sleep 60
+on_exit "runc --root '$ROOT' delete --force hr-userns-s1-$$ >/dev/null 2>&1; runc --root '$ROOT' delete --force hr-userns-s2-$$ >/dev/null 2>&1"
+R1 create --bundle "$WORK/s1" "hr-userns-s1-$$" </dev/null >/dev/null 2>&1
+rc=$?
+check "the first container takes the only range (exit $rc)" [ "$rc" = 0 ]
+s1map=$(jq -c '.linux.uidMappings' "$(runc --root "$ROOT" state "hr-userns-s1-$$" | jq -r .bundle)/config.json" 2>&1)
+check "... host ids from the pool's base $base ($s1map)" [ "$s1map" = "[{\"containerID\":0,\"hostID\":$base,\"size\":65536}]" ]
+out=$(R1 create --bundle "$WORK/s2" "hr-userns-s2-$$" </dev/null 2>&1)
+rc=$?
+check "a second one is refused (exit $rc)" [ "$rc" = 124 ]
+expect_grep "... by userns.unavailable, saying how to grow the pool" 'userns\.unavailable.*' "$out"
+expect_grep "... naming the fix" 'userNamespaces' "$out"
+check "... and the runtime never saw it" bash -c "! runc --root '$ROOT' state hr-userns-s2-$$ >/dev/null 2>&1"
+R1 delete --force "hr-userns-s1-$$" >/dev/null 2>&1
+R1 create --bundle "$WORK/s2" "hr-userns-s2-$$" </dev/null >/dev/null 2>&1
+rc=$?
+check "after delete the range is free again (exit $rc)" [ "$rc" = 0 ]
+R1 delete --force "hr-userns-s2-$$" >/dev/null 2>&1
+check "no range file is left" [ -z "$(ls -A "$WORK/one/bundles/.userns" 2>/dev/null)" ]
+
+echo "# profiles: userns switched off, and strict"
+cat >"$WORK/nouserns.json" <<'J'
+{ "extends": "restricted", "userns": { "enabled": false } }
+J
+out=$(H -p "$WORK/nouserns.json" "$WORK/rep" 2>&1)
+expect_kv "$out" uid_map 0:0:4294967295
+expect_kv "$out" host_root mapped
+expect_kv "$out" uid 65534 # the user rules apply to root again
+expect_kv "$out" cap_eff 0000000000000000
+out=$(H -p strict "$WORK/rep" 2>&1)
+expect_kv "$out" uid 65534
+expect_kv "$out" host_root unmapped
+check "strict: uid 65534 is host $(( $(userns_host "$out") + 65534 )), in the pool" \
+  [ "$(userns_host "$out")" -ge "$USERNS_POOL_BASE" ]
+expect_kv "$out" cap_eff 0000000000000000
+expect_kv "$out" cap_bnd 0000000000000000
+
+echo "# a state directory others cannot reach is refused, with the fix"
+mkdir -m 700 "$WORK/closed"
+out=$("$HARDRUN" --state-dir "$WORK/closed/state" -q --profile-dir "$PROFILES" --runtime "$RUNC" "$WORK/rep" 2>&1)
+rc=$?
+check "refused (exit $rc)" [ "$rc" != 0 ]
+expect_grep "... naming the directory, its mode and the fix" \
+  "$WORK/closed: others cannot search it \\(mode 0700\\).*chmod o\\+x $WORK/closed" "$out"
+check "... nothing ran" bash -c "! grep -q '^uid=' <<<\"\$1\"" _ "$out"
+
+finish
