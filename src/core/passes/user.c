@@ -35,6 +35,17 @@ int hr_pass_user(struct hr_pass_ctx *c)
 	    (r = hr_json_get_int(user, "umask", "/process/user", 0, UID_MAX_JSON, &umask, c->err)) < 0)
 		return r;
 
+	/* Every group is judged, whatever the profile lets root be: the
+	 * runtime would pass a group it cannot read on to setgroups. */
+	size_t gi = 0;
+	for (const cJSON *g = groups ? groups->child : NULL; g; g = g->next, gi++)
+		if (!cJSON_IsNumber(g) || g->valuedouble < 0 || g->valuedouble > UID_MAX_JSON ||
+		    g->valuedouble != hr_floor(g->valuedouble)) {
+			_cleanup_free_ char *ptr = hr_json_ptr_index("/process/user/additionalGids", gi);
+			return hr_err(c->err, HR_E_INVALID, "%s: expected a group id (0 to 4294967295)",
+				      ptr);
+		}
+
 	/* Root in a user namespace of the container's own is not host root. */
 	if (!p->user.allow_root && !(p->userns.allow_root && hr_pass_in_userns(c))) {
 		/* An absent id is 0 to the runtime. */
@@ -57,25 +68,15 @@ int hr_pass_user(struct hr_pass_ctx *c)
 		if (groups) {
 			_cleanup_free_ char *before = hr_json_brief(groups);
 			bool removed = false;
-			size_t i = 0;
 			cJSON *g = groups->child;
 
 			while (g) {
 				cJSON *next = g->next;
-				if (!cJSON_IsNumber(g) || g->valuedouble < 0 ||
-				    g->valuedouble > UID_MAX_JSON ||
-				    g->valuedouble != hr_floor(g->valuedouble)) {
-					_cleanup_free_ char *ptr =
-						hr_json_ptr_index("/process/user/additionalGids", i);
-					return hr_err(c->err, HR_E_INVALID,
-						      "%s: expected a group id (0 to 4294967295)", ptr);
-				}
 				if (g->valuedouble == 0) {
 					cJSON_Delete(cJSON_DetachItemViaPointer(groups, g));
 					removed = true;
 				}
 				g = next;
-				i++;
 			}
 			if (removed)
 				hr_pass_changed(c, "user.root-additional-gid",
