@@ -109,7 +109,9 @@ struct hr_env {
 	uint32_t min_host_id;
 	/* A range of host ids no one else has, for a new user namespace of the
 	 * container's own: 0 with *ret_host and *ret_size, or a negative errno
-	 * with *ret_why (malloc'd). NULL callback: none can be had here (a
+	 * with *ret_why (malloc'd): -ENOSPC (every range taken) and -EPERM
+	 * (hardrun may not map ids) refuse the container, any other is an
+	 * error of the host. NULL callback: none can be had here (a
 	 * judgement away from a launch). */
 	int (*userns_range)(void *ud, uint32_t *ret_host, uint32_t *ret_size, char **ret_why);
 	/* The user namespace that owns the namespace at `path` (one the spec

@@ -45,7 +45,7 @@ struct hr_idrange {
  * Take a free range for `owner` ("KEY/ID") from `pool`, excluding the
  * ranges of /etc/subuid and /etc/subgid. Returns 0, -ENOSPC when every
  * range is taken (the message says how to grow the pool), or another
- * negative errno.
+ * negative errno (-EIO when the state directory is full).
  */
 int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const char *owner,
 		    struct hr_idrange *ret, hr_error *err);

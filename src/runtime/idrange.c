@@ -52,6 +52,14 @@ static bool overlaps(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi)
 	return false;
 }
 
+/* -ENOSPC says the pool is used up (a refusal); a full state directory is
+ * an error of the host, told apart by another code (the message keeps the
+ * errno's text). */
+static int not_pool(int e)
+{
+	return e == ENOSPC || e == EDQUOT ? -EIO : -e;
+}
+
 static int ranges_dir(struct hr_state *st, int *ret, hr_error *err)
 {
 	int r, fd;
@@ -105,16 +113,16 @@ int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const cha
 		if (fd < 0 && errno == EEXIST)
 			continue;
 		if (fd < 0)
-			return hr_err(err, -errno, "%s/bundles/" RANGES_DIR "/%s: %s", st->path, name,
-				      strerror(errno));
+			return hr_err(err, not_pool(errno), "%s/bundles/" RANGES_DIR "/%s: %s",
+				      st->path, name, strerror(errno));
 		/* Locked before anyone can read an empty owner. The sweep
 		 * takes the lock before it reads. */
 		if (flock(fd, LOCK_EX) < 0 || dprintf(fd, "%s\n", owner) < 0) {
-			r = -errno;
+			int e = errno;
 			(void)unlinkat(dir, name, 0);
 			(void)close(fd);
-			return hr_err(err, r, "%s/bundles/" RANGES_DIR "/%s: %s", st->path, name,
-				      strerror(-r));
+			return hr_err(err, not_pool(e), "%s/bundles/" RANGES_DIR "/%s: %s", st->path,
+				      name, strerror(e));
 		}
 		*ret = (struct hr_idrange){ .index = i, .host = (uint32_t)lo, .size = pool->size,
 					    .lock_fd = fd };

@@ -243,6 +243,12 @@ static int add_userns(struct hr_pass_ctx *c, cJSON *lnx, cJSON *nss, cJSON *bare
 		return 0;
 	}
 	r = c->env->userns_range(c->env->ud, &host, &size, &why);
+	if (r < 0 && r != -ENOSPC && r != -EPERM) {
+		/* Neither a pool used up nor a hardrun that may not map ids:
+		 * the host failed (a full state directory), an error. */
+		cJSON_Delete(ns);
+		return hr_err(c->err, r, "%s", why ? why : strerror(-r));
+	}
 	if (r < 0) {
 		cJSON_Delete(bare ? cJSON_DetachItemViaPointer(nss, ns) : ns);
 		hr_finding_add(c->findings, "userns.unavailable", HR_REFUSED, ptr, NULL, NULL, NULL,
