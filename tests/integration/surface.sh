@@ -64,6 +64,8 @@ fresh
 "$HARDRUN" --hardrun-config "$CONF" --hardrun-runtime "$FAKE" create --bundle "$WORK/b" env-a >/dev/null 2>&1
 clean=$(digest "$WORK/seen.json")
 rm -f "$WORK/seen.json"
+# Deleted, so that its range of host ids is free again for the same id.
+"$HARDRUN" --hardrun-config "$CONF" --hardrun-runtime "$FAKE" delete env-a >/dev/null 2>&1
 fresh
 mkdir -p "$WORK/evil"
 printf '{ "extends": "debug" }\n' >"$WORK/evil/restricted.json"
