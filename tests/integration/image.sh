@@ -73,8 +73,13 @@ all="$out$txt$sarif"
 check "no secret value is printed (text, JSON, SARIF)" \
   bash -c '! grep -qF -e "$1" -e "$2" -e "$3" -e "BEGIN" <<<"$4"' _ "$SECRET_VALUE" "$GHTOKEN" "$AKID" "$all"
 check "nothing outside the image is reported (links not followed)" bash -c '! grep -q -e linked -e hostdir -e dotdot -e fifo -e null.env <<<"$1"' _ "$all"
-check "the entry point only root may run" \
-  jqe -e '.findings[] | select(.rule=="image.entrypoint") | .pointer == "/process/args/0" and (.message|test("uid 65534.*cannot execute /app/run.sh \\(mode 0700"))' "$WORK/crafted.json"
+# Under restricted the image's root runs it (root of its own user
+# namespace, which owns the idmapped image); strict makes it uid 65534.
+check "the entry point only root may run: fine for root inside its user namespace" \
+  jqe -e '[.findings[] | select(.rule=="image.entrypoint")] | length == 0' "$WORK/crafted.json"
+check "... not for strict's uid 65534" \
+  jqe -e '.findings[] | select(.rule=="image.entrypoint") | .pointer == "/process/args/0" and (.message|test("uid 65534.*cannot execute /app/run.sh \\(mode 0700"))' \
+  <<<"$(timeout 60 "$HARDRUN" check --profile-dir "$PROFILES" -p strict -f json "$B")"
 check "the image was not changed" [ "$(cd "$B" && find . -printf '%p %m %s\n' | sort | sha256sum)" = "$before" ]
 
 echo "# the entry point and the user"
@@ -86,7 +91,7 @@ out=$(C -f json "$WORK/e2")
 check "a name in none of the PATH directories" jqe -e '.findings[] | select(.rule=="image.entrypoint") | .message|test("none of the PATH")' <<<"$out"
 mkbundle "$WORK/e3" -- /app/bin/tool
 mkdir -p "$WORK/e3/rootfs/app/bin"; cp "$WORK/e3/rootfs/bin/busybox" "$WORK/e3/rootfs/app/bin/tool"; chmod 0700 "$WORK/e3/rootfs/app"
-out=$(C -f json "$WORK/e3")
+out=$(C -p strict -f json "$WORK/e3") # uid 65534 (restricted: root inside enters it)
 check "a directory on the way closed to the user" jqe -e '.findings[] | select(.rule=="image.entrypoint") | .message|test("cannot enter directory /app")' <<<"$out"
 mkbundle "$WORK/e4" -- /tmp/tool
 cp "$WORK/e4/rootfs/bin/busybox" "$WORK/e4/rootfs/tmp/tool"
@@ -100,7 +105,7 @@ mkbundle "$WORK/ok" -- /bin/sh -c true
 out=$(C -f json "$WORK/ok"); rc=$?
 check "a clean busybox bundle: no image finding" jqe -e '[.findings[] | select(.stage=="build")] | length == 0' <<<"$out"
 sed -i '/^nobody/d' "$WORK/ok/rootfs/etc/passwd"
-out=$(C -f json "$WORK/ok")
+out=$(C -p strict -f json "$WORK/ok") # strict runs it as 65534
 check "uid 65534 missing from /etc/passwd" jqe -e '.findings[] | select(.rule=="image.user-unknown") | .pointer == "/process/user/uid"' <<<"$out"
 cat >"$WORK/minimal.json" <<J
 { "extends": "restricted", "image": { "minimal": true } }
