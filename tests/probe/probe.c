@@ -421,6 +421,9 @@ static void escape(void)
 	long r;
 	int fd;
 
+	/* Who makes the attempts: root of its own user namespace, or not. */
+	printf("uid=%u\n", getuid());
+	userns_report();
 	in_child("esc_mount", do_mount);
 	in_child("esc_unshare_user", do_unshare_user);
 	setuid_exec();
