@@ -19,9 +19,17 @@
 # under every profile.
 #
 # What the profiles allow by design: baseline and debug keep a writable
-# root file system and CAP_MKNOD (a device node can be made, but the
-# device cgroup refuses to open it), and run as root when the image does;
-# debug allows ptrace. Every other attempt fails under every profile.
+# root file system and CAP_MKNOD (but in the user namespace every profile
+# gives the container the kernel makes no device node, and the device
+# cgroup would refuse to open one), and every profile but strict runs the
+# image's root as root of that user namespace; debug allows ptrace. Every
+# other attempt fails under every profile.
+#
+# Then what root inside its own user namespace (issue 15) would try:
+# write the host's core_pattern with /proc/sys writable, read, chown and
+# chmod a host file of a user outside its range through a writable bind,
+# join another container's namespaces, and read another container's
+# DB_PASSWORD from /proc/PID/environ through a shared pid namespace.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_cmd runc jq busybox
@@ -97,11 +105,13 @@ for p in restricted strict web worker build baseline debug; do
   fi
   expect_kv "$out" esc_raw_socket EPERM
   expect_blocked "$out" esc_sysctl_write
+  if [ "$p" = strict ]; then expect_kv "$out" uid 65534; else expect_kv "$out" uid 0; fi
+  expect_kv "$out" host_root unmapped
   case $p in
     baseline|debug)
       expect_kv "$out" esc_write_root ok # a writable root, by design
-      expect_kv "$out" esc_mknod ok # CAP_MKNOD, by design ...
-      expect_kv "$out" esc_mknod_open EPERM ;; # ... but the device cgroup refuses it
+      # CAP_MKNOD, by design, but no device node in a user namespace
+      expect_kv "$out" esc_mknod EPERM ;;
     *)
       expect_kv "$out" esc_write_root EROFS
       expect_kv "$out" esc_mknod EPERM ;;
@@ -192,10 +202,11 @@ echo "# class 4: a second procfs escapes the masked and read-only paths"
 cmd='wc -c </proc/timer_list; wc -c </p/timer_list; echo h > /proc/sys/kernel/hostname || echo ro; echo h > /p/sys/kernel/hostname && echo p-rw'
 case_bundle proc '.linux.maskedPaths += ["/proc/timer_list"] | .mounts += [{"destination": "/p", "type": "proc", "source": "proc"}]'
 mkdir -p "$S/proc/rootfs/p"
-ctl=$(runc run -b "$S/proc" "hr-esc-proc-$$" 2>&1)
-check "control: /proc/timer_list is masked, /p/timer_list is not" \
-  bash -c '[ "$(sed -n 1p <<<"$1")" = 0 ] && [ "$(sed -n 2p <<<"$1")" -gt 0 ]' _ "$ctl" ||
-  printf '%s\n' "$ctl" | head -5 | sed 's/^/    | /' 
+# (Its stdout only: the shell's error for the read-only /proc/sys comes on
+# stderr, which may reach the pipe before or after the counts.)
+ctl=$(runc run -b "$S/proc" "hr-esc-proc-$$" 2>/dev/null)
+check "control: /proc/timer_list is masked, /p/timer_list is not ($(head -2 <<<"$ctl" | tr '\n' ' '))" \
+  bash -c '[ "$(sed -n 1p <<<"$1")" = 0 ] && [ "$(sed -n 2p <<<"$1")" -gt 0 ]' _ "$ctl"
 expect_grep "control: /proc/sys is read-only, /p/sys is not" '^p-rw$' "$ctl"
 refused_everywhere proc mounts.kernel-fs-destination /mounts/[0-9]+
 
@@ -240,5 +251,109 @@ mkdir -p "$S/overlay/rootfs/o"
 ctl=$(runc run -b "$S/overlay" "hr-esc-overlay-$$" 2>&1)
 check "control: the container reads the host's /etc through the overlay" [ "$ctl" = "$(cat /etc/hostname)" ]
 refused_everywhere overlay mounts.sensitive-source /mounts/[0-9]+/options/0
+
+
+# --- root inside its own user namespace (issue 15) ---------------------------
+U=$WORK/userns-escape
+mkdir -p "$U"
+# P PROFILE BUNDLE [ID]: a hardened run in direct mode.
+P() { "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" -p "$@"; }
+
+echo "# userns 1: the host's core_pattern, with /proc/sys writable"
+# The value read is written back unchanged: where it works (the control)
+# nothing on the host changes. Under restricted /proc/sys is read-only
+# (EROFS); without that, the user namespace still refuses (EACCES).
+cmd='cp=$(cat /proc/sys/kernel/core_pattern); printf "%s\n" "$cp" > /proc/sys/kernel/core_pattern && echo core_pattern=ok || echo core_pattern=denied'
+case_bundle corepat '.linux.readonlyPaths = [] | .linux.maskedPaths = []'
+ctl=$(runc run -b "$S/corepat" "hr-esc-core-$$" 2>&1)
+expect_grep "control: host root writes the host's core_pattern" '^core_pattern=ok$' "$ctl"
+cat >"$U/procsys.json" <<'J'
+{ "extends": "restricted", "readonlyPaths": { "remove": ["/proc/sys"] } }
+J
+out=$(P "$U/procsys.json" "$S/corepat" 2>&1)
+expect_grep "... the host's core_pattern is not (its user namespace, not a read-only mount)" \
+  'core_pattern: Permission denied' "$out"
+expect_grep "... and says so" '^core_pattern=denied$' "$out"
+out=$(P restricted "$S/corepat" 2>&1)
+expect_grep "restricted: core_pattern is not writable" '^core_pattern=denied$' "$out"
+expect_grep "... /proc/sys is read-only there" 'core_pattern: Read-only file system' "$out"
+
+echo "# userns 2: a host file of a user outside the range, through a writable bind"
+mkdir -m 755 "$U/vol"
+echo foreign-secret >"$U/vol/foreign"
+chown 123456:123456 "$U/vol/foreign"
+chmod 0600 "$U/vol/foreign"
+cmd='cat /data/foreign 2>/dev/null && echo read=ok || echo read=denied
+  chown 0:0 /data/foreign 2>/dev/null && echo chown=ok || echo chown=denied
+  chmod 0666 /data/foreign 2>/dev/null && echo chmod=ok || echo chmod=denied
+  touch /data/mine && chown 70000 /data/mine 2>/dev/null && echo chown_unmapped=ok || echo chown_unmapped=denied
+  stat -c "foreign_owner=%u" /data/foreign'
+# The capabilities root keeps in its user namespace under restricted, for
+# the control too.
+case_bundle bindvol '.mounts += [{"destination": "/data", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]
+  | .process.capabilities = (["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"] as $c
+      | {bounding: $c, effective: $c, permitted: $c})' --arg v "$U/vol"
+mkdir -p "$S/bindvol/rootfs/data"
+ctl=$(runc run -b "$S/bindvol" "hr-esc-vol-$$" 2>&1)
+expect_grep "control: root reads another host user's 0600 file" '^foreign-secret$' "$ctl"
+expect_grep "control: ... and chowns it to root" '^chown=ok$' "$ctl"
+chown 123456:123456 "$U/vol/foreign"; chmod 0600 "$U/vol/foreign"; rm -f "$U/vol/mine"
+cat >"$U/vol.json" <<J
+{ "extends": "restricted", "mounts": { "writableSources": { "add": ["$U/vol"] } } }
+J
+out=$(P "$U/vol.json" "$S/bindvol" 2>&1)
+expect_grep "hardened: the file of host uid 123456 is nobody's inside" '^foreign_owner=65534$' "$out"
+expect_grep "... root inside cannot read it" '^read=denied$' "$out"
+expect_grep "... nor chown it" '^chown=denied$' "$out"
+expect_grep "... nor chmod it" '^chmod=denied$' "$out"
+expect_grep "... nor give its own file to an id outside its range" '^chown_unmapped=denied$' "$out"
+check "on the host the file is as it was ($(stat -c '%u:%g %a' "$U/vol/foreign"))" \
+  [ "$(stat -c '%u:%g %a' "$U/vol/foreign")" = "123456:123456 600" ]
+
+echo "# userns 3: another container's secrets through its namespaces"
+# The victim: hardened, DB_PASSWORD in its environment.
+mkbundle "$U/victim" -- /bin/sleep 60
+jq '.process.env += ["DB_PASSWORD=s3cret-'$$'"]' "$U/victim/config.json" >"$U/v.json" &&
+  mv "$U/v.json" "$U/victim/config.json"
+VID=hr-esc-victim-$$
+"$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" --id "$VID" "$U/victim" \
+  >/dev/null 2>&1 &
+on_exit "runc delete --force $VID >/dev/null 2>&1"
+for _ in $(seq 100); do runc state "$VID" 2>/dev/null | grep -q '"running"' && break; sleep 0.1; done
+vpid=$(runc state "$VID" 2>/dev/null | jq -r .pid)
+# The same victim under plain runc, for the controls.
+cp -a "$U/victim" "$U/victim-ctl"
+CID=hr-esc-victim-ctl-$$
+runc run -d -b "$U/victim-ctl" "$CID" >/dev/null 2>&1 </dev/null
+on_exit "runc delete --force $CID >/dev/null 2>&1"
+cpid=$(runc state "$CID" 2>/dev/null | jq -r .pid)
+# The attacker reads every environ it can see.
+cmd='for e in /proc/[0-9]*/environ; do tr "\0" "\n" <$e 2>/dev/null | grep "^DB_PASSWORD="; done; echo attacker-ran'
+join() { jq --arg t "$1" --arg p "$2" '.linux.namespaces |= map(if .type == $t then .path = $p else . end)'; }
+case_bundle joinpid '.'
+join pid "/proc/$cpid/ns/pid" <"$S/joinpid/config.json" >"$U/j.json" && cp "$U/j.json" "$S/joinpid/config.json"
+ctl=$(runc run -b "$S/joinpid" "hr-esc-joinpid-$$" 2>&1)
+expect_grep "control: a container in the victim's pid namespace reads its DB_PASSWORD" "^DB_PASSWORD=s3cret-$$\$" "$ctl"
+join pid "/proc/$vpid/ns/pid" <"$U/j.json" >"$S/joinpid/config.json"
+# Under the default the join must not give the victim's secrets: refused,
+# or in a user namespace that is not the victim's. (Today hardrun lets the
+# attacker join the victim's user namespace as if they were one pod, and
+# only runc 1.1's refusal of a joined user namespace without mappings
+# stops it: see the report of issue 15.)
+for p in restricted strict; do
+  out=$(P "$p" "$S/joinpid" 2>&1)
+  rc=$?
+  check "$p: the attacker in the hardened victim's pid namespace reads no DB_PASSWORD (exit $rc)" \
+    bash -c '! grep -q DB_PASSWORD <<<"$1"' _ "$out"
+done
+# Without joining, under the default: its own pid namespace, its own range.
+case_bundle lonely '.'
+out=$(P restricted "$S/lonely" 2>&1)
+expect_grep "restricted, no join: the attacker runs" '^attacker-ran$' "$out"
+check "... and reads no DB_PASSWORD" bash -c '! grep -q DB_PASSWORD <<<"$1"' _ "$out"
+vr=$(awk '{ print $2 }' "/proc/$vpid/uid_map" 2>/dev/null)
+check "the victim runs as its range's root on the host (uid ${vr:-?}, $(awk '/^Uid:/ { print $2 }' "/proc/$vpid/status" 2>/dev/null))" \
+  eval '[ -n "$vr" ] && [ "$vr" -ge "$USERNS_POOL_BASE" ] && [ "$(awk "/^Uid:/ { print \$2 }" "/proc/$vpid/status")" = "$vr" ]'
+runc kill "$VID" KILL >/dev/null 2>&1
 
 finish
