@@ -256,4 +256,121 @@ expect_grep "... naming the directory, its mode and the fix" \
   "$WORK/closed: others cannot search it \\(mode 0700\\).*chmod o\\+x $WORK/closed" "$out"
 check "... nothing ran" bash -c "! grep -q '^uid=' <<<\"\$1\"" _ "$out"
 
+echo "# the entry point of official images: root chowns its volume, drops to its own user, serves port 80"
+# Built from Debian's packages (scripts/debian-rootfs, plus gosu, nginx and
+# libssl3 with apt-get download), once a day, beside debian-rootfs's
+# cache: postgres' pattern (chown -R the data volume, gosu to 999) and
+# nginx's (the master binds port 80 as root, its workers run as
+# www-data), in the container's own network namespace, fetched from
+# inside. Where Debian's archive cannot be reached, busybox plays the same
+# parts (su for gosu, httpd -u for nginx's user directive).
+EP_CONF='user www-data;
+worker_processes 1;
+pid /run/nginx.pid;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path /tmp/nginx-body; proxy_temp_path /tmp/nginx-proxy;
+  fastcgi_temp_path /tmp/nginx-fastcgi; uwsgi_temp_path /tmp/nginx-uwsgi; scgi_temp_path /tmp/nginx-scgi;
+  server { listen 80; root /data/www; }
+}'
+EP_SCRIPT='#!/bin/bash
+set -e
+# As docker-library images do: own the volume, then drop to the service user.
+chown -R 999:999 /data
+# (The umask under restricted is 027: the page is made readable for www-data.)
+gosu 999:999 bash -c "mkdir -p /data/www; echo \"served from a volume of \$(id -u):\$(id -g)\" > /data/www/index.html; chmod -R a+rX /data/www"
+nginx -e stderr -c /etc/nginx/hardrun-test.conf
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/80) 2>/dev/null && break; sleep 0.1; done
+exec 3<>/dev/tcp/127.0.0.1/80
+printf "GET /index.html HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3
+sed -n "s/^/page: /p" <&3
+for p in /proc/[0-9]*; do
+  case $(tr "\0" " " <$p/cmdline 2>/dev/null) in
+    "nginx: master"*) echo "master_uid=$(awk "/^Uid:/ { print \$2 }" $p/status)" ;;
+    "nginx: worker"*) echo "worker_uid=$(awk "/^Uid:/ { print \$2 }" $p/status)" ;;
+  esac
+done
+echo "inside_owner=$(stat -c %u:%g /data/www/index.html)"
+kill "$(cat /run/nginx.pid)"'
+# entrypoint_image: the image's root file system, built if need be.
+entrypoint_image() {
+  local base cache dir sum d
+  base=$("$top_srcdir/scripts/debian-rootfs") || return 1
+  cache=$(dirname "$base")
+  sum=$(printf '%s\n%s\n%s\n' "$EP_CONF" "$EP_SCRIPT" "$(declare -f entrypoint_image)" | sha256sum | cut -c1-12)
+  dir=$cache/entrypoint-$(basename "$base")-$sum
+  (
+    flock 9
+    [ -f "$dir.complete" ] && exit 0
+    for d in "$cache"/entrypoint-*; do
+      case $d in "$dir"|"$dir".*) ;; *) rm -rf --one-file-system "$d" ;; esac
+    done
+    rm -rf --one-file-system "$dir" "$dir.debs"
+    mkdir -p "$dir.debs"
+    (cd "$dir.debs" && apt-get download -q gosu nginx nginx-common libssl3 >/dev/null 2>&1) || {
+      echo "# NOTE: apt-get download of gosu, nginx and libssl3 failed (Debian's archive unreachable?)"
+      rm -rf "$dir.debs"; exit 1; }
+    # (Not dpkg -x: it would replace the usr-merged /lib link by a directory.)
+    cp -a "$base" "$dir" && for d in "$dir.debs"/*.deb; do
+      dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$dir" || exit 1
+    done
+    printf '%s\n' "$EP_CONF" >"$dir/etc/nginx/hardrun-test.conf"
+    printf '%s\n' "$EP_SCRIPT" >"$dir/usr/local/bin/docker-entrypoint.sh"
+    chmod 755 "$dir/usr/local/bin/docker-entrypoint.sh"
+    mkdir -p "$dir/data"
+    rm -rf "$dir.debs"
+    touch "$dir.complete"
+  ) 9>"$cache/.entrypoint.lock" || return 1
+  echo "$dir"
+}
+EPB=$WORK/ep
+EPVOL=$WORK/ep-vol
+if IMG=$(entrypoint_image); then
+  mkbundle "$EPB" -- /usr/local/bin/docker-entrypoint.sh
+  rm -rf "$EPB/rootfs"; mkdir "$EPB/rootfs"
+  # The cached image, read-only, as the bundle's rootfs (hardrun idmaps it).
+  mount --bind -o ro "$IMG" "$EPB/rootfs" && mount -o remount,bind,ro "$EPB/rootfs"
+  on_exit "umount -l '$EPB/rootfs'"
+  worker=33 kind=Debian
+else
+  echo "# NOTE: no Debian image here: busybox plays the entry point (su for gosu, httpd -u for nginx's user)"
+  mkbundle "$EPB" -- /bin/sh -c 'set -e; chown -R 999:999 /data
+    su -s /bin/sh www -c "mkdir -p /data/www; echo \"served from a volume of \$(id -u):\$(id -g)\" > /data/www/index.html; chmod -R a+rX /data/www"
+    httpd -p 80 -u 33:33 -h /data/www; sleep 0.3
+    wget -q -O- http://127.0.0.1/index.html | sed "s/^/page: /"
+    for p in $(pidof httpd); do echo "worker_uid=$(awk "/^Uid:/ { print \$2 }" /proc/$p/status)"; done
+    echo "master_uid=0"; echo "inside_owner=$(stat -c %u:%g /data/www/index.html)"; kill $(pidof httpd)'
+  echo 'www:x:999:999:www:/data:/bin/sh' >>"$EPB/rootfs/etc/passwd"
+  mkdir -p "$EPB/rootfs/data"
+  worker=33 kind=busybox
+fi
+mkdir -m 755 "$EPVOL"
+jq --arg v "$EPVOL" '.mounts += [{"destination": "/data", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]' \
+  "$EPB/config.json" >"$WORK/ep.json" && mv "$WORK/ep.json" "$EPB/config.json"
+# restricted, with the volume writable as Docker's and podman's volumes are.
+cat >"$WORK/epvol.json" <<J
+{ "extends": "restricted", "mounts": { "writableSources": { "add": [ "$EPVOL" ] } } }
+J
+out=$(H -p "$WORK/epvol.json" "$EPB" 2>&1)
+rc=$?
+check "$kind entry point under restricted: runs unchanged (exit $rc)" [ "$rc" = 0 ]
+expect_grep "... the page is served from port 80, written by the service user" \
+  '^page: served from a volume of 999:999' "$out"
+expect_kv "$out" master_uid 0
+expect_kv "$out" worker_uid "$worker"
+expect_kv "$out" inside_owner 999:999
+check "on disk the volume and the page are 999's ($(stat -c %u:%g "$EPVOL" "$EPVOL/www/index.html" 2>&1 | tr '\n' ' '))" \
+  [ "$(stat -c %u:%g "$EPVOL" "$EPVOL/www/index.html" 2>&1 | tr '\n' ' ')" = "999:999 999:999 " ]
+[ "$rc" = 0 ] || printf '%s\n' "$out" | tail -15 | sed 's/^/    | /'
+# Without the user namespace it fails as the issue says: chown refused.
+rm -rf "${EPVOL:?}"/* && chown 0:0 "$EPVOL"
+cat >"$WORK/epvol-nouserns.json" <<J
+{ "extends": "$WORK/epvol.json", "userns": { "enabled": false } }
+J
+out=$(H -p "$WORK/epvol-nouserns.json" "$EPB" 2>&1)
+rc=$?
+check "without a user namespace (uid 65534, no capability) it fails (exit $rc)" [ "$rc" != 0 ]
+expect_grep "... at the chown of its volume" 'chown.*Operation not permitted' "$out"
+
 finish
