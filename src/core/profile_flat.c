@@ -20,7 +20,7 @@
 #include "hardrun/json.h"
 #include "hardrun/profile_flat.h"
 
-_Static_assert(sizeof(struct hr_profile) == 624,
+_Static_assert(sizeof(struct hr_profile) == 640,
 	       "struct hr_profile changed: carry its new members in src/core/profile_flat.c "
 	       "(pointers in flatten() and unflatten()), then update this size");
 _Static_assert(sizeof(struct hr_seccomp_profile) == 64,
