@@ -132,8 +132,19 @@ static char listener[] = "/run/seccomp-agent.sock";
 static char *const trusted_hooks[] = { hook_pattern, NULL };
 static char *const trusted_listeners[] = { listener, NULL };
 
+/* Every namespace a spec joins belongs to the host's user namespace, as a
+ * node's do (CNI's network namespace, a sandbox of the host's ids). */
+static int fake_ns_owner_userns(void *ud, const char *path, char **ret)
+{
+	(void)ud;
+	(void)path;
+	(void)ret;
+	return 0;
+}
+
 const struct hr_env hrt_fake_env = {
 	.path_facts = fake_facts,
+	.ns_owner_userns = fake_ns_owner_userns,
 	.host_ns = { [0 ... HR_NS__MAX - 1] = { true, 4, 1 } },
 	.cgroup_in_use = fake_cgroup_in_use,
 	.mode = HR_ENV_CHECK,
