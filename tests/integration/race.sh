@@ -119,27 +119,22 @@ extra_caps() {
   cap=$(sed -n 's/^cap_eff=//p' <<<"$1" | head -n1)
   [ -n "$cap" ] && (( (16#$cap) & ~(16#$USERNS_CAPS) ))
 }
-# won OUTPUT: the swap reached the container. (The image's uid 0 is root
-# in a user namespace of its own under restricted: what the rewritten
-# config.json would give is host root, no filter, no no_new_privs,
-# CAP_SYS_ADMIN.)
+# won OUTPUT: the swap reached the container. (The spec joins a network
+# namespace of the host's, so the hardened container keeps the host's ids
+# as restricted's user, 65534, without capabilities (userns.host-namespace):
+# what the rewritten config.json would give is root, no filter, no
+# no_new_privs, CAP_SYS_ADMIN.)
 won() {
   grep -q '^data=.*passwd' <<<"$1" || grep -q '^root=.*MARK-SWAPPED' <<<"$1" ||
     grep -q '^ov=.*passwd' <<<"$1" || grep -q '^net=.*eth' <<<"$1" ||
-    grep -q '^host_root=mapped$' <<<"$1" || grep -q '^seccomp=0$' <<<"$1" ||
-    grep -q '^no_new_privs=0$' <<<"$1" || extra_caps "$1"
-}
-# in_pool OUTPUT: the probe's uid 0 is a host uid of hardrun's pool.
-in_pool() {
-  local map
-  map=$(sed -n 's/^uid_map=//p' <<<"$1" | head -n1)
-  [[ $map =~ ^0:([0-9]+):65536$ ]] && [ "${BASH_REMATCH[1]}" -ge "$USERNS_POOL_BASE" ]
+    grep -q '^uid=0$' <<<"$1" || grep -q '^seccomp=0$' <<<"$1" ||
+    grep -q '^no_new_privs=0$' <<<"$1" || ! grep -q '^cap_eff=0000000000000000$' <<<"$1"
 }
 # judged OUTPUT: the container ran, hardened, on what hardrun judged.
 judged() {
   grep -q '^data=JUDGED $' <<<"$1" && grep -q '^root=.*MARK-JUDGED' <<<"$1" &&
     grep -q '^ov=LOWER-JUDGED $' <<<"$1" && grep -q '^net=hrrace0 hrrace1 lo $' <<<"$1" &&
-    grep -q '^uid=0$' <<<"$1" && grep -q '^host_root=unmapped$' <<<"$1" && in_pool "$1" &&
+    grep -q '^uid=65534$' <<<"$1" && grep -q '^cap_eff=0000000000000000$' <<<"$1" &&
     grep -q '^seccomp=2$' <<<"$1" && grep -q '^no_new_privs=1$' <<<"$1"
 }
 
@@ -200,7 +195,7 @@ for i in $(seq "$TRIES"); do
   ln -sfn "$WORK/good" "$WORK/link"
   relink() { ln -sfn "$WORK/evil" "$WORK/link.new" && mv -T "$WORK/link.new" "$WORK/link"; }
   out=$(paused runtime "$WORK/link" "race-$$-link-$i" relink)
-  if won "$out" || ! in_pool "$out"; then bad=$((bad + 1)); fi
+  if won "$out" || ! grep -q '^seccomp=2$' <<<"$out"; then bad=$((bad + 1)); fi
 done
 check "a swapped bundle link: $TRIES of $TRIES ran the judged spec ($bad did not)" [ "$bad" = 0 ]
 
