@@ -121,20 +121,20 @@ if [[ $version == 1.1.* ]]; then
 fi
 fake fixed 'runc version 1.2.8\nlibseccomp: 2.5.4'
 H --hardrun-runtime "$WORK/fixed" create --bundle "$WORK/atk" "$ID" </dev/null >/dev/null 2>&1; rc=$?
-check "on a fixed runc the same bundle starts (exit $rc)" [ "$rc" = 0 ] && grep -q '^--root .* create' "$WORK/fixed.log"
+check "on a fixed runc the same bundle starts (exit $rc)" eval '[ "$rc" = 0 ] && grep -q "^--root .* create" "$WORK/fixed.log"'
 fake crunv 'crun version 1.8.1\n+SECCOMP'
 H --hardrun-runtime "$WORK/crunv" create --bundle "$WORK/atk" "$ID" </dev/null >/dev/null 2>&1; rc=$?
-check "... and on crun (exit $rc)" [ "$rc" = 0 ] && grep -q ' create ' "$WORK/crunv.log"
+check "... and on crun (exit $rc)" eval '[ "$rc" = 0 ] && grep -q " create " "$WORK/crunv.log"'
 fake old 'runc version 1.1.5\nlibseccomp: 2.5.4'
 out=$("$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --runtime "$WORK/old" -q "$WORK/atk" 2>&1); rc=$?
-check "direct mode refuses it too (exit $rc)" [ "$rc" = 124 ] && ! grep -q '^run ' "$WORK/old.log"
+check "direct mode refuses it too (exit $rc)" eval '[ "$rc" = 124 ] && ! grep -q "^run " "$WORK/old.log"'
 expect_grep "... naming the CVE" 'runtime\.cve-2025-31133' "$out"
 fake unknown ''
 H --hardrun-runtime "$WORK/unknown" create --bundle "$WORK/atk" "$ID" </dev/null >/dev/null 2>&1; rc=$?
 check "a runtime hardrun cannot identify gets the refusal too (exit $rc)" [ "$rc" = 124 ]
 cp "$WORK/atk/config.json" "$WORK/atk.before"
 out=$(H --hardrun-profile audit --hardrun-runtime "$WORK/old" create --bundle "$WORK/atk" "$ID" </dev/null 2>&1); rc=$?
-check "a profile in warn mode lets it start, changing nothing (exit $rc)" [ "$rc" = 0 ] && cmp -s "$WORK/atk.before" "$WORK/atk/config.json"
+check "a profile in warn mode lets it start, changing nothing (exit $rc)" eval '[ "$rc" = 0 ] && cmp -s "$WORK/atk.before" "$WORK/atk/config.json"'
 
 echo "# the other preconditions, each naming its CVE"
 mkbundle "$WORK/clean" /bin/true
@@ -178,8 +178,7 @@ check "the answer is cached in the state directory, root's alone ($(stat -c '%a 
 printf '#!/bin/sh\necho "$*" >>"%s"\n[ "$1" = --version ] && printf "runc version 1.2.8\\n"\nexit 0\n' \
   "$WORK/plain.log" >"$WORK/plain"
 H --hardrun-runtime "$WORK/plain" create --bundle "$WORK/p-devnull" "$ID" </dev/null >/dev/null 2>&1; rc=$?
-check "an upgraded binary is asked again, and now passes (exit $rc)" \
-  [ "$(grep -c -- --version "$WORK/plain.log")" = 2 ] && [ "$rc" = 0 ]
+check "an upgraded binary is asked again, and now passes (exit $rc)" eval '[ "$(grep -c -- --version "$WORK/plain.log")" = 2 ] && [ "$rc" = 0 ]'
 
 echo "# requireEnforced"
 out=$("$HARDRUN" --hardrun-config "$WORK/nocg.conf" --hardrun-profile strict-node --root "$ROOT" \

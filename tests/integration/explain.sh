@@ -160,7 +160,7 @@ hpid=$!
 on_exit "kill -KILL $hpid 2>/dev/null; runc delete --force hr-explain-kill-$$ >/dev/null 2>&1"
 wait_until 10 grep -qs '^keyctl=' "$WORK/sleep.out"
 lpid=$(listeners_of "$hpid")
-check "one listener, a child of hardrun (got: ${lpid:-none})" [ -n "$lpid" ] && [ "$(wc -w <<<"$lpid")" = 1 ]
+check "one listener, a child of hardrun (got: ${lpid:-none})" eval '[ -n "$lpid" ] && [ "$(wc -w <<<"$lpid")" = 1 ]'
 sock=$(socket_of "$lpid")
 check "its socket exists while the container runs ($sock)" [ -S "$sock" ]
 fds=$(readlink /proc/"$lpid"/fd/* 2>/dev/null)
@@ -201,7 +201,7 @@ expect_kv "$out" keyctl "ENOSYS (keyctl)"
 # Its socket is left over (a traced run beside this test, such as
 # learn.sh's, may already have removed it); the next one removes it.
 hr --explain "$WORK/k" >/dev/null 2>&1
-check "after the next traced run its socket is gone (${stale:-none})" [ -n "$stale" ] && [ ! -e "$stale" ]
+check "after the next traced run its socket is gone (${stale:-none})" eval '[ -n "$stale" ] && [ ! -e "$stale" ]'
 
 echo "# runtime mode: hardrun as runc, a profile that says \"explain\": true"
 ROOT=$WORK/runc-root

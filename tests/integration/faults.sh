@@ -91,8 +91,7 @@ for step in open write rename; do
     R "$HARDRUN" "$B" >/dev/null 2>&1
     rc=$?
     check "$name, next run: exit 0 (got $rc)" [ "$rc" = 0 ]
-    check "$name, next run: the runtime got the complete hardened spec" \
-      [ -f "$FAKE_LOG.seen" ] && [ "$(norm "$FAKE_LOG.seen")" = "$NEW" ]
+    check "$name, next run: the runtime got the complete hardened spec" eval '[ -f "$FAKE_LOG.seen" ] && [ "$(norm "$FAKE_LOG.seen")" = "$NEW" ]'
     gone
     left=$(leftovers)
     check "$name, next run and delete: nothing is left${left:+ ($left)}" [ -z "$left" ]

@@ -202,7 +202,7 @@ cp "$WORK/process.json" "$WORK/h-process.json"; cp "$WORK/process.json" "$WORK/r
 both "exec --process (root, capabilities, rlimits)" exec --process @Sprocess.json @ID
 check "... the process file is left byte for byte" cmp -s "$WORK/h-process.json" "$WORK/process.json"
 both "exec -d --pid-file" exec -d --pid-file @Sexec.pid @ID /probe sleep 1
-check "... each wrote its pid file" [ -s "$WORK/h-exec.pid" ] && [ -s "$WORK/r-exec.pid" ]
+check "... each wrote its pid file" eval '[ -s "$WORK/h-exec.pid" ] && [ -s "$WORK/r-exec.pid" ]'
 consock h ex; consock r ex
 both "exec -t -d --console-socket" exec -t -d --console-socket @Sex.sock @ID /probe report
 same_console ex
@@ -241,14 +241,14 @@ both "update of a container that does not exist" update --memory 1m "$ID-none"
 echo "# ps, events, pause, resume"
 NUMS=1 both "ps (pids and times masked)" ps @ID
 ho=$(S ps --format json "$ID-h" | jq length); ro=$(Rr ps --format json "$ID-r" | jq length)
-check "ps --format json: as many pids ($ho, $ro)" [ -n "$ho" ] && [ "$ho" = "$ro" ]
+check "ps --format json: as many pids ($ho, $ro)" eval '[ -n "$ho" ] && [ "$ho" = "$ro" ]'
 NUMS=1 both "ps -o (ps's own arguments)" ps @ID -o pid,user,args
 ho=$(S events --stats "$ID-h" | jq -cS '{type, id: "ID", data: (.data | keys)}'); hr=${PIPESTATUS[0]}
 ro=$(Rr events --stats "$ID-r" | jq -cS '{type, id: "ID", data: (.data | keys)}'); rr=${PIPESTATUS[0]}
-check "events --stats: the same record ($hr, $rr)" [ "$hr" = "$rr" ] && [ -n "$ho" ] && [ "$ho" = "$ro" ]
+check "events --stats: the same record ($hr, $rr)" eval '[ "$hr" = "$rr" ] && [ -n "$ho" ] && [ "$ho" = "$ro" ]'
 ho=$(timeout 3 "${HR[@]}" --root "$ROOT" events --interval 1s "$ID-h" | head -n1 | jq -cS '{type, data: (.data | keys)}')
 ro=$(timeout 3 runc --root "$ROOT" events --interval 1s "$ID-r" | head -n1 | jq -cS '{type, data: (.data | keys)}')
-check "events --interval 1s: the same stream" [ -n "$ho" ] && [ "$ho" = "$ro" ]
+check "events --interval 1s: the same stream" eval '[ -n "$ho" ] && [ "$ho" = "$ro" ]'
 both "events of a container that does not exist" events --stats "$ID-none"
 both "pause" pause @ID
 same_state "paused"
@@ -307,8 +307,7 @@ cp "$WORK/bh-cf/config.json" "$WORK/br-cf/config.json"
 before=$(digest "$WORK/bh-cf/config.json")
 out=$(S create --bundle "$WORK/bh-cf" "$ID-h" 2>&1); rc=$?
 Rr create --bundle "$WORK/br-cf" "$ID-r" >/dev/null 2>&1 </dev/null; rr=$?
-check "two keys that differ only in case (runc reads them, exit $rr): refused, exit 125 (got $rc)" \
-  [ "$rc" = 125 ] && [ "$rr" = 0 ]
+check "two keys that differ only in case (runc reads them, exit $rr): refused, exit 125 (got $rc)" eval '[ "$rc" = 125 ] && [ "$rr" = 0 ]'
 expect_grep "... saying why" 'differ only in case|case' "$out"
 check "... config.json untouched" [ "$(digest "$WORK/bh-cf/config.json")" = "$before" ]
 Rr delete --force "$ID-r" >/dev/null 2>&1

@@ -68,7 +68,7 @@ J
   check "create exits 0 (got $rc)" [ "$rc" = 0 ]
   sha=$(jq -r 'select(.event=="create") | .sbomSha256' "$WORK/audit.log")
   check "the record has sbomSha256 and sbomPackages" jqe -e 'select(.event=="create") | (.sbomSha256|test("^[0-9a-f]{64}$")) and .sbomPackages == 1' "$WORK/audit.log"
-  check "... naming the kept file, whose sha256 it is" [ -f "$WORK/sboms/$sha.json" ] && [ "$(digest "$WORK/sboms/$sha.json")" = "$sha" ]
+  check "... naming the kept file, whose sha256 it is" eval '[ -f "$WORK/sboms/$sha.json" ] && [ "$(digest "$WORK/sboms/$sha.json")" = "$sha" ]'
   check "... which lists the package" jqe -e '.components | any(.name == "hello")' "$WORK/sboms/$sha.json"
 else
   skip "the launch part needs root and runc"

@@ -50,7 +50,7 @@ for p in restricted baseline strict web worker build debug; do
   for b in "$WORK/b" "$WORK/docker-run-default" "$WORK/containerd-ctr-run" "$WORK/podman-run-default" "$WORK/docker-run-hardened-flags"; do
     "$HARDRUN" -n -q --profile-dir "$PROFILES" -p "$p" "$b" >"$WORK/out.json" 2>"$WORK/err"; rc=$?
     out=$(validate "$WORK/out.json")
-    check "$p, $(basename "$b"): hardened (exit $rc) and valid (${out#ok *})" [ "$rc" = 0 ] && [ "${out%% *}" = ok ]
+    check "$p, $(basename "$b"): hardened (exit $rc) and valid (${out#ok *})" eval '[ "$rc" = 0 ] && [ "${out%% *}" = ok ]'
   done
 done
 finish
