@@ -246,7 +246,7 @@ static int add_userns(struct hr_pass_ctx *c, cJSON *lnx, cJSON *nss, cJSON *bare
 	if (r < 0 && r != -ENOSPC && r != -EPERM) {
 		/* Neither a pool used up nor a hardrun that may not map ids:
 		 * the host failed (a full state directory), an error. */
-		cJSON_Delete(ns);
+		cJSON_Delete(bare ? cJSON_DetachItemViaPointer(nss, ns) : ns);
 		return hr_err(c->err, r, "%s", why ? why : strerror(-r));
 	}
 	if (r < 0) {
