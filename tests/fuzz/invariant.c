@@ -193,10 +193,30 @@ static bool is_privileged(const cJSON *spec)
 
 /* --- user --------------------------------------------------------------- */
 
+/* The output runs in a user namespace (of its own or its pod's). */
+static bool out_in_userns(const struct ck *c)
+{
+	const cJSON *nss = at(c->out, "linux", "namespaces", NULL);
+
+	for (const cJSON *ns = cJSON_IsArray(nss) ? nss->child : NULL; ns; ns = ns->next) {
+		const cJSON *t = at(ns, "type", NULL);
+		if (cJSON_IsString(t) && strcmp(t->valuestring, "user") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Root may stay root: the profile allows it, or the process is root of a
+ * user namespace the profile lets it be root in. */
+static bool root_allowed(const struct ck *c)
+{
+	return c->p->user.allow_root || (c->p->userns.allow_root && out_in_userns(c));
+}
+
 static bool check_user(struct ck *c)
 {
 	const cJSON *iu = at(c->in, "process", "user", NULL), *ou = at(c->out, "process", "user", NULL);
-	bool h = harden_mode(c, "user") && !c->p->user.allow_root;
+	bool h = harden_mode(c, "user") && !root_allowed(c);
 	static const char *const ids[] = { "uid", "gid" };
 	double iumask = num(at(iu, "umask", NULL), 022), oumask = num(at(ou, "umask", NULL), 022);
 
@@ -246,10 +266,26 @@ static bool check_nnp(struct ck *c)
 
 /* --- capabilities ----------------------------------------------------------- */
 
-static bool cap_allowed(const struct hr_profile *p, const char *name)
+static bool cap_in(uint64_t set, const char *name)
 {
 	int v = hr_cap_from_name(name);
-	return v >= 0 && v < 64 && (p->caps.allow & (UINT64_C(1) << v));
+	return v >= 0 && v < 64 && (set & (UINT64_C(1) << v));
+}
+
+/* The allowlist, and in a user namespace what the profile keeps there. */
+static bool cap_allowed_for(const struct ck *c, const char *name)
+{
+	return cap_in(c->p->caps.allow | (out_in_userns(c) ? c->p->userns.caps : 0), name);
+}
+
+/* Root of a user namespace may be given the profile's userns
+ * capabilities in its bounding, effective and permitted sets. */
+static bool cap_granted(const struct ck *c, size_t set, const char *name)
+{
+	const cJSON *uid = at(c->out, "process", "user", "uid", NULL);
+
+	return set < 3 && out_in_userns(c) && (!cJSON_IsNumber(uid) || uid->valuedouble == 0) &&
+	       cap_in(c->p->userns.caps, name);
 }
 
 static bool check_caps(struct ck *c)
@@ -279,15 +315,17 @@ static bool check_caps(struct ck *c)
 			bool ok;
 
 			if (ic) {
-				ok = has_str(at(ic, sets[s], NULL), n);
+				ok = has_str(at(ic, sets[s], NULL), n) || cap_granted(c, s, n);
 				/* "ambient": what a process keeps across execve as
 				 * non-root, drawn from its permitted and bounding sets. */
 				if (!ok && raised && h && c->p->caps.ambient)
-					ok = has_str(at(ic, "permitted", NULL), n) &&
-					     has_str(at(ic, "bounding", NULL), n);
+					ok = (has_str(at(ic, "permitted", NULL), n) ||
+					      cap_granted(c, 0, n)) &&
+					     (has_str(at(ic, "bounding", NULL), n) ||
+					      cap_granted(c, 0, n));
 			} else {
 				/* runc would grant everything: the allowlist bounds it */
-				ok = cap_allowed(c->p, n) &&
+				ok = cap_allowed_for(c, n) &&
 				     (!raised || (c->p->caps.ambient &&
 						  has_str(at(oc, "permitted", NULL), n) &&
 						  has_str(at(oc, "bounding", NULL), n)));
@@ -296,7 +334,7 @@ static bool check_caps(struct ck *c)
 				return fail(c, "/process/capabilities/%s: %s is more than the input "
 					       "granted",
 					    sets[s], n);
-			if (h && !cap_allowed(c->p, n))
+			if (h && !cap_allowed_for(c, n))
 				return fail(c, "/process/capabilities/%s: %s is not in the profile's "
 					       "allowlist",
 					    sets[s], n);
@@ -712,10 +750,13 @@ static bool check_namespaces(struct ck *c)
 			return fail(c, "/linux/namespaces: the input's %s namespace was dropped "
 				       "(the container would share the host's)",
 				    name);
-		if (o && strcmp(ns_path(i), ns_path(o)) != 0)
+		/* A user namespace the profile gives (its own, or its pod's). */
+		bool userns_added = o && !i && t == HR_NS_USER && c->p->userns.enabled &&
+				    harden_mode(c, "userns");
+		if (o && !userns_added && strcmp(ns_path(i), ns_path(o)) != 0)
 			return fail(c, "/linux/namespaces: %s joins `%s`, the input said `%s`", name,
 				    ns_path(o), ns_path(i));
-		if (o && !i && (!h || !(c->p->ns.required & (1u << t))))
+		if (o && !i && !userns_added && (!h || !(c->p->ns.required & (1u << t))))
 			return fail(c, "/linux/namespaces: %s added, but not required", name);
 		if (h && (c->p->ns.required & (1u << t)) && !o)
 			return fail(c, "/linux/namespaces: required %s namespace missing", name);

@@ -73,6 +73,17 @@ static void root_user(cJSON *s)
 {
 	hr_json_set(hrt_at(s, "/process/user"), "uid", cJSON_CreateNumber(0));
 }
+static void drop_userns(cJSON *s)
+{
+	cJSON *nss = hrt_at(s, "/linux/namespaces");
+
+	for (cJSON *ns = nss->child, *next; ns; ns = next) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(ns, "type");
+		next = ns->next;
+		if (cJSON_IsString(t) && strcmp(t->valuestring, "user") == 0)
+			cJSON_Delete(cJSON_DetachItemViaPointer(nss, ns));
+	}
+}
 static void umask_open(cJSON *s)
 {
 	hr_json_set(hrt_at(s, "/process/user"), "umask", cJSON_CreateNumber(0));
@@ -318,7 +329,10 @@ Test(invariant, catches_capabilities)
 
 Test(invariant, catches_user_and_no_new_privs)
 {
-	expect_caught("restricted", root_user, "/process/user/uid");
+	/* restricted lets root be root in its user namespace: not strict,
+	 * and not restricted once that namespace is gone. */
+	expect_caught("strict", root_user, "/process/user/uid");
+	expect_caught("restricted", drop_userns, "/process/user/uid");
 	expect_caught("restricted", umask_open, "/process/user/umask");
 	expect_caught("restricted", nnp_off, "/process/noNewPrivileges");
 }
