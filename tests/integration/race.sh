@@ -128,7 +128,8 @@ won() {
   grep -q '^data=.*passwd' <<<"$1" || grep -q '^root=.*MARK-SWAPPED' <<<"$1" ||
     grep -q '^ov=.*passwd' <<<"$1" || grep -q '^net=.*eth' <<<"$1" ||
     grep -q '^uid=0$' <<<"$1" || grep -q '^seccomp=0$' <<<"$1" ||
-    grep -q '^no_new_privs=0$' <<<"$1" || ! grep -q '^cap_eff=0000000000000000$' <<<"$1"
+    grep -q '^no_new_privs=0$' <<<"$1" ||
+    { grep -q '^cap_eff=' <<<"$1" && ! grep -q '^cap_eff=0000000000000000$' <<<"$1"; }
 }
 # judged OUTPUT: the container ran, hardened, on what hardrun judged.
 judged() {
@@ -228,7 +229,7 @@ done
 kill "$racer" 2>/dev/null
 wait "$racer" 2>/dev/null
 check "$FREE runs against the racer: none saw /etc ($won_runs did; $refused refused, $judged_runs ran on the directory, $other other)" \
-  [ "$won_runs" = 0 ] && [ $((refused + judged_runs)) -ge $((FREE * 9 / 10)) ]
+  eval '[ "$won_runs" = 0 ] && [ $((refused + judged_runs)) -ge $((FREE * 9 / 10)) ]'
 left=$(private_bundles "$HRSTATE")
 check "no private bundle or pin is left${left:+ ($left)}" [ -z "$left" ]
 check "no container is left" [ -z "$(runc --root "$ROOT" list -q)" ]
