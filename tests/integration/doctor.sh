@@ -94,9 +94,11 @@ expect_grep "... and says so" 'user +not enforced +mode warn' "$out"
 
 echo "# at launch: the CVE-2025-31133 precondition in an image, against plain runc"
 # (its report goes to a file: runc reopens the caller's /dev/null as the
-# image's, which here is core_pattern)
+# image's, which here is a procfs file. The container's hostname, which
+# its own UTS namespace holds: never a file of the host's, such as
+# core_pattern, which the control would overwrite.)
 mkbundle "$WORK/atk" /bin/sh -c 'head -c 18 /proc/timer_list >/report; ls -l /dev/null >>/report'
-ln -s /proc/sys/kernel/core_pattern "$WORK/atk/rootfs/dev/null"
+ln -s /proc/sys/kernel/hostname "$WORK/atk/rootfs/dev/null"
 jq 'del(.mounts[] | select(.destination == "/dev")) | .root.readonly = false' \
   "$WORK/atk/config.json" >"$WORK/atk.json" && cp "$WORK/atk.json" "$WORK/atk/config.json"
 cp -a "$WORK/atk" "$WORK/atk-ctl"
