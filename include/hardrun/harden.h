@@ -107,6 +107,10 @@ struct hr_env {
 	 * own, known to hardrun like those of the field table. */
 	char *const *rule_annotations;
 	uint32_t min_host_id;
+	/* Host ids [idpool_lo, idpool_hi) are hardrun's pool of containers'
+	 * ranges (hardrun.conf userNamespaces): a spec's own mappings may not
+	 * reach into them. 0, 0: no pool. */
+	uint64_t idpool_lo, idpool_hi;
 	/* A range of host ids no one else has, for a new user namespace of the
 	 * container's own: 0 with *ret_host and *ret_size, or a negative errno
 	 * with *ret_why (malloc'd): -ENOSPC (every range taken) and -EPERM

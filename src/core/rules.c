@@ -86,7 +86,7 @@ const struct hr_rule hr_rules[] = {
 	  "a bind whose source is, or holds, a unix socket owned by root (a daemon's API) is refused, whatever its path, unless mounts.allowedSockets allows it",
 	  "mount a directory without the socket, or add it to \"mounts\": {\"allowedSockets\": [...]} in a custom profile" },
 	{ "userns.mapping", HR_SEV_CRITICAL, RUN,
-	  "user namespace and id-mapped mount ranges never map host id 0 or ids below hardrun.conf's minHostId, and lie within the profile's userns.hostRanges",
+	  "user namespace and id-mapped mount ranges never map host id 0 or ids below hardrun.conf's minHostId, lie within the profile's userns.hostRanges, and a spec's own never reach into hardrun's pool of containers' ranges",
 	  "map a range of unused host ids at or above minHostId (hardrun.conf), within \"userns\": {\"hostRanges\": [...]}" },
 	{ "userns.private", HR_SEV_HIGH, RUN,
 	  "every container gets a user namespace of its own, with host ids no other container and no host user has: its root is not host root",

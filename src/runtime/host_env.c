@@ -616,6 +616,12 @@ void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b, enum hr_
 		.rule_annotations = h->rule_annotations,
 		.min_host_id = cfg && cfg->min_host_id ? cfg->min_host_id
 						       : HR_CONFIG_DEFAULT_MIN_HOST_ID,
+		.idpool_lo = cfg && cfg->idpool_size ? cfg->idpool_base : HR_IDPOOL_DEFAULT_BASE,
+		.idpool_hi = cfg && cfg->idpool_size
+				     ? (uint64_t)cfg->idpool_base +
+					       (uint64_t)cfg->idpool_size * cfg->idpool_count
+				     : (uint64_t)HR_IDPOOL_DEFAULT_BASE +
+					       (uint64_t)HR_IDPOOL_DEFAULT_SIZE * HR_IDPOOL_DEFAULT_COUNT,
 		.swap_accounting = hr_host_swap_accounting(),
 		.own_rlimits_known = true,
 		.ud = h,

@@ -465,6 +465,23 @@ static int idmap_userns(struct hr_launch *l, int *ret, gid_t *ret_gid, hr_error 
 	return 0;
 }
 
+/* The host gid a spec's own gidMappings give its gid 0. */
+static bool spec_root_gid(const cJSON *spec, gid_t *ret)
+{
+	const cJSON *maps = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(spec, "linux"), "gidMappings");
+
+	for (const cJSON *m = cJSON_IsArray(maps) ? maps->child : NULL; m; m = m->next) {
+		const cJSON *in = cJSON_GetObjectItemCaseSensitive(m, "containerID");
+		const cJSON *out = cJSON_GetObjectItemCaseSensitive(m, "hostID");
+		if (cJSON_IsNumber(in) && in->valuedouble == 0 && cJSON_IsNumber(out)) {
+			*ret = (gid_t)out->valuedouble;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Every directory above the state must be searchable by others: the
  * runtime reaches the private bundle as the container's root. */
 static int state_reachable(const char *state, hr_error *err)
@@ -503,8 +520,11 @@ static int pin_paths(struct hr_launch *l, bool attach_it, hr_error *err)
 
 	if (attach_it && (r = idmap_userns(l, &userns_fd, &gid, err)) < 0)
 		return r;
-	if (userns_fd >= 0 && ((r = state_reachable(l->root_path, err)) < 0 ||
-			       (r = hr_pbundle_share(&l->pb, gid, err)) < 0))
+	/* A spec's own user namespace (podman --userns, hostUsers: false):
+	 * its engine maps the files, but its root reaches the bundle too. */
+	bool shared = userns_fd >= 0 || (attach_it && l->spec_userns && spec_root_gid(l->spec, &gid));
+	if (shared && ((r = state_reachable(l->root_path, err)) < 0 ||
+		       (r = hr_pbundle_share(&l->pb, gid, err)) < 0))
 		return r;
 	if ((r = pin_root(l, attach_it, userns_fd, (uid_t)gid, err)) < 0)
 		return r;

@@ -1789,3 +1789,35 @@ Test(userns, a_container_gets_its_range)
 	cJSON_Delete(spec);
 	hr_profile_free(p);
 }
+
+Test(userns, a_specs_own_mappings_stay_out_of_the_pool)
+{
+	struct hr_env env = hrt_fake_env;
+	struct hr_profile *p = hrt_profile("restricted");
+	static const struct {
+		unsigned host;
+		bool refused;
+	} cases[] = { { 100000, false }, { 524288 - 65536, false }, { 524288 - 1, true },
+		      { 600000, true } };
+
+	env.idpool_lo = 524288;
+	env.idpool_hi = 524288 + 65536 * 10;
+	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *text = hr_xasprintf(
+			"{'linux': {'namespaces': [{'type': 'user'}], 'uidMappings': [{'containerID': "
+			"0, 'hostID': %u, 'size': 65536}]}}",
+			cases[i].host);
+		cJSON *spec = hrt_json(text);
+		struct hr_findings f = { 0 };
+		hr_error err = { 0 };
+
+		cr_assert_eq(run_with(hr_pass_userns, spec, p, &env, &f, &err), 0, "%s", err.msg);
+		if (cases[i].refused)
+			hrt_expect(&f, "userns.mapping", HR_REFUSED, "/linux/uidMappings/0");
+		else
+			cr_expect_eq(hr_findings_count(&f, HR_REFUSED), 0, "host id %u", cases[i].host);
+		hr_findings_free(&f);
+		cJSON_Delete(spec);
+	}
+	hr_profile_free(p);
+}

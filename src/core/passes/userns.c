@@ -47,6 +47,37 @@ uint64_t hr_pass_caps_allowed(const struct hr_pass_ctx *c)
 	return c->profile->caps.allow | (hr_pass_in_userns(c) ? c->profile->userns.caps : 0);
 }
 
+/* A spec's own mapping into hardrun's pool would share ids with a
+ * container hardrun gave them to: its files, its processes. */
+static void pool_overlap(struct hr_pass_ctx *c, const cJSON *maps, const char *ptr)
+{
+	size_t i = 0;
+
+	if (c->env->idpool_hi <= c->env->idpool_lo)
+		return;
+	for (const cJSON *m = maps->child; m; m = m->next, i++) {
+		const cJSON *host = cJSON_GetObjectItemCaseSensitive(m, "hostID");
+		const cJSON *size = cJSON_GetObjectItemCaseSensitive(m, "size");
+		_cleanup_free_ char *p = NULL;
+		uint64_t lo, hi;
+
+		if (!cJSON_IsNumber(host) || !cJSON_IsNumber(size))
+			continue; /* (hr_idmap_check judged the shape) */
+		lo = (uint64_t)host->valuedouble;
+		hi = lo + (uint64_t)size->valuedouble;
+		if (hi <= c->env->idpool_lo || lo >= c->env->idpool_hi)
+			continue;
+		p = hr_json_ptr_index(ptr, i);
+		hr_finding_add(c->findings, "userns.mapping", HR_REFUSED, p, NULL, NULL, NULL,
+			       "the user namespace maps container ids to host ids %llu-%llu, in "
+			       "hardrun's pool of containers' ranges (%llu-%llu): it would share "
+			       "ids with a container hardrun gave them to",
+			       (unsigned long long)lo, (unsigned long long)hi - 1,
+			       (unsigned long long)c->env->idpool_lo,
+			       (unsigned long long)c->env->idpool_hi - 1);
+	}
+}
+
 static int judge_mappings(struct hr_pass_ctx *c, cJSON *lnx)
 {
 	static const char *const keys[] = { "uidMappings", "gidMappings" };
@@ -71,7 +102,9 @@ static int judge_mappings(struct hr_pass_ctx *c, cJSON *lnx)
 			_cleanup_free_ char *p = hr_json_ptr_index(ptr, idx);
 			hr_finding_add(c->findings, "userns.mapping", HR_REFUSED, p, NULL, NULL, NULL,
 				       "the user namespace maps container ids to %s", why);
+			continue;
 		}
+		pool_overlap(c, maps, ptr);
 	}
 	return 0;
 }
