@@ -48,8 +48,14 @@ void hr_strv_freep(char ***v);
  *
  *     return hr_err(err, -EINVAL, "%s: unknown capability `%s`", where, n);
  *
- * Callers add context on the way up with hr_err_prefix(). Only main()
- * prints. err may be NULL when the caller does not want the message.
+ * Callers add context on the way up with hr_err_prefix(), which also
+ * takes and returns the code, so passing a failure on is one line too:
+ *
+ *     if ((r = hr_json_parse(buf, len, &limits, &doc, err)) < 0)
+ *             return hr_err_prefix(err, r, "%s", path);
+ *
+ * Only main() prints. err may be NULL when the caller does not want the
+ * message; the code is returned all the same.
  */
 #define HR_ERROR_MAX 4096
 typedef struct hr_error {
@@ -65,8 +71,10 @@ enum {
 
 int hr_err(hr_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int hr_err_prefix(hr_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* Puts "<fmt>: " before err's message, sets err->code to code and returns
+ * code (also when err is NULL: a failure can never turn into 0). */
+int hr_err_prefix(hr_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void hr_error_clear(hr_error *err);
 
 /* A growing string, NUL-terminated once anything (even "") was added;
@@ -81,8 +89,9 @@ void hr_buf_add(struct hr_buf *b, const void *data, size_t n);
 size_t hr_strv_len(char *const *v);
 void hr_strv_free(char **v);
 bool hr_strv_contains(char *const *v, const char *s);
-/* Appends a copy of s. Returns 0 or -ENOMEM. */
-int hr_strv_push(char ***v, const char *s);
+/* Appends a copy of s. Cannot fail: like hr_xmalloc() it aborts when out
+ * of memory. */
+void hr_strv_push(char ***v, const char *s);
 /* Appends the formatted string (aborts when out of memory). */
 void hr_strv_pushf(char ***v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char **hr_strv_copy(char *const *v);

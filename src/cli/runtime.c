@@ -85,7 +85,7 @@ static int read_json(const char *path, cJSON **ret, hr_error *err)
 	    (r = hr_bundle_read(&dir, basename(copy2), HR_CONFIG_MAX_BYTES, &text, &len, NULL,
 				err)) == 0 &&
 	    (r = hr_json_parse(text, len, &hr_json_spec_limits, ret, err)) < 0)
-		hr_err_prefix(err, "%s", path);
+		(void)hr_err_prefix(err, r, "%s", path);
 	hr_bundle_close(&dir);
 	return r;
 }

@@ -74,7 +74,7 @@ int hr_cmd_sbom(int argc, char **argv)
 	    (r = hr_bundle_read(&dir, fname, HR_CONFIG_MAX_BYTES, &text, &len, NULL, &err)) < 0)
 		goto fail;
 	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, &spec, &err)) < 0) {
-		hr_err_prefix(&err, "%s/%s", dir.path, fname);
+		(void)hr_err_prefix(&err, r, "%s/%s", dir.path, fname);
 		goto fail;
 	}
 	r = hr_sbom_for_spec(&dir, spec, NULL, &sbom, &err);

@@ -283,7 +283,7 @@ int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_er
 		return r;
 	if ((r = hr_config_parse(buf, len, cfg, err)) < 0) {
 		hr_config_free(cfg);
-		return hr_err_prefix(err, "%s", path);
+		return hr_err_prefix(err, r, "%s", path);
 	}
 	cfg->path = hr_xstrdup(path);
 	return 0;

@@ -110,7 +110,7 @@ static int read_spec(const struct hr_launch_opts *o, struct hr_launch *l, hr_err
 	}
 	r = hr_bundle_read(from, l->config_name, HR_CONFIG_MAX_BYTES, &l->before, &len, NULL, err);
 	if (r == 0 && (r = hr_json_parse(l->before, len, &hr_json_spec_limits, &l->spec, err)) < 0)
-		hr_err_prefix(err, "%s/%s", from->path, l->config_name);
+		(void)hr_err_prefix(err, r, "%s/%s", from->path, l->config_name);
 	hr_bundle_close(&cdir);
 	return r;
 }
@@ -176,7 +176,7 @@ static int pin_paths(struct hr_launch *l, bool attach, hr_error *err)
 			      path->valuestring);
 	if (attach) {
 		if ((r = hr_pin_attach(pin, &l->pb, HR_PBUNDLE_ROOTFS, true, err)) < 0)
-			return hr_err_prefix(err, "/root/path");
+			return hr_err_prefix(err, r, "/root/path");
 		hr_json_set(root, "path", cJSON_CreateString(HR_PBUNDLE_ROOTFS));
 	} else if (path->valuestring[0] != '/') {
 		hr_json_set(root, "path", cJSON_CreateString(pin->real));
@@ -207,7 +207,7 @@ static int pin_paths(struct hr_launch *l, bool attach, hr_error *err)
 		}
 		rel = hr_xasprintf(HR_PBUNDLE_PINS "/%zu", n++);
 		if ((r = hr_pin_attach(pin, &l->pb, rel, has_opt(m, "rbind"), err)) < 0)
-			return hr_err_prefix(err, "/mounts/%zu/source", i);
+			return hr_err_prefix(err, r, "/mounts/%zu/source", i);
 		/* Where it will be once the bundle has its final name. */
 		abs = hr_xasprintf("%s/%s/%s", l->root_path, l->pb.id, rel);
 		hr_json_set(m, "source", cJSON_CreateString(abs));
@@ -339,7 +339,7 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 	if (r == 0 && !o->judge_only)
 		r = pin_paths(l, o->state->privileged, err);
 	if (r < 0 && r != HR_E_REFUSED)
-		hr_err_prefix(err, "%s/%s", l->bundle.path, l->config_name);
+		(void)hr_err_prefix(err, r, "%s/%s", l->bundle.path, l->config_name);
 	if (r == 0 && o->image_checks) {
 		/* The image as the runtime will see it: the pinned clone. */
 		struct hr_bundle at = l->pb.dirfd >= 0 && o->state->privileged

@@ -293,7 +293,7 @@ static int read_profile(int fd, const char *path, cJSON **ret, hr_error *err)
 		return r;
 	r = hr_json_parse(buf, len, &profile_limits, ret, err);
 	if (r < 0)
-		return hr_err_prefix(err, "%s", path);
+		return hr_err_prefix(err, r, "%s", path);
 	return 0;
 }
 
@@ -346,7 +346,7 @@ static int load_chain(const char *name_or_path, const char *first_dir, char *con
 	ch->path[ch->n] = hr_xstrdup(path);
 	ch->doc[ch->n++] = doc;
 	if ((r = hr_profile_parse(doc, true, NULL, path, NULL, err)) < 0)
-		return hr_err_prefix(err, "%s", path);
+		return hr_err_prefix(err, r, "%s", path);
 	ext = cJSON_GetObjectItemCaseSensitive(doc, "extends");
 	if (!ext)
 		return 0;
@@ -364,7 +364,7 @@ static int merge_chain(const struct chain *ch, cJSON **ret, hr_error *err)
 		int r = hr_profile_overlay(merged, ch->doc[k], &next, err);
 		cJSON_Delete(merged);
 		if (r < 0)
-			return hr_err_prefix(err, "%s", ch->path[k]);
+			return hr_err_prefix(err, r, "%s", ch->path[k]);
 		merged = next;
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(merged, "extends");
@@ -421,10 +421,10 @@ static int resolve_import(struct chain *ch, size_t k, uint64_t caps, char ***not
 		return hr_err(err, -errno, "%s: /seccomp/import: cannot open %s: %s", ch->path[k],
 			      file, strerror(errno));
 	if ((r = read_profile(fd, file, &docker, err)) < 0)
-		return hr_err_prefix(err, "%s: /seccomp/import", ch->path[k]);
+		return hr_err_prefix(err, r, "%s: /seccomp/import", ch->path[k]);
 	host_kernel(&t.kernel_major, &t.kernel_minor);
 	if ((r = hr_seccomp_import(docker, &t, &resolved, &unknown, err)) < 0)
-		return hr_err_prefix(err, "%s: /seccomp/import: %s", ch->path[k], file);
+		return hr_err_prefix(err, r, "%s: /seccomp/import: %s", ch->path[k], file);
 	if (unknown) {
 		size_t n = hr_strv_len(unknown);
 		_cleanup_free_ char *list = hr_xstrdup("");
@@ -732,7 +732,7 @@ int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profi
 	r = hr_profile_parse(doc, false, name, source, ret, err);
 	if (r < 0) {
 		rec_clear();
-		return hr_err_prefix(err, "%s%s", source,
+		return hr_err_prefix(err, r, "%s%s", source,
 				     n > 1 ? " (after applying the profiles it extends)" : "");
 	}
 	(*ret)->notes = hr_strv_copy(notes);
