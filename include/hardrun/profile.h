@@ -176,7 +176,7 @@ enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index);
  * profile's own "mode". */
 enum hr_mode hr_profile_mode_of(const struct hr_profile *p, const char *control);
 
-void hr_profile_free(struct hr_profile *p);
+struct hr_profile *hr_profile_free(struct hr_profile *p);
 void hr_profile_freep(struct hr_profile **p);
 #define _cleanup_profile_ _cleanup_(hr_profile_freep)
 

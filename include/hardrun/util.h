@@ -32,6 +32,16 @@
 		_hr_fd;                                                        \
 	})
 
+/*
+ * Destructors, named as systemd names them, and all NULL-safe:
+ *   hr_X_free(p)  frees the object p points to, and what it holds; returns
+ *                 NULL, so `p = hr_X_free(p);` leaves nothing dangling.
+ *   hr_X_done(p)  releases what the caller's struct *p holds (the struct
+ *                 itself is the caller's, often on the stack) and leaves
+ *                 it empty; it serves directly as `_cleanup_(hr_X_done)`.
+ *   hr_X_close(p) a _done for a handle built around an open descriptor.
+ *   hr_X_freep(pp) the cleanup of a pointer variable: hr_X_free(*pp).
+ */
 void hr_freep(void *p);
 void hr_closep(int *fd);
 void hr_strv_freep(char ***v);
@@ -87,7 +97,8 @@ void hr_buf_add(struct hr_buf *b, const void *data, size_t n);
 
 /* NULL-terminated string vectors. */
 size_t hr_strv_len(char *const *v);
-void hr_strv_free(char **v);
+/* Frees v and its strings; returns NULL. */
+char **hr_strv_free(char **v);
 bool hr_strv_contains(char *const *v, const char *s);
 /* Appends a copy of s. Cannot fail: like hr_xmalloc() it aborts when out
  * of memory. */

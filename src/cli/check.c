@@ -80,7 +80,7 @@ static void set_spec_lines(struct hr_findings *f, const char *text, size_t len,
 		ptr = input_pointer(f->v[i].pointer, in, hardened);
 		f->v[i].line = hr_check_line_of(&keyed, map, ptr);
 	}
-	hr_strmap_free(&keyed);
+	hr_strmap_done(&keyed);
 }
 
 unsigned hr_check_line_of(struct hr_strmap *keyed, const cJSON *lines, const char *pointer)
@@ -158,7 +158,7 @@ static int check_spec(const struct hr_check_ctx *ctx, struct hr_check_result *re
 	if (r == 0)
 		set_spec_lines(&res->findings, l.before, strlen(l.before), l.spec);
 out:
-	hr_launch_free(&l);
+	hr_launch_done(&l);
 	return r;
 }
 
@@ -210,7 +210,7 @@ int hr_cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
+	_cleanup_(hr_config_done) struct hr_config cfg = { 0 };
 	_cleanup_strv_ char **dirs = NULL, **extra = NULL;
 	struct hr_check_ctx ctx = { 0 };
 	struct hr_check_result res = { 0 };
@@ -333,13 +333,15 @@ int hr_cmd_check(int argc, char **argv)
 		}
 	}
 done:
-	hr_check_result_free(&res);
+	hr_check_result_done(&res);
 	return status;
 }
 
-void hr_check_result_free(struct hr_check_result *res)
+void hr_check_result_done(struct hr_check_result *res)
 {
-	hr_findings_free(&res->findings);
+	if (!res)
+		return;
+	hr_findings_done(&res->findings);
 	hr_profile_free(res->profile);
 	free(res->before);
 	free(res->after);

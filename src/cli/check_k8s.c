@@ -43,7 +43,7 @@ static void set_lines(struct hr_findings *f, const cJSON *lines)
 		f->v[i].line = hr_check_line_of(&maps[doc - 1], docs[doc - 1], end);
 	}
 	for (size_t i = 0; i < n_docs; i++)
-		hr_strmap_free(&maps[i]);
+		hr_strmap_done(&maps[i]);
 	free(maps);
 	free(docs);
 }

@@ -147,7 +147,7 @@ int hr_cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
+	_cleanup_(hr_config_done) struct hr_config cfg = { 0 };
 	_cleanup_strv_ char **dirs = NULL, **extra = NULL;
 	_cleanup_profile_ struct hr_profile *p = NULL;
 	_cleanup_free_ char *how = NULL, *text = NULL, *seccomp_name = NULL, *seccomp_default = NULL;
@@ -260,7 +260,7 @@ int hr_cmd_export(int argc, char **argv)
 			.name = name, .container = container, .image = image, .runtime_class = rc,
 			.seccomp_name = seccomp_name, .runtime_class_doc = rc_doc,
 		};
-		_cleanup_(hr_k8s_export_free) struct hr_k8s_export x = { 0 };
+		_cleanup_(hr_k8s_export_done) struct hr_k8s_export x = { 0 };
 		_cleanup_free_ char *report = NULL, *header = NULL, *notes = hr_xstrdup("");
 
 		if (hr_k8s_export(p, &o, &x, &err) < 0) {
@@ -292,7 +292,7 @@ int hr_cmd_export(int argc, char **argv)
 		}
 		fprintf(stderr, "hardrun: %s\n", report);
 	} else {
-		_cleanup_(hr_docker_export_free) struct hr_docker_export x = { 0 };
+		_cleanup_(hr_docker_export_done) struct hr_docker_export x = { 0 };
 		const char *sf = seccomp_file;
 
 		if (!sf)

@@ -26,8 +26,10 @@
 #include "hardrun/json.h"
 #include "hardrun/trace.h"
 
-static void learn_run_free(struct hr_learn_run *l)
+static void learn_run_done(struct hr_learn_run *l)
 {
+	if (!l)
+		return;
 	hr_strv_free(l->names);
 	hr_strv_free(l->spec_names);
 	free(l->command);
@@ -107,7 +109,7 @@ int hr_cmd_learn(int argc, char **argv)
 			      **dangerous = NULL;
 	struct hr_strv_builder kb = { 0 }, db = { 0 };
 	bool allow_dangerous = false;
-	_cleanup_(learn_run_free) struct hr_learn_run run = { 0 };
+	_cleanup_(learn_run_done) struct hr_learn_run run = { 0 };
 	_cleanup_free_ char *ext = NULL, *desc = NULL, *text = NULL, *fix = NULL;
 	_cleanup_json_ cJSON *doc = NULL;
 	struct hr_direct_opts o = { .learn = &run };

@@ -210,7 +210,7 @@ int hr_cmd_profile(int argc, char **argv)
 		return HR_EXIT_ERROR;
 	}
 	dirs = hr_profile_search_path(extra, &cfg);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	if (strcmp(verb, "list") == 0 && optind == argc)
 		return cmd_list(dirs);
 	if (strcmp(verb, "show") == 0 && optind == argc - 1)

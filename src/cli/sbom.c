@@ -34,7 +34,7 @@ int hr_cmd_sbom(int argc, char **argv)
 	};
 	struct hr_bundle dir = { .dirfd = -1 };
 	_cleanup_free_ char *copy1 = NULL, *copy2 = NULL, *text = NULL;
-	_cleanup_(hr_sbom_text_free) struct hr_sbom_text sbom = { 0 };
+	_cleanup_(hr_sbom_text_done) struct hr_sbom_text sbom = { 0 };
 	_cleanup_json_ cJSON *spec = NULL;
 	const char *output = NULL, *dname, *fname, *input;
 	hr_error err = { 0 };

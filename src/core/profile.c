@@ -146,10 +146,10 @@ bool hr_syscall_exists(uint32_t arch, const char *name)
 	return seccomp_syscall_resolve_name_arch(arch, name) >= 0;
 }
 
-void hr_profile_free(struct hr_profile *p)
+struct hr_profile *hr_profile_free(struct hr_profile *p)
 {
 	if (!p)
-		return;
+		return NULL;
 	free(p->name);
 	free(p->source);
 	free(p->description);
@@ -181,8 +181,9 @@ void hr_profile_free(struct hr_profile *p)
 	hr_strv_free(p->sysctl_allow);
 	hr_strv_free(p->annotations_allow);
 	hr_strv_free(p->notes);
-	hr_image_policy_free(&p->image);
+	hr_image_policy_done(&p->image);
 	free(p);
+	return NULL;
 }
 
 void hr_profile_freep(struct hr_profile **p)

@@ -131,13 +131,14 @@ size_t hr_strv_len(char *const *v)
 	return n;
 }
 
-void hr_strv_free(char **v)
+char **hr_strv_free(char **v)
 {
 	if (!v)
-		return;
+		return NULL;
 	for (size_t i = 0; v[i]; i++)
 		free(v[i]);
 	free(v);
+	return NULL;
 }
 
 bool hr_strv_contains(char *const *v, const char *s)

@@ -203,10 +203,12 @@ static char *volume_name(const char *path, size_t index)
 
 /* --- export ------------------------------------------------------------------ */
 
-void hr_k8s_export_free(struct hr_k8s_export *x)
+void hr_k8s_export_done(struct hr_k8s_export *x)
 {
+	if (!x)
+		return;
 	cJSON_Delete(x->docs);
-	hr_pss_result_free(&x->pss);
+	hr_pss_result_done(&x->pss);
 	hr_strv_free(x->notes);
 	*x = (struct hr_k8s_export){ 0 };
 }
@@ -605,7 +607,7 @@ static int judge_host_path(const struct hr_profile *p, const char *path, char **
 		if (strcmp(f.v[i].rule->id, "mounts.bind-readonly") == 0)
 			*ret_writable = false;
 	}
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	return 0;
 }
 

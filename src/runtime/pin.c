@@ -16,8 +16,10 @@ void hr_pins_init(struct hr_pins *pins, int base_fd, const char *base)
 	*pins = (struct hr_pins){ .base_fd = base_fd, .base = base };
 }
 
-void hr_pins_free(struct hr_pins *pins)
+void hr_pins_done(struct hr_pins *pins)
 {
+	if (!pins)
+		return;
 	for (size_t i = 0; i < pins->n; i++) {
 		free(pins->v[i]->source);
 		free(pins->v[i]->real);

@@ -65,8 +65,10 @@ int hr_launch_state_open(const char *explicit_dir, const struct hr_config *cfg,
 	return 0;
 }
 
-void hr_launch_free(struct hr_launch *l)
+void hr_launch_done(struct hr_launch *l)
 {
+	if (!l)
+		return;
 	hr_bundle_close(&l->bundle);
 	free(l->config_name);
 	free(l->before);
@@ -75,11 +77,11 @@ void hr_launch_free(struct hr_launch *l)
 	free(l->after);
 	hr_profile_free(l->profile);
 	free(l->how);
-	hr_findings_free(&l->findings);
+	hr_findings_done(&l->findings);
 	if (l->audit_extra)
 		cJSON_Delete(l->audit_extra);
 	free(l->refusal);
-	hr_pins_free(&l->pins);
+	hr_pins_done(&l->pins);
 	hr_pbundle_close(&l->pb);
 	if (l->root_fd >= 0)
 		(void)close(l->root_fd);

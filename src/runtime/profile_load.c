@@ -305,8 +305,10 @@ struct chain {
 	size_t n;
 };
 
-static void chain_free(struct chain *ch)
+static void chain_done(struct chain *ch)
 {
+	if (!ch)
+		return;
 	for (size_t i = 0; i < ch->n; i++) {
 		free(ch->real[i]);
 		free(ch->path[i]);
@@ -504,7 +506,7 @@ static int resolve(const char *name_or_path, char *const *dirs, cJSON **ret_doc,
 	*ret_notes = HR_TAKE_PTR(notes);
 	r = ch.n; /* > 0: how many files */
 out:
-	chain_free(&ch);
+	chain_done(&ch);
 	return r;
 }
 

@@ -67,7 +67,7 @@ static void harden_with(const struct hr_profile *p)
 
 	for (size_t i = 0; i < HR_ARRAY_SIZE(specs); i++) {
 		_cleanup_json_ cJSON *in = NULL, *out = NULL;
-		_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+		_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 		struct hr_env env = fz_env(1);
 		hr_error err = { 0 };
 		char why[1024];

@@ -183,7 +183,7 @@ static void one_target(const cJSON *doc, const struct hr_import_target *t)
 	_cleanup_json_ cJSON *prof = NULL, *in = NULL, *spec = NULL, *filter = NULL;
 	_cleanup_strv_ char **notes = NULL;
 	_cleanup_profile_ struct hr_profile *p = NULL;
-	_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 	struct hr_env env = fz_env(1);
 	const cJSON *allow, *rules, *sc;
 	hr_error err = { 0 };

@@ -24,7 +24,7 @@ static char why[1024];
 static struct hr_profile *hardened(const char *fixture, const char *profile, cJSON **in, cJSON **out)
 {
 	struct hr_profile *p = hrt_profile(profile);
-	_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 	hr_error err = { 0 };
 
 	*in = hrt_fixture(fixture);
@@ -433,7 +433,7 @@ Test(invariant, engine_specs_meet_it_under_every_profile)
 		struct hr_profile *p = hrt_profile(profiles[i]);
 		for (size_t k = 0; k < HR_ARRAY_SIZE(fixtures); k++) {
 			cJSON *in = hrt_fixture(fixtures[k]), *out = hrt_fixture(fixtures[k]);
-			_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+			_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 			hr_error err = { 0 };
 			int r = hr_harden(out, p, &hrt_fake_env, &f, &err);
 

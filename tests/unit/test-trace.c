@@ -270,7 +270,7 @@ Test(denials, counts_each_name_and_keeps_the_first_call)
 	cr_assert_str_eq(names[1], "keyctl");
 	cr_assert_null(names[2]);
 	hr_strv_free(names);
-	hr_denials_free(&d);
+	hr_denials_done(&d);
 }
 
 Test(denials, the_table_is_bounded)
@@ -285,7 +285,7 @@ Test(denials, the_table_is_bounded)
 	}
 	cr_assert_eq(d.n, HR_DENIALS_MAX);
 	cr_assert_eq(d.dropped, 5);
-	hr_denials_free(&d);
+	hr_denials_done(&d);
 }
 
 /* --- messages ---------------------------------------------------------------- */
@@ -405,7 +405,7 @@ Test(messages, the_summary_counts_and_gives_one_change_for_all)
 			   "%s", s);
 	free(s);
 	free(none);
-	hr_denials_free(&d);
+	hr_denials_done(&d);
 	hr_profile_free(p);
 }
 

@@ -8,6 +8,24 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "hardrun/bundle.h"
+#include "hardrun/dockerfile.h"
+#include "hardrun/doctor.h"
+#include "hardrun/export.h"
+#include "hardrun/finding.h"
+#include "hardrun/host.h"
+#include "hardrun/hrconfig.h"
+#include "hardrun/image.h"
+#include "hardrun/image_policy.h"
+#include "hardrun/k8s.h"
+#include "hardrun/pin.h"
+#include "hardrun/pipeline.h"
+#include "hardrun/profile.h"
+#include "hardrun/runc_argv.h"
+#include "hardrun/sbom.h"
+#include "hardrun/state.h"
+#include "hardrun/strmap.h"
+#include "hardrun/trace.h"
 #include "hardrun/util.h"
 
 /* A failing callee that did not fill the error object (err->code stays 0):
@@ -77,4 +95,58 @@ Test(strv, push_appends_copies)
 	cr_assert_str_eq(v[0], "one");
 	cr_assert_str_eq(v[1], "two");
 	cr_assert_null(v[2]);
+}
+
+/* Every destructor accepts NULL (systemd's rule), and a _free returns NULL
+ * so `p = hr_X_free(p)` leaves nothing dangling. */
+Test(destructors, accept_null)
+{
+	cr_assert_null(hr_strv_free(NULL));
+	cr_assert_null(hr_profile_free(NULL));
+	cr_assert_null(hr_trace_free(NULL));
+	hr_image_policy_done(NULL);
+	hr_launch_done(NULL);
+	hr_findings_done(NULL);
+	hr_dockerfile_done(NULL);
+	hr_runc_call_done(NULL);
+	hr_docker_export_done(NULL);
+	hr_image_ref_parts_done(NULL);
+	hr_image_facts_done(NULL);
+	hr_rootfs_close(NULL);
+	hr_resolved_done(NULL);
+	hr_exec_facts_done(NULL);
+	hr_bundle_close(NULL);
+	hr_pins_done(NULL);
+	hr_state_close(NULL);
+	hr_pbundle_close(NULL);
+	hr_pss_result_done(NULL);
+	hr_k8s_export_done(NULL);
+	hr_runtime_info_done(NULL);
+	hr_host_facts_done(NULL);
+	hr_enforcement_done(NULL);
+	hr_host_env_done(NULL);
+	hr_packages_done(NULL);
+	hr_os_release_done(NULL);
+	hr_sbom_facts_done(NULL);
+	hr_denials_done(NULL);
+	hr_config_done(NULL);
+	hr_strmap_done(NULL);
+	hr_sbom_text_done(NULL);
+	hr_df_vars_done(NULL);
+}
+
+/* A _done leaves its struct empty: calling it twice is harmless. */
+Test(destructors, done_twice_is_harmless)
+{
+	struct hr_findings f = { 0 };
+	char **v = NULL;
+
+	hr_finding_add(&f, "hooks.untrusted", HR_CHANGED, "/mounts/0", "1", "2", "a hint", "%s", "a message");
+	hr_findings_done(&f);
+	cr_assert_eq(f.n, 0);
+	cr_assert_null(f.v);
+	hr_findings_done(&f);
+	hr_strv_push(&v, "x");
+	v = hr_strv_free(v);
+	cr_assert_null(v);
 }
