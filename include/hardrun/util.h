@@ -43,8 +43,18 @@
  *   hr_X_freep(pp) the cleanup of a pointer variable: hr_X_free(*pp).
  */
 void hr_freep(void *p);
-void hr_closep(int *fd);
 void hr_strv_freep(char ***v);
+
+/* Inline, so that only the objects that close a descriptor need close():
+ * the policy core needs none (tests/unit/purity.sh). */
+static inline void hr_closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		(void)close(*fd);
+		errno = saved;
+	}
+}
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _cleanup_free_ _cleanup_(hr_freep)

@@ -19,6 +19,7 @@
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
+#include "hardrun/mount_options.h"
 
 static void usage(FILE *out)
 {
@@ -143,7 +144,7 @@ static int check_one(char **dirs, const char *path)
 		return 1;
 	}
 	if (hr_profile_check(doc, cJSON_GetObjectItemCaseSensitive(doc, "extends") != NULL,
-			     &errors) > 0) {
+			     hr_mount_options_host(), &errors) > 0) {
 		for (size_t i = 0; errors[i]; i++) {
 			hr_fprintf_clean(stdout, "%s: %s", path, errors[i]);
 			fputc('\n', stdout);

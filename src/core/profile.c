@@ -2,9 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <fnmatch.h>
-#include <libmount.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,6 +192,7 @@ void hr_profile_freep(struct hr_profile **p)
 /* --- parsing ----------------------------------------------------------- */
 
 struct pctx {
+	const struct hr_mount_options *mnt; /* the host's; NULL: tmpfs options are refused */
 	bool partial;
 	bool trusted; /* a document hardrun validated before (its cache): the
 		       * look-ups in libseccomp, libcap and libmount are skipped */
@@ -741,59 +740,28 @@ static int parse_seccomp(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	return 0;
 }
 
-/*
- * libmount is loaded when a profile's tmpfs options are first checked, not
- * linked: with libblkid, libselinux and libpcre2 it is most of what the
- * dynamic loader does at start, and a start with a cached profile (every
- * `create` after the first) or a passed-through call never uses it.
- */
-static struct {
-	bool tried;
-	char why[256];
-	__typeof__(mnt_get_builtin_optmap) *optmap;
-	__typeof__(mnt_optstr_next_option) *next_option;
-} mnt;
-
-static bool load_libmount(void)
-{
-	if (mnt.tried)
-		return mnt.optmap && mnt.next_option;
-	mnt.tried = true;
-	void *h = dlopen("libmount.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(mnt.why, sizeof mnt.why, "%s", dlerror());
-		return false;
-	}
-	mnt.optmap = (__typeof__(mnt_get_builtin_optmap) *)dlsym(h, "mnt_get_builtin_optmap");
-	mnt.next_option = (__typeof__(mnt_optstr_next_option) *)dlsym(h, "mnt_optstr_next_option");
-	if (mnt.optmap && mnt.next_option)
-		return true;
-	snprintf(mnt.why, sizeof mnt.why, "it lacks mnt_get_builtin_optmap or mnt_optstr_next_option");
-	dlclose(h);
-	return false;
-}
-
 static int check_tmpfs_options(const char *opts, struct pctx *c)
 {
-	if (c->trusted)
-		return 0;
 	static const char *const fs_specific[] = { "size", "mode", "nr_inodes", "nr_blocks",
 						   "uid", "gid", "huge", "mpol", NULL };
-	/* Fail closed: options that cannot be checked are not accepted. */
-	if (!load_libmount())
-		return hr_err(c->err, HR_E_INVALID,
-			      "/rootfs/tmpfsOptions: cannot be checked, libmount.so.1 could not "
-			      "be loaded: %s (fix: install libmount1)",
-			      mnt.why);
-	const struct libmnt_optmap *map = mnt.optmap(MNT_LINUX_MAP);
+	const struct hr_mount_options *mnt = c->mnt;
 	char *str = (char *)opts, *name, *value;
 	size_t namesz, valuesz;
 	bool has_size = false;
 	int r;
 
-	while ((r = mnt.next_option(&str, &name, &namesz, &value, &valuesz)) == 0) {
+	if (c->trusted)
+		return 0;
+	/* Fail closed: options that cannot be checked are not accepted. */
+	if (!mnt)
+		return hr_err(c->err, HR_E_INVALID,
+			      "/rootfs/tmpfsOptions: cannot be checked without the host's table "
+			      "of mount options");
+	if ((r = mnt->ready(c->err)) < 0)
+		return hr_err_prefix(c->err, r, "/rootfs/tmpfsOptions: cannot be checked");
+	while ((r = mnt->next(&str, &name, &namesz, &value, &valuesz)) == 0) {
 		char n[64];
-		bool known = false;
+		bool known;
 
 		if (namesz >= sizeof n)
 			goto bad;
@@ -804,11 +772,7 @@ static int check_tmpfs_options(const char *opts, struct pctx *c)
 				      "/rootfs/tmpfsOptions: `%s` contradicts nosuid,nodev, which "
 				      "hardrun always sets (fix: remove it)",
 				      n);
-		for (const struct libmnt_optmap *m = map; m && m->name; m++) {
-			size_t l = strcspn(m->name, "=[");
-			if (l == namesz && strncmp(m->name, n, l) == 0)
-				known = true;
-		}
+		known = mnt->known(n, namesz);
 		for (size_t i = 0; fs_specific[i]; i++)
 			if (strcmp(fs_specific[i], n) == 0)
 				known = true;
@@ -1281,37 +1245,39 @@ static struct hr_profile *new_profile(void)
 	return p;
 }
 
-static int parse_doc(const cJSON *doc, bool partial, bool trusted, const char *name,
-		     const char *source, struct hr_profile **ret, hr_error *err);
+static int parse_doc(const cJSON *doc, struct pctx *c, const char *name, const char *source,
+		     struct hr_profile **ret);
 
 int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const char *source,
-		     struct hr_profile **ret, hr_error *err)
+		     const struct hr_mount_options *mnt, struct hr_profile **ret, hr_error *err)
 {
-	return parse_doc(doc, partial, false, name, source, ret, err);
+	struct pctx c = { .mnt = mnt, .partial = partial, .err = err };
+	return parse_doc(doc, &c, name, source, ret);
 }
 
 int hr_profile_parse_trusted(const cJSON *doc, const char *name, const char *source,
 			     struct hr_profile **ret, hr_error *err)
 {
-	return parse_doc(doc, false, true, name, source, ret, err);
+	struct pctx c = { .trusted = true, .err = err };
+	return parse_doc(doc, &c, name, source, ret);
 }
 
-static int parse_doc(const cJSON *doc, bool partial, bool trusted, const char *name,
-		     const char *source, struct hr_profile **ret, hr_error *err)
+static int parse_doc(const cJSON *doc, struct pctx *c, const char *name, const char *source,
+		     struct hr_profile **ret)
 {
-	struct pctx c = { .partial = partial, .trusted = trusted, .err = err };
+	hr_error *err = c->err;
 	struct hr_profile *p;
 	int r;
 
 	if (!cJSON_IsObject(doc))
 		return hr_err(err, HR_E_INVALID, "/: a profile is a JSON object");
 	p = new_profile();
-	if ((r = check_keys(doc, top_keys, "", &c)) < 0)
+	if ((r = check_keys(doc, top_keys, "", c)) < 0)
 		goto fail;
 	for (size_t i = 0; i < HR_ARRAY_SIZE(sections); i++)
-		if ((r = sections[i](doc, &c, p)) < 0)
+		if ((r = sections[i](doc, c, p)) < 0)
 			goto fail;
-	if (partial || !ret) {
+	if (c->partial || !ret) {
 		hr_profile_free(p);
 		return 0;
 	}
@@ -1324,11 +1290,12 @@ fail:
 	return r;
 }
 
-size_t hr_profile_check(const cJSON *doc, bool partial, char ***errors)
+size_t hr_profile_check(const cJSON *doc, bool partial, const struct hr_mount_options *mnt,
+			char ***errors)
 {
 	size_t n = 0;
 	hr_error err = { 0 };
-	struct pctx c = { .partial = partial, .err = &err };
+	struct pctx c = { .mnt = mnt, .partial = partial, .err = &err };
 
 	if (!cJSON_IsObject(doc)) {
 		hr_strv_push(errors, "/: a profile is a JSON object");

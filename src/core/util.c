@@ -11,15 +11,6 @@ void hr_freep(void *p)
 	free(*(void **)p);
 }
 
-void hr_closep(int *fd)
-{
-	if (*fd >= 0) {
-		int saved = errno;
-		(void)close(*fd);
-		errno = saved;
-	}
-}
-
 void hr_strv_freep(char ***v)
 {
 	hr_strv_free(*v);

@@ -12,6 +12,7 @@
 
 #include "hardrun/host.h"
 #include "hardrun/json.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/profile_flat.h"
 #include "hardrun/seccomp_import.h"
 
@@ -347,7 +348,7 @@ static int load_chain(const char *name_or_path, const char *first_dir, char *con
 	ch->real[ch->n] = HR_TAKE_PTR(real);
 	ch->path[ch->n] = hr_xstrdup(path);
 	ch->doc[ch->n++] = doc;
-	if ((r = hr_profile_parse(doc, true, NULL, path, NULL, err)) < 0)
+	if ((r = hr_profile_parse(doc, true, NULL, path, hr_mount_options_host(), NULL, err)) < 0)
 		return hr_err_prefix(err, r, "%s", path);
 	ext = cJSON_GetObjectItemCaseSensitive(doc, "extends");
 	if (!ext)
@@ -731,7 +732,7 @@ int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profi
 		rec_clear();
 		return n;
 	}
-	r = hr_profile_parse(doc, false, name, source, ret, err);
+	r = hr_profile_parse(doc, false, name, source, hr_mount_options_host(), ret, err);
 	if (r < 0) {
 		rec_clear();
 		return hr_err_prefix(err, r, "%s%s", source,

@@ -17,6 +17,7 @@
 
 #include "fuzz.h"
 #include "hardrun/json.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/seccomp.h"
 #include "hardrun/seccomp_import.h"
 #include "invariant.h"
@@ -226,7 +227,7 @@ static void one_target(const cJSON *doc, const struct hr_import_target *t)
 	sc = cJSON_GetObjectItemCaseSensitive(prof, "seccomp");
 	for (cJSON *m = out->child; m; m = m->next)
 		hr_json_set((cJSON *)sc, m->string, cJSON_Duplicate(m, true));
-	if (hr_profile_parse(prof, false, "imported", "imported.json", &p, &err) < 0) {
+	if (hr_profile_parse(prof, false, "imported", "imported.json", hr_mount_options_host(), &p, &err) < 0) {
 		if (!err.msg[0])
 			fz_die("a refused import without a message");
 		return;

@@ -13,6 +13,7 @@
 
 #include "hardrun/audit.h"
 #include "hardrun/image.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/sbom.h"
 #include "helpers.h"
 
@@ -260,7 +261,7 @@ Test(profile_image, keys_defaults_and_errors)
 						  "'allowedRefs': ['r.io/*']}}");
 		cJSON *shown = hr_profile_to_json(p);
 		struct hr_profile *back = NULL;
-		cr_assert_eq(hr_profile_parse(shown, false, "x", "x", &back, &err), 0, "%s", err.msg);
+		cr_assert_eq(hr_profile_parse(shown, false, "x", "x", hr_mount_options_host(), &back, &err), 0, "%s", err.msg);
 		cr_expect(back->image.audit == HR_IMAGE_AUDIT_REFUSE && back->image.refuse_at == HR_SEV_MEDIUM &&
 			  back->image.allowed_refs && strcmp(back->image.allowed_refs[0], "r.io/*") == 0);
 		cJSON_Delete(shown);

@@ -18,6 +18,7 @@
 #include "hardrun/image.h"
 #include "hardrun/image_policy.h"
 #include "hardrun/k8s.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/pin.h"
 #include "hardrun/pipeline.h"
 #include "hardrun/profile.h"
@@ -149,4 +150,26 @@ Test(destructors, done_twice_is_harmless)
 	hr_strv_push(&v, "x");
 	v = hr_strv_free(v);
 	cr_assert_null(v);
+}
+
+/* The core loads nothing: a profile's tmpfs options are checked against the
+ * mount options the host passes in, and refused when it passes none. */
+Test(host_facts, tmpfs_options_need_the_hosts_table)
+{
+	cJSON *doc = cJSON_Parse("{\"rootfs\":{\"tmpfsOptions\":\"nosuid,nodev,size=64m\"}}");
+	hr_error err = { 0 };
+
+	cr_assert_eq(hr_profile_parse(doc, true, NULL, "x.json", NULL, NULL, &err), HR_E_INVALID);
+	cr_assert_not_null(strstr(err.msg, "/rootfs/tmpfsOptions: cannot be checked"), "%s",
+			   err.msg);
+	cr_assert_eq(hr_profile_parse(doc, true, NULL, "x.json", hr_mount_options_host(), NULL,
+				      &err),
+		     0, "%s", err.msg);
+	cJSON_Delete(doc);
+	doc = cJSON_Parse("{\"rootfs\":{\"tmpfsOptions\":\"nosuid,nodev,size=64m,bogus\"}}");
+	cr_assert_eq(hr_profile_parse(doc, true, NULL, "x.json", hr_mount_options_host(), NULL,
+				      &err),
+		     HR_E_INVALID);
+	cr_assert_not_null(strstr(err.msg, "`bogus` is not a mount option"), "%s", err.msg);
+	cJSON_Delete(doc);
 }
