@@ -1490,12 +1490,12 @@ static cJSON *ns_json(unsigned mask)
 	return a;
 }
 
-cJSON *hr_profile_to_json(const struct hr_profile *p)
+/* "user" and "capabilities". */
+static void user_to_json(cJSON *d, const struct hr_profile *p)
 {
-	cJSON *d = cJSON_CreateObject(), *o, *a;
+	cJSON *o, *a;
 	char buf[16];
 
-	cJSON_AddStringToObject(d, "description", p->description);
 	o = cJSON_AddObjectToObject(d, "user");
 	cJSON_AddNumberToObject(o, "uid", p->user.uid);
 	cJSON_AddNumberToObject(o, "gid", p->user.gid);
@@ -1512,6 +1512,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 			free(n);
 		}
 	cJSON_AddBoolToObject(o, "ambient", p->caps.ambient);
+}
+
+/* "seccomp". */
+static void seccomp_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o, *a;
 
 	o = cJSON_AddObjectToObject(d, "seccomp");
 	cJSON_AddStringToObject(o, "defaultAction", p->seccomp.default_action);
@@ -1527,6 +1533,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->seccomp.allow[i]));
 	cJSON_AddItemToObject(o, "rules", p->seccomp.rules ? cJSON_Duplicate(p->seccomp.rules, true)
 							   : cJSON_CreateArray());
+}
+
+/* "rootfs", "mounts" and "hooks". */
+static void files_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o;
 
 	o = cJSON_AddObjectToObject(d, "rootfs");
 	cJSON_AddBoolToObject(o, "readonly", p->rootfs.readonly);
@@ -1544,6 +1556,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 
 	o = cJSON_AddObjectToObject(d, "hooks");
 	cJSON_AddItemToObject(o, "trusted", strv_json(p->hooks.trusted));
+}
+
+/* "userns", "process", "lsm" and "namespaces". */
+static void process_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o, *a;
 
 	o = cJSON_AddObjectToObject(d, "userns");
 	a = cJSON_AddArrayToObject(o, "hostRanges");
@@ -1566,6 +1584,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddItemToObject(o, "required", ns_json(p->ns.required));
 	cJSON_AddItemToObject(o, "allowHost", ns_json(p->ns.allow_host));
 	cJSON_AddItemToObject(o, "allowJoin", ns_json(p->ns.allow_join & ~p->ns.allow_host));
+}
+
+/* "resources" and "rlimits". */
+static void limits_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o;
 
 	o = cJSON_AddObjectToObject(d, "resources");
 	cJSON_AddNumberToObject(o, "memory", (double)p->resources.memory);
@@ -1581,9 +1605,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddNumberToObject(o, "rtprio", (double)p->rlimits.rtprio);
 	cJSON_AddNumberToObject(o, "nice", (double)p->rlimits.nice);
 	cJSON_AddNumberToObject(o, "msgqueue", (double)p->rlimits.msgqueue);
+}
 
-	cJSON_AddItemToObject(d, "maskedPaths", strv_json(p->masked_paths));
-	cJSON_AddItemToObject(d, "readonlyPaths", strv_json(p->readonly_paths));
+/* "devices": the nodes, and the device cgroup's rules. */
+static void devices_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o, *a;
 
 	o = cJSON_AddObjectToObject(d, "devices");
 	a = cJSON_AddArrayToObject(o, "allow");
@@ -1610,6 +1637,21 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 		cJSON_AddStringToObject(e, "access", r->access);
 		cJSON_AddItemToArray(a, e);
 	}
+}
+
+cJSON *hr_profile_to_json(const struct hr_profile *p)
+{
+	cJSON *d = cJSON_CreateObject(), *o;
+
+	cJSON_AddStringToObject(d, "description", p->description);
+	user_to_json(d, p);
+	seccomp_to_json(d, p);
+	files_to_json(d, p);
+	process_to_json(d, p);
+	limits_to_json(d, p);
+	cJSON_AddItemToObject(d, "maskedPaths", strv_json(p->masked_paths));
+	cJSON_AddItemToObject(d, "readonlyPaths", strv_json(p->readonly_paths));
+	devices_to_json(d, p);
 	o = cJSON_AddObjectToObject(d, "sysctl");
 	cJSON_AddItemToObject(o, "allow", strv_json(p->sysctl_allow));
 	o = cJSON_AddObjectToObject(d, "annotations");
