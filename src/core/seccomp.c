@@ -131,7 +131,7 @@ static int check_rule(const cJSON *rule, const char *ptr, bool strict_names, hr_
 	if (strict_names) {
 		for (const cJSON *m = rule->child; m; m = m->next) {
 			bool ok = false;
-			for (size_t k = 0; keys[k] && k < 4; k++)
+			for (size_t k = 0; k < 4 && keys[k]; k++)
 				ok |= strcmp(m->string, keys[k]) == 0;
 			if (!ok)
 				return hr_err(err, HR_E_INVALID,
