@@ -149,6 +149,9 @@ static inline double hr_floor(double v)
 {
 	double t;
 
+	/* cppcheck 2.10 reads the hex float 0x1p52 as the integer 0x1: the
+	 * test is not always false (scripts/lint). */
+	/* cppcheck-suppress incorrectLogicOperator */
 	if (!(v > -0x1p52 && v < 0x1p52))
 		return v; /* NaN, an infinity, or a double with no fraction */
 	t = (double)(int64_t)v;
