@@ -54,7 +54,7 @@ struct hr_dockerfile {
  */
 int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct hr_dockerfile *out,
 			hr_error *err);
-void hr_dockerfile_free(struct hr_dockerfile *d);
+void hr_dockerfile_done(struct hr_dockerfile *d);
 
 /* Variables of a build (ARG, ENV): a map, so that a Dockerfile of many
  * variables and many references costs each reference one lookup. A
@@ -70,7 +70,7 @@ void hr_df_vars_set(struct hr_df_vars *v, const char *name, size_t n, const char
 const char *hr_df_vars_get(const struct hr_df_vars *v, const char *name, size_t n);
 /* Set each NAME=value of a vector (a NAME without = is left undefined). */
 void hr_df_vars_from(struct hr_df_vars *v, char *const *assignments);
-void hr_df_vars_free(struct hr_df_vars *v);
+void hr_df_vars_done(struct hr_df_vars *v);
 
 /* Expand $VAR, ${VAR}, ${VAR:-default} and ${VAR:+alt} from `vars` (may
  * be NULL); unknown variables expand to nothing and set *unresolved (may

@@ -38,7 +38,7 @@ struct hr_runtime_info {
 	cJSON *features;	/* `RUNTIME features`, where it has one (doctor only) */
 	bool cached;		/* the answer came from hardrun's cache */
 };
-void hr_runtime_info_free(struct hr_runtime_info *r);
+void hr_runtime_info_done(struct hr_runtime_info *r);
 
 /* Parse the text of `RUNTIME --version` into *r (pure). */
 void hr_runtime_parse_version(const char *text, struct hr_runtime_info *r);
@@ -121,7 +121,7 @@ struct hr_host_facts {
 	struct hr_idmap_fs *idmap;
 	size_t n_idmap;
 };
-void hr_host_facts_free(struct hr_host_facts *h);
+void hr_host_facts_done(struct hr_host_facts *h);
 
 /* Read the kernel's facts (cheap: /proc and /sys). With `idmap_paths`
  * (NULL-terminated, doctor only), also try an idmapped mount of each
@@ -150,7 +150,7 @@ struct hr_enforcement {
 	size_t n;
 	bool enforced; /* every control enforced or not applicable */
 };
-void hr_enforcement_free(struct hr_enforcement *e);
+void hr_enforcement_done(struct hr_enforcement *e);
 
 /*
  * Judge each control of profile `p` against the facts: the runtime `r`

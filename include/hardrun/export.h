@@ -18,7 +18,7 @@ struct hr_docker_export {
 	cJSON *compose; /* {"services": {NAME: {...}}} */
 	char **notes;	/* what docker run cannot express; hardrun enforces it at Run */
 };
-void hr_docker_export_free(struct hr_docker_export *x);
+void hr_docker_export_done(struct hr_docker_export *x);
 
 /*
  * The profile as Docker flags and compose keys. `seccomp_path` is the

@@ -75,8 +75,9 @@ struct hr_findings {
 	size_t *per_rule;
 };
 
-void hr_findings_free(struct hr_findings *f);
-void hr_findings_freep(struct hr_findings *f);
+/* Frees the findings f holds and leaves it empty; NULL-safe. Also the
+ * cleanup of a struct hr_findings: _cleanup_(hr_findings_done). */
+void hr_findings_done(struct hr_findings *f);
 
 /*
  * Record a finding; before/after are copied, the message is formatted.

@@ -56,7 +56,7 @@ extern const char *const hr_config_default_root_locations[];
 int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_error *err);
 /* Parse the text of a configuration (no I/O); for tests and the loader. */
 int hr_config_parse(const char *text, size_t len, struct hr_config *cfg, hr_error *err);
-void hr_config_free(struct hr_config *cfg);
+void hr_config_done(struct hr_config *cfg);
 
 /* The profile search path, in order: `extra` (--profile-dir), the
  * configuration's profileDirs (cfg may be NULL), the default directories.

@@ -37,7 +37,7 @@ struct hr_image_ref_parts {
 /* Parse and normalise `ref` (busybox -> docker.io/library/busybox:latest).
  * Returns 0, or -EINVAL when it is not a reference. */
 int hr_image_ref_parse(const char *ref, struct hr_image_ref_parts *out);
-void hr_image_ref_parts_free(struct hr_image_ref_parts *p);
+void hr_image_ref_parts_done(struct hr_image_ref_parts *p);
 /* The first of `patterns` (fnmatch(3), no FNM_PATHNAME) that matches the
  * normalised reference or its name alone; NULL if none. */
 const char *hr_image_ref_match(const struct hr_image_ref_parts *ref, char *const *patterns);
@@ -153,7 +153,7 @@ struct hr_image_facts {
 	uint64_t scanned_bytes;
 	char *incomplete; /* why the walk stopped short, or NULL */
 };
-void hr_image_facts_free(struct hr_image_facts *f);
+void hr_image_facts_done(struct hr_image_facts *f);
 
 /* Bounds of the walk. Reaching one makes the audit incomplete, which is
  * itself a finding (image.audit-incomplete). */
@@ -203,7 +203,7 @@ struct hr_resolved {
 	struct stat st;
 	char *blocked;	  /* a directory on the way that `who` cannot search, or NULL */
 };
-void hr_resolved_free(struct hr_resolved *r);
+void hr_resolved_done(struct hr_resolved *r);
 /* Bounds of one resolution. The kernel's own: a path of at most
  * HR_PATH_MAX bytes and names of 255 (-ENAMETOOLONG), 40 links (-ELOOP).
  * Hardrun's: at most HR_RESOLVE_MAX_STEPS components looked at (each
@@ -281,7 +281,7 @@ struct hr_exec_facts {
 	gid_t gid;
 	struct hr_identity who;
 };
-void hr_exec_facts_free(struct hr_exec_facts *e);
+void hr_exec_facts_done(struct hr_exec_facts *e);
 /* Check that the process of `spec` (hardened: its user is the one that
  * will run) can execute its args[0] from this image. */
 int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_facts *out);

@@ -36,7 +36,7 @@ struct hr_image_policy {
  */
 int hr_image_policy_parse(const cJSON *doc, bool partial, struct hr_image_policy *out,
 			  hr_error *err);
-void hr_image_policy_free(struct hr_image_policy *p);
+void hr_image_policy_done(struct hr_image_policy *p);
 /* The section as written by `hardrun profile show`. */
 cJSON *hr_image_policy_to_json(const struct hr_image_policy *p);
 /* True when `a` asks less of images than `b`; `why` gets the first reason. */

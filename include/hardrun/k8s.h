@@ -77,7 +77,7 @@ struct hr_pss_result {
 	struct hr_pss_violation *v;
 	size_t n, cap;
 };
-void hr_pss_result_free(struct hr_pss_result *r);
+void hr_pss_result_done(struct hr_pss_result *r);
 /* Record a violation (for callers that judge more than a pod spec). */
 void hr_pss_add(struct hr_pss_result *r, enum hr_pss_level level, const char *control,
 		const char *pointer, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -114,7 +114,7 @@ struct hr_k8s_export {
 	enum hr_pss_level level;
 	char **notes;		/* what Kubernetes cannot express; hardrun enforces it at Run */
 };
-void hr_k8s_export_free(struct hr_k8s_export *x);
+void hr_k8s_export_done(struct hr_k8s_export *x);
 
 /*
  * The profile in Kubernetes' terms: pod and container securityContext,

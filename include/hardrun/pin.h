@@ -32,7 +32,7 @@ struct hr_pins {
 };
 
 void hr_pins_init(struct hr_pins *pins, int base_fd, const char *base);
-void hr_pins_free(struct hr_pins *pins);
+void hr_pins_done(struct hr_pins *pins);
 
 /*
  * The pin of `source`, opening it on first use: an absolute path from the

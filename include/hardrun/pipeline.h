@@ -86,10 +86,10 @@ struct hr_launch {
  * (or, when judge_only, with the hardened l->spec), HR_E_REFUSED with
  * l->refusal and l->findings saying why (nothing left behind), or another
  * negative code with err set, naming the file and field. l is always
- * filled far enough for hr_launch_free() and an audit record.
+ * filled far enough for hr_launch_done() and an audit record.
  */
 int hr_launch_prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err);
-void hr_launch_free(struct hr_launch *l);
+void hr_launch_done(struct hr_launch *l);
 
 /* "refused by hardrun profile `p` (FILE): RULE at PTR: message (hint: ...); ..." */
 char *hr_launch_refusal_text(const struct hr_findings *f, const struct hr_profile *p);

@@ -179,19 +179,38 @@ enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index);
  * profile's own "mode". */
 enum hr_mode hr_profile_mode_of(const struct hr_profile *p, const char *control);
 
-void hr_profile_free(struct hr_profile *p);
+struct hr_profile *hr_profile_free(struct hr_profile *p);
 void hr_profile_freep(struct hr_profile **p);
 #define _cleanup_profile_ _cleanup_(hr_profile_freep)
+
+/*
+ * What the host's mount(8) knows, which a profile's tmpfs options are
+ * checked against. The core loads no library and reads no file, so the
+ * shell passes it in: hr_mount_options_host() (src/runtime/mount_options.c)
+ * answers from libmount.
+ */
+struct hr_mount_options {
+	/* 0 when next() and known() can be called; else a negative code and
+	 * err says why and how to fix it. */
+	int (*ready)(hr_error *err);
+	/* Splits the next "name[=value]" off *optstr, as libmount's
+	 * mnt_optstr_next_option() does: 0, 1 at the end, < 0 if malformed. */
+	int (*next)(char **optstr, char **name, size_t *namesz, char **value, size_t *valuesz);
+	/* True when `name` (namesz bytes) is a generic Linux mount option. */
+	bool (*known)(const char *name, size_t namesz);
+};
 
 /*
  * Validate a profile document. With `partial`, members may be missing (a
  * profile that extends another states only what it changes); otherwise
  * every member must be present and *ret receives the resolved profile.
- * Errors carry the JSON pointer and a hint; the caller prefixes the file
- * name. Returns 0 or HR_E_INVALID.
+ * `mnt` checks "tmpfsOptions"; with NULL a profile that has them is
+ * refused (fail closed). Errors carry the JSON pointer and a hint; the
+ * caller prefixes the file name. Returns 0 or HR_E_INVALID.
  */
 int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const char *source,
-		     struct hr_profile **ret, hr_error *err);
+		     const struct hr_mount_options *mnt, struct hr_profile **ret,
+		     hr_error *err);
 
 /*
  * Like hr_profile_parse (complete), for a document hardrun resolved and
@@ -207,7 +226,8 @@ int hr_profile_parse_trusted(const cJSON *doc, const char *name, const char *sou
  * top-level key and the first one of each section) into *errors. Returns
  * the number of errors.
  */
-size_t hr_profile_check(const cJSON *doc, bool partial, char ***errors);
+size_t hr_profile_check(const cJSON *doc, bool partial, const struct hr_mount_options *mnt,
+			char ***errors);
 
 /*
  * Overlay `child` onto `base` (both profile documents, base already fully

@@ -85,7 +85,7 @@ struct hr_runc_call {
 /* Read argv. Never fails for a command line runc would reject: such
  * calls come back with parsed = false and the reason in parse_error. */
 void hr_runc_parse(int argc, char **argv, struct hr_runc_call *call);
-void hr_runc_call_free(struct hr_runc_call *call);
+void hr_runc_call_done(struct hr_runc_call *call);
 
 /* True when argv is an OCI runtime call (a runc subcommand, a runc or
  * hardrun global flag, or --help/--version) rather than hardrun's own. */

@@ -30,13 +30,13 @@ struct hr_packages {
 	struct hr_package *v;
 	size_t n, cap;
 };
-void hr_packages_free(struct hr_packages *p);
+void hr_packages_done(struct hr_packages *p);
 
 /* /etc/os-release (or /usr/lib/os-release) */
 struct hr_os_release {
 	char *id, *version_id, *name, *pretty_name;
 };
-void hr_os_release_free(struct hr_os_release *o);
+void hr_os_release_done(struct hr_os_release *o);
 void hr_os_release_parse(const char *text, struct hr_os_release *out);
 
 /*
@@ -90,7 +90,7 @@ struct hr_sbom_facts {
 	struct hr_os_release os;
 	char **not_covered;
 };
-void hr_sbom_facts_free(struct hr_sbom_facts *f);
+void hr_sbom_facts_done(struct hr_sbom_facts *f);
 /* Read the package databases of an image (sbom_collect.c). Returns 0 or a
  * negative code with a message naming the file. */
 int hr_sbom_collect(const struct hr_rootfs *r, struct hr_sbom_facts *out, hr_error *err);
@@ -101,7 +101,7 @@ struct hr_sbom_text {
 	size_t components; /* packages listed */
 	char **not_covered; /* databases present but not read */
 };
-void hr_sbom_text_free(struct hr_sbom_text *t);
+void hr_sbom_text_done(struct hr_sbom_text *t);
 
 /*
  * The SBOM of the image of `spec` in bundle `b`, with the reference and

@@ -116,7 +116,6 @@ void hr_pbundle_unpin(struct hr_pbundle *pb);
 int hr_pbundle_remove(struct hr_pbundle *pb, hr_error *err);
 /* Release the lock and the descriptors (the bundle stays). */
 void hr_pbundle_close(struct hr_pbundle *pb);
-void hr_pbundle_closep(struct hr_pbundle *pb);
 
 /* Files hardrun keeps in a private bundle besides config.json. */
 #define HR_PBUNDLE_DIRECT "direct" /* direct mode: the runtime and its global flags */

@@ -31,7 +31,7 @@ bool hr_strmap_put(struct hr_strmap *m, const char *key, size_t len, uintptr_t v
 		   uintptr_t *ret_old);
 /* Whether key is there, with its value in *ret (may be NULL). */
 bool hr_strmap_get(const struct hr_strmap *m, const char *key, size_t len, uintptr_t *ret);
-void hr_strmap_free(struct hr_strmap *m);
+void hr_strmap_done(struct hr_strmap *m);
 
 /* SipHash-2-4 of the bytes under this process's key. */
 uint64_t hr_hash(const void *data, size_t len);

@@ -84,7 +84,7 @@ struct hr_denials {
  */
 struct hr_denial *hr_denials_add(struct hr_denials *d, const char *name, uint32_t arch,
 				 const uint64_t args[6], long pid, long ns_pid, bool *ret_first);
-void hr_denials_free(struct hr_denials *d);
+void hr_denials_done(struct hr_denials *d);
 /* The kept names, sorted (a NULL-terminated vector of copies). */
 char **hr_denials_names(const struct hr_denials *d);
 
@@ -171,7 +171,7 @@ int hr_trace_finish(struct hr_trace *t, char ***ret_names);
 /* Release the caller's side. A detached listener goes on on its own; a
  * direct-mode one that hr_trace_finish did not wait for stops (nothing
  * connected, or the runtime is gone). NULL is fine. */
-void hr_trace_free(struct hr_trace *t);
+struct hr_trace *hr_trace_free(struct hr_trace *t);
 void hr_trace_freep(struct hr_trace **t);
 
 /* How the launch is traced, as members of its audit record ("trace"). */

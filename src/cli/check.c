@@ -80,7 +80,7 @@ static void set_spec_lines(struct hr_findings *f, const char *text, size_t len,
 		ptr = input_pointer(f->v[i].pointer, in, hardened);
 		f->v[i].line = hr_check_line_of(&keyed, map, ptr);
 	}
-	hr_strmap_free(&keyed);
+	hr_strmap_done(&keyed);
 }
 
 unsigned hr_check_line_of(struct hr_strmap *keyed, const cJSON *lines, const char *pointer)
@@ -158,7 +158,7 @@ static int check_spec(const struct hr_check_ctx *ctx, struct hr_check_result *re
 	if (r == 0)
 		set_spec_lines(&res->findings, l.before, strlen(l.before), l.spec);
 out:
-	hr_launch_free(&l);
+	hr_launch_done(&l);
 	return r;
 }
 
@@ -196,6 +196,68 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* Print the findings in `format` (or the diff), to stdout or, whole or
+ * not at all, to `output`. Returns the exit status. */
+static int report(const struct hr_check_ctx *ctx, const struct hr_check_kind *kind,
+		  const struct hr_check_result *res, const char *format, bool diff,
+		  const char *output)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t text_len = 0;
+	hr_error err = { 0 };
+	FILE *out = stdout;
+	int status;
+
+	/* -o FILE: the report is built in memory and written whole or not at
+	 * all (hr_write_file), as CI systems read it. */
+	if (output && !(out = open_memstream(&text, &text_len))) {
+		hr_cli_error("%s: cannot write: %s", output, strerror(errno));
+		return HR_EXIT_ERROR;
+	}
+	{
+		struct hr_report_subject subj = { .input = ctx->input, .kind = kind->label,
+						  .profile = res->profile, .artifact = res->artifact,
+						  .rootfs = res->rootfs };
+		size_t changed = hr_findings_count(&res->findings, HR_CHANGED);
+		size_t refused = hr_findings_count(&res->findings, HR_REFUSED);
+		size_t warned = hr_findings_count(&res->findings, HR_WARNED);
+		bool color = out == stdout && isatty(STDOUT_FILENO);
+
+		status = refused ? HR_EXIT_REFUSED : (changed + warned) ? 1 : 0;
+		if (strcmp(format, "text") == 0) {
+			if (diff && res->after)
+				hr_diff(out, res->before, res->after, ctx->input, "hardened", color);
+			else if (res->findings.n)
+				hr_report_text(out, &res->findings, res->profile,
+					       color ? HR_REPORT_COLOR : 0);
+			hr_fprintf_clean(out, "hardrun check: %s %s profile `%s`%s", ctx->input,
+					 refused ? "would be refused under"
+					 : status ? "does not meet"
+						  : "meets",
+					 res->profile->name,
+					 refused ? "" : status ? " (hardrun would change it)" : "");
+			fputc('\n', out);
+		} else {
+			cJSON *doc = strcmp(format, "json") == 0 ? hr_report_json(&res->findings, &subj)
+								 : hr_report_sarif(&res->findings, &subj);
+			char *s = hr_json_output(doc, true);
+			fprintf(out, "%s\n", s);
+			free(s);
+			cJSON_Delete(doc);
+		}
+		if (out != stdout) {
+			int w = fclose(out) != 0
+					? hr_err(&err, -errno, "%s: cannot write: %s", output, strerror(errno))
+					: hr_write_file(output, text, 0644, &err);
+			if (w < 0) {
+				hr_cli_error("%s", err.msg);
+				status = HR_EXIT_ERROR;
+			}
+		}
+	}
+	return status;
+}
+
 int hr_cmd_check(int argc, char **argv)
 {
 	enum { OPT_PROFILE_DIR = 256, OPT_DIFF, OPT_KIND };
@@ -210,7 +272,7 @@ int hr_cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
+	_cleanup_(hr_config_done) struct hr_config cfg = { 0 };
 	_cleanup_strv_ char **dirs = NULL, **extra = NULL;
 	struct hr_check_ctx ctx = { 0 };
 	struct hr_check_result res = { 0 };
@@ -218,9 +280,6 @@ int hr_cmd_check(int argc, char **argv)
 	const char *format = "text", *output = NULL;
 	bool diff = strcmp(argv[0], "diff") == 0;
 	hr_error err = { 0 };
-	FILE *out = stdout;
-	_cleanup_free_ char *report = NULL;
-	size_t report_len = 0;
 	int c, r, status, li = 0;
 
 	optind = 1;
@@ -284,62 +343,17 @@ int hr_cmd_check(int argc, char **argv)
 		status = HR_EXIT_ERROR;
 		goto done;
 	}
-	/* -o FILE: the report is built in memory and written whole or not at
-	 * all (hr_write_file), as CI systems read it. */
-	if (output && !(out = open_memstream(&report, &report_len))) {
-		hr_cli_error("%s: cannot write: %s", output, strerror(errno));
-		status = HR_EXIT_ERROR;
-		goto done;
-	}
-	{
-		struct hr_report_subject subj = { .input = ctx.input, .kind = kind->label,
-						  .profile = res.profile, .artifact = res.artifact,
-						  .rootfs = res.rootfs };
-		size_t changed = hr_findings_count(&res.findings, HR_CHANGED);
-		size_t refused = hr_findings_count(&res.findings, HR_REFUSED);
-		size_t warned = hr_findings_count(&res.findings, HR_WARNED);
-		bool color = out == stdout && isatty(STDOUT_FILENO);
-
-		status = refused ? HR_EXIT_REFUSED : (changed + warned) ? 1 : 0;
-		if (strcmp(format, "text") == 0) {
-			if (diff && res.after)
-				hr_diff(out, res.before, res.after, ctx.input, "hardened", color);
-			else if (res.findings.n)
-				hr_report_text(out, &res.findings, res.profile,
-					       color ? HR_REPORT_COLOR : 0);
-			hr_fprintf_clean(out, "hardrun check: %s %s profile `%s`%s", ctx.input,
-					 refused ? "would be refused under"
-					 : status ? "does not meet"
-						  : "meets",
-					 res.profile->name,
-					 refused ? "" : status ? " (hardrun would change it)" : "");
-			fputc('\n', out);
-		} else {
-			cJSON *doc = strcmp(format, "json") == 0 ? hr_report_json(&res.findings, &subj)
-								 : hr_report_sarif(&res.findings, &subj);
-			char *s = hr_json_output(doc, true);
-			fprintf(out, "%s\n", s);
-			free(s);
-			cJSON_Delete(doc);
-		}
-		if (out != stdout) {
-			int w = fclose(out) != 0
-					? hr_err(&err, -errno, "%s: cannot write: %s", output, strerror(errno))
-					: hr_write_file(output, report, 0644, &err);
-			if (w < 0) {
-				hr_cli_error("%s", err.msg);
-				status = HR_EXIT_ERROR;
-			}
-		}
-	}
+	status = report(&ctx, kind, &res, format, diff, output);
 done:
-	hr_check_result_free(&res);
+	hr_check_result_done(&res);
 	return status;
 }
 
-void hr_check_result_free(struct hr_check_result *res)
+void hr_check_result_done(struct hr_check_result *res)
 {
-	hr_findings_free(&res->findings);
+	if (!res)
+		return;
+	hr_findings_done(&res->findings);
 	hr_profile_free(res->profile);
 	free(res->before);
 	free(res->after);

@@ -34,10 +34,10 @@ struct hr_check_kind {
  * it; sets res->profile. */
 int hr_check_select(const struct hr_check_ctx *ctx, const cJSON *spec,
 		    struct hr_check_result *res, hr_error *err);
-void hr_check_result_free(struct hr_check_result *res);
+void hr_check_result_done(struct hr_check_result *res);
 /* The line where the node at `pointer` starts, or its deepest part that
  * `lines` (pointer -> line, from hr_yaml_parse) has; 0 if none. `keyed`
- * ({ 0 } at first, hr_strmap_free after) keeps `lines` keyed between
+ * ({ 0 } at first, hr_strmap_done after) keeps `lines` keyed between
  * calls, so that many findings cost linear time. */
 unsigned hr_check_line_of(struct hr_strmap *keyed, const cJSON *lines, const char *pointer);
 /* --k8s: Kubernetes manifests (src/cli/check_k8s.c). */

@@ -37,7 +37,7 @@ int hr_check_dockerfile(const struct hr_check_ctx *ctx, struct hr_check_result *
 		goto out;
 	hr_dockerfile_rules(&d, res->profile, &res->findings);
 out:
-	hr_dockerfile_free(&d);
+	hr_dockerfile_done(&d);
 	hr_bundle_close(&dir);
 	return r;
 }

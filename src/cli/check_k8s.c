@@ -43,7 +43,7 @@ static void set_lines(struct hr_findings *f, const cJSON *lines)
 		f->v[i].line = hr_check_line_of(&maps[doc - 1], docs[doc - 1], end);
 	}
 	for (size_t i = 0; i < n_docs; i++)
-		hr_strmap_free(&maps[i]);
+		hr_strmap_done(&maps[i]);
 	free(maps);
 	free(docs);
 }
@@ -66,7 +66,7 @@ int hr_check_k8s(const struct hr_check_ctx *ctx, struct hr_check_result *res, hr
 				err)) < 0)
 		goto out;
 	if ((r = hr_yaml_parse(text, len, &hr_yaml_manifest_limits, &docs, &lines, err)) < 0) {
-		hr_err_prefix(err, "%s", ctx->input);
+		(void)hr_err_prefix(err, r, "%s", ctx->input);
 		goto out;
 	}
 	/* As a pod without annotations would get it: per-pod annotations are
@@ -76,7 +76,7 @@ int hr_check_k8s(const struct hr_check_ctx *ctx, struct hr_check_result *res, hr
 	seccomp_name = hr_k8s_seccomp_name(res->profile);
 	o.seccomp_name = seccomp_name;
 	if ((r = hr_k8s_audit(docs, res->profile, &o, &res->findings, NULL, err)) < 0)
-		hr_err_prefix(err, "%s", ctx->input);
+		(void)hr_err_prefix(err, r, "%s", ctx->input);
 	else
 		set_lines(&res->findings, lines);
 out:

@@ -114,7 +114,7 @@ static int start_trace(void *ud, struct hr_launch *l, hr_error *err)
 
 int hr_cmd_direct(const struct hr_direct_opts *o)
 {
-	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
+	_cleanup_(hr_config_done) struct hr_config cfg = { 0 };
 	_cleanup_strv_ char **dirs = NULL, **recorded = NULL;
 	_cleanup_free_ char *runtime = NULL, *out = NULL;
 	struct hr_state state = { .fd = -1, .bundles_fd = -1 };
@@ -224,7 +224,7 @@ fail:
 	status = HR_EXIT_ERROR;
 out:
 	hr_trace_free(d.trace);
-	hr_launch_free(&l);
+	hr_launch_done(&l);
 	hr_state_close(&state);
 	return status;
 }

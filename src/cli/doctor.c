@@ -284,7 +284,7 @@ int hr_cmd_doctor(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
+	_cleanup_(hr_config_done) struct hr_config cfg = { 0 };
 	_cleanup_strv_ char **dirs = NULL, **extra = NULL;
 	_cleanup_profile_ struct hr_profile *p = NULL;
 	_cleanup_free_ char *runtime = NULL, *how = NULL;
@@ -366,8 +366,8 @@ int hr_cmd_doctor(int argc, char **argv)
 		text(stdout, &x);
 	}
 	status = x.ok ? 0 : 1;
-	hr_enforcement_free(&e);
-	hr_host_facts_free(&h);
-	hr_runtime_info_free(&r);
+	hr_enforcement_done(&e);
+	hr_host_facts_done(&h);
+	hr_runtime_info_done(&r);
 	return status;
 }

@@ -65,7 +65,7 @@ int hr_direct_trace_start(const struct hr_direct_opts *o, cJSON *spec,
 		return 0;
 	}
 	if (r < 0)
-		return hr_err_prefix(err, "learn: profile `%s`", p->name);
+		return hr_err_prefix(err, r, "learn: profile `%s`", p->name);
 	if (!*ret) {
 		if (o->learn)
 			return hr_err(err, HR_E_INVALID,

@@ -124,7 +124,22 @@ static char *pss_report(const struct hr_profile *p, const struct hr_k8s_export *
 	return s;
 }
 
-int hr_cmd_export(int argc, char **argv)
+/* What the command line asked for. */
+struct export_args {
+	const char *what, *profile, *output, *kind, *name, *container, *image, *rc;
+	const char *seccomp_dir, *format, *seccomp_file, *service;
+	char **extra_dirs; /* --profile-dir, in order */
+	bool rc_doc;
+};
+
+static void export_args_done(struct export_args *a)
+{
+	if (a)
+		a->extra_dirs = hr_strv_free(a->extra_dirs);
+}
+
+/* Parse argv into *a. Returns -1 to go on, else the exit status. */
+static int parse_export_args(int argc, char **argv, struct export_args *a)
 {
 	enum {
 		OPT_PROFILE_DIR = 256, OPT_KIND, OPT_NAME, OPT_CONTAINER, OPT_IMAGE, OPT_RC,
@@ -147,23 +162,15 @@ int hr_cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	_cleanup_(hr_config_free) struct hr_config cfg = { 0 };
-	_cleanup_strv_ char **dirs = NULL, **extra = NULL;
-	_cleanup_profile_ struct hr_profile *p = NULL;
-	_cleanup_free_ char *how = NULL, *text = NULL, *seccomp_name = NULL, *seccomp_default = NULL;
-	const char *what, *profile = NULL, *output = NULL, *kind = "deployment", *name = "app";
-	const char *container = "app", *image = "docker.io/library/busybox:latest";
-	const char *rc = "hardrun", *seccomp_dir = NULL, *format = "args", *seccomp_file = NULL;
-	const char *service = "app";
-	bool rc_doc = true, k8s_only = false, docker_only = false;
-	hr_error err = { 0 };
+	const char *what;
+	bool k8s_only = false, docker_only = false;
 	int c;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? HR_EXIT_ERROR : 0;
 	}
-	what = argv[1];
+	what = a->what = argv[1];
 	if (strcmp(what, "k8s") != 0 && strcmp(what, "docker") != 0 && strcmp(what, "seccomp") != 0) {
 		hr_cli_error("export %s: unknown (fix: hardrun export k8s, docker or seccomp)", what);
 		return HR_EXIT_ERROR;
@@ -172,43 +179,43 @@ int hr_cmd_export(int argc, char **argv)
 	while ((c = getopt_long(argc - 1, argv + 1, "p:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			profile = optarg;
+			a->profile = optarg;
 			break;
 		case OPT_PROFILE_DIR:
-			hr_strv_push(&extra, optarg);
+			hr_strv_push(&a->extra_dirs, optarg);
 			break;
 		case 'o':
-			output = optarg;
+			a->output = optarg;
 			break;
 		case OPT_KIND:
-			kind = optarg, k8s_only = true;
+			a->kind = optarg, k8s_only = true;
 			break;
 		case OPT_NAME:
-			name = optarg, k8s_only = true;
+			a->name = optarg, k8s_only = true;
 			break;
 		case OPT_CONTAINER:
-			container = optarg, k8s_only = true;
+			a->container = optarg, k8s_only = true;
 			break;
 		case OPT_IMAGE:
-			image = optarg, k8s_only = true;
+			a->image = optarg, k8s_only = true;
 			break;
 		case OPT_RC:
-			rc = optarg, k8s_only = true;
+			a->rc = optarg, k8s_only = true;
 			break;
 		case OPT_NO_RC:
-			rc_doc = false, k8s_only = true;
+			a->rc_doc = false, k8s_only = true;
 			break;
 		case OPT_SECCOMP_DIR:
-			seccomp_dir = optarg, k8s_only = true;
+			a->seccomp_dir = optarg, k8s_only = true;
 			break;
 		case OPT_FORMAT:
-			format = optarg, docker_only = true;
+			a->format = optarg, docker_only = true;
 			break;
 		case OPT_SECCOMP_FILE:
-			seccomp_file = optarg, docker_only = true;
+			a->seccomp_file = optarg, docker_only = true;
 			break;
 		case OPT_SERVICE:
-			service = optarg, docker_only = true;
+			a->service = optarg, docker_only = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -228,23 +235,141 @@ int hr_cmd_export(int argc, char **argv)
 			     "--help)", what, k8s_only ? "k8s" : "docker");
 		return HR_EXIT_ERROR;
 	}
-	if (strcmp(format, "args") != 0 && strcmp(format, "compose") != 0) {
-		hr_cli_error("--format %s: args or compose", format);
+	if (strcmp(a->format, "args") != 0 && strcmp(a->format, "compose") != 0) {
+		hr_cli_error("--format %s: args or compose", a->format);
 		return HR_EXIT_ERROR;
 	}
-	if (strcasecmp(kind, "pod") != 0 && strcasecmp(kind, "deployment") != 0) {
-		hr_cli_error("--kind %s: pod or deployment", kind);
+	if (strcasecmp(a->kind, "pod") != 0 && strcasecmp(a->kind, "deployment") != 0) {
+		hr_cli_error("--kind %s: pod or deployment", a->kind);
 		return HR_EXIT_ERROR;
 	}
+	return -1;
+}
 
+/* The manifests, with the PSS report in their header (also on stderr);
+ * the seccomp file below --seccomp-dir. Returns the exit status. */
+static int export_k8s(const struct hr_profile *p, const struct export_args *a,
+		      const char *seccomp_name, char **ret_text)
+{
+	struct hr_k8s_export_opts o = {
+		.kind = strcasecmp(a->kind, "pod") == 0 ? "Pod" : "Deployment",
+		.name = a->name, .container = a->container, .image = a->image,
+		.runtime_class = a->rc, .seccomp_name = seccomp_name, .runtime_class_doc = a->rc_doc,
+	};
+	_cleanup_(hr_k8s_export_done) struct hr_k8s_export x = { 0 };
+	_cleanup_free_ char *report = NULL, *header = NULL, *notes = hr_xstrdup("");
+	hr_error err = { 0 };
+
+	if (hr_k8s_export(p, &o, &x, &err) < 0) {
+		hr_cli_error("%s", err.msg);
+		return HR_EXIT_ERROR;
+	}
+	if (a->seccomp_dir) {
+		_cleanup_free_ char *f = filter_text(p);
+		if (write_file_below(a->seccomp_dir, seccomp_name, f, &err) < 0) {
+			hr_cli_error("%s", err.msg);
+			return HR_EXIT_ERROR;
+		}
+	}
+	report = pss_report(p, &x);
+	for (size_t i = 0; x.notes && x.notes[i]; i++) {
+		char *n = hr_xasprintf("%snot in Kubernetes' terms: %s\n", notes, x.notes[i]);
+		free(notes);
+		notes = n;
+	}
+	header = hr_xasprintf("hardrun export k8s: profile `%s` (%s)\n%s\n"
+			      "seccomp: the profile's filter must be on every node as "
+			      "/var/lib/kubelet/seccomp/%s\n"
+			      "  (hardrun export k8s --seccomp-dir /var/lib/kubelet/seccomp writes it)\n%s",
+			      p->name, p->source, report, seccomp_name, notes);
+	*ret_text = hr_yaml_emit(x.docs, header);
+	if (!*ret_text) {
+		hr_cli_error("export k8s: the YAML emitter failed");
+		return HR_EXIT_ERROR;
+	}
+	fprintf(stderr, "hardrun: %s\n", report);
+	return 0;
+}
+
+/* The flags, or a compose fragment; the seccomp file with --seccomp-file.
+ * Returns the exit status. */
+static int export_docker(const struct hr_profile *p, const struct export_args *a,
+			 const char *seccomp_name, char **ret_text)
+{
+	_cleanup_(hr_docker_export_done) struct hr_docker_export x = { 0 };
+	_cleanup_free_ char *seccomp_default = NULL;
+	const char *sf = a->seccomp_file;
+	hr_error err = { 0 };
+
+	if (!sf)
+		sf = seccomp_default = hr_xasprintf("hardrun-%.*s.json",
+						    (int)(strlen(seccomp_name) - 13), seccomp_name + 8);
+	if (hr_docker_export(p, sf, a->service, &x, &err) < 0) {
+		hr_cli_error("%s", err.msg);
+		return HR_EXIT_ERROR;
+	}
+	if (a->seccomp_file) {
+		_cleanup_free_ char *f = filter_text(p);
+		if (hr_write_file(a->seccomp_file, f, 0644, &err) < 0) {
+			hr_cli_error("--seccomp-file %s: %s", a->seccomp_file, err.msg);
+			return HR_EXIT_ERROR;
+		}
+	} else {
+		fprintf(stderr, "hardrun: note: the flags name the seccomp file %s: write it "
+				"with --seccomp-file %s (or hardrun export seccomp -p %s -o %s)\n",
+			sf, sf, p->name, sf);
+	}
+	for (size_t i = 0; x.notes && x.notes[i]; i++)
+		fprintf(stderr, "hardrun: not in Docker's terms: %s\n", x.notes[i]);
+	if (strcmp(a->format, "args") == 0) {
+		char *text = hr_xstrdup("");
+		for (size_t i = 0; x.args[i]; i++) {
+			char *n = hr_xasprintf("%s%s\n", text, x.args[i]);
+			free(text);
+			text = n;
+		}
+		*ret_text = text;
+	} else {
+		cJSON *docs = cJSON_CreateArray();
+		_cleanup_free_ char *header = hr_xasprintf(
+			"hardrun export docker: profile `%s` (%s) as a compose fragment\n"
+			"merge services.%s into your compose file and add its image",
+			p->name, p->source, a->service);
+		cJSON_AddItemReferenceToArray(docs, x.compose);
+		*ret_text = hr_yaml_emit(docs, header);
+		cJSON_Delete(docs);
+		if (!*ret_text) {
+			hr_cli_error("export docker: the YAML emitter failed");
+			return HR_EXIT_ERROR;
+		}
+	}
+	return 0;
+}
+
+int hr_cmd_export(int argc, char **argv)
+{
+	_cleanup_(export_args_done) struct export_args a = {
+		.kind = "deployment", .name = "app", .container = "app",
+		.image = "docker.io/library/busybox:latest", .rc = "hardrun", .format = "args",
+		.service = "app", .rc_doc = true,
+	};
+	_cleanup_(hr_config_done) struct hr_config cfg = { 0 };
+	_cleanup_strv_ char **dirs = NULL;
+	_cleanup_profile_ struct hr_profile *p = NULL;
+	_cleanup_free_ char *how = NULL, *text = NULL, *seccomp_name = NULL;
+	hr_error err = { 0 };
+	int r;
+
+	if ((r = parse_export_args(argc, argv, &a)) >= 0)
+		return r;
 	/* The profile, as a container without annotations would get it. */
 	if (hr_config_load(HR_CONFIG_DEFAULT_PATH, false, &cfg, &err) < 0) {
 		hr_cli_error("%s", err.msg);
 		return HR_EXIT_ERROR;
 	}
-	dirs = hr_profile_search_path(extra, &cfg);
+	dirs = hr_profile_search_path(a.extra_dirs, &cfg);
 	{
-		struct hr_selection sel = { .explicit_choice = profile, .cfg = &cfg, .dirs = dirs };
+		struct hr_selection sel = { .explicit_choice = a.profile, .cfg = &cfg, .dirs = dirs };
 		if (hr_select_profile(&sel, NULL, &p, &how, &err) < 0) {
 			hr_cli_error("%s", err.msg);
 			return HR_EXIT_ERROR;
@@ -252,95 +377,14 @@ int hr_cmd_export(int argc, char **argv)
 	}
 	seccomp_name = hr_k8s_seccomp_name(p);
 
-	if (strcmp(what, "seccomp") == 0) {
+	if (strcmp(a.what, "seccomp") == 0)
 		text = filter_text(p);
-	} else if (strcmp(what, "k8s") == 0) {
-		struct hr_k8s_export_opts o = {
-			.kind = strcasecmp(kind, "pod") == 0 ? "Pod" : "Deployment",
-			.name = name, .container = container, .image = image, .runtime_class = rc,
-			.seccomp_name = seccomp_name, .runtime_class_doc = rc_doc,
-		};
-		_cleanup_(hr_k8s_export_free) struct hr_k8s_export x = { 0 };
-		_cleanup_free_ char *report = NULL, *header = NULL, *notes = hr_xstrdup("");
+	else if ((r = strcmp(a.what, "k8s") == 0 ? export_k8s(p, &a, seccomp_name, &text)
+						 : export_docker(p, &a, seccomp_name, &text)) != 0)
+		return r;
 
-		if (hr_k8s_export(p, &o, &x, &err) < 0) {
-			hr_cli_error("%s", err.msg);
-			return HR_EXIT_ERROR;
-		}
-		if (seccomp_dir) {
-			_cleanup_free_ char *f = filter_text(p);
-			if (write_file_below(seccomp_dir, seccomp_name, f, &err) < 0) {
-				hr_cli_error("%s", err.msg);
-				return HR_EXIT_ERROR;
-			}
-		}
-		report = pss_report(p, &x);
-		for (size_t i = 0; x.notes && x.notes[i]; i++) {
-			char *n = hr_xasprintf("%snot in Kubernetes' terms: %s\n", notes, x.notes[i]);
-			free(notes);
-			notes = n;
-		}
-		header = hr_xasprintf("hardrun export k8s: profile `%s` (%s)\n%s\n"
-				      "seccomp: the profile's filter must be on every node as "
-				      "/var/lib/kubelet/seccomp/%s\n"
-				      "  (hardrun export k8s --seccomp-dir /var/lib/kubelet/seccomp writes it)\n%s",
-				      p->name, p->source, report, seccomp_name, notes);
-		text = hr_yaml_emit(x.docs, header);
-		if (!text) {
-			hr_cli_error("export k8s: the YAML emitter failed");
-			return HR_EXIT_ERROR;
-		}
-		fprintf(stderr, "hardrun: %s\n", report);
-	} else {
-		_cleanup_(hr_docker_export_free) struct hr_docker_export x = { 0 };
-		const char *sf = seccomp_file;
-
-		if (!sf)
-			sf = seccomp_default = hr_xasprintf("hardrun-%.*s.json",
-							    (int)(strlen(seccomp_name) - 13),
-							    seccomp_name + 8);
-		if (hr_docker_export(p, sf, service, &x, &err) < 0) {
-			hr_cli_error("%s", err.msg);
-			return HR_EXIT_ERROR;
-		}
-		if (seccomp_file) {
-			_cleanup_free_ char *f = filter_text(p);
-			if (hr_write_file(seccomp_file, f, 0644, &err) < 0) {
-				hr_cli_error("--seccomp-file %s: %s", seccomp_file, err.msg);
-				return HR_EXIT_ERROR;
-			}
-		} else {
-			fprintf(stderr, "hardrun: note: the flags name the seccomp file %s: write it "
-					"with --seccomp-file %s (or hardrun export seccomp -p %s -o %s)\n",
-				sf, sf, p->name, sf);
-		}
-		for (size_t i = 0; x.notes && x.notes[i]; i++)
-			fprintf(stderr, "hardrun: not in Docker's terms: %s\n", x.notes[i]);
-		if (strcmp(format, "args") == 0) {
-			text = hr_xstrdup("");
-			for (size_t i = 0; x.args[i]; i++) {
-				char *n = hr_xasprintf("%s%s\n", text, x.args[i]);
-				free(text);
-				text = n;
-			}
-		} else {
-			cJSON *docs = cJSON_CreateArray();
-			_cleanup_free_ char *header = hr_xasprintf(
-				"hardrun export docker: profile `%s` (%s) as a compose fragment\n"
-				"merge services.%s into your compose file and add its image",
-				p->name, p->source, service);
-			cJSON_AddItemReferenceToArray(docs, x.compose);
-			text = hr_yaml_emit(docs, header);
-			cJSON_Delete(docs);
-			if (!text) {
-				hr_cli_error("export docker: the YAML emitter failed");
-				return HR_EXIT_ERROR;
-			}
-		}
-	}
-
-	if (output) { /* whole or not at all: hr_write_file */
-		if (hr_write_file(output, text, 0644, &err) < 0) {
+	if (a.output) { /* whole or not at all: hr_write_file */
+		if (hr_write_file(a.output, text, 0644, &err) < 0) {
 			hr_cli_error("%s", err.msg);
 			return HR_EXIT_ERROR;
 		}

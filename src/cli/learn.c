@@ -26,8 +26,10 @@
 #include "hardrun/json.h"
 #include "hardrun/trace.h"
 
-static void learn_run_free(struct hr_learn_run *l)
+static void learn_run_done(struct hr_learn_run *l)
 {
+	if (!l)
+		return;
 	hr_strv_free(l->names);
 	hr_strv_free(l->spec_names);
 	free(l->command);
@@ -87,7 +89,24 @@ static void usage(FILE *out)
 	      out);
 }
 
-int hr_cmd_learn(int argc, char **argv)
+/* What the command line asked for. */
+struct learn_args {
+	struct hr_direct_opts o;
+	const char *output;
+	bool allow_dangerous;
+	char **profile_dirs, **runtime_args; /* what o's point to */
+};
+
+static void learn_args_done(struct learn_args *a)
+{
+	if (!a)
+		return;
+	a->profile_dirs = hr_strv_free(a->profile_dirs);
+	a->runtime_args = hr_strv_free(a->runtime_args);
+}
+
+/* Parse argv into *a. Returns -1 to go on, else the exit status. */
+static int parse_learn_args(int argc, char **argv, struct learn_args *a)
 {
 	enum { OPT_PROFILE_DIR = 256, OPT_RUNTIME_ARG, OPT_ID, OPT_STATE_DIR, OPT_DANGEROUS };
 	static const struct option opts[] = {
@@ -103,51 +122,37 @@ int hr_cmd_learn(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	_cleanup_strv_ char **profile_dirs = NULL, **runtime_args = NULL, **kept = NULL,
-			      **dangerous = NULL;
-	struct hr_strv_builder kb = { 0 }, db = { 0 };
-	bool allow_dangerous = false;
-	_cleanup_(learn_run_free) struct hr_learn_run run = { 0 };
-	_cleanup_free_ char *ext = NULL, *desc = NULL, *text = NULL, *fix = NULL;
-	_cleanup_json_ cJSON *doc = NULL;
-	struct hr_direct_opts o = { .learn = &run };
-	const char *output = NULL;
-	hr_error err = { 0 };
-	char when[32];
-	time_t now;
-	struct tm tm;
-	size_t n;
-	int c, status;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+b:o:r:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			o.profile = optarg;
+			a->o.profile = optarg;
 			break;
 		case 'o':
-			output = optarg;
+			a->output = optarg;
 			break;
 		case OPT_PROFILE_DIR:
-			hr_strv_push(&profile_dirs, optarg);
+			hr_strv_push(&a->profile_dirs, optarg);
 			break;
 		case 'r':
-			o.runtime = optarg;
+			a->o.runtime = optarg;
 			break;
 		case OPT_RUNTIME_ARG:
-			hr_strv_push(&runtime_args, optarg);
+			hr_strv_push(&a->runtime_args, optarg);
 			break;
 		case OPT_ID:
-			o.id = optarg;
+			a->o.id = optarg;
 			break;
 		case OPT_STATE_DIR:
-			o.state_dir = optarg;
+			a->o.state_dir = optarg;
 			break;
 		case 'q':
-			o.quiet = true;
+			a->o.quiet = true;
 			break;
 		case OPT_DANGEROUS:
-			allow_dangerous = true;
+			a->allow_dangerous = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -162,24 +167,98 @@ int hr_cmd_learn(int argc, char **argv)
 			     optind >= argc ? "no bundle given" : "more than one bundle given");
 		return HR_EXIT_ERROR;
 	}
-	if (output) {
+	if (a->output) {
 		struct stat st;
 		/* Checked before anything runs: a run that cannot be written down
 		 * is a run for nothing. */
-		_cleanup_free_ char *copy = hr_xstrdup(output);
-		if ((stat(output, &st) == 0 && !S_ISREG(st.st_mode)) ||
+		_cleanup_free_ char *copy = hr_xstrdup(a->output);
+		if ((stat(a->output, &st) == 0 && !S_ISREG(st.st_mode)) ||
 		    access(dirname(copy), W_OK) < 0) {
 			hr_cli_error("learn: -o %s: not a file in a directory hardrun can write "
 				     "(fix: name a file in a writable directory)",
-				     output);
+				     a->output);
 			return HR_EXIT_ERROR;
 		}
 	}
-	o.bundle = argv[optind];
-	o.profile_dirs = profile_dirs;
-	o.runtime_args = runtime_args;
+	a->o.bundle = argv[optind];
+	a->o.profile_dirs = a->profile_dirs;
+	a->o.runtime_args = a->runtime_args;
+	return -1;
+}
 
-	status = hr_cmd_direct(&o);
+/* The learned profile's description: when, from what, what it used, and
+ * what it left out or allowed on purpose. */
+static char *describe(const struct learn_args *a, const struct hr_learn_run *run,
+		      char *const *dangerous, int status)
+{
+	_cleanup_free_ char *where = realpath(a->o.bundle, NULL);
+	_cleanup_free_ char *list = join(run->names), *dlist = join(dangerous);
+	_cleanup_free_ char *flag =
+		!dangerous[0] ? hr_xstrdup("")
+		: a->allow_dangerous
+			? hr_xasprintf(" It allows %s, which hardrun's profiles refuse on "
+				       "purpose (learned with --allow-dangerous): every check "
+				       "and launch under it says so.",
+				       dlist)
+			: hr_xasprintf(" It leaves out %s, which hardrun's profiles refuse on "
+				       "purpose (hardrun learn --allow-dangerous adds them).",
+				       dlist);
+	size_t n = hr_strv_len(run->names);
+	char when[32];
+	time_t now;
+	struct tm tm;
+
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return hr_xasprintf(
+		"Learned by `hardrun learn` (hardrun %s) at %s: bundle %s (process: %s) ran "
+		"once with %s under `%s`, every system call `%s` denies let through and "
+		"recorded; the run exited with status %d and used %zu of them%s%s%s.%s A "
+		"learning run is not a security boundary: review the list before use.",
+		PACKAGE_VERSION, when, where ? where : a->o.bundle, run->command, run->runtime,
+		run->profile_name, run->profile_name, status, n, n ? " (" : "", list, n ? ")" : "",
+		flag);
+}
+
+/* What the run used that the profile does not hold, and why. */
+static void warn_left_out(const struct learn_args *a, const struct hr_learn_run *run,
+			  char *const *dangerous, int status)
+{
+	for (size_t i = 0; dangerous[i]; i++)
+		hr_cli_error(a->allow_dangerous
+				     ? "learn: warning: added %s (--allow-dangerous), which hardrun's "
+				       "profiles refuse on purpose: it %s (rule seccomp.dangerous)"
+				     : "learn: warning: left out %s, which hardrun's profiles refuse on "
+				       "purpose: it %s; the workload may need it (fix: hardrun learn "
+				       "--allow-dangerous, after review)",
+			     dangerous[i], hr_syscall_danger(dangerous[i]));
+	for (size_t i = 0; run->spec_names && run->spec_names[i]; i++)
+		hr_cli_error("learn: warning: the run also used %s, which `%s` allows but the spec's "
+			     "own seccomp filter refuses: allow it there, a profile cannot",
+			     run->spec_names[i], run->profile_name);
+	if (status != 0)
+		hr_cli_error("learn: warning: the workload exited with status %d: the profile holds "
+			     "what it used until then",
+			     status);
+}
+
+int hr_cmd_learn(int argc, char **argv)
+{
+	_cleanup_(learn_args_done) struct learn_args a = { 0 };
+	_cleanup_strv_ char **kept = NULL, **dangerous = NULL;
+	struct hr_strv_builder kb = { 0 }, db = { 0 };
+	_cleanup_(learn_run_done) struct hr_learn_run run = { 0 };
+	_cleanup_free_ char *ext = NULL, *desc = NULL, *text = NULL, *fix = NULL;
+	_cleanup_json_ cJSON *doc = NULL;
+	hr_error err = { 0 };
+	size_t n;
+	int status;
+
+	if ((status = parse_learn_args(argc, argv, &a)) >= 0)
+		return status;
+	a.o.learn = &run;
+	status = hr_cmd_direct(&a.o);
 	if (!run.profile_name)
 		return status; /* refused, or an error: nothing ran */
 	if (!run.traced) {
@@ -188,40 +267,17 @@ int hr_cmd_learn(int argc, char **argv)
 		return status ? status : HR_EXIT_ERROR;
 	}
 
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	n = hr_strv_len(run.names);
 	/* What the base refuses on purpose is not learned by default. */
 	for (size_t i = 0; i < n; i++) {
 		hr_strvb_push(hr_syscall_danger(run.names[i]) ? &db : &kb, run.names[i]);
-		if (allow_dangerous && hr_syscall_danger(run.names[i]))
+		if (a.allow_dangerous && hr_syscall_danger(run.names[i]))
 			hr_strvb_push(&kb, run.names[i]);
 	}
 	kept = hr_strvb_take(&kb);
 	dangerous = hr_strvb_take(&db);
-	ext = extends_ref(&run, o.profile);
-	{
-		_cleanup_free_ char *where = realpath(o.bundle, NULL);
-		_cleanup_free_ char *list = join(run.names), *dlist = join(dangerous);
-		_cleanup_free_ char *flag =
-			!dangerous[0] ? hr_xstrdup("")
-			: allow_dangerous
-				? hr_xasprintf(" It allows %s, which hardrun's profiles refuse on "
-					       "purpose (learned with --allow-dangerous): every check "
-					       "and launch under it says so.",
-					       dlist)
-				: hr_xasprintf(" It leaves out %s, which hardrun's profiles refuse on "
-					       "purpose (hardrun learn --allow-dangerous adds them).",
-					       dlist);
-		desc = hr_xasprintf(
-			"Learned by `hardrun learn` (hardrun %s) at %s: bundle %s (process: %s) ran "
-			"once with %s under `%s`, every system call `%s` denies let through and "
-			"recorded; the run exited with status %d and used %zu of them%s%s%s.%s A "
-			"learning run is not a security boundary: review the list before use.",
-			PACKAGE_VERSION, when, where ? where : o.bundle, run.command, run.runtime, run.profile_name,
-			run.profile_name, status, n, n ? " (" : "", list, n ? ")" : "", flag);
-	}
+	ext = extends_ref(&run, a.o.profile);
+	desc = describe(&a, &run, dangerous, status);
 	n = hr_strv_len(kept);
 	doc = hr_trace_learned_profile(ext, kept, desc);
 	text = hr_json_print(doc, true);
@@ -230,8 +286,8 @@ int hr_cmd_learn(int argc, char **argv)
 		free(text);
 		text = t;
 	}
-	if (output) {
-		if (hr_write_file(output, text, 0644, &err) < 0) {
+	if (a.output) {
+		if (hr_write_file(a.output, text, 0644, &err) < 0) {
 			hr_cli_error("learn: %s", err.msg);
 			return HR_EXIT_ERROR;
 		}
@@ -241,23 +297,8 @@ int hr_cmd_learn(int argc, char **argv)
 	}
 	fix = hr_trace_fix(kept);
 	hr_cli_error("learn: wrote %s: extends `%s`, adds %zu system call%s: %s",
-		     output ? output : "the profile to standard output", ext, n, n == 1 ? "" : "s",
-		     fix);
-	for (size_t i = 0; dangerous[i]; i++)
-		hr_cli_error(allow_dangerous
-				     ? "learn: warning: added %s (--allow-dangerous), which hardrun's "
-				       "profiles refuse on purpose: it %s (rule seccomp.dangerous)"
-				     : "learn: warning: left out %s, which hardrun's profiles refuse on "
-				       "purpose: it %s; the workload may need it (fix: hardrun learn "
-				       "--allow-dangerous, after review)",
-			     dangerous[i], hr_syscall_danger(dangerous[i]));
-	for (size_t i = 0; run.spec_names && run.spec_names[i]; i++)
-		hr_cli_error("learn: warning: the run also used %s, which `%s` allows but the spec's "
-			     "own seccomp filter refuses: allow it there, a profile cannot",
-			     run.spec_names[i], run.profile_name);
-	if (status != 0)
-		hr_cli_error("learn: warning: the workload exited with status %d: the profile holds "
-			     "what it used until then",
-			     status);
+		     a.output ? a.output : "the profile to standard output", ext, n,
+		     n == 1 ? "" : "s", fix);
+	warn_left_out(&a, &run, dangerous, status);
 	return status;
 }

@@ -19,6 +19,7 @@
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
+#include "hardrun/mount_options.h"
 
 static void usage(FILE *out)
 {
@@ -143,7 +144,7 @@ static int check_one(char **dirs, const char *path)
 		return 1;
 	}
 	if (hr_profile_check(doc, cJSON_GetObjectItemCaseSensitive(doc, "extends") != NULL,
-			     &errors) > 0) {
+			     hr_mount_options_host(), &errors) > 0) {
 		for (size_t i = 0; errors[i]; i++) {
 			hr_fprintf_clean(stdout, "%s: %s", path, errors[i]);
 			fputc('\n', stdout);
@@ -210,7 +211,7 @@ int hr_cmd_profile(int argc, char **argv)
 		return HR_EXIT_ERROR;
 	}
 	dirs = hr_profile_search_path(extra, &cfg);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	if (strcmp(verb, "list") == 0 && optind == argc)
 		return cmd_list(dirs);
 	if (strcmp(verb, "show") == 0 && optind == argc - 1)

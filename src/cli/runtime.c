@@ -85,7 +85,7 @@ static int read_json(const char *path, cJSON **ret, hr_error *err)
 	    (r = hr_bundle_read(&dir, basename(copy2), HR_CONFIG_MAX_BYTES, &text, &len, NULL,
 				err)) == 0 &&
 	    (r = hr_json_parse(text, len, &hr_json_spec_limits, ret, err)) < 0)
-		hr_err_prefix(err, "%s", path);
+		(void)hr_err_prefix(err, r, "%s", path);
 	hr_bundle_close(&dir);
 	return r;
 }
@@ -302,7 +302,7 @@ static int cmd_create(struct rt *rt)
 	r = 0;
 out:
 	rt->audit_extra = NULL;
-	hr_launch_free(&l);
+	hr_launch_done(&l);
 	return r;
 }
 
@@ -622,7 +622,7 @@ static int cmd_exec(struct rt *rt)
 	const struct hr_runc_opt *proc = hr_runc_opt(&rt->call, "process");
 	_cleanup_profile_ struct hr_profile *profile = NULL;
 	_cleanup_json_ cJSON *spec = NULL, *process = NULL;
-	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings findings = { 0 };
 	_cleanup_free_ char *text = NULL, *path = NULL, *flag = NULL;
 	_cleanup_free_ bool *saved = NULL;
 	const cJSON *cproc;
@@ -898,7 +898,7 @@ static int cmd_update(struct rt *rt)
 	const struct hr_runc_opt *res = hr_runc_opt(&rt->call, "resources");
 	_cleanup_profile_ struct hr_profile *profile = NULL;
 	_cleanup_json_ cJSON *spec = NULL, *doc = NULL, *judged = NULL;
-	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings findings = { 0 };
 	_cleanup_free_ char *text = NULL, *out = NULL;
 	hr_error err = { 0 };
 	enum hr_mode mode;
@@ -1078,7 +1078,7 @@ out:
 	hr_state_close(&rt.state);
 	hr_strv_free(rt.dirs);
 	free(rt.runtime);
-	hr_config_free(&rt.cfg);
-	hr_runc_call_free(&rt.call);
+	hr_config_done(&rt.cfg);
+	hr_runc_call_done(&rt.call);
 	return r;
 }

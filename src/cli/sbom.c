@@ -34,7 +34,7 @@ int hr_cmd_sbom(int argc, char **argv)
 	};
 	struct hr_bundle dir = { .dirfd = -1 };
 	_cleanup_free_ char *copy1 = NULL, *copy2 = NULL, *text = NULL;
-	_cleanup_(hr_sbom_text_free) struct hr_sbom_text sbom = { 0 };
+	_cleanup_(hr_sbom_text_done) struct hr_sbom_text sbom = { 0 };
 	_cleanup_json_ cJSON *spec = NULL;
 	const char *output = NULL, *dname, *fname, *input;
 	hr_error err = { 0 };
@@ -74,7 +74,7 @@ int hr_cmd_sbom(int argc, char **argv)
 	    (r = hr_bundle_read(&dir, fname, HR_CONFIG_MAX_BYTES, &text, &len, NULL, &err)) < 0)
 		goto fail;
 	if ((r = hr_json_parse(text, len, &hr_json_spec_limits, &spec, &err)) < 0) {
-		hr_err_prefix(&err, "%s/%s", dir.path, fname);
+		(void)hr_err_prefix(&err, r, "%s/%s", dir.path, fname);
 		goto fail;
 	}
 	r = hr_sbom_for_spec(&dir, spec, NULL, &sbom, &err);

@@ -292,8 +292,10 @@ const char *hr_enforce_status_name(enum hr_enforce_status s)
 	return (unsigned)s < HR_ARRAY_SIZE(names) ? names[s] : "?";
 }
 
-void hr_enforcement_free(struct hr_enforcement *e)
+void hr_enforcement_done(struct hr_enforcement *e)
 {
+	if (!e)
+		return;
 	for (size_t i = 0; i < e->n; i++)
 		free(e->v[i].detail);
 	free(e->v);

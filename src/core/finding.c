@@ -14,8 +14,10 @@ const struct hr_rule *hr_rule_find(const char *id)
 	return NULL;
 }
 
-void hr_findings_free(struct hr_findings *f)
+void hr_findings_done(struct hr_findings *f)
 {
+	if (!f)
+		return;
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->v[i].pointer);
 		free(f->v[i].before);
@@ -26,11 +28,6 @@ void hr_findings_free(struct hr_findings *f)
 	free(f->v);
 	free(f->per_rule);
 	*f = (struct hr_findings){ 0 };
-}
-
-void hr_findings_freep(struct hr_findings *f)
-{
-	hr_findings_free(f);
 }
 
 static struct hr_finding *grow(struct hr_findings *f)

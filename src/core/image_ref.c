@@ -146,8 +146,10 @@ int hr_image_ref_parse(const char *ref, struct hr_image_ref_parts *out)
 	return 0;
 }
 
-void hr_image_ref_parts_free(struct hr_image_ref_parts *p)
+void hr_image_ref_parts_done(struct hr_image_ref_parts *p)
 {
+	if (!p)
+		return;
 	free(p->name);
 	free(p->tag);
 	free(p->digest);
@@ -178,7 +180,7 @@ static char *patterns_text(char *const *v)
 int hr_pass_image(struct hr_pass_ctx *c)
 {
 	const struct hr_image_policy *pol = &c->profile->image;
-	_cleanup_(hr_image_ref_parts_free) struct hr_image_ref_parts parts = { 0 };
+	_cleanup_(hr_image_ref_parts_done) struct hr_image_ref_parts parts = { 0 };
 	_cleanup_free_ char *ptr = NULL, *list = NULL, *before = NULL;
 	const char *ref = NULL, *key = NULL;
 	cJSON *ann;

@@ -2,9 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <fnmatch.h>
-#include <libmount.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,10 +144,10 @@ bool hr_syscall_exists(uint32_t arch, const char *name)
 	return seccomp_syscall_resolve_name_arch(arch, name) >= 0;
 }
 
-void hr_profile_free(struct hr_profile *p)
+struct hr_profile *hr_profile_free(struct hr_profile *p)
 {
 	if (!p)
-		return;
+		return NULL;
 	free(p->name);
 	free(p->source);
 	free(p->description);
@@ -181,8 +179,9 @@ void hr_profile_free(struct hr_profile *p)
 	hr_strv_free(p->sysctl_allow);
 	hr_strv_free(p->annotations_allow);
 	hr_strv_free(p->notes);
-	hr_image_policy_free(&p->image);
+	hr_image_policy_done(&p->image);
 	free(p);
+	return NULL;
 }
 
 void hr_profile_freep(struct hr_profile **p)
@@ -193,6 +192,7 @@ void hr_profile_freep(struct hr_profile **p)
 /* --- parsing ----------------------------------------------------------- */
 
 struct pctx {
+	const struct hr_mount_options *mnt; /* the host's; NULL: tmpfs options are refused */
 	bool partial;
 	bool trusted; /* a document hardrun validated before (its cache): the
 		       * look-ups in libseccomp, libcap and libmount are skipped */
@@ -740,59 +740,28 @@ static int parse_seccomp(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	return 0;
 }
 
-/*
- * libmount is loaded when a profile's tmpfs options are first checked, not
- * linked: with libblkid, libselinux and libpcre2 it is most of what the
- * dynamic loader does at start, and a start with a cached profile (every
- * `create` after the first) or a passed-through call never uses it.
- */
-static struct {
-	bool tried;
-	char why[256];
-	__typeof__(mnt_get_builtin_optmap) *optmap;
-	__typeof__(mnt_optstr_next_option) *next_option;
-} mnt;
-
-static bool load_libmount(void)
-{
-	if (mnt.tried)
-		return mnt.optmap && mnt.next_option;
-	mnt.tried = true;
-	void *h = dlopen("libmount.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(mnt.why, sizeof mnt.why, "%s", dlerror());
-		return false;
-	}
-	mnt.optmap = (__typeof__(mnt_get_builtin_optmap) *)dlsym(h, "mnt_get_builtin_optmap");
-	mnt.next_option = (__typeof__(mnt_optstr_next_option) *)dlsym(h, "mnt_optstr_next_option");
-	if (mnt.optmap && mnt.next_option)
-		return true;
-	snprintf(mnt.why, sizeof mnt.why, "it lacks mnt_get_builtin_optmap or mnt_optstr_next_option");
-	dlclose(h);
-	return false;
-}
-
 static int check_tmpfs_options(const char *opts, struct pctx *c)
 {
-	if (c->trusted)
-		return 0;
 	static const char *const fs_specific[] = { "size", "mode", "nr_inodes", "nr_blocks",
 						   "uid", "gid", "huge", "mpol", NULL };
-	/* Fail closed: options that cannot be checked are not accepted. */
-	if (!load_libmount())
-		return hr_err(c->err, HR_E_INVALID,
-			      "/rootfs/tmpfsOptions: cannot be checked, libmount.so.1 could not "
-			      "be loaded: %s (fix: install libmount1)",
-			      mnt.why);
-	const struct libmnt_optmap *map = mnt.optmap(MNT_LINUX_MAP);
+	const struct hr_mount_options *mnt = c->mnt;
 	char *str = (char *)opts, *name, *value;
 	size_t namesz, valuesz;
 	bool has_size = false;
 	int r;
 
-	while ((r = mnt.next_option(&str, &name, &namesz, &value, &valuesz)) == 0) {
+	if (c->trusted)
+		return 0;
+	/* Fail closed: options that cannot be checked are not accepted. */
+	if (!mnt)
+		return hr_err(c->err, HR_E_INVALID,
+			      "/rootfs/tmpfsOptions: cannot be checked without the host's table "
+			      "of mount options");
+	if ((r = mnt->ready(c->err)) < 0)
+		return hr_err_prefix(c->err, r, "/rootfs/tmpfsOptions: cannot be checked");
+	while ((r = mnt->next(&str, &name, &namesz, &value, &valuesz)) == 0) {
 		char n[64];
-		bool known = false;
+		bool known;
 
 		if (namesz >= sizeof n)
 			goto bad;
@@ -803,11 +772,7 @@ static int check_tmpfs_options(const char *opts, struct pctx *c)
 				      "/rootfs/tmpfsOptions: `%s` contradicts nosuid,nodev, which "
 				      "hardrun always sets (fix: remove it)",
 				      n);
-		for (const struct libmnt_optmap *m = map; m && m->name; m++) {
-			size_t l = strcspn(m->name, "=[");
-			if (l == namesz && strncmp(m->name, n, l) == 0)
-				known = true;
-		}
+		known = mnt->known(n, namesz);
 		for (size_t i = 0; fs_specific[i]; i++)
 			if (strcmp(fs_specific[i], n) == 0)
 				known = true;
@@ -1319,37 +1284,39 @@ static struct hr_profile *new_profile(void)
 	return p;
 }
 
-static int parse_doc(const cJSON *doc, bool partial, bool trusted, const char *name,
-		     const char *source, struct hr_profile **ret, hr_error *err);
+static int parse_doc(const cJSON *doc, struct pctx *c, const char *name, const char *source,
+		     struct hr_profile **ret);
 
 int hr_profile_parse(const cJSON *doc, bool partial, const char *name, const char *source,
-		     struct hr_profile **ret, hr_error *err)
+		     const struct hr_mount_options *mnt, struct hr_profile **ret, hr_error *err)
 {
-	return parse_doc(doc, partial, false, name, source, ret, err);
+	struct pctx c = { .mnt = mnt, .partial = partial, .err = err };
+	return parse_doc(doc, &c, name, source, ret);
 }
 
 int hr_profile_parse_trusted(const cJSON *doc, const char *name, const char *source,
 			     struct hr_profile **ret, hr_error *err)
 {
-	return parse_doc(doc, false, true, name, source, ret, err);
+	struct pctx c = { .trusted = true, .err = err };
+	return parse_doc(doc, &c, name, source, ret);
 }
 
-static int parse_doc(const cJSON *doc, bool partial, bool trusted, const char *name,
-		     const char *source, struct hr_profile **ret, hr_error *err)
+static int parse_doc(const cJSON *doc, struct pctx *c, const char *name, const char *source,
+		     struct hr_profile **ret)
 {
-	struct pctx c = { .partial = partial, .trusted = trusted, .err = err };
+	hr_error *err = c->err;
 	struct hr_profile *p;
 	int r;
 
 	if (!cJSON_IsObject(doc))
 		return hr_err(err, HR_E_INVALID, "/: a profile is a JSON object");
 	p = new_profile();
-	if ((r = check_keys(doc, top_keys, "", &c)) < 0)
+	if ((r = check_keys(doc, top_keys, "", c)) < 0)
 		goto fail;
 	for (size_t i = 0; i < HR_ARRAY_SIZE(sections); i++)
-		if ((r = sections[i](doc, &c, p)) < 0)
+		if ((r = sections[i](doc, c, p)) < 0)
 			goto fail;
-	if (partial || !ret) {
+	if (c->partial || !ret) {
 		hr_profile_free(p);
 		return 0;
 	}
@@ -1362,11 +1329,12 @@ fail:
 	return r;
 }
 
-size_t hr_profile_check(const cJSON *doc, bool partial, char ***errors)
+size_t hr_profile_check(const cJSON *doc, bool partial, const struct hr_mount_options *mnt,
+			char ***errors)
 {
 	size_t n = 0;
 	hr_error err = { 0 };
-	struct pctx c = { .partial = partial, .err = &err };
+	struct pctx c = { .mnt = mnt, .partial = partial, .err = &err };
 
 	if (!cJSON_IsObject(doc)) {
 		hr_strv_push(errors, "/: a profile is a JSON object");
@@ -1561,12 +1529,12 @@ static cJSON *ns_json(unsigned mask)
 	return a;
 }
 
-cJSON *hr_profile_to_json(const struct hr_profile *p)
+/* "user" and "capabilities". */
+static void user_to_json(cJSON *d, const struct hr_profile *p)
 {
-	cJSON *d = cJSON_CreateObject(), *o, *a;
+	cJSON *o, *a;
 	char buf[16];
 
-	cJSON_AddStringToObject(d, "description", p->description);
 	o = cJSON_AddObjectToObject(d, "user");
 	cJSON_AddNumberToObject(o, "uid", p->user.uid);
 	cJSON_AddNumberToObject(o, "gid", p->user.gid);
@@ -1583,6 +1551,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 			free(n);
 		}
 	cJSON_AddBoolToObject(o, "ambient", p->caps.ambient);
+}
+
+/* "seccomp". */
+static void seccomp_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o, *a;
 
 	o = cJSON_AddObjectToObject(d, "seccomp");
 	cJSON_AddStringToObject(o, "defaultAction", p->seccomp.default_action);
@@ -1598,6 +1572,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->seccomp.allow[i]));
 	cJSON_AddItemToObject(o, "rules", p->seccomp.rules ? cJSON_Duplicate(p->seccomp.rules, true)
 							   : cJSON_CreateArray());
+}
+
+/* "rootfs", "mounts" and "hooks". */
+static void files_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o;
 
 	o = cJSON_AddObjectToObject(d, "rootfs");
 	cJSON_AddBoolToObject(o, "readonly", p->rootfs.readonly);
@@ -1615,6 +1595,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 
 	o = cJSON_AddObjectToObject(d, "hooks");
 	cJSON_AddItemToObject(o, "trusted", strv_json(p->hooks.trusted));
+}
+
+/* "userns", "process", "lsm" and "namespaces". */
+static void process_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o, *a;
 
 	o = cJSON_AddObjectToObject(d, "userns");
 	cJSON_AddBoolToObject(o, "enabled", p->userns.enabled);
@@ -1646,6 +1632,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddItemToObject(o, "required", ns_json(p->ns.required));
 	cJSON_AddItemToObject(o, "allowHost", ns_json(p->ns.allow_host));
 	cJSON_AddItemToObject(o, "allowJoin", ns_json(p->ns.allow_join & ~p->ns.allow_host));
+}
+
+/* "resources" and "rlimits". */
+static void limits_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o;
 
 	o = cJSON_AddObjectToObject(d, "resources");
 	cJSON_AddNumberToObject(o, "memory", (double)p->resources.memory);
@@ -1661,9 +1653,12 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddNumberToObject(o, "rtprio", (double)p->rlimits.rtprio);
 	cJSON_AddNumberToObject(o, "nice", (double)p->rlimits.nice);
 	cJSON_AddNumberToObject(o, "msgqueue", (double)p->rlimits.msgqueue);
+}
 
-	cJSON_AddItemToObject(d, "maskedPaths", strv_json(p->masked_paths));
-	cJSON_AddItemToObject(d, "readonlyPaths", strv_json(p->readonly_paths));
+/* "devices": the nodes, and the device cgroup's rules. */
+static void devices_to_json(cJSON *d, const struct hr_profile *p)
+{
+	cJSON *o, *a;
 
 	o = cJSON_AddObjectToObject(d, "devices");
 	a = cJSON_AddArrayToObject(o, "allow");
@@ -1690,6 +1685,21 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 		cJSON_AddStringToObject(e, "access", r->access);
 		cJSON_AddItemToArray(a, e);
 	}
+}
+
+cJSON *hr_profile_to_json(const struct hr_profile *p)
+{
+	cJSON *d = cJSON_CreateObject(), *o;
+
+	cJSON_AddStringToObject(d, "description", p->description);
+	user_to_json(d, p);
+	seccomp_to_json(d, p);
+	files_to_json(d, p);
+	process_to_json(d, p);
+	limits_to_json(d, p);
+	cJSON_AddItemToObject(d, "maskedPaths", strv_json(p->masked_paths));
+	cJSON_AddItemToObject(d, "readonlyPaths", strv_json(p->readonly_paths));
+	devices_to_json(d, p);
 	o = cJSON_AddObjectToObject(d, "sysctl");
 	cJSON_AddItemToObject(o, "allow", strv_json(p->sysctl_allow));
 	o = cJSON_AddObjectToObject(d, "annotations");

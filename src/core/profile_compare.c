@@ -123,11 +123,10 @@ static bool rule_in(const struct hr_devrule *d, const struct hr_profile *p)
 	return false;
 }
 
-bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, char *why,
-		       size_t cap)
+/* How it enforces: troubleshooting, warn modes, requireEnforced. */
+static bool weaker_modes(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			 size_t cap)
 {
-	const char *m;
-
 	if (a->troubleshooting && !b->troubleshooting)
 		return say(why, cap, "is a troubleshooting profile");
 	for (size_t i = 0; i < hr_passes_count && i < HR_CONTROLS_MAX; i++)
@@ -135,6 +134,13 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 			return say(why, cap, "only warns about %s", hr_passes[i].name);
 	if (!a->require_enforced && b->require_enforced)
 		return say(why, cap, "does not require its controls to be enforced");
+	return false;
+}
+
+/* The process's identity and capabilities. */
+static bool weaker_user(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			size_t cap)
+{
 	if (a->user.allow_root && !b->user.allow_root)
 		return say(why, cap, "allows root");
 	if (a->caps.allow & ~b->caps.allow) {
@@ -152,6 +158,13 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 	if ((a->user.umask & b->user.umask) != b->user.umask)
 		return say(why, cap, "has a umask (%04o) without bits of %04o", a->user.umask,
 			    b->user.umask);
+	return false;
+}
+
+/* System calls: plain allows, allowing rules, architectures. */
+static bool weaker_seccomp(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			   size_t cap)
+{
 	for (size_t i = 0; i < a->seccomp.n_allow; i++)
 		if (!allows_call(&b->seccomp, a->seccomp.allow[i], NULL))
 			return say(why, cap, "allows the system call %s", a->seccomp.allow[i]);
@@ -173,6 +186,15 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		if (!found)
 			return say(why, cap, "allows system calls of %s", a->seccomp.arch_names[i]);
 	}
+	return false;
+}
+
+/* The root file system and its writable paths, mounts, hooks. */
+static bool weaker_files(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			 size_t cap)
+{
+	const char *m;
+
 	if (!a->rootfs.readonly && b->rootfs.readonly)
 		return say(why, cap, "leaves the root file system writable");
 	if (!subset(a->rootfs.writable, b->rootfs.writable, &m))
@@ -200,6 +222,13 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		return say(why, cap, "allows binds of the socket %s", m);
 	if (!subset(a->hooks.trusted, b->hooks.trusted, &m))
 		return say(why, cap, "trusts the hook %s", m);
+	return false;
+}
+
+/* User namespaces, scheduling, LSM and namespaces. */
+static bool weaker_process(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			   size_t cap)
+{
 	if (!a->userns.enabled && b->userns.enabled)
 		return say(why, cap, "gives containers no user namespace of their own (root in one "
 				     "is host root)");
@@ -234,6 +263,13 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		if ((a->ns.allow_join & bit) && !(b->ns.allow_join & bit))
 			return say(why, cap, "allows joining another %s namespace", hr_ns_name(t));
 	}
+	return false;
+}
+
+/* Resources and rlimits. */
+static bool weaker_limits(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			  size_t cap)
+{
 	if (a->resources.memory > b->resources.memory)
 		return say(why, cap, "allows more memory");
 	if (a->resources.pids > b->resources.pids)
@@ -256,6 +292,15 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		return say(why, cap, "allows raising the priority (RLIMIT_NICE)");
 	if (a->rlimits.msgqueue > b->rlimits.msgqueue)
 		return say(why, cap, "allows more message queue bytes");
+	return false;
+}
+
+/* What the kernel exposes: paths, devices, sysctls, annotations. */
+static bool weaker_kernel(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			  size_t cap)
+{
+	const char *m;
+
 	if (!subset(b->masked_paths, a->masked_paths, &m))
 		return say(why, cap, "does not mask %s", m);
 	if (!subset(b->readonly_paths, a->readonly_paths, &m))
@@ -270,7 +315,28 @@ bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, c
 		return say(why, cap, "allows the sysctl %s", m);
 	if (!subset(a->annotations_allow, b->annotations_allow, &m))
 		return say(why, cap, "allows the annotation %s", m);
-	if (hr_image_policy_weaker(&a->image, &b->image, why, cap))
-		return true;
+	return false;
+}
+
+/* The image policy (profile_image.c). */
+static bool image_weaker(const struct hr_profile *a, const struct hr_profile *b,
+			 char *why, size_t cap)
+{
+	return hr_image_policy_weaker(&a->image, &b->image, why, cap);
+}
+
+/* In the order of the reasons a weaker profile is given for. */
+static bool (*const comparisons[])(const struct hr_profile *a, const struct hr_profile *b,
+				   char *why, size_t cap) = {
+	weaker_modes, weaker_user, weaker_seccomp, weaker_files,
+	weaker_process, weaker_limits, weaker_kernel, image_weaker,
+};
+
+bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, char *why,
+		       size_t cap)
+{
+	for (size_t i = 0; i < HR_ARRAY_SIZE(comparisons); i++)
+		if (comparisons[i](a, b, why, cap))
+			return true;
 	return false;
 }

@@ -26,10 +26,11 @@ int hr_severity_from_name(const char *name)
 	return -1;
 }
 
-void hr_image_policy_free(struct hr_image_policy *p)
+void hr_image_policy_done(struct hr_image_policy *p)
 {
-	hr_strv_free(p->allowed_refs);
-	p->allowed_refs = NULL;
+	if (!p)
+		return;
+	p->allowed_refs = hr_strv_free(p->allowed_refs);
 }
 
 /* A pattern names a registry, repository and tag or digest; a character

@@ -90,25 +90,6 @@ char *hr_text_clean(const char *s)
 	return b.s;
 }
 
-void hr_fputs_clean(const char *s, FILE *out)
-{
-	_cleanup_free_ char *t = hr_text_clean(s);
-
-	(void)fputs(t, out);
-}
-
-void hr_fprintf_clean(FILE *out, const char *fmt, ...)
-{
-	_cleanup_free_ char *s = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	hr_fputs_clean(s, out);
-}
-
 char *hr_json_clean(char *text)
 {
 	struct hr_buf b = { 0 };

@@ -131,7 +131,7 @@ static int check_rule(const cJSON *rule, const char *ptr, bool strict_names, hr_
 	if (strict_names) {
 		for (const cJSON *m = rule->child; m; m = m->next) {
 			bool ok = false;
-			for (size_t k = 0; keys[k] && k < 4; k++)
+			for (size_t k = 0; k < 4 && keys[k]; k++)
 				ok |= strcmp(m->string, keys[k]) == 0;
 			if (!ok)
 				return hr_err(err, HR_E_INVALID,
@@ -562,42 +562,25 @@ static bool all_plain_allow(const struct rule_ref *r, size_t n)
 	return n > 0;
 }
 
-int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *ef, cJSON **ret,
-		     struct hr_seccomp_merge_stats *st, hr_error *err)
+/* The state of one merge: both filters' rules by name, the filter being
+ * written, and what is counted for the finding. */
+struct merge {
+	const struct hr_seccomp_profile *sp;
+	struct view pv, ev; /* the profile's and the spec's rules */
+	struct out o;
+	bool e_default_allows; /* the spec's default action allows */
+	bool notify;	       /* a NOTIFY rule was kept */
+	struct hr_seccomp_merge_stats *st;
+};
+
+/* The architectures both filters accept, into tokens and names (each with
+ * room for sp->n_arch); returns how many. An empty list in the spec means
+ * the native one only. */
+static size_t shared_archs(const struct hr_seccomp_profile *sp, const cJSON *e_arch,
+			   uint32_t *tokens, char **names)
 {
-	struct view pv = { 0 }, ev = { 0 };
-	const cJSON *e_act = cJSON_GetObjectItemCaseSensitive(ef, "defaultAction");
-	const cJSON *e_eno = cJSON_GetObjectItemCaseSensitive(ef, "defaultErrnoRet");
-	const cJSON *e_arch = cJSON_GetObjectItemCaseSensitive(ef, "architectures");
-	const cJSON *e_flags = cJSON_GetObjectItemCaseSensitive(ef, "flags");
-	const cJSON *e_calls = cJSON_GetObjectItemCaseSensitive(ef, "syscalls");
-	int p_default = hr_seccomp_action_from_name(sp->default_action);
-	int e_default;
-	bool e_default_allows;
-	uint32_t *tokens;
-	char **names;
 	size_t n_arch = 0;
-	struct out o = { 0 };
-	const char *res_action;
-	int res_errno;
-	cJSON *f, *flags = NULL;
-	bool notify = false;
-	int r;
 
-	*st = (struct hr_seccomp_merge_stats){ 0 };
-	/* Everything below reads the spec's filter without checking it. */
-	if ((r = hr_seccomp_spec_check(ef, "/linux/seccomp", err)) < 0)
-		return r;
-	e_default = hr_seccomp_action_from_name(e_act->valuestring);
-	/* A TRACE or NOTIFY default leaves the call to a tracer or listener,
-	 * which may refuse it (without a tracer, TRACE fails with ENOSYS):
-	 * only ALLOW and LOG count as allowing. */
-	e_default_allows = e_default == HR_ACT_ALLOW || e_default == HR_ACT_LOG;
-	tokens = hr_xcalloc(sp->n_arch + 1, sizeof *tokens);
-	names = hr_xcalloc(sp->n_arch + 1, sizeof *names);
-
-	/* Architectures: those both filters accept. An empty list in the spec
-	 * means the native one only. */
 	for (size_t i = 0; i < sp->n_arch; i++) {
 		bool in_spec = false;
 		if (!e_arch || !e_arch->child) {
@@ -612,78 +595,69 @@ int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *ef, cJSON
 			names[n_arch++] = sp->arch_names[i];
 		}
 	}
-	if (n_arch == 0) {
-		free(tokens);
-		free(names);
-		return hr_err(err, HR_E_REFUSED,
-			      "the spec's seccomp filter and the profile share no architecture");
-	}
+	return n_arch;
+}
 
-	/* Default: the stricter of the two deny actions. */
-	if (!e_default_allows && e_default < p_default) {
-		res_action = hr_seccomp_action_name(e_default);
-		res_errno = cJSON_IsNumber(e_eno) && e_eno->valuedouble >= 1 ? (int)e_eno->valuedouble : 1;
-	} else {
-		res_action = sp->default_action;
-		res_errno = sp->default_errno;
-	}
+/* Names with plain allows in the profile. */
+static void merge_plain_allows(struct merge *m)
+{
+	struct hr_seccomp_merge_stats *st = m->st;
 
-	o.arch = tokens;
-	o.n_arch = n_arch;
-	f = new_filter(res_action, res_errno, names, n_arch, &o);
-	view_add_rules(&pv, sp->rules);
-	view_add_rules(&ev, e_calls);
-
-	/* Names with plain allows in the profile. */
-	for (size_t i = 0; i < sp->n_allow; i++) {
-		const char *name = sp->allow[i];
+	for (size_t i = 0; i < m->sp->n_allow; i++) {
+		const char *name = m->sp->allow[i];
 		size_t pf, ef_first, ne;
 
-		if (view_find(&pv, name, &pf) > 0 || !exists_on(&o, name))
+		if (view_find(&m->pv, name, &pf) > 0 || !exists_on(&m->o, name))
 			continue;
-		ne = view_find(&ev, name, &ef_first);
-		if (ne > 0 && all_plain_allow(&ev.v[ef_first], ne)) {
-			emit_allow(&o, name);
+		ne = view_find(&m->ev, name, &ef_first);
+		if (ne > 0 && all_plain_allow(&m->ev.v[ef_first], ne)) {
+			emit_allow(&m->o, name);
 			st->allowed++;
 		} else if (ne > 0) {
 			/* The spec restricts the call; its rules are narrower than
 			 * an unconditional allow, so they are the intersection. */
-			emit_refs(&o, name, &ev.v[ef_first], ne);
+			emit_refs(&m->o, name, &m->ev.v[ef_first], ne);
 			for (size_t k = 0; k < ne; k++)
-				notify |= ev.v[ef_first + k].action == HR_ACT_NOTIFY;
-			if (all_deny(&ev.v[ef_first], ne)) {
+				m->notify |= m->ev.v[ef_first + k].action == HR_ACT_NOTIFY;
+			if (all_deny(&m->ev.v[ef_first], ne)) {
 				st->denied_by_spec++;
 				note(st->examples_spec, sizeof st->examples_spec, name);
 			} else {
 				st->allowed++;
 			}
-		} else if (e_default_allows) {
-			emit_allow(&o, name);
+		} else if (m->e_default_allows) {
+			emit_allow(&m->o, name);
 			st->allowed++;
 		} else {
 			st->denied_by_spec++;
 			note(st->examples_spec, sizeof st->examples_spec, name);
 		}
 	}
+}
 
-	/* Names the profile governs with rules. */
-	for (size_t i = 0; i < pv.n;) {
-		const char *name = pv.v[i].name;
+/* Names the profile governs with rules. */
+static void merge_profile_rules(struct merge *m)
+{
+	struct hr_seccomp_merge_stats *st = m->st;
+	const struct view *pv = &m->pv, *ev = &m->ev;
+
+	for (size_t i = 0; i < pv->n;) {
+		const char *name = pv->v[i].name;
 		size_t np = 1, ef_first, ne;
 
-		while (i + np < pv.n && strcmp(pv.v[i + np].name, name) == 0)
+		while (i + np < pv->n && strcmp(pv->v[i + np].name, name) == 0)
 			np++;
-		if (!exists_on(&o, name)) {
+		if (!exists_on(&m->o, name)) {
 			i += np;
 			continue;
 		}
-		ne = view_find(&ev, name, &ef_first);
-		if (all_deny(&pv.v[i], np) ||
-		    (ne == 0 && e_default_allows) ||
-		    all_unconditional_allow(&ev.v[ef_first], ne) ||
-		    same_rules(&pv.v[i], np, &ev.v[ef_first], ne)) {
-			emit_refs(&o, name, &pv.v[i], np);
-			if (!all_deny(&pv.v[i], np))
+		ne = view_find(ev, name, &ef_first);
+		if (all_deny(&pv->v[i], np) ||
+		    (ne == 0 && m->e_default_allows) ||
+		    all_unconditional_allow(&ev->v[ef_first], ne) ||
+		    same_rules(&pv->v[i], np, &ev->v[ef_first], ne)) {
+			emit_refs(&m->o, name, &pv->v[i], np);
+			if (!all_deny(&pv->v[i], np))
 				st->allowed++;
 		} else if (ne == 0) {
 			st->denied_by_spec++;
@@ -697,27 +671,40 @@ int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *ef, cJSON
 		}
 		i += np;
 	}
+}
 
-	/* What the spec allowed that the profile does not. */
-	for (size_t i = 0; i < ev.n;) {
-		const char *name = ev.v[i].name;
+/* What the spec allowed that the profile does not: counted only. */
+static void count_denied_by_profile(struct merge *m)
+{
+	struct hr_seccomp_merge_stats *st = m->st;
+	const struct view *ev = &m->ev;
+
+	for (size_t i = 0; i < ev->n;) {
+		const char *name = ev->v[i].name;
 		size_t n = 1, pf;
 		bool allowed = false;
 
-		while (i + n < ev.n && strcmp(ev.v[i + n].name, name) == 0)
+		while (i + n < ev->n && strcmp(ev->v[i + n].name, name) == 0)
 			n++;
 		for (size_t k = 0; k < n; k++)
-			allowed |= !hr_seccomp_action_denies(ev.v[i + k].action);
-		if (allowed && exists_on(&o, name) && view_find(&pv, name, &pf) == 0 &&
-		    !bsearch(&name, sp->allow, sp->n_allow, sizeof(char *), cmp_str)) {
+			allowed |= !hr_seccomp_action_denies(ev->v[i + k].action);
+		if (allowed && exists_on(&m->o, name) && view_find(&m->pv, name, &pf) == 0 &&
+		    !bsearch(&name, m->sp->allow, m->sp->n_allow, sizeof(char *), cmp_str)) {
 			st->denied_by_profile++;
 			note(st->examples_profile, sizeof st->examples_profile, name);
 		}
 		i += n;
 	}
-	finish_filter(&o);
+}
 
-	/* Flags: keep all but the one that turns off a mitigation. */
+/* The spec's flags but the one that turns off a mitigation, and its
+ * listener if a NOTIFY rule survived. */
+static void merge_flags_and_listener(cJSON *f, const cJSON *ef, bool notify,
+				     struct hr_seccomp_merge_stats *st)
+{
+	const cJSON *e_flags = cJSON_GetObjectItemCaseSensitive(ef, "flags");
+	cJSON *flags = NULL;
+
 	for (const cJSON *fl = e_flags ? e_flags->child : NULL; fl; fl = fl->next) {
 		if (strcmp(fl->valuestring, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0) {
 			st->dropped_spec_allow = true;
@@ -727,7 +714,6 @@ int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *ef, cJSON
 			flags = cJSON_AddArrayToObject(f, "flags");
 		cJSON_AddItemToArray(flags, cJSON_CreateString(fl->valuestring));
 	}
-	/* A listener only matters if a NOTIFY rule survived. */
 	if (notify) {
 		const cJSON *lp = cJSON_GetObjectItemCaseSensitive(ef, "listenerPath");
 		const cJSON *lm = cJSON_GetObjectItemCaseSensitive(ef, "listenerMetadata");
@@ -736,10 +722,61 @@ int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *ef, cJSON
 		if (lm)
 			cJSON_AddItemToObject(f, "listenerMetadata", cJSON_Duplicate(lm, true));
 	}
-	free(pv.v);
-	free(ev.v);
-	free(tokens);
-	free(names);
+}
+
+int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *ef, cJSON **ret,
+		     struct hr_seccomp_merge_stats *st, hr_error *err)
+{
+	const cJSON *e_act = cJSON_GetObjectItemCaseSensitive(ef, "defaultAction");
+	const cJSON *e_eno = cJSON_GetObjectItemCaseSensitive(ef, "defaultErrnoRet");
+	const cJSON *e_arch = cJSON_GetObjectItemCaseSensitive(ef, "architectures");
+	const cJSON *e_calls = cJSON_GetObjectItemCaseSensitive(ef, "syscalls");
+	int p_default = hr_seccomp_action_from_name(sp->default_action);
+	struct merge m = { .sp = sp, .st = st };
+	_cleanup_free_ uint32_t *tokens = NULL;
+	_cleanup_free_ char **names = NULL;
+	int e_default, res_errno, r;
+	const char *res_action;
+	size_t n_arch;
+	cJSON *f;
+
+	*st = (struct hr_seccomp_merge_stats){ 0 };
+	/* Everything below reads the spec's filter without checking it. */
+	if ((r = hr_seccomp_spec_check(ef, "/linux/seccomp", err)) < 0)
+		return r;
+	e_default = hr_seccomp_action_from_name(e_act->valuestring);
+	/* A TRACE or NOTIFY default leaves the call to a tracer or listener,
+	 * which may refuse it (without a tracer, TRACE fails with ENOSYS):
+	 * only ALLOW and LOG count as allowing. */
+	m.e_default_allows = e_default == HR_ACT_ALLOW || e_default == HR_ACT_LOG;
+	tokens = hr_xcalloc(sp->n_arch + 1, sizeof *tokens);
+	names = hr_xcalloc(sp->n_arch + 1, sizeof *names);
+	n_arch = shared_archs(sp, e_arch, tokens, names);
+	if (n_arch == 0)
+		return hr_err(err, HR_E_REFUSED,
+			      "the spec's seccomp filter and the profile share no architecture");
+
+	/* Default: the stricter of the two deny actions. */
+	if (!m.e_default_allows && e_default < p_default) {
+		res_action = hr_seccomp_action_name(e_default);
+		res_errno = cJSON_IsNumber(e_eno) && e_eno->valuedouble >= 1 ? (int)e_eno->valuedouble : 1;
+	} else {
+		res_action = sp->default_action;
+		res_errno = sp->default_errno;
+	}
+
+	m.o.arch = tokens;
+	m.o.n_arch = n_arch;
+	f = new_filter(res_action, res_errno, names, n_arch, &m.o);
+	view_add_rules(&m.pv, sp->rules);
+	view_add_rules(&m.ev, e_calls);
+	merge_plain_allows(&m);
+	merge_profile_rules(&m);
+	count_denied_by_profile(&m);
+	finish_filter(&m.o);
+	merge_flags_and_listener(f, ef, m.notify, st);
+	free(m.pv.v);
+	free(m.ev.v);
 	*ret = f;
 	return 0;
 }

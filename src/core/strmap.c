@@ -140,8 +140,10 @@ bool hr_strmap_get(const struct hr_strmap *m, const char *key, size_t len, uintp
 	return true;
 }
 
-void hr_strmap_free(struct hr_strmap *m)
+void hr_strmap_done(struct hr_strmap *m)
 {
+	if (!m)
+		return;
 	for (size_t i = 0; i < m->cap; i++)
 		free(m->v[i].key);
 	free(m->v);

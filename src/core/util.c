@@ -11,15 +11,6 @@ void hr_freep(void *p)
 	free(*(void **)p);
 }
 
-void hr_closep(int *fd)
-{
-	if (*fd >= 0) {
-		int saved = errno;
-		(void)close(*fd);
-		errno = saved;
-	}
-}
-
 void hr_strv_freep(char ***v)
 {
 	hr_strv_free(*v);
@@ -37,7 +28,7 @@ int hr_err(hr_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
-int hr_err_prefix(hr_error *err, const char *fmt, ...)
+int hr_err_prefix(hr_error *err, int code, const char *fmt, ...)
 {
 	char prefix[1024];
 	char old[HR_ERROR_MAX];
@@ -45,7 +36,7 @@ int hr_err_prefix(hr_error *err, const char *fmt, ...)
 	va_list ap;
 
 	if (!err)
-		return 0;
+		return code;
 	va_start(ap, fmt);
 	(void)vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
@@ -54,7 +45,8 @@ int hr_err_prefix(hr_error *err, const char *fmt, ...)
 	if (n > 0 && (size_t)n < sizeof err->msg)
 		memcpy(err->msg + n, old, strnlen(old, sizeof err->msg - (size_t)n - 1) + 1);
 	err->msg[sizeof err->msg - 1] = '\0';
-	return err->code;
+	err->code = code;
+	return code;
 }
 
 void hr_error_clear(hr_error *err)
@@ -130,13 +122,14 @@ size_t hr_strv_len(char *const *v)
 	return n;
 }
 
-void hr_strv_free(char **v)
+char **hr_strv_free(char **v)
 {
 	if (!v)
-		return;
+		return NULL;
 	for (size_t i = 0; v[i]; i++)
 		free(v[i]);
 	free(v);
+	return NULL;
 }
 
 bool hr_strv_contains(char *const *v, const char *s)
@@ -147,14 +140,13 @@ bool hr_strv_contains(char *const *v, const char *s)
 	return false;
 }
 
-int hr_strv_push(char ***v, const char *s)
+void hr_strv_push(char ***v, const char *s)
 {
 	size_t n = hr_strv_len(*v);
 	char **nv = hr_xrealloc(*v, (n + 2) * sizeof *nv);
 	nv[n] = hr_xstrdup(s);
 	nv[n + 1] = NULL;
 	*v = nv;
-	return 0;
 }
 
 void hr_strv_pushf(char ***v, const char *fmt, ...)

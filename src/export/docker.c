@@ -14,8 +14,10 @@
 
 #include "hardrun/export.h"
 
-void hr_docker_export_free(struct hr_docker_export *x)
+void hr_docker_export_done(struct hr_docker_export *x)
 {
+	if (!x)
+		return;
 	hr_strv_free(x->args);
 	cJSON_Delete(x->compose);
 	hr_strv_free(x->notes);

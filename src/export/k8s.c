@@ -203,10 +203,12 @@ static char *volume_name(const char *path, size_t index)
 
 /* --- export ------------------------------------------------------------------ */
 
-void hr_k8s_export_free(struct hr_k8s_export *x)
+void hr_k8s_export_done(struct hr_k8s_export *x)
 {
+	if (!x)
+		return;
 	cJSON_Delete(x->docs);
-	hr_pss_result_free(&x->pss);
+	hr_pss_result_done(&x->pss);
 	hr_strv_free(x->notes);
 	*x = (struct hr_k8s_export){ 0 };
 }
@@ -605,7 +607,7 @@ static int judge_host_path(const struct hr_profile *p, const char *path, char **
 		if (strcmp(f.v[i].rule->id, "mounts.bind-readonly") == 0)
 			*ret_writable = false;
 	}
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	return 0;
 }
 
@@ -623,10 +625,280 @@ static bool strv_has_path(const cJSON *mounts, const char *path)
 	return false;
 }
 
+/* user: the container's value, else the pod's (where it is set). */
+static void audit_user(struct actx *a, const struct sc *s, const struct sc *pod, const char *name)
+{
+	const struct hr_profile *p = a->p;
+	const cJSON *uid = s->run_as_user ? s->run_as_user : pod->run_as_user;
+	const char *uptr = s->run_as_user ? s->ptr : pod->ptr;
+	const cJSON *nr = s->run_as_non_root ? s->run_as_non_root : pod->run_as_non_root;
+	const cJSON *gid = s->run_as_group ? s->run_as_group : pod->run_as_group;
+	const char *gptr = s->run_as_group ? s->ptr : pod->ptr;
+	cJSON *want_uid, *want_gid, *t;
+
+	if (p->user.allow_root)
+		return;
+	/* Under a profile that gives root a user namespace of its own, root
+	 * stays root there: say so, not that it would change. */
+	_cleanup_free_ char *becomes =
+		p->userns.enabled && p->userns.allow_root
+			? hr_xstrdup("under hardrun it is root only in a user namespace of its own, "
+				     "never host root")
+			: hr_xasprintf("hardrun would run it as uid %u", p->user.uid);
+
+	want_uid = cJSON_CreateNumber(p->user.uid);
+	want_gid = cJSON_CreateNumber(p->user.gid);
+	t = cJSON_CreateTrue();
+	if (uid && uid->valuedouble == 0) {
+		_cleanup_free_ char *ptr = hr_json_ptr(uptr, "runAsUser");
+		add(a, "k8s.run-as-root", "user", HR_CHANGED, ptr, uid, want_uid,
+		    "container `%s` runs as root (runAsUser 0); %s", name, becomes);
+	} else if (!uid && !cJSON_IsTrue(nr)) {
+		_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "runAsNonRoot");
+		add(a, "k8s.run-as-root", "user", HR_CHANGED, ptr, nr, t,
+		    "container `%s` may run as root (no runAsUser, runAsNonRoot not "
+		    "true): its image decides; %s",
+		    name, becomes);
+	}
+	if (!gid || gid->valuedouble == 0) {
+		_cleanup_free_ char *ptr = hr_json_ptr(gid ? gptr : s->ptr, "runAsGroup");
+		add(a, "k8s.run-as-root-group", "user", HR_CHANGED, ptr, gid, want_gid,
+		    "container `%s` %s; hardrun would give it gid %u", name,
+		    gid ? "runs with group 0 (runAsGroup 0)"
+			: "may run with group 0 (no runAsGroup)",
+		    p->user.gid);
+	}
+	cJSON_Delete(want_uid);
+	cJSON_Delete(want_gid);
+	cJSON_Delete(t);
+}
+
+/* no_new_privs, and privileged. */
+static void audit_privileges(struct actx *a, const struct sc *s, const char *name)
+{
+	if (!cJSON_IsFalse(s->ape)) {
+		_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "allowPrivilegeEscalation");
+		cJSON *f = cJSON_CreateFalse();
+		add(a, "k8s.privilege-escalation", "no-new-privileges", HR_CHANGED, ptr, s->ape, f,
+		    "container `%s` may gain privileges through setuid files "
+		    "(allowPrivilegeEscalation is not false); hardrun sets no_new_privs",
+		    name);
+		cJSON_Delete(f);
+	}
+	if (cJSON_IsTrue(s->privileged)) {
+		_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "privileged");
+		add(a, "k8s.privileged", "privileged", HR_REFUSED, ptr, s->privileged, NULL,
+		    "container `%s` is privileged (every capability and device, no "
+		    "seccomp): hardrun refuses it (spec.privileged)",
+		    name);
+	}
+}
+
+/* capabilities: what the runtime would grant, against the allowlist. */
+static void audit_capabilities(struct actx *a, const struct sc *s, const char *name)
+{
+	const struct hr_profile *p = a->p;
+	bool drops_all = false;
+	uint64_t kept = 0, dropped = 0;
+	char extra[256] = "";
+	size_t j = 0;
+	const cJSON *v;
+
+	for (v = s->drop ? s->drop->child : NULL; v; v = v->next) {
+		_cleanup_free_ char *cn = m_cap_spec_name(v->valuestring);
+		int n = hr_cap_from_name(cn);
+		drops_all |= strcmp(v->valuestring, "ALL") == 0;
+		if (n >= 0)
+			dropped |= UINT64_C(1) << n;
+	}
+	for (size_t i = 0; !drops_all && i < HR_ARRAY_SIZE(runtime_default_caps); i++) {
+		int n = hr_cap_from_name(runtime_default_caps[i]);
+		if (n >= 0 && !(dropped & (UINT64_C(1) << n)) &&
+		    !(p->caps.allow & (UINT64_C(1) << n))) {
+			kept |= UINT64_C(1) << n;
+			if (strlen(extra) + 24 < sizeof extra)
+				snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+					 "%s%s", *extra ? ", " : "", runtime_default_caps[i] + 4);
+		}
+	}
+	if (kept) {
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/capabilities/drop", s->ptr);
+		cJSON *all = cJSON_CreateStringArray((const char *[]){ "ALL" }, 1);
+		add(a, "k8s.capabilities", "capabilities", HR_CHANGED, ptr, s->drop, all,
+		    "container `%s` keeps the runtime's default capabilities %s, which "
+		    "the profile does not allow; hardrun would drop them",
+		    name, extra);
+		cJSON_Delete(all);
+	}
+	for (v = s->add ? s->add->child : NULL; v; v = v->next, j++) {
+		_cleanup_free_ char *cn = m_cap_spec_name(v->valuestring);
+		int n = hr_cap_from_name(cn);
+		if (n >= 0 && (p->caps.allow & (UINT64_C(1) << n)))
+			continue;
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/capabilities/add/%zu", s->ptr, j);
+		add(a, "k8s.capabilities", "capabilities", HR_CHANGED, ptr, v, NULL,
+		    "container `%s` adds %s, which the profile does not allow; hardrun "
+		    "would drop it",
+		    name, v->valuestring);
+	}
+}
+
+/* seccomp: the container's profile, else the pod's. */
+static void audit_seccomp(struct actx *a, const struct sc *s, const struct sc *pod,
+			  const char *name)
+{
+	const struct sc *from = s->seccomp ? s : pod->seccomp ? pod : s;
+	const char *type = from->seccomp_type ? from->seccomp_type->valuestring : NULL;
+	const char *lp = from->seccomp_localhost ? from->seccomp_localhost->valuestring : NULL;
+	_cleanup_free_ char *ptr = hr_json_ptr(from->ptr, "seccompProfile");
+	cJSON *want_sc = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(want_sc, "type", "Localhost");
+	cJSON_AddStringToObject(want_sc, "localhostProfile", a->o->seccomp_name);
+	if (!type || strcmp(type, "Unconfined") == 0)
+		add(a, "k8s.seccomp", "seccomp", HR_CHANGED, ptr, from->seccomp, want_sc,
+		    "container `%s` runs without a seccomp filter%s; hardrun would "
+		    "install the profile's",
+		    name, type ? " (Unconfined)" : "");
+	else if (strcmp(type, "Localhost") != 0 || !lp || strcmp(lp, a->o->seccomp_name) != 0)
+		add(a, "k8s.seccomp-profile", "seccomp", HR_CHANGED, ptr, from->seccomp, want_sc,
+		    "container `%s` uses seccomp profile %s%s%s, not the profile's "
+		    "filter; hardrun would combine the two (a call passes only if "
+		    "both allow it)",
+		    name, type, lp ? " " : "", lp ? lp : "");
+	cJSON_Delete(want_sc);
+}
+
+/* A read-only root with volumes where the profile lets it write, and
+ * /proc masked. mp: the pointer to the container's volumeMounts. */
+static void audit_rootfs(struct actx *a, const struct sc *s, const cJSON *mounts, const char *mp,
+			 const char *name)
+{
+	const struct hr_profile *p = a->p;
+
+	if (p->rootfs.readonly) {
+		if (!cJSON_IsTrue(s->rorf)) {
+			_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "readOnlyRootFilesystem");
+			cJSON *t = cJSON_CreateTrue();
+			add(a, "k8s.readonly-rootfs", "rootfs", HR_CHANGED, ptr, s->rorf, t,
+			    "container `%s` has a writable root file system; hardrun would "
+			    "make it read-only",
+			    name);
+			cJSON_Delete(t);
+		}
+		for (size_t i = 0; p->rootfs.writable && p->rootfs.writable[i]; i++) {
+			if (strv_has_path(mounts, p->rootfs.writable[i]))
+				continue;
+			cJSON *want_m = cJSON_CreateObject();
+			_cleanup_free_ char *vn = volume_name(p->rootfs.writable[i], i);
+			cJSON_AddStringToObject(want_m, "name", vn);
+			cJSON_AddStringToObject(want_m, "mountPath", p->rootfs.writable[i]);
+			add(a, "k8s.writable-path", "rootfs", HR_CHANGED, mp, NULL, want_m,
+			    "container `%s` has no volume at %s, where the profile lets it "
+			    "write; hardrun would mount a tmpfs there",
+			    name, p->rootfs.writable[i]);
+			cJSON_Delete(want_m);
+		}
+	}
+	if (s->proc_mount && strcmp(s->proc_mount->valuestring, "Default") != 0) {
+		_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "procMount");
+		cJSON *d = cJSON_CreateString("Default");
+		add(a, "k8s.proc-mount", "paths", HR_CHANGED, ptr, s->proc_mount, d,
+		    "container `%s` asks for an unmasked /proc (procMount %s); hardrun "
+		    "would mask the profile's paths",
+		    name, s->proc_mount->valuestring);
+		cJSON_Delete(d);
+	}
+}
+
+/* resources: the memory limit and the CPU request (or limit). rp: the
+ * pointer to the container's resources. */
+static int audit_resources(struct actx *a, const cJSON *limits, const cJSON *requests,
+			   const char *rp, const char *name)
+{
+	const struct hr_profile *p = a->p;
+	const cJSON *mem = NULL, *cpu = NULL;
+	_cleanup_free_ char *lp = hr_json_ptr(rp, "limits");
+	_cleanup_free_ char *qp = hr_json_ptr(rp, "requests");
+	_cleanup_free_ char *want_mem = bytes_quantity(p->resources.memory);
+	int64_t max_m = shares_millicores(p->resources.cpu_shares), m;
+	const char *cpu_ptr = qp;
+
+	WANT(limits, "memory", lp, quantity, "a quantity", &mem);
+	WANT(requests, "cpu", qp, quantity, "a quantity", &cpu);
+	if (!cpu) {
+		/* Without a request, the limit is the request. */
+		WANT(limits, "cpu", lp, quantity, "a quantity", &cpu);
+		cpu_ptr = lp;
+	}
+	m = mem ? quantity_of(mem, 1) : -2;
+	if (m == -1) {
+		_cleanup_free_ char *ptr = hr_json_ptr(lp, "memory");
+		return hr_err(a->err, HR_E_INVALID, "%s: `%s` is not a quantity", ptr,
+			      cJSON_IsString(mem) ? mem->valuestring : "?");
+	}
+	if (m < 0 || m > p->resources.memory) {
+		_cleanup_free_ char *ptr = hr_json_ptr(lp, "memory");
+		cJSON *w = cJSON_CreateString(want_mem);
+		add(a, "k8s.memory-limit", "resources", HR_CHANGED, ptr, mem, w,
+		    "container `%s` %s; hardrun would limit it to %s", name,
+		    mem ? "may use more memory than the profile allows" : "has no memory limit",
+		    want_mem);
+		cJSON_Delete(w);
+	}
+	if (cpu) {
+		int64_t c_m = quantity_of(cpu, 1000);
+		_cleanup_free_ char *ptr = hr_json_ptr(cpu_ptr, "cpu");
+		if (c_m < 0)
+			return hr_err(a->err, HR_E_INVALID, "%s: not a quantity", ptr);
+		if (c_m > max_m) {
+			_cleanup_free_ char *q = millicores_quantity(max_m);
+			cJSON *w = cJSON_CreateString(q);
+			add(a, "k8s.cpu-request", "resources", HR_CHANGED, ptr, cpu, w,
+			    "container `%s` asks for more CPU weight than the profile's %" PRId64
+			    " shares; hardrun would lower them",
+			    name, p->resources.cpu_shares);
+			cJSON_Delete(w);
+		}
+	}
+	return 0;
+}
+
+/* hostPath volumes mounted writable where the profile's mounts control
+ * would make them read-only. */
+static void audit_host_paths(struct actx *a, const cJSON *mounts, const cJSON *volumes,
+			     const char *mp, const char *name)
+{
+	size_t j = 0;
+
+	for (const cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, j++) {
+		const char *vn = m_str(m, "name");
+		const cJSON *vol = NULL, *hp;
+		size_t vi = 0;
+		for (vol = volumes ? volumes->child : NULL; vol; vol = vol->next, vi++)
+			if (vn && m_str(vol, "name") && strcmp(m_str(vol, "name"), vn) == 0)
+				break;
+		hp = m_get(vol, "hostPath");
+		if (!hp || !m_str(hp, "path") || m_true(m, "readOnly"))
+			continue;
+		_cleanup_free_ char *denied = NULL;
+		bool writable = true;
+		judge_host_path(a->p, m_str(hp, "path"), &denied, &writable);
+		if (denied || writable)
+			continue; /* refused at the volume, or allowed */
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/%zu/readOnly", mp, j);
+		cJSON *t = cJSON_CreateTrue();
+		add(a, "k8s.host-path-writable", "mounts", HR_CHANGED, ptr, m_get(m, "readOnly"), t,
+		    "container `%s` mounts host path %s (volume `%s`) writable; hardrun "
+		    "would make it read-only",
+		    name, m_str(hp, "path"), vn);
+		cJSON_Delete(t);
+	}
+}
+
 static int audit_container(struct actx *a, const cJSON *c, const char *cptr, const struct sc *pod,
 			   const cJSON *volumes)
 {
-	const struct hr_profile *p = a->p;
 	const char *name;
 	const cJSON *v, *res = NULL, *limits = NULL, *requests = NULL, *mounts = NULL;
 	struct sc s;
@@ -649,254 +921,155 @@ static int audit_container(struct actx *a, const cJSON *c, const char *cptr, con
 		WANT(res, "limits", rp, object, "an object", &limits);
 		WANT(res, "requests", rp, object, "an object", &requests);
 		WANT(c, "volumeMounts", cptr, array, "an array", &mounts);
+		audit_user(a, &s, pod, name);
+		audit_privileges(a, &s, name);
+		audit_capabilities(a, &s, name);
+		audit_seccomp(a, &s, pod, name);
+		audit_rootfs(a, &s, mounts, mp, name);
+		if ((r = audit_resources(a, limits, requests, rp, name)) < 0)
+			return r;
+		audit_host_paths(a, mounts, volumes, mp, name);
+	}
+	return 0;
+}
 
-		/* user: the container's value, else the pod's (where it is set). */
-		if (!p->user.allow_root) {
-			const cJSON *uid = s.run_as_user ? s.run_as_user : pod->run_as_user;
-			const char *uptr = s.run_as_user ? s.ptr : pod->ptr;
-			const cJSON *nr = s.run_as_non_root ? s.run_as_non_root : pod->run_as_non_root;
-			const cJSON *gid = s.run_as_group ? s.run_as_group : pod->run_as_group;
-			const char *gptr = s.run_as_group ? s.ptr : pod->ptr;
-			cJSON *want_uid = cJSON_CreateNumber(p->user.uid);
-			cJSON *want_gid = cJSON_CreateNumber(p->user.gid);
-			cJSON *t = cJSON_CreateTrue();
+/* The runtime class (nothing enforces the profile at Run without it), and
+ * the profile the pod asks for by annotation. */
+static void audit_pod_runtime(struct actx *a, const cJSON *rc, const cJSON *ann, const char *sptr,
+			      const char *aptr)
+{
+	const char *want_rc = a->o->runtime_class;
+	const char *have = rc ? rc->valuestring : NULL;
+	bool ok = have && (want_rc ? strcmp(have, want_rc) == 0
+				   : strcmp(have, "hardrun") == 0 || strncmp(have, "hardrun-", 8) == 0);
+	const cJSON *pa = m_get(ann, "org.hardrun.profile");
 
-			/* Under a profile that gives root a user namespace of its own,
-			 * root stays root there: say so, not that it would change. */
-			bool userns_root = p->userns.enabled && p->userns.allow_root;
-			_cleanup_free_ char *becomes =
-				userns_root ? hr_xstrdup("under hardrun it is root only in a user "
-							 "namespace of its own, never host root")
-					    : hr_xasprintf("hardrun would run it as uid %u",
-							   p->user.uid);
+	if (!ok) {
+		_cleanup_free_ char *ptr = hr_json_ptr(sptr, "runtimeClassName");
+		cJSON *w = cJSON_CreateString(want_rc ? want_rc : "hardrun");
+		add(a, "k8s.runtime-class", NULL, HR_CHANGED, ptr, rc, w,
+		    "the pod %s, so nothing enforces the profile when it runs",
+		    have ? "runs under another runtime class" : "has no runtimeClassName");
+		cJSON_Delete(w);
+	}
+	if (cJSON_IsString(pa) && strcmp(pa->valuestring, a->short_name) != 0) {
+		_cleanup_free_ char *ptr = hr_json_ptr(aptr, "org.hardrun.profile");
+		cJSON *w = cJSON_CreateString(a->short_name);
+		add(a, "k8s.profile-annotation", NULL, HR_WARNED, ptr, pa, w,
+		    "the pod asks for profile `%s`, but was checked against `%s`",
+		    pa->valuestring, a->short_name);
+		cJSON_Delete(w);
+	}
+}
 
-			if (uid && uid->valuedouble == 0) {
-				_cleanup_free_ char *ptr = hr_json_ptr(uptr, "runAsUser");
-				add(a, "k8s.run-as-root", "user", HR_CHANGED, ptr, uid, want_uid,
-				    "container `%s` runs as root (runAsUser 0); %s", name, becomes);
-			} else if (!uid && !cJSON_IsTrue(nr)) {
-				_cleanup_free_ char *ptr = hr_json_ptr(s.ptr, "runAsNonRoot");
-				add(a, "k8s.run-as-root", "user", HR_CHANGED, ptr, nr, t,
-				    "container `%s` may run as root (no runAsUser, runAsNonRoot not "
-				    "true): its image decides; %s",
-				    name, becomes);
-			}
-			if (!gid || gid->valuedouble == 0) {
-				_cleanup_free_ char *ptr = hr_json_ptr(gid ? gptr : s.ptr, "runAsGroup");
-				add(a, "k8s.run-as-root-group", "user", HR_CHANGED, ptr, gid, want_gid,
-				    "container `%s` %s; hardrun would give it gid %u", name,
-				    gid ? "runs with group 0 (runAsGroup 0)"
-					: "may run with group 0 (no runAsGroup)",
-				    p->user.gid);
-			}
-			cJSON_Delete(want_uid);
-			cJSON_Delete(want_gid);
-			cJSON_Delete(t);
-		}
+/* Host namespaces: hardrun would give the container its own. */
+static int audit_pod_namespaces(struct actx *a, const cJSON *spec, const char *sptr)
+{
+	static const struct {
+		const char *field;
+		enum hr_ns_type t;
+	} host_ns[] = { { "hostNetwork", HR_NS_NETWORK }, { "hostPID", HR_NS_PID },
+			{ "hostIPC", HR_NS_IPC } };
+	const cJSON *v;
+	int r;
 
-		/* no_new_privs */
-		if (!cJSON_IsFalse(s.ape)) {
-			_cleanup_free_ char *ptr = hr_json_ptr(s.ptr, "allowPrivilegeEscalation");
-			cJSON *f = cJSON_CreateFalse();
-			add(a, "k8s.privilege-escalation", "no-new-privileges", HR_CHANGED, ptr, s.ape, f,
-			    "container `%s` may gain privileges through setuid files "
-			    "(allowPrivilegeEscalation is not false); hardrun sets no_new_privs",
-			    name);
-			cJSON_Delete(f);
-		}
-		if (cJSON_IsTrue(s.privileged)) {
-			_cleanup_free_ char *ptr = hr_json_ptr(s.ptr, "privileged");
-			add(a, "k8s.privileged", "privileged", HR_REFUSED, ptr, s.privileged, NULL,
-			    "container `%s` is privileged (every capability and device, no "
-			    "seccomp): hardrun refuses it (spec.privileged)",
-			    name);
-		}
+	for (size_t i = 0; i < HR_ARRAY_SIZE(host_ns); i++) {
+		if ((r = want(a, spec, host_ns[i].field, sptr, is_bool, "true or false", &v)) < 0)
+			return r;
+		if (!cJSON_IsTrue(v) || (a->p->ns.allow_host & (1u << host_ns[i].t)))
+			continue;
+		_cleanup_free_ char *ptr = hr_json_ptr(sptr, host_ns[i].field);
+		cJSON *f = cJSON_CreateFalse();
+		add(a, "k8s.host-namespace", "namespaces", HR_CHANGED, ptr, v, f,
+		    "the pod shares the host's %s namespace; hardrun would give its "
+		    "containers their own",
+		    hr_ns_name(host_ns[i].t));
+		cJSON_Delete(f);
+	}
+	return 0;
+}
 
-		/* capabilities: what the runtime would grant, against the allowlist. */
-		{
-			bool drops_all = false;
-			uint64_t kept = 0, dropped = 0;
-			char extra[256] = "";
-			size_t j = 0;
+/* Groups set for the whole pod. */
+static int audit_pod_groups(struct actx *a, const struct sc *pod)
+{
+	const struct hr_profile *p = a->p;
+	size_t j = 0;
 
-			for (v = s.drop ? s.drop->child : NULL; v; v = v->next) {
-				_cleanup_free_ char *cn = m_cap_spec_name(v->valuestring);
-				int n = hr_cap_from_name(cn);
-				drops_all |= strcmp(v->valuestring, "ALL") == 0;
-				if (n >= 0)
-					dropped |= UINT64_C(1) << n;
-			}
-			for (size_t i = 0; !drops_all && i < HR_ARRAY_SIZE(runtime_default_caps); i++) {
-				int n = hr_cap_from_name(runtime_default_caps[i]);
-				if (n >= 0 && !(dropped & (UINT64_C(1) << n)) &&
-				    !(p->caps.allow & (UINT64_C(1) << n))) {
-					kept |= UINT64_C(1) << n;
-					if (strlen(extra) + 24 < sizeof extra)
-						snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
-							 "%s%s", *extra ? ", " : "", runtime_default_caps[i] + 4);
-				}
-			}
-			if (kept) {
-				_cleanup_free_ char *ptr = hr_xasprintf("%s/capabilities/drop", s.ptr);
-				cJSON *all = cJSON_CreateStringArray((const char *[]){ "ALL" }, 1);
-				add(a, "k8s.capabilities", "capabilities", HR_CHANGED, ptr, s.drop, all,
-				    "container `%s` keeps the runtime's default capabilities %s, which "
-				    "the profile does not allow; hardrun would drop them",
-				    name, extra);
-				cJSON_Delete(all);
-			}
-			for (v = s.add ? s.add->child : NULL; v; v = v->next, j++) {
-				_cleanup_free_ char *cn = m_cap_spec_name(v->valuestring);
-				int n = hr_cap_from_name(cn);
-				if (n >= 0 && (p->caps.allow & (UINT64_C(1) << n)))
-					continue;
-				_cleanup_free_ char *ptr = hr_xasprintf("%s/capabilities/add/%zu", s.ptr, j);
-				add(a, "k8s.capabilities", "capabilities", HR_CHANGED, ptr, v, NULL,
-				    "container `%s` adds %s, which the profile does not allow; hardrun "
-				    "would drop it",
-				    name, v->valuestring);
-			}
-		}
+	if (p->user.allow_root)
+		return 0;
+	for (const cJSON *v = pod->supp ? pod->supp->child : NULL; v; v = v->next, j++) {
+		if (!is_int(v))
+			return hr_err(a->err, HR_E_INVALID, "%s/supplementalGroups/%zu: expected an "
+							    "integer", pod->ptr, j);
+		if (v->valuedouble != 0)
+			continue;
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/supplementalGroups/%zu", pod->ptr, j);
+		add(a, "k8s.run-as-root-group", "user", HR_CHANGED, ptr, v, NULL,
+		    "the pod adds group 0 to its containers; hardrun would remove it");
+	}
+	if (pod->fs_group && pod->fs_group->valuedouble == 0) {
+		_cleanup_free_ char *ptr = hr_json_ptr(pod->ptr, "fsGroup");
+		cJSON *w = cJSON_CreateNumber(p->user.gid);
+		add(a, "k8s.run-as-root-group", "user", HR_CHANGED, ptr, pod->fs_group, w,
+		    "the pod's volumes are owned by group 0 (fsGroup 0), which its "
+		    "containers join");
+		cJSON_Delete(w);
+	}
+	return 0;
+}
 
-		/* seccomp: the container's profile, else the pod's. */
-		{
-			const struct sc *from = s.seccomp ? &s : pod->seccomp ? pod : &s;
-			const char *type = from->seccomp_type ? from->seccomp_type->valuestring : NULL;
-			const char *lp = from->seccomp_localhost ? from->seccomp_localhost->valuestring
-								 : NULL;
-			_cleanup_free_ char *ptr = hr_json_ptr(from->ptr, "seccompProfile");
-			cJSON *want_sc = cJSON_CreateObject();
+/* Sysctls the profile does not allow: hardrun refuses them. */
+static int audit_pod_sysctls(struct actx *a, const struct sc *pod)
+{
+	const struct hr_profile *p = a->p;
+	size_t j = 0;
 
-			cJSON_AddStringToObject(want_sc, "type", "Localhost");
-			cJSON_AddStringToObject(want_sc, "localhostProfile", a->o->seccomp_name);
-			if (!type || strcmp(type, "Unconfined") == 0)
-				add(a, "k8s.seccomp", "seccomp", HR_CHANGED, ptr, from->seccomp, want_sc,
-				    "container `%s` runs without a seccomp filter%s; hardrun would "
-				    "install the profile's",
-				    name, type ? " (Unconfined)" : "");
-			else if (strcmp(type, "Localhost") != 0 || !lp ||
-				 strcmp(lp, a->o->seccomp_name) != 0)
-				add(a, "k8s.seccomp-profile", "seccomp", HR_CHANGED, ptr, from->seccomp,
-				    want_sc,
-				    "container `%s` uses seccomp profile %s%s%s, not the profile's "
-				    "filter; hardrun would combine the two (a call passes only if "
-				    "both allow it)",
-				    name, type, lp ? " " : "", lp ? lp : "");
-			cJSON_Delete(want_sc);
-		}
+	for (const cJSON *v = pod->sysctls ? pod->sysctls->child : NULL; v; v = v->next, j++) {
+		const char *n = m_str(v, "name");
+		bool ok = false;
+		if (!n)
+			return hr_err(a->err, HR_E_INVALID, "%s/sysctls/%zu/name: expected a string",
+				      pod->ptr, j);
+		_cleanup_free_ char *dotted = hr_xstrdup(n);
+		for (char *c = dotted; *c; c++)
+			if (*c == '/')
+				*c = '.';
+		for (size_t k = 0; p->sysctl_allow && p->sysctl_allow[k] && !ok; k++)
+			ok = fnmatch(p->sysctl_allow[k], dotted, 0) == 0;
+		if (ok)
+			continue;
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/sysctls/%zu/name", pod->ptr, j);
+		add(a, "k8s.sysctl", "sysctl", HR_REFUSED, ptr, m_get(v, "name"), NULL,
+		    "the pod sets sysctl %s, which the profile does not allow; hardrun "
+		    "refuses it",
+		    n);
+	}
+	return 0;
+}
 
-		if (p->rootfs.readonly) {
-			if (!cJSON_IsTrue(s.rorf)) {
-				_cleanup_free_ char *ptr = hr_json_ptr(s.ptr, "readOnlyRootFilesystem");
-				cJSON *t = cJSON_CreateTrue();
-				add(a, "k8s.readonly-rootfs", "rootfs", HR_CHANGED, ptr, s.rorf, t,
-				    "container `%s` has a writable root file system; hardrun would "
-				    "make it read-only",
-				    name);
-				cJSON_Delete(t);
-			}
-			for (size_t i = 0; p->rootfs.writable && p->rootfs.writable[i]; i++) {
-				if (strv_has_path(mounts, p->rootfs.writable[i]))
-					continue;
-				cJSON *want_m = cJSON_CreateObject();
-				_cleanup_free_ char *vn = volume_name(p->rootfs.writable[i], i);
-				cJSON_AddStringToObject(want_m, "name", vn);
-				cJSON_AddStringToObject(want_m, "mountPath", p->rootfs.writable[i]);
-				add(a, "k8s.writable-path", "rootfs", HR_CHANGED, mp, NULL, want_m,
-				    "container `%s` has no volume at %s, where the profile lets it "
-				    "write; hardrun would mount a tmpfs there",
-				    name, p->rootfs.writable[i]);
-				cJSON_Delete(want_m);
-			}
-		}
+/* hostPath volumes that expose what the profile refuses. */
+static int audit_pod_volumes(struct actx *a, const cJSON *volumes, const char *vptr)
+{
+	size_t j = 0;
 
-		if (s.proc_mount && strcmp(s.proc_mount->valuestring, "Default") != 0) {
-			_cleanup_free_ char *ptr = hr_json_ptr(s.ptr, "procMount");
-			cJSON *d = cJSON_CreateString("Default");
-			add(a, "k8s.proc-mount", "paths", HR_CHANGED, ptr, s.proc_mount, d,
-			    "container `%s` asks for an unmasked /proc (procMount %s); hardrun "
-			    "would mask the profile's paths",
-			    name, s.proc_mount->valuestring);
-			cJSON_Delete(d);
-		}
+	for (const cJSON *v = volumes ? volumes->child : NULL; v; v = v->next, j++) {
+		const cJSON *hp = m_get(v, "hostPath");
+		const char *path = m_str(hp, "path");
+		_cleanup_free_ char *denied = NULL;
+		bool writable;
 
-		/* resources */
-		{
-			const cJSON *mem = NULL, *cpu = NULL;
-			_cleanup_free_ char *lp = hr_json_ptr(rp, "limits");
-			_cleanup_free_ char *qp = hr_json_ptr(rp, "requests");
-			_cleanup_free_ char *want_mem = bytes_quantity(p->resources.memory);
-			int64_t max_m = shares_millicores(p->resources.cpu_shares), m;
-			const char *cpu_ptr = qp;
-
-			WANT(limits, "memory", lp, quantity, "a quantity", &mem);
-			WANT(requests, "cpu", qp, quantity, "a quantity", &cpu);
-			if (!cpu) {
-				/* Without a request, the limit is the request. */
-				WANT(limits, "cpu", lp, quantity, "a quantity", &cpu);
-				cpu_ptr = lp;
-			}
-			m = mem ? quantity_of(mem, 1) : -2;
-			if (m == -1) {
-				_cleanup_free_ char *ptr = hr_json_ptr(lp, "memory");
-				return hr_err(a->err, HR_E_INVALID, "%s: `%s` is not a quantity", ptr,
-					      cJSON_IsString(mem) ? mem->valuestring : "?");
-			}
-			if (m < 0 || m > p->resources.memory) {
-				_cleanup_free_ char *ptr = hr_json_ptr(lp, "memory");
-				cJSON *w = cJSON_CreateString(want_mem);
-				add(a, "k8s.memory-limit", "resources", HR_CHANGED, ptr, mem, w,
-				    "container `%s` %s; hardrun would limit it to %s", name,
-				    mem ? "may use more memory than the profile allows"
-					: "has no memory limit",
-				    want_mem);
-				cJSON_Delete(w);
-			}
-			if (cpu) {
-				int64_t c_m = quantity_of(cpu, 1000);
-				_cleanup_free_ char *ptr = hr_json_ptr(cpu_ptr, "cpu");
-				if (c_m < 0)
-					return hr_err(a->err, HR_E_INVALID, "%s: not a quantity", ptr);
-				if (c_m > max_m) {
-					_cleanup_free_ char *q = millicores_quantity(max_m);
-					cJSON *w = cJSON_CreateString(q);
-					add(a, "k8s.cpu-request", "resources", HR_CHANGED, ptr, cpu, w,
-					    "container `%s` asks for more CPU weight than the profile's %" PRId64
-					    " shares; hardrun would lower them",
-					    name, p->resources.cpu_shares);
-					cJSON_Delete(w);
-				}
-			}
-		}
-
-		/* hostPath volumes mounted writable */
-		{
-			size_t j = 0;
-			for (const cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, j++) {
-				const char *vn = m_str(m, "name");
-				const cJSON *vol = NULL, *hp;
-				size_t vi = 0;
-				for (vol = volumes ? volumes->child : NULL; vol; vol = vol->next, vi++)
-					if (vn && m_str(vol, "name") && strcmp(m_str(vol, "name"), vn) == 0)
-						break;
-				hp = m_get(vol, "hostPath");
-				if (!hp || !m_str(hp, "path") || m_true(m, "readOnly"))
-					continue;
-				_cleanup_free_ char *denied = NULL;
-				bool writable = true;
-				judge_host_path(p, m_str(hp, "path"), &denied, &writable);
-				if (denied || writable)
-					continue; /* refused at the volume, or allowed */
-				_cleanup_free_ char *ptr = hr_xasprintf("%s/%zu/readOnly", mp, j);
-				cJSON *t = cJSON_CreateTrue();
-				add(a, "k8s.host-path-writable", "mounts", HR_CHANGED, ptr,
-				    m_get(m, "readOnly"), t,
-				    "container `%s` mounts host path %s (volume `%s`) writable; hardrun "
-				    "would make it read-only",
-				    name, m_str(hp, "path"), vn);
-				cJSON_Delete(t);
-			}
-		}
+		if (!hp)
+			continue;
+		if (!path)
+			return hr_err(a->err, HR_E_INVALID, "%s/%zu/hostPath/path: expected a string",
+				      vptr, j);
+		judge_host_path(a->p, path, &denied, &writable);
+		if (!denied)
+			continue;
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/%zu/hostPath/path", vptr, j);
+		add(a, "k8s.host-path", "mounts", HR_REFUSED, ptr, m_get(hp, "path"), NULL,
+		    "volume `%s`: %s; hardrun refuses it",
+		    m_str(v, "name") ? m_str(v, "name") : "?", denied);
 	}
 	return 0;
 }
@@ -904,7 +1077,6 @@ static int audit_container(struct actx *a, const cJSON *c, const char *cptr, con
 static int audit_pod(struct actx *a, const cJSON *meta, const cJSON *spec, const char *mptr,
 		     const char *sptr)
 {
-	const struct hr_profile *p = a->p;
 	const cJSON *v, *volumes = NULL, *ann = NULL, *rc = NULL;
 	_cleanup_free_ char *vptr = hr_json_ptr(sptr, "volumes");
 	_cleanup_free_ char *aptr = hr_json_ptr(mptr, "annotations");
@@ -922,135 +1094,10 @@ static int audit_pod(struct actx *a, const cJSON *meta, const cJSON *spec, const
 	    (r = want(a, meta, "annotations", mptr, is_object, "an object", &ann)) < 0 ||
 	    (r = want(a, spec, "runtimeClassName", sptr, is_string, "a string", &rc)) < 0)
 		goto out;
-
-	/* The runtime class: nothing enforces the profile at Run without it. */
-	{
-		const char *want_rc = a->o->runtime_class;
-		const char *have = rc ? rc->valuestring : NULL;
-		bool ok = have && (want_rc ? strcmp(have, want_rc) == 0
-					   : strcmp(have, "hardrun") == 0 ||
-						     strncmp(have, "hardrun-", 8) == 0);
-		if (!ok) {
-			_cleanup_free_ char *ptr = hr_json_ptr(sptr, "runtimeClassName");
-			cJSON *w = cJSON_CreateString(want_rc ? want_rc : "hardrun");
-			add(a, "k8s.runtime-class", NULL, HR_CHANGED, ptr, rc, w,
-			    "the pod %s, so nothing enforces the profile when it runs",
-			    have ? "runs under another runtime class" : "has no runtimeClassName");
-			cJSON_Delete(w);
-		}
-	}
-	{
-		const cJSON *pa = m_get(ann, "org.hardrun.profile");
-		if (cJSON_IsString(pa) && strcmp(pa->valuestring, a->short_name) != 0) {
-			_cleanup_free_ char *ptr = hr_json_ptr(aptr, "org.hardrun.profile");
-			cJSON *w = cJSON_CreateString(a->short_name);
-			add(a, "k8s.profile-annotation", NULL, HR_WARNED, ptr, pa, w,
-			    "the pod asks for profile `%s`, but was checked against `%s`",
-			    pa->valuestring, a->short_name);
-			cJSON_Delete(w);
-		}
-	}
-
-	/* Host namespaces: hardrun would give the container its own. */
-	{
-		static const struct {
-			const char *field;
-			enum hr_ns_type t;
-		} host_ns[] = { { "hostNetwork", HR_NS_NETWORK }, { "hostPID", HR_NS_PID },
-				{ "hostIPC", HR_NS_IPC } };
-		for (size_t i = 0; i < HR_ARRAY_SIZE(host_ns); i++) {
-			if ((r = want(a, spec, host_ns[i].field, sptr, is_bool, "true or false", &v)) < 0)
-				goto out;
-			if (!cJSON_IsTrue(v) || (p->ns.allow_host & (1u << host_ns[i].t)))
-				continue;
-			_cleanup_free_ char *ptr = hr_json_ptr(sptr, host_ns[i].field);
-			cJSON *f = cJSON_CreateFalse();
-			add(a, "k8s.host-namespace", "namespaces", HR_CHANGED, ptr, v, f,
-			    "the pod shares the host's %s namespace; hardrun would give its "
-			    "containers their own",
-			    hr_ns_name(host_ns[i].t));
-			cJSON_Delete(f);
-		}
-	}
-
-	/* Groups set for the whole pod. */
-	if (!p->user.allow_root) {
-		size_t j = 0;
-		for (v = pod.supp ? pod.supp->child : NULL; v; v = v->next, j++) {
-			if (!is_int(v)) {
-				r = hr_err(a->err, HR_E_INVALID, "%s/supplementalGroups/%zu: expected an "
-								 "integer", pod.ptr, j);
-				goto out;
-			}
-			if (v->valuedouble != 0)
-				continue;
-			_cleanup_free_ char *ptr = hr_xasprintf("%s/supplementalGroups/%zu", pod.ptr, j);
-			add(a, "k8s.run-as-root-group", "user", HR_CHANGED, ptr, v, NULL,
-			    "the pod adds group 0 to its containers; hardrun would remove it");
-		}
-		if (pod.fs_group && pod.fs_group->valuedouble == 0) {
-			_cleanup_free_ char *ptr = hr_json_ptr(pod.ptr, "fsGroup");
-			cJSON *w = cJSON_CreateNumber(p->user.gid);
-			add(a, "k8s.run-as-root-group", "user", HR_CHANGED, ptr, pod.fs_group, w,
-			    "the pod's volumes are owned by group 0 (fsGroup 0), which its "
-			    "containers join");
-			cJSON_Delete(w);
-		}
-	}
-
-	/* Sysctls the profile does not allow: hardrun refuses them. */
-	{
-		size_t j = 0;
-		for (v = pod.sysctls ? pod.sysctls->child : NULL; v; v = v->next, j++) {
-			const char *n = m_str(v, "name");
-			bool ok = false;
-			if (!n) {
-				r = hr_err(a->err, HR_E_INVALID, "%s/sysctls/%zu/name: expected a string",
-					   pod.ptr, j);
-				goto out;
-			}
-			_cleanup_free_ char *dotted = hr_xstrdup(n);
-			for (char *c = dotted; *c; c++)
-				if (*c == '/')
-					*c = '.';
-			for (size_t k = 0; p->sysctl_allow && p->sysctl_allow[k] && !ok; k++)
-				ok = fnmatch(p->sysctl_allow[k], dotted, 0) == 0;
-			if (ok)
-				continue;
-			_cleanup_free_ char *ptr = hr_xasprintf("%s/sysctls/%zu/name", pod.ptr, j);
-			add(a, "k8s.sysctl", "sysctl", HR_REFUSED, ptr, m_get(v, "name"), NULL,
-			    "the pod sets sysctl %s, which the profile does not allow; hardrun "
-			    "refuses it",
-			    n);
-		}
-	}
-
-	/* hostPath volumes that expose what the profile refuses. */
-	{
-		size_t j = 0;
-		for (v = volumes ? volumes->child : NULL; v; v = v->next, j++) {
-			const cJSON *hp = m_get(v, "hostPath");
-			const char *path = m_str(hp, "path");
-			_cleanup_free_ char *denied = NULL;
-			bool writable;
-
-			if (!hp)
-				continue;
-			if (!path) {
-				r = hr_err(a->err, HR_E_INVALID, "%s/%zu/hostPath/path: expected a string",
-					   vptr, j);
-				goto out;
-			}
-			judge_host_path(p, path, &denied, &writable);
-			if (!denied)
-				continue;
-			_cleanup_free_ char *ptr = hr_xasprintf("%s/%zu/hostPath/path", vptr, j);
-			add(a, "k8s.host-path", "mounts", HR_REFUSED, ptr, m_get(hp, "path"), NULL,
-			    "volume `%s`: %s; hardrun refuses it",
-			    m_str(v, "name") ? m_str(v, "name") : "?", denied);
-		}
-	}
-
+	audit_pod_runtime(a, rc, ann, sptr, aptr);
+	if ((r = audit_pod_namespaces(a, spec, sptr)) < 0 || (r = audit_pod_groups(a, &pod)) < 0 ||
+	    (r = audit_pod_sysctls(a, &pod)) < 0 || (r = audit_pod_volumes(a, volumes, vptr)) < 0)
+		goto out;
 	for (size_t l = 0; l < HR_ARRAY_SIZE(m_container_lists); l++) {
 		const cJSON *list = NULL;
 		size_t j = 0;

@@ -28,8 +28,10 @@ const char *hr_pss_level_name(enum hr_pss_level l)
 	}
 }
 
-void hr_pss_result_free(struct hr_pss_result *r)
+void hr_pss_result_done(struct hr_pss_result *r)
 {
+	if (!r)
+		return;
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].pointer);
 		free(r->v[i].detail);
@@ -293,7 +295,7 @@ enum hr_pss_level hr_pss_check_pod(const cJSON *meta, const cJSON *spec, const c
 	}
 	{
 		enum hr_pss_level l = hr_pss_level_of(&mine);
-		hr_pss_result_free(&mine);
+		hr_pss_result_done(&mine);
 		return l;
 	}
 }

@@ -296,7 +296,7 @@ static void forget_anchors(struct reader *r)
 	for (size_t i = 0; i < r->n_anchors; i++)
 		free(r->anchors[i].name);
 	r->n_anchors = 0;
-	hr_strmap_free(&r->anchor_names);
+	hr_strmap_done(&r->anchor_names);
 }
 
 /* The keys of one mapping, for duplicates: compared one by one while
@@ -481,7 +481,7 @@ static int collection(struct reader *r, yaml_event_t *start, const char *ptr, un
 		}
 		items++;
 	}
-	hr_strmap_free(&keys.many);
+	hr_strmap_done(&keys.many);
 	if (rc < 0)
 		return rc;
 	completed(r, anchor, c);

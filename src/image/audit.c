@@ -19,8 +19,8 @@ int hr_image_audit(const struct hr_bundle *b, const cJSON *spec, const struct hr
 {
 	struct hr_image_budget own;
 	struct hr_rootfs root = { .fd = -1 };
-	_cleanup_(hr_image_facts_free) struct hr_image_facts facts = { 0 };
-	_cleanup_(hr_exec_facts_free) struct hr_exec_facts exec = { 0 };
+	_cleanup_(hr_image_facts_done) struct hr_image_facts facts = { 0 };
+	_cleanup_(hr_exec_facts_done) struct hr_exec_facts exec = { 0 };
 	_cleanup_free_ char *passwd = NULL;
 	const cJSON *process = cJSON_GetObjectItemCaseSensitive(spec, "process");
 	const cJSON *uid = cJSON_GetObjectItemCaseSensitive(

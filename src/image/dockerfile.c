@@ -25,8 +25,10 @@ static const char *const keywords[] = { "FROM",	      "RUN",	    "CMD",	   "LABE
 					"WORKDIR",    "ARG",	    "ONBUILD",	   "STOPSIGNAL",
 					"HEALTHCHECK", "SHELL",	    NULL };
 
-void hr_dockerfile_free(struct hr_dockerfile *d)
+void hr_dockerfile_done(struct hr_dockerfile *d)
 {
+	if (!d)
+		return;
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->v[i].keyword);
 		free(d->v[i].args);
@@ -435,14 +437,14 @@ int hr_dockerfile_parse(const char *text, size_t len, const char *where, struct 
 	}
 	d.stages[d.n_stages - 1].end = d.n;
 	d.global_args = ps.global_args.n ? hr_strvb_take(&ps.global_args) : NULL;
-	hr_strmap_free(&ps.stage_names);
+	hr_strmap_done(&ps.stage_names);
 	*out = d;
 	return 0;
 fail:
 	free(logical.s);
 	hr_strv_free(hr_strvb_take(&ps.global_args));
-	hr_strmap_free(&ps.stage_names);
-	hr_dockerfile_free(&d);
+	hr_strmap_done(&ps.stage_names);
+	hr_dockerfile_done(&d);
 	return r;
 }
 
@@ -524,9 +526,11 @@ void hr_df_vars_from(struct hr_df_vars *v, char *const *assignments)
 	}
 }
 
-void hr_df_vars_free(struct hr_df_vars *v)
+void hr_df_vars_done(struct hr_df_vars *v)
 {
-	hr_strmap_free(&v->map);
+	if (!v)
+		return;
+	hr_strmap_done(&v->map);
 	hr_strv_free(hr_strvb_take(&v->values));
 	v->parent = NULL;
 }

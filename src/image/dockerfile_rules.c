@@ -446,7 +446,7 @@ static bool toolchain_image(const char *image)
 		yes = true;
 	if (strcmp(base_name(p.name), "openjdk") == 0 && p.tag && !strstr(p.tag, "jre"))
 		yes = true;
-	hr_image_ref_parts_free(&p);
+	hr_image_ref_parts_done(&p);
 	return yes;
 }
 
@@ -474,7 +474,7 @@ static void check_from(const struct hr_df_vars *global, const struct hr_df_stage
 		add(f, "image.ref-digest", HR_WARNED, st->line, NULL,
 		    "base image `%s` is %s, not pinned by digest: the build can change under you",
 		    image, strcmp(p.tag, "latest") == 0 ? "on the moving tag latest" : "named by tag");
-	hr_image_ref_parts_free(&p);
+	hr_image_ref_parts_done(&p);
 }
 
 static bool root_user(const char *u)
@@ -506,7 +506,7 @@ void hr_dockerfile_rules(const struct hr_dockerfile *d, const struct hr_profile 
 
 	for (size_t s = 0; s < d->n_stages; s++) {
 		const struct hr_df_stage *st = &d->stages[s];
-		_cleanup_(hr_df_vars_free) struct hr_df_vars vars = { .parent = &global };
+		_cleanup_(hr_df_vars_done) struct hr_df_vars vars = { .parent = &global };
 		bool final = ships[s];
 
 		check_from(&global, st, f);
@@ -599,5 +599,5 @@ void hr_dockerfile_rules(const struct hr_dockerfile *d, const struct hr_profile 
 		free(sf[s].compiler);
 	}
 	free(sf);
-	hr_df_vars_free(&global);
+	hr_df_vars_done(&global);
 }

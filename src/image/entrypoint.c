@@ -23,8 +23,10 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-void hr_exec_facts_free(struct hr_exec_facts *e)
+void hr_exec_facts_done(struct hr_exec_facts *e)
 {
+	if (!e)
+		return;
 	free(e->program);
 	free(e->path);
 	free(e->detail);
@@ -212,7 +214,7 @@ static void judge(const struct hr_rootfs *r, const struct hr_resolved *res, size
 		if (ir.blocked || !S_ISREG(ir.st.st_mode) ||
 		    !hr_identity_may(who, ir.st.st_mode, ir.st.st_uid, ir.st.st_gid, X_OK))
 			set_problem(out, HR_EXEC_NO_INTERP, res->path, interp, &res->st);
-		hr_resolved_free(&ir);
+		hr_resolved_done(&ir);
 		return;
 	}
 	{
@@ -227,7 +229,7 @@ static void judge(const struct hr_rootfs *r, const struct hr_resolved *res, size
 		}
 		if (lr.blocked || !S_ISREG(lr.st.st_mode))
 			set_problem(out, HR_EXEC_NO_INTERP, res->path, loader, &res->st);
-		hr_resolved_free(&lr);
+		hr_resolved_done(&lr);
 	}
 }
 
@@ -309,11 +311,11 @@ int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_f
 			const cJSON *d = cJSON_GetObjectItemCaseSensitive(m, "destination");
 			set_problem(out, has_option(m, "noexec") ? HR_EXEC_NOEXEC_MOUNT : HR_EXEC_UNCHECKED,
 				    res.path, d->valuestring, NULL);
-			hr_resolved_free(&res);
+			hr_resolved_done(&res);
 			return 0;
 		}
 		judge(r, &res, &steps, out);
-		hr_resolved_free(&res);
+		hr_resolved_done(&res);
 		/* A PATH search goes on past what the user cannot execute. */
 		if (out->problem == HR_EXEC_OK || strchr(out->program, '/'))
 			return 0;
@@ -329,7 +331,7 @@ int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_f
 					continue;
 				}
 				judge(r, &r2, &steps, &again);
-				hr_resolved_free(&r2);
+				hr_resolved_done(&r2);
 				if (again.incomplete && !out->incomplete)
 					out->incomplete = HR_TAKE_PTR(again.incomplete);
 				if (again.problem == HR_EXEC_OK || again.problem == HR_EXEC_NO_READ ||
@@ -337,11 +339,11 @@ int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_f
 					free(again.incomplete);
 					again.program = HR_TAKE_PTR(out->program);
 					again.incomplete = HR_TAKE_PTR(out->incomplete);
-					hr_exec_facts_free(out);
+					hr_exec_facts_done(out);
 					*out = again;
 					return 0;
 				}
-				hr_exec_facts_free(&again);
+				hr_exec_facts_done(&again);
 			}
 			return 0;
 		}

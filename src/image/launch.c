@@ -100,7 +100,7 @@ static size_t make_room(int dirfd, size_t need)
 static void keep_sbom(const struct hr_bundle *b, const cJSON *spec, const char *dir,
 		      struct hr_image_budget *budget, cJSON *extra)
 {
-	_cleanup_(hr_sbom_text_free) struct hr_sbom_text t = { 0 };
+	_cleanup_(hr_sbom_text_done) struct hr_sbom_text t = { 0 };
 	_cleanup_free_ char *name = NULL, *path = NULL;
 	struct hr_bundle d = { .dirfd = -1 };
 	hr_error err = { 0 };

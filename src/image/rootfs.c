@@ -68,6 +68,8 @@ int hr_rootfs_open(const struct hr_bundle *b, const cJSON *spec, struct hr_rootf
 
 void hr_rootfs_close(struct hr_rootfs *r)
 {
+	if (!r)
+		return;
 	if (r->fd >= 0)
 		(void)close(r->fd);
 	free(r->path);
@@ -97,8 +99,10 @@ bool hr_identity_may(const struct hr_identity *who, mode_t mode, uid_t uid, gid_
 	return ((unsigned)want & ~bits) == 0;
 }
 
-void hr_resolved_free(struct hr_resolved *r)
+void hr_resolved_done(struct hr_resolved *r)
 {
+	if (!r)
+		return;
 	if (r->fd >= 0)
 		(void)close(r->fd);
 	free(r->path);
@@ -367,7 +371,7 @@ out:
 		free(z.seg[--z.n_seg].text);
 	free(z.path.s);
 	if (ret < 0)
-		hr_resolved_free(out);
+		hr_resolved_done(out);
 	return ret;
 }
 
@@ -427,18 +431,18 @@ int hr_rootfs_read(const struct hr_rootfs *r, const char *path, size_t max, char
 	if ((rr = hr_rootfs_resolve(r, path, NULL, &res)) < 0)
 		return rr;
 	if (!S_ISREG(res.st.st_mode)) {
-		hr_resolved_free(&res);
+		hr_resolved_done(&res);
 		return -EINVAL;
 	}
 	if ((uint64_t)res.st.st_size > max) {
-		hr_resolved_free(&res);
+		hr_resolved_done(&res);
 		return -EFBIG;
 	}
 	fd = hr_image_open_regular(res.fd, &res.st);
 	/* As large as the file said it was: one that grows meanwhile is
 	 * not read past that. */
 	max = (size_t)res.st.st_size;
-	hr_resolved_free(&res);
+	hr_resolved_done(&res);
 	if (fd < 0)
 		return fd;
 	buf = hr_xmalloc(max + 1);

@@ -21,16 +21,20 @@
 
 static void package_free(struct hr_package *p);
 
-void hr_packages_free(struct hr_packages *p)
+void hr_packages_done(struct hr_packages *p)
 {
+	if (!p)
+		return;
 	for (size_t i = 0; i < p->n; i++)
 		package_free(&p->v[i]);
 	free(p->v);
 	*p = (struct hr_packages){ 0 };
 }
 
-void hr_os_release_free(struct hr_os_release *o)
+void hr_os_release_done(struct hr_os_release *o)
 {
+	if (!o)
+		return;
 	free(o->id);
 	free(o->version_id);
 	free(o->name);
@@ -459,7 +463,7 @@ static cJSON *image_component(const char *ref, const char *digest)
 			property(props, "hardrun:image:digest", d);
 	}
 	if (parsed)
-		hr_image_ref_parts_free(&parts);
+		hr_image_ref_parts_done(&parts);
 	return c;
 }
 

@@ -26,10 +26,12 @@
 #define STATUS_D_FILE_MAX (1u << 20)
 #define STATUS_D_FILES_MAX 100000
 
-void hr_sbom_facts_free(struct hr_sbom_facts *f)
+void hr_sbom_facts_done(struct hr_sbom_facts *f)
 {
-	hr_packages_free(&f->packages);
-	hr_os_release_free(&f->os);
+	if (!f)
+		return;
+	hr_packages_done(&f->packages);
+	hr_os_release_done(&f->os);
 	hr_strv_free(f->not_covered);
 	f->not_covered = NULL;
 }
@@ -76,22 +78,22 @@ static int read_once(const struct hr_rootfs *r, const char *path, struct hr_strm
 	memcpy(key, &res.st.st_dev, sizeof res.st.st_dev);
 	memcpy(key + sizeof res.st.st_dev, &res.st.st_ino, sizeof res.st.st_ino);
 	if (hr_strmap_put(seen, (const char *)key, sizeof key, 1, NULL)) {
-		hr_resolved_free(&res);
+		hr_resolved_done(&res);
 		return 0;
 	}
 	if (!S_ISREG(res.st.st_mode) || (uint64_t)res.st.st_size > STATUS_D_FILE_MAX) {
 		rr = S_ISREG(res.st.st_mode) ? -EFBIG : -EINVAL;
-		hr_resolved_free(&res);
+		hr_resolved_done(&res);
 		return read_error(r, path, rr, err);
 	}
 	if (*total + (size_t)res.st.st_size > DB_MAX) {
-		hr_resolved_free(&res);
+		hr_resolved_done(&res);
 		return hr_err(err, -EFBIG, "%s/var/lib/dpkg/status.d: more than %u bytes in all",
 			      r->path, DB_MAX);
 	}
 	fd = hr_image_open_regular(res.fd, &res.st);
 	*len = (size_t)res.st.st_size;
-	hr_resolved_free(&res);
+	hr_resolved_done(&res);
 	if (fd < 0)
 		return read_error(r, path, fd, err);
 	buf = hr_xmalloc(*len + 1);
@@ -125,11 +127,11 @@ static int status_d(const struct hr_rootfs *r, struct hr_packages *out, hr_error
 	if ((rr = hr_rootfs_resolve(r, "/var/lib/dpkg/status.d", NULL, &dir)) < 0)
 		return rr == -ENOENT || rr == -ENOTDIR ? 0 : hr_err(err, rr, "%s/var/lib/dpkg/status.d: %s", r->path, strerror(-rr));
 	if (!S_ISDIR(dir.st.st_mode)) {
-		hr_resolved_free(&dir);
+		hr_resolved_done(&dir);
 		return 0;
 	}
 	fd = openat(dir.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	hr_resolved_free(&dir);
+	hr_resolved_done(&dir);
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0)
 			(void)close(fd);
@@ -160,7 +162,7 @@ static int status_d(const struct hr_rootfs *r, struct hr_packages *out, hr_error
 		if ((rr = read_once(r, path, &seen, &total, &text, &len, err)) > 0)
 			rr = hr_dpkg_parse(text, len, where, true, out, err);
 	}
-	hr_strmap_free(&seen);
+	hr_strmap_done(&seen);
 	return rr < 0 ? rr : 0;
 }
 
@@ -212,14 +214,14 @@ int hr_sbom_collect(const struct hr_rootfs *r, struct hr_sbom_facts *out, hr_err
 						  rpm_dbs[i]);
 			hr_strv_push(&out->not_covered, note);
 			free(note);
-			hr_resolved_free(&res);
+			hr_resolved_done(&res);
 			break;
 		}
 	}
 	hr_packages_sort(&out->packages);
 	return 0;
 fail:
-	hr_sbom_facts_free(out);
+	hr_sbom_facts_done(out);
 	return rr;
 }
 
@@ -237,8 +239,10 @@ static void uuid4(char *buf, size_t cap)
 		 b[15]);
 }
 
-void hr_sbom_text_free(struct hr_sbom_text *t)
+void hr_sbom_text_done(struct hr_sbom_text *t)
 {
+	if (!t)
+		return;
 	free(t->text);
 	free(t->key);
 	hr_strv_free(t->not_covered);
@@ -284,7 +288,7 @@ int hr_sbom_for_spec(const struct hr_bundle *b, const cJSON *spec, struct hr_ima
 	}
 	out->components = facts.packages.n;
 	out->not_covered = HR_TAKE_PTR(facts.not_covered);
-	hr_sbom_facts_free(&facts);
+	hr_sbom_facts_done(&facts);
 	if (r < 0)
 		return r;
 	/* The content without the serial number and the time. */

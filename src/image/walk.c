@@ -49,8 +49,10 @@ static const char *const package_managers[] = { "apt",	   "apt-get", "aptitude",
 static const char *const bin_dirs[] = { "/bin",	     "/sbin",	       "/usr/bin", "/usr/sbin",
 					"/usr/local/bin", "/usr/local/sbin", NULL };
 
-void hr_image_facts_free(struct hr_image_facts *f)
+void hr_image_facts_done(struct hr_image_facts *f)
 {
+	if (!f)
+		return;
 	for (size_t i = 0; i < f->n_setid; i++)
 		free(f->setid[i].path);
 	for (size_t i = 0; i < f->n_writable; i++)
@@ -327,6 +329,6 @@ int hr_image_walk(const struct hr_rootfs *r, const struct hr_walk_limits *lim,
 	(void)walk_dir(&w, fd, "/", 0);
 	free(w.buf);
 	free(w.hits);
-	hr_strmap_free(&w.linked);
+	hr_strmap_done(&w.linked);
 	return 0;
 }

@@ -89,6 +89,8 @@ int hr_bundle_open(const char *path, struct hr_bundle *b, hr_error *err)
 
 void hr_bundle_close(struct hr_bundle *b)
 {
+	if (!b)
+		return;
 	if (b->dirfd >= 0)
 		(void)close(b->dirfd);
 	b->dirfd = -1;

@@ -18,8 +18,10 @@ static const struct hr_json_limits config_limits = {
 	.max_members = 4096,
 };
 
-void hr_config_free(struct hr_config *cfg)
+void hr_config_done(struct hr_config *cfg)
 {
+	if (!cfg)
+		return;
 	free(cfg->path);
 	free(cfg->runtime);
 	hr_strv_free(cfg->runtime_args);
@@ -326,8 +328,8 @@ int hr_config_load(const char *path, bool required, struct hr_config *cfg, hr_er
 	    (r = hr_read_regular_file(fd, path, config_limits.max_bytes, &buf, &len, err)) < 0)
 		return r;
 	if ((r = hr_config_parse(buf, len, cfg, err)) < 0) {
-		hr_config_free(cfg);
-		return hr_err_prefix(err, "%s", path);
+		hr_config_done(cfg);
+		return hr_err_prefix(err, r, "%s", path);
 	}
 	cfg->path = hr_xstrdup(path);
 	return 0;

@@ -645,8 +645,11 @@ void hr_host_env_init(struct hr_host_env *h, const struct hr_bundle *b, enum hr_
 
 void hr_host_env_done(struct hr_host_env *h)
 {
-	struct hr_host_path *e = h->paths;
+	struct hr_host_path *e;
 
+	if (!h)
+		return;
+	e = h->paths;
 	while (e) {
 		struct hr_host_path *next = e->next;
 		free(e->asked);
@@ -663,7 +666,7 @@ void hr_host_env_done(struct hr_host_env *h)
 		hr_idrange_close(&h->range);
 		h->range_taken = false;
 	}
-	hr_pins_free(&h->own_pins);
+	hr_pins_done(&h->own_pins);
 	hr_strv_free(h->root_locations);
 	hr_strv_free(h->trusted_hooks);
 	hr_strv_free(h->trusted_listeners);

@@ -29,8 +29,10 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-void hr_runtime_info_free(struct hr_runtime_info *r)
+void hr_runtime_info_done(struct hr_runtime_info *r)
 {
+	if (!r)
+		return;
 	free(r->path);
 	free(r->version);
 	free(r->commit);
@@ -211,8 +213,10 @@ bool hr_runtime_args_disable_cgroups(char *const *args)
 
 /* --- the kernel ------------------------------------------------------------ */
 
-void hr_host_facts_free(struct hr_host_facts *h)
+void hr_host_facts_done(struct hr_host_facts *h)
 {
+	if (!h)
+		return;
 	free(h->kernel);
 	hr_strv_free(h->seccomp_actions);
 	hr_strv_free(h->cgroup_controllers);
@@ -470,7 +474,7 @@ int hr_launch_checks(const cJSON *spec, int bundle_dirfd, const struct hr_profil
 	{
 		struct hr_findings probe = { 0 };
 		found = hr_cve_preconditions(spec, all, rootfs_symlink, &rootfs, HR_WARNED, "", &probe);
-		hr_findings_free(&probe);
+		hr_findings_done(&probe);
 	}
 	if (found || p->require_enforced) {
 		hr_error e = { 0 };
@@ -506,10 +510,10 @@ int hr_launch_checks(const cJSON *spec, int bundle_dirfd, const struct hr_profil
 				       "the runtime %s could not be identified: what it enforces "
 				       "cannot be checked",
 				       runtime);
-		hr_enforcement_free(&e);
-		hr_host_facts_free(&h);
+		hr_enforcement_done(&e);
+		hr_host_facts_done(&h);
 	}
-	hr_runtime_info_free(&r);
+	hr_runtime_info_done(&r);
 	if (hr_findings_count(f, HR_REFUSED) > refused_before)
 		return hr_err(err, HR_E_REFUSED, "the spec was refused under profile `%s`", p->name);
 	return 0;

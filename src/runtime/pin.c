@@ -21,8 +21,10 @@ void hr_pins_init(struct hr_pins *pins, int base_fd, const char *base)
 	*pins = (struct hr_pins){ .base_fd = base_fd, .base = base };
 }
 
-void hr_pins_free(struct hr_pins *pins)
+void hr_pins_done(struct hr_pins *pins)
 {
+	if (!pins)
+		return;
 	for (size_t i = 0; i < pins->n; i++) {
 		free(pins->v[i]->source);
 		free(pins->v[i]->real);
@@ -396,7 +398,7 @@ int hr_pin_attach_overlay(const struct hr_pin *pin, const struct hr_pbundle *pb,
 	for (size_t i = 0; o.lower[i]; i++) {
 		_cleanup_free_ char *clone = NULL;
 		if ((r = clone_layer(o.lower[i], pb, userns_fd, n_pins, &clone, err)) < 0)
-			return hr_err_prefix(err, "root file system `%s`", pin->real);
+			return hr_err_prefix(err, r, "root file system `%s`", pin->real);
 		if ((r = set_string(fs, "lowerdir+", clone)) < 0) {
 			key = "lowerdir+";
 			goto fail;
@@ -407,7 +409,13 @@ int hr_pin_attach_overlay(const struct hr_pin *pin, const struct hr_pbundle *pb,
 		 * the directory that holds both. */
 		_cleanup_free_ char *ud = hr_xstrdup(o.upper), *wd = hr_xstrdup(o.work);
 		char *us = strrchr(ud, '/'), *ws = strrchr(wd, '/');
-		if (!us || !ws || us == ud || strcmp((*us = '\0', ud), (*ws = '\0', wd)) != 0)
+		bool side_by_side = us && ws && us != ud;
+		if (side_by_side) {
+			*us = '\0';
+			*ws = '\0';
+			side_by_side = strcmp(ud, wd) == 0;
+		}
+		if (!side_by_side)
 			return hr_err(err, -EMEDIUMTYPE,
 				      "root file system `%s`: its overlay's upper and work "
 				      "directories are not side by side (%s, %s): it cannot be "
@@ -415,7 +423,7 @@ int hr_pin_attach_overlay(const struct hr_pin *pin, const struct hr_pbundle *pb,
 				      "\"userns\": {\"enabled\": false} in its profile)",
 				      pin->real, o.upper, o.work);
 		if ((r = clone_layer(ud, pb, userns_fd, n_pins, &top, err)) < 0)
-			return hr_err_prefix(err, "root file system `%s`", pin->real);
+			return hr_err_prefix(err, r, "root file system `%s`", pin->real);
 		upper = hr_xasprintf("%s/%s", top, us + 1);
 		work = hr_xasprintf("%s/%s", top, ws + 1);
 		if ((r = set_string(fs, "upperdir", upper)) < 0) {

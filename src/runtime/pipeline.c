@@ -67,8 +67,10 @@ int hr_launch_state_open(const char *explicit_dir, const struct hr_config *cfg,
 	return 0;
 }
 
-void hr_launch_free(struct hr_launch *l)
+void hr_launch_done(struct hr_launch *l)
 {
+	if (!l)
+		return;
 	hr_bundle_close(&l->bundle);
 	free(l->config_name);
 	free(l->before);
@@ -77,11 +79,11 @@ void hr_launch_free(struct hr_launch *l)
 	free(l->after);
 	hr_profile_free(l->profile);
 	free(l->how);
-	hr_findings_free(&l->findings);
+	hr_findings_done(&l->findings);
 	if (l->audit_extra)
 		cJSON_Delete(l->audit_extra);
 	free(l->refusal);
-	hr_pins_free(&l->pins);
+	hr_pins_done(&l->pins);
 	hr_pbundle_close(&l->pb);
 	if (l->root_fd >= 0)
 		(void)close(l->root_fd);
@@ -115,7 +117,7 @@ static int read_spec(const struct hr_launch_opts *o, struct hr_launch *l, hr_err
 	}
 	r = hr_bundle_read(from, l->config_name, HR_CONFIG_MAX_BYTES, &l->before, &len, NULL, err);
 	if (r == 0 && (r = hr_json_parse(l->before, len, &hr_json_spec_limits, &l->spec, err)) < 0)
-		hr_err_prefix(err, "%s/%s", from->path, l->config_name);
+		(void)hr_err_prefix(err, r, "%s/%s", from->path, l->config_name);
 	hr_bundle_close(&cdir);
 	return r;
 }
@@ -159,7 +161,7 @@ static int attach(struct hr_launch *l, const struct hr_pin *pin, bool recursive,
 	int r;
 
 	if ((r = hr_pin_attach(pin, &l->pb, rel, recursive, userns_fd, err)) < 0)
-		return hr_err_prefix(err, "%s", ptr);
+		return hr_err_prefix(err, r, "%s", ptr);
 	*ret = hr_xasprintf("%s/%s/%s", l->root_path, l->pb.id, rel);
 	return 0;
 }
@@ -200,7 +202,7 @@ static int pin_root(struct hr_launch *l, bool attach_it, int userns_fd, uid_t ro
 		if (r == -EMEDIUMTYPE)
 			r = hr_pin_attach(pin, &l->pb, HR_PBUNDLE_ROOTFS, true, userns_fd, err);
 		if (r < 0)
-			return hr_err_prefix(err, "/root/path");
+			return hr_err_prefix(err, r, "/root/path");
 		hr_json_set(root, "path", cJSON_CreateString(HR_PBUNDLE_ROOTFS));
 	} else if (path->valuestring[0] != '/') {
 		hr_json_set(root, "path", cJSON_CreateString(pin->real));
@@ -706,7 +708,7 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 	if (r == 0 && !o->judge_only)
 		r = pin_paths(l, o->state->privileged, err);
 	if (r < 0 && r != HR_E_REFUSED)
-		hr_err_prefix(err, "%s/%s", l->bundle.path, l->config_name);
+		(void)hr_err_prefix(err, r, "%s/%s", l->bundle.path, l->config_name);
 	if (r == 0 && o->image_checks) {
 		/* The image as the runtime will see it: the pinned clone. */
 		struct hr_bundle at = l->pb.dirfd >= 0 && o->state->privileged

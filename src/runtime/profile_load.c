@@ -12,6 +12,7 @@
 
 #include "hardrun/host.h"
 #include "hardrun/json.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/profile_flat.h"
 #include "hardrun/seccomp_import.h"
 
@@ -293,7 +294,7 @@ static int read_profile(int fd, const char *path, cJSON **ret, hr_error *err)
 		return r;
 	r = hr_json_parse(buf, len, &profile_limits, ret, err);
 	if (r < 0)
-		return hr_err_prefix(err, "%s", path);
+		return hr_err_prefix(err, r, "%s", path);
 	return 0;
 }
 
@@ -305,8 +306,10 @@ struct chain {
 	size_t n;
 };
 
-static void chain_free(struct chain *ch)
+static void chain_done(struct chain *ch)
 {
+	if (!ch)
+		return;
 	for (size_t i = 0; i < ch->n; i++) {
 		free(ch->real[i]);
 		free(ch->path[i]);
@@ -345,8 +348,8 @@ static int load_chain(const char *name_or_path, const char *first_dir, char *con
 	ch->real[ch->n] = HR_TAKE_PTR(real);
 	ch->path[ch->n] = hr_xstrdup(path);
 	ch->doc[ch->n++] = doc;
-	if ((r = hr_profile_parse(doc, true, NULL, path, NULL, err)) < 0)
-		return hr_err_prefix(err, "%s", path);
+	if ((r = hr_profile_parse(doc, true, NULL, path, hr_mount_options_host(), NULL, err)) < 0)
+		return hr_err_prefix(err, r, "%s", path);
 	ext = cJSON_GetObjectItemCaseSensitive(doc, "extends");
 	if (!ext)
 		return 0;
@@ -364,7 +367,7 @@ static int merge_chain(const struct chain *ch, cJSON **ret, hr_error *err)
 		int r = hr_profile_overlay(merged, ch->doc[k], &next, err);
 		cJSON_Delete(merged);
 		if (r < 0)
-			return hr_err_prefix(err, "%s", ch->path[k]);
+			return hr_err_prefix(err, r, "%s", ch->path[k]);
 		merged = next;
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(merged, "extends");
@@ -421,10 +424,10 @@ static int resolve_import(struct chain *ch, size_t k, uint64_t caps, char ***not
 		return hr_err(err, -errno, "%s: /seccomp/import: cannot open %s: %s", ch->path[k],
 			      file, strerror(errno));
 	if ((r = read_profile(fd, file, &docker, err)) < 0)
-		return hr_err_prefix(err, "%s: /seccomp/import", ch->path[k]);
+		return hr_err_prefix(err, r, "%s: /seccomp/import", ch->path[k]);
 	host_kernel(&t.kernel_major, &t.kernel_minor);
 	if ((r = hr_seccomp_import(docker, &t, &resolved, &unknown, err)) < 0)
-		return hr_err_prefix(err, "%s: /seccomp/import: %s", ch->path[k], file);
+		return hr_err_prefix(err, r, "%s: /seccomp/import: %s", ch->path[k], file);
 	if (unknown) {
 		size_t n = hr_strv_len(unknown);
 		_cleanup_free_ char *list = hr_xstrdup("");
@@ -504,7 +507,7 @@ static int resolve(const char *name_or_path, char *const *dirs, cJSON **ret_doc,
 	*ret_notes = HR_TAKE_PTR(notes);
 	r = ch.n; /* > 0: how many files */
 out:
-	chain_free(&ch);
+	chain_done(&ch);
 	return r;
 }
 
@@ -729,10 +732,10 @@ int hr_profile_load(const char *name_or_path, char *const *dirs, struct hr_profi
 		rec_clear();
 		return n;
 	}
-	r = hr_profile_parse(doc, false, name, source, ret, err);
+	r = hr_profile_parse(doc, false, name, source, hr_mount_options_host(), ret, err);
 	if (r < 0) {
 		rec_clear();
-		return hr_err_prefix(err, "%s%s", source,
+		return hr_err_prefix(err, r, "%s%s", source,
 				     n > 1 ? " (after applying the profiles it extends)" : "");
 	}
 	(*ret)->notes = hr_strv_copy(notes);

@@ -400,8 +400,10 @@ void hr_runc_parse(int argc, char **argv, struct hr_runc_call *c)
 	}
 }
 
-void hr_runc_call_free(struct hr_runc_call *c)
+void hr_runc_call_done(struct hr_runc_call *c)
 {
+	if (!c)
+		return;
 	for (size_t i = 0; i < c->n_opts; i++)
 		free((char *)c->opts[i].name);
 	free(c->opts);
@@ -428,7 +430,7 @@ bool hr_runc_argv_is_runtime_call(int argc, char **argv)
 	runtime = (c.cmd != HR_RUNC_NONE && c.cmd != HR_RUNC_UNKNOWN) ||
 		  (c.saw_global && (c.cmd_index > 0 || !c.parse_error[0])) || c.hr_profile ||
 		  c.hr_runtime || c.hr_config;
-	hr_runc_call_free(&c);
+	hr_runc_call_done(&c);
 	return runtime;
 }
 

@@ -70,7 +70,7 @@ int hr_select_profile(const struct hr_selection *sel, const cJSON *spec,
 			      "give its name)",
 			      HR_PROFILE_ANNOTATION, asked);
 	if ((r = hr_profile_load(asked, sel->dirs, &a, err)) < 0)
-		return hr_err_prefix(err, "annotation %s=%s", HR_PROFILE_ANNOTATION, asked);
+		return hr_err_prefix(err, r, "annotation %s=%s", HR_PROFILE_ANNOTATION, asked);
 	if (!(sel->cfg && sel->cfg->allow_weaker_annotations)) {
 		if ((r = hr_profile_load(node, sel->dirs, &b, err)) < 0) {
 			hr_profile_free(a);

@@ -106,6 +106,8 @@ int hr_state_open(const char *dir, struct hr_state *st, hr_error *err)
 
 void hr_state_close(struct hr_state *st)
 {
+	if (!st)
+		return;
 	if (st->fd >= 0)
 		(void)close(st->fd);
 	if (st->bundles_fd >= 0)
@@ -288,6 +290,8 @@ static void pbundle_init(struct hr_pbundle *pb)
 
 void hr_pbundle_close(struct hr_pbundle *pb)
 {
+	if (!pb)
+		return;
 	if (pb->dirfd >= 0)
 		(void)close(pb->dirfd);
 	if (pb->lock_fd >= 0)
@@ -296,11 +300,6 @@ void hr_pbundle_close(struct hr_pbundle *pb)
 	free(pb->id);
 	free(pb->tmp_name);
 	pbundle_init(pb);
-}
-
-void hr_pbundle_closep(struct hr_pbundle *pb)
-{
-	hr_pbundle_close(pb);
 }
 
 static bool valid_id(const char *id)
@@ -618,7 +617,7 @@ static void delete_container(char **rt, const char *id)
 static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtime_ref *rt,
 		      const char *name, bool ask)
 {
-	_cleanup_(hr_pbundle_closep) struct hr_pbundle pb;
+	_cleanup_(hr_pbundle_close) struct hr_pbundle pb;
 	_cleanup_strv_ char **direct = NULL;
 	bool tmp = strncmp(name, ".new-", 5) == 0, is_direct = false;
 

@@ -45,8 +45,10 @@ struct hr_denial *hr_denials_add(struct hr_denials *d, const char *name, uint32_
 	return x;
 }
 
-void hr_denials_free(struct hr_denials *d)
+void hr_denials_done(struct hr_denials *d)
 {
+	if (!d)
+		return;
 	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i].name);
 	free(d->v);

@@ -53,8 +53,10 @@ static bool names_has(const struct names *s, const char *name)
 	return bsearch(&name, s->v, s->n, sizeof *s->v, cmp_name) != NULL;
 }
 
-static void names_free(struct names *s)
+static void names_done(struct names *s)
 {
+	if (!s)
+		return;
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);
@@ -133,7 +135,7 @@ int hr_trace_filter(cJSON *spec, const char *listener_path, struct hr_trace_rout
 		}
 	}
 	names_unique(&routed);
-	names_free(&governed);
+	names_done(&governed);
 	if (routed.n == 0)
 		return 0;
 
@@ -147,6 +149,6 @@ int hr_trace_filter(cJSON *spec, const char *listener_path, struct hr_trace_rout
 	cJSON_AddItemToArray(calls, rule);
 	hr_json_set(f, "listenerPath", cJSON_CreateString(listener_path));
 	ret->routed = routed.n;
-	names_free(&routed);
+	names_done(&routed);
 	return 0;
 }

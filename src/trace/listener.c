@@ -686,7 +686,7 @@ static void listener_main(struct hr_trace *t, int lfd, int lock, int end, int re
 	L.req_size = sizes.seccomp_notif > sizeof *L.req ? sizes.seccomp_notif : sizeof *L.req;
 	serve(&L);
 	seccomp_notify_free(L.req, L.resp);
-	hr_denials_free(&L.d);
+	hr_denials_done(&L.d);
 	free(L.container);
 	_exit(0);
 }
@@ -853,10 +853,10 @@ int hr_trace_finish(struct hr_trace *t, char ***ret_names)
 	return r;
 }
 
-void hr_trace_free(struct hr_trace *t)
+struct hr_trace *hr_trace_free(struct hr_trace *t)
 {
 	if (!t)
-		return;
+		return NULL;
 	if (t->end_w >= 0)
 		(void)close(t->end_w);
 	if (t->result_r >= 0)
@@ -868,6 +868,7 @@ void hr_trace_free(struct hr_trace *t)
 			;
 	}
 	free_trace(t);
+	return NULL;
 }
 
 void hr_trace_freep(struct hr_trace **t)

@@ -89,7 +89,7 @@ static char *read_spec(const char *path, size_t *ret_len)
 __attribute__((noinline)) static char *bench_harden_once(const char *text, size_t len,
 							 const struct hr_profile *p, hr_error *err)
 {
-	_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings findings = { 0 };
 	char *out = NULL;
 
 	int r;
@@ -257,7 +257,7 @@ int main(int argc, char **argv)
 		sp.text = read_spec(sp.path, &sp.len);
 		/* Not through bench_harden_once: callgrind counts only the rounds. */
 		{
-			_cleanup_(hr_findings_freep) struct hr_findings findings = { 0 };
+			_cleanup_(hr_findings_done) struct hr_findings findings = { 0 };
 			if (hr_harden_text(sp.text, sp.len, profile, &fake_env, &sp.out, &findings,
 					   &err) < 0) {
 				fprintf(stderr, "rewrite: %s: %s\n", sp.path, err.msg);

@@ -28,6 +28,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r < 0 && (r != HR_E_INVALID || !err.msg[0]))
 		fz_die("apk: error %d without a message", r);
 	fz_check_packages(&p, "apk");
-	hr_packages_free(&p);
+	hr_packages_done(&p);
 	return 0;
 }

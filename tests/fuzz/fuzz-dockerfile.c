@@ -86,8 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_check_json(report, "the SARIF report");
 		free(report);
 		cJSON_Delete(doc);
-		hr_findings_free(&f);
+		hr_findings_done(&f);
 	}
-	hr_dockerfile_free(&d);
+	hr_dockerfile_done(&d);
 	return 0;
 }

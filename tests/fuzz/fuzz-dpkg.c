@@ -35,6 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r < 0 && (r != HR_E_INVALID || !err.msg[0]))
 		fz_die("dpkg: error %d without a message", r);
 	fz_check_packages(&p, "dpkg");
-	hr_packages_free(&p);
+	hr_packages_done(&p);
 	return 0;
 }

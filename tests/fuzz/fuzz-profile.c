@@ -14,6 +14,7 @@
 
 #include "fuzz.h"
 #include "hardrun/json.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/seccomp.h"
 #include "invariant.h"
 
@@ -67,7 +68,7 @@ static void harden_with(const struct hr_profile *p)
 
 	for (size_t i = 0; i < HR_ARRAY_SIZE(specs); i++) {
 		_cleanup_json_ cJSON *in = NULL, *out = NULL;
-		_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+		_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 		struct hr_env env = fz_env(1);
 		hr_error err = { 0 };
 		char why[1024];
@@ -95,7 +96,7 @@ static void round_trip(const struct hr_profile *p)
 	hr_error err = { 0 };
 	char why[256] = "";
 
-	if (hr_profile_parse(doc, false, p->name, p->source, &again, &err) < 0)
+	if (hr_profile_parse(doc, false, p->name, p->source, hr_mount_options_host(), &again, &err) < 0)
 		fz_die("the resolved profile, printed, does not parse: %s", err.msg);
 	if (hr_profile_weaker(again, p, why, sizeof why))
 		fz_die("the printed profile is weaker than the profile: %s", why);
@@ -117,18 +118,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = fz_text(data, size);
 	if (hr_json_parse(text, size, &profile_limits, &doc, &err) < 0)
 		return 0;
-	(void)hr_profile_check(doc, true, &errors);
+	(void)hr_profile_check(doc, true, hr_mount_options_host(), &errors);
 	hr_strv_free(HR_TAKE_PTR(errors));
-	(void)hr_profile_check(doc, false, &errors);
+	(void)hr_profile_check(doc, false, hr_mount_options_host(), &errors);
 
 	/* A complete profile on its own. */
-	if (hr_profile_parse(doc, false, "fuzz", "fuzz.json", &p, &err) == 0) {
+	if (hr_profile_parse(doc, false, "fuzz", "fuzz.json", hr_mount_options_host(), &p, &err) == 0) {
 		round_trip(p);
 		harden_with(p);
 		hr_profile_free(HR_TAKE_PTR(p));
 	}
 	/* A profile that extends a shipped one (which one: by the input). */
-	if (hr_profile_parse(doc, true, NULL, "fuzz.json", NULL, &err) < 0) {
+	if (hr_profile_parse(doc, true, NULL, "fuzz.json", hr_mount_options_host(), NULL, &err) < 0) {
 		if (!err.msg[0])
 			fz_die("a refused profile without a message");
 		return 0;
@@ -138,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (hr_profile_overlay(bases[h % fz_profiles_count], doc, &merged, &err) < 0)
 		return 0;
 	cJSON_DeleteItemFromObjectCaseSensitive(merged, "extends");
-	if (hr_profile_parse(merged, false, "fuzz", "fuzz.json", &p, &err) < 0)
+	if (hr_profile_parse(merged, false, "fuzz", "fuzz.json", hr_mount_options_host(), &p, &err) < 0)
 		return 0;
 	round_trip(p);
 	harden_with(p);

@@ -147,7 +147,7 @@ static void check(const struct hr_rootfs *r, const char *path)
 		if (kernel(r->fd, res.path, RESOLVE_NO_SYMLINKS, &again) != 0 ||
 		    again.st_ino != kst.st_ino)
 			fz_die("resolve `%s`: the reported path %s is not the object", path, res.path);
-		hr_resolved_free(&res);
+		hr_resolved_done(&res);
 		return;
 	}
 	if (ours == -E2BIG)

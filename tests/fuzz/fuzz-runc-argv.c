@@ -137,9 +137,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					       !go_true(hr_runc_opt(&c2, "no-new-privs")->value)))
 			fz_die("exec reaches the runtime without --no-new-privs");
 	}
-	hr_runc_call_free(&c2);
+	hr_runc_call_done(&c2);
 out:
 	free(final);
-	hr_runc_call_free(&c1);
+	hr_runc_call_done(&c1);
 	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include "fuzz.h"
 #include "hardrun/json.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/seccomp.h"
 #include "hardrun/seccomp_import.h"
 #include "invariant.h"
@@ -183,7 +184,7 @@ static void one_target(const cJSON *doc, const struct hr_import_target *t)
 	_cleanup_json_ cJSON *prof = NULL, *in = NULL, *spec = NULL, *filter = NULL;
 	_cleanup_strv_ char **notes = NULL;
 	_cleanup_profile_ struct hr_profile *p = NULL;
-	_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 	struct hr_env env = fz_env(1);
 	const cJSON *allow, *rules, *sc;
 	hr_error err = { 0 };
@@ -226,7 +227,7 @@ static void one_target(const cJSON *doc, const struct hr_import_target *t)
 	sc = cJSON_GetObjectItemCaseSensitive(prof, "seccomp");
 	for (cJSON *m = out->child; m; m = m->next)
 		hr_json_set((cJSON *)sc, m->string, cJSON_Duplicate(m, true));
-	if (hr_profile_parse(prof, false, "imported", "imported.json", &p, &err) < 0) {
+	if (hr_profile_parse(prof, false, "imported", "imported.json", hr_mount_options_host(), &p, &err) < 0) {
 		if (!err.msg[0])
 			fz_die("a refused import without a message");
 		return;

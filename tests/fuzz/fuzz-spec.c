@@ -37,7 +37,7 @@ static void one_profile(const char *text, size_t len, const struct fz_profile *f
 {
 	struct hr_env env = fz_env(swap);
 	_cleanup_json_ cJSON *in = NULL, *out = NULL, *back = NULL;
-	_cleanup_(hr_findings_freep) struct hr_findings f = { 0 }, again = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings f = { 0 }, again = { 0 };
 	_cleanup_free_ char *printed = NULL;
 	hr_error err = { 0 };
 	char why[1024];

@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct hr_k8s_audit_opts o = { .seccomp_name = sc }; /* as check --k8s */
 		if (hr_k8s_audit(docs, fp->p, &o, &f, NULL, &err) == 0)
 			fz_check_findings(&f);
-		hr_findings_free(&f);
+		hr_findings_done(&f);
 	}
 	return 0;
 }

@@ -766,28 +766,58 @@ static bool check_namespaces(struct ck *c)
 
 /* --- resources -------------------------------------------------------------- */
 
-/* A cgroup v2 value as the kernel reads it: an integer in C notation,
- * memory files with a K/M/G/T/P/E suffix. */
-static bool cgroup_number(const char *s, bool memory, double *ret)
+/*
+ * A cgroup v2 value as the kernel reads it, written from its documented
+ * grammar and not from the pass (src/core/passes/resources.c, which uses
+ * strtoull): pids.max takes an integer in C notation (kstrtoll, base 0),
+ * memory.max and memory.swap.max one that memparse() may follow with one
+ * of K, M, G, T, P, E in either case (Documentation/admin-guide/
+ * cgroup-v2.rst). Digit by digit, with its own radix and overflow rules;
+ * anything else ("max", a sign, blanks, 2^64 and beyond) is no number.
+ */
+bool fz_cgroup_number(const char *s, bool memory, long double *ret)
 {
-	static const char units[] = "KMGTPE";
-	unsigned long long v;
-	const char *u;
-	char *end;
-	double mult = 1;
+	unsigned radix = 10, shift = 0, digits = 0;
+	unsigned __int128 v = 0;
+	const char *p = s;
 
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno)
-		return false;
-	if (memory && *end && (u = strchr(units, toupper((unsigned char)*end)))) {
-		mult = ldexp(1, 10 * (int)(u - units + 1));
-		end++;
+	if (*p == '0' && (p[1] == 'x' || p[1] == 'X'))
+		radix = 16, p += 2;
+	else if (*p == '0')
+		radix = 8; /* the 0 is a digit of its own */
+	for (;; p++, digits++) {
+		unsigned d;
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (radix == 16 && *p >= 'a' && *p <= 'f')
+			d = 10u + (unsigned)(*p - 'a');
+		else if (radix == 16 && *p >= 'A' && *p <= 'F')
+			d = 10u + (unsigned)(*p - 'A');
+		else
+			break;
+		if (d >= radix)
+			return false;
+		v = v * radix + d;
+		if (v > UINT64_MAX)
+			return false;
 	}
-	*ret = (double)v * mult;
-	return *end == '\0';
+	if (digits == 0)
+		return false;
+	if (memory && *p) {
+		switch (*p++) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		case 't': case 'T': shift = 40; break;
+		case 'p': case 'P': shift = 50; break;
+		case 'e': case 'E': shift = 60; break;
+		default: return false;
+		}
+	}
+	if (*p)
+		return false;
+	*ret = (long double)(uint64_t)v * (long double)((unsigned __int128)1 << shift);
+	return true;
 }
 
 /* A typed limit: positive, not above the input's positive value, and in
@@ -838,9 +868,10 @@ static bool check_resources(struct ck *c)
 			       "harden");
 	for (size_t k = 0; k < HR_ARRAY_SIZE(uni); k++) {
 		const cJSON *i = at(ir, "unified", uni[k].key, NULL), *o = at(orr, "unified", uni[k].key, NULL);
-		double iv, ov, max = k == 0 ? num(ol, 0) : k == 1 ? 0 : num(at(orr, "pids", "limit", NULL), 0);
-		bool inum = cJSON_IsString(i) && cgroup_number(i->valuestring, uni[k].memory, &iv);
-		bool onum = cJSON_IsString(o) && cgroup_number(o->valuestring, uni[k].memory, &ov);
+		long double iv, ov;
+		double max = k == 0 ? num(ol, 0) : k == 1 ? 0 : num(at(orr, "pids", "limit", NULL), 0);
+		bool inum = cJSON_IsString(i) && fz_cgroup_number(i->valuestring, uni[k].memory, &iv);
+		bool onum = cJSON_IsString(o) && fz_cgroup_number(o->valuestring, uni[k].memory, &ov);
 
 		if (i && !o)
 			return fail(c, "/linux/resources/unified/%s: dropped", uni[k].key);

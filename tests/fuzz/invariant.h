@@ -70,4 +70,11 @@ bool fz_monotonic(const cJSON *in, const cJSON *out, const struct hr_profile *p,
  */
 bool fz_seccomp_within(const cJSON *filter, const cJSON *bound, char *why, size_t cap);
 
+/*
+ * A cgroup v2 number as the kernel reads it (pids.max; with `memory`,
+ * memory.max and memory.swap.max, which take a K..E suffix), into *ret.
+ * False for anything that is not one ("max", signs, blanks, >= 2^64).
+ */
+bool fz_cgroup_number(const char *s, bool memory, long double *ret);
+
 #endif

@@ -41,11 +41,11 @@ void fz_check_packages(struct hr_packages *p, const char *what)
 					    .serial = "3e671687-395b-41f5-a30f-a58921a69b79",
 					    .not_covered = nc };
 		if (hr_sbom_print(&in, &text, &head, &body_at, &err) < 0) {
-			hr_os_release_free(&os);
+			hr_os_release_done(&os);
 			return; /* larger than HR_SBOM_MAX_TEXT: an error, said */
 		}
 	}
-	hr_os_release_free(&os);
+	hr_os_release_done(&os);
 	fz_check_json(text, "the SBOM");
 	if (body_at > strlen(text) || strstr(head, "3e671687") || strstr(head, "2026-01-01") ||
 	    !strstr(text, "3e671687") || !strstr(text, "2026-01-01T00:00:00Z"))

@@ -24,7 +24,7 @@ static char why[1024];
 static struct hr_profile *hardened(const char *fixture, const char *profile, cJSON **in, cJSON **out)
 {
 	struct hr_profile *p = hrt_profile(profile);
-	_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 	hr_error err = { 0 };
 
 	*in = hrt_fixture(fixture);
@@ -447,7 +447,7 @@ Test(invariant, engine_specs_meet_it_under_every_profile)
 		struct hr_profile *p = hrt_profile(profiles[i]);
 		for (size_t k = 0; k < HR_ARRAY_SIZE(fixtures); k++) {
 			cJSON *in = hrt_fixture(fixtures[k]), *out = hrt_fixture(fixtures[k]);
-			_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+			_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 			hr_error err = { 0 };
 			int r = hr_harden(out, p, &hrt_fake_env, &f, &err);
 
@@ -464,4 +464,78 @@ Test(invariant, engine_specs_meet_it_under_every_profile)
 		hr_profile_free(p);
 	}
 	cr_assert_geq(checked, 25);
+}
+
+/* The oracle reads cgroup numbers with its own parser (not the pass's):
+ * the kernel's documented grammar, case by case ... */
+Test(cgroup_number, the_kernels_grammar)
+{
+	static const struct {
+		const char *s;
+		bool memory, ok;
+		long double v;
+	} cases[] = {
+		{ "0", false, true, 0 },	   { "123", false, true, 123 },
+		{ "0x1f", false, true, 31 },	   { "0X1F", false, true, 31 },
+		{ "017", false, true, 15 },	   { "08", false, false, 0 },
+		{ "0x", false, false, 0 },	   { "", false, false, 0 },
+		{ "max", false, false, 0 },	   { "-1", false, false, 0 },
+		{ "+1", false, false, 0 },	   { " 1", false, false, 0 },
+		{ "1 ", false, false, 0 },	   { "1k", false, false, 0 },
+		{ "1k", true, true, 1024 },	   { "2M", true, true, 2 << 20 },
+		{ "3g", true, true, 3ull << 30 }, { "1T", true, true, 1ull << 40 },
+		{ "1p", true, true, 1ull << 50 }, { "1E", true, true, 1ull << 60 },
+		{ "0x10k", true, true, 16 << 10 }, { "1kk", true, false, 0 },
+		{ "1x", true, false, 0 },	   { "k", true, false, 0 },
+		{ "18446744073709551615", false, true, 18446744073709551615.0L },
+		{ "18446744073709551616", false, false, 0 },
+		{ "0xffffffffffffffff", false, true, 18446744073709551615.0L },
+		{ "0x10000000000000000", false, false, 0 },
+		{ "16E", true, true, 16.0L * (1ull << 60) },
+	};
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
+		long double v = -1;
+		bool ok = fz_cgroup_number(cases[i].s, cases[i].memory, &v);
+		cr_expect_eq(ok, cases[i].ok, "`%s` (memory %d): %s", cases[i].s, cases[i].memory,
+			     ok ? "read" : "refused");
+		if (ok && cases[i].ok)
+			cr_expect(v == cases[i].v, "`%s`: %Lf, not %Lf", cases[i].s, v, cases[i].v);
+	}
+}
+
+/* ... and as properties: any value written in decimal, hex or octal, with
+ * any suffix, reads back as itself; bounds hold. */
+Test(cgroup_number, round_trip_and_bounds)
+{
+	static const char suffixes[] = "kKmMgGtTpPeE";
+	uint64_t x = 0x9e3779b97f4a7c15u;
+
+	for (int i = 0; i < 20000; i++) {
+		char buf[64];
+		long double v;
+		uint64_t n;
+		int unit;
+
+		/* xorshift64: a reproducible spread over every magnitude */
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		n = x >> (x % 64);
+		snprintf(buf, sizeof buf, i % 3 == 0 ? "%llu" : i % 3 == 1 ? "0x%llx" : "0%llo",
+			 (unsigned long long)n);
+		cr_assert(fz_cgroup_number(buf, false, &v) && v == (long double)n, "`%s`", buf);
+		/* After hex digits an E is one more digit, to the kernel too. */
+		unit = i % 3 == 1 && i % 12 >= 10 ? i % 10 : i % 12;
+		snprintf(buf + strlen(buf), 2, "%c", suffixes[unit]);
+		cr_assert(!fz_cgroup_number(buf, false, &v), "`%s` has a suffix pids.max refuses",
+			  buf);
+		cr_assert(fz_cgroup_number(buf, true, &v), "`%s`", buf);
+		cr_assert(v == (long double)n * (long double)(1ull << (10 * (unit / 2 + 1))),
+			  "`%s`: %Lf", buf, v);
+		if (i % 3 == 1) {
+			snprintf(buf, sizeof buf, "0x%llxe", (unsigned long long)(n >> 4));
+			cr_assert(fz_cgroup_number(buf, true, &v) &&
+					  v == (long double)((n >> 4) * 16 + 14),
+				  "`%s`: e is a hex digit", buf);
+		}
+	}
 }

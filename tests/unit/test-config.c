@@ -50,7 +50,7 @@ static void expect_error(const char *relaxed, const char *needle)
 	cr_expect_lt(r, 0, "%s: accepted", relaxed);
 	cr_expect_not_null(strstr(err.msg, needle), "%s: message `%s` lacks `%s`", relaxed,
 			   err.msg, needle);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 }
 
 Test(parse, every_key)
@@ -73,9 +73,9 @@ Test(parse, every_key)
 	cr_expect_str_eq(cfg.default_profile, "baseline");
 	cr_expect_str_eq(cfg.log_file, "/var/log/hardrun.log");
 	cr_expect_null(cfg.path, "parse reads no file");
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	cr_expect_null(cfg.runtime, "free leaves a clean struct");
-	hr_config_free(&cfg); /* twice is fine */
+	hr_config_done(&cfg); /* twice is fine */
 }
 
 Test(parse, profile_rules)
@@ -91,7 +91,7 @@ Test(parse, profile_rules)
 	cr_expect_str_eq(cfg.rules[0].patterns[0], "web-*");
 	cr_expect_str_eq(cfg.rules[0].profile, "baseline");
 	cr_expect(cfg.allow_weaker_annotations);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	expect_error("{ 'profileRules': [ { 'match': { 'a': 'b' }, 'profile': 'x', 'y': 1 } ] }",
 		     "/profileRules/0/y: unknown key");
 	expect_error("{ 'profileRules': [ { 'profile': 'x' } ] }", "/profileRules/0");
@@ -108,12 +108,12 @@ Test(parse, defaults)
 	cr_expect_null(cfg.profile_dirs);
 	cr_expect_null(cfg.default_profile);
 	cr_expect_null(cfg.log_file);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	expect_ok("{ 'runtime': 'crun', 'runtimeArgs': [], 'log': {} }", &cfg);
 	cr_expect_str_eq(cfg.runtime, "crun", "a name is looked up in PATH later");
 	cr_expect_eq(hr_strv_len(cfg.runtime_args), 0);
 	cr_expect_null(cfg.log_file);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 }
 
 /* Every command searches profiles in one order: --profile-dir, then
@@ -135,7 +135,7 @@ Test(search_path, flag_then_config_then_defaults)
 	cr_expect_str_eq(dirs[3], "/conf/b");
 	for (size_t i = 0; i < n_default; i++)
 		cr_expect_str_eq(dirs[4 + i], hr_default_profile_dirs[i]);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	none = hr_profile_search_path(NULL, NULL);
 	cr_assert_eq(hr_strv_len(none), n_default);
 	cr_expect_str_eq(none[0], hr_default_profile_dirs[0]);
@@ -221,7 +221,7 @@ Test(load, reads_the_file, .init = load_setup, .fini = load_teardown)
 	cr_assert_eq(hr_config_load(path, true, &cfg, &err), 0, "%s", err.msg);
 	cr_expect_str_eq(cfg.default_profile, "strict");
 	cr_expect_str_eq(cfg.path, path);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 }
 
 Test(load, missing_file, .init = load_setup, .fini = load_teardown)
@@ -234,11 +234,11 @@ Test(load, missing_file, .init = load_setup, .fini = load_teardown)
 	cr_expect_eq(hr_config_load(path, false, &cfg, &err), 0, "%s", err.msg);
 	cr_expect_null(cfg.path);
 	cr_expect_null(cfg.default_profile);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	/* a file named with --hardrun-config must be there */
 	cr_expect_lt(hr_config_load(path, true, &cfg, &err), 0);
 	cr_expect_not_null(strstr(err.msg, "none.conf: cannot open"), "%s", err.msg);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 }
 
 Test(load, errors_name_the_file, .init = load_setup, .fini = load_teardown)
@@ -251,7 +251,7 @@ Test(load, errors_name_the_file, .init = load_setup, .fini = load_teardown)
 	cr_expect_not_null(strstr(err.msg, path), "%s", err.msg);
 	cr_expect_not_null(strstr(err.msg, "/profileDirs/0"), "%s", err.msg);
 	cr_expect_null(cfg.profile_dirs, "nothing is kept from a refused file");
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 }
 
 Test(load, only_root_may_write_it, .init = load_setup, .fini = load_teardown)
@@ -266,12 +266,12 @@ Test(load, only_root_may_write_it, .init = load_setup, .fini = load_teardown)
 	cr_expect_not_null(strstr(err.msg, "writable by its group or others"), "%s", err.msg);
 	cr_expect_not_null(strstr(err.msg, "chmod go-w"), "%s", err.msg);
 	cr_expect_null(cfg.default_profile);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	/* the default path too: a writable file is not "absent" */
 	cr_expect_lt(hr_config_load(path, false, &cfg, &err), 0);
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 	cr_assert_eq(chmod(path, 0644), 0);
 	cr_expect_eq(hr_config_load(path, true, &cfg, &err), 0, "%s", err.msg);
 	cr_expect_str_eq(cfg.default_profile, "baseline");
-	hr_config_free(&cfg);
+	hr_config_done(&cfg);
 }

@@ -25,7 +25,7 @@ static int parse_err(const char *text, hr_error *err)
 	struct hr_dockerfile d;
 	int r = hr_dockerfile_parse(text, strlen(text), "Dockerfile", &d, err);
 	if (r == 0)
-		hr_dockerfile_free(&d);
+		hr_dockerfile_done(&d);
 	return r;
 }
 
@@ -56,7 +56,7 @@ Test(dockerfile, continuations_comments_and_forms)
 	cr_expect_str_eq(d.v[4].args, "/a /b");
 	cr_expect_eq(d.n_stages, 1);
 	cr_expect_str_eq(d.stages[0].name, "base");
-	hr_dockerfile_free(&d);
+	hr_dockerfile_done(&d);
 }
 
 Test(dockerfile, escape_directive_and_heredocs)
@@ -88,7 +88,7 @@ Test(dockerfile, escape_directive_and_heredocs)
 	cr_expect_null(d.v[4].heredocs, "no heredocs in exec form");
 	cr_expect_str_eq(d.v[5].keyword, "USER");
 	cr_expect_eq(d.v[5].line, 15);
-	hr_dockerfile_free(&d);
+	hr_dockerfile_done(&d);
 }
 
 Test(dockerfile, stages_and_variables)
@@ -112,7 +112,7 @@ Test(dockerfile, stages_and_variables)
 	cr_expect_str_eq(d.global_args[0], "BASE=debian");
 	cr_expect_eq(d.stages[0].first, 2);
 	cr_expect_eq(d.stages[0].end, 3);
-	hr_dockerfile_free(&d);
+	hr_dockerfile_done(&d);
 	hr_df_vars_from(&global, assign);
 	a = hr_df_expand("${BASE}:${TAG:-x}-$MISSING${NONE:+y}$UNSET", &vars, &unresolved);
 	cr_expect_str_eq(a, "debian:12-");
@@ -127,8 +127,8 @@ Test(dockerfile, stages_and_variables)
 		c = hr_df_expand("$BASE:$TAG", &vars, NULL);
 		cr_expect_str_eq(c, "debian:14");
 	}
-	hr_df_vars_free(&vars);
-	hr_df_vars_free(&global);
+	hr_df_vars_done(&vars);
+	hr_df_vars_done(&global);
 }
 
 Test(dockerfile, shell_words)
@@ -169,7 +169,7 @@ static void rules_of(const char *fixture, const char *profile, struct hr_finding
 	cr_assert_not_null(text, "%s", path);
 	cr_assert_eq(hr_dockerfile_parse(text, len, fixture, &d, &err), 0, "%s", err.msg);
 	hr_dockerfile_rules(&d, p, f);
-	hr_dockerfile_free(&d);
+	hr_dockerfile_done(&d);
 	hr_profile_free(p);
 }
 
@@ -209,11 +209,11 @@ Test(dockerfile_rules, the_bad_dockerfile_trips_every_rule)
 	cr_expect_eq(f.n, 12, "%s", hrt_findings_text(&f));
 	cr_expect_eq(hr_findings_count(&f, HR_WARNED), 12);
 	cr_expect_null(strstr(hrt_findings_text(&f), "Sup3rS3cretValue42"), "the value is never shown");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	/* The profile decides about the user, as for a spec. */
 	rules_of("bad.Dockerfile", "baseline", &f);
 	cr_expect_eq(hrt_count(&f, "user.root-uid"), 0, "baseline allows root");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 }
 
 Test(dockerfile_rules, clean_multistage_and_real_world_files)
@@ -222,10 +222,10 @@ Test(dockerfile_rules, clean_multistage_and_real_world_files)
 
 	rules_of("clean-multistage.Dockerfile", "restricted", &f);
 	cr_expect_eq(f.n, 0, "%s", hrt_findings_text(&f));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	rules_of("heredoc-escape.Dockerfile", "restricted", &f);
 	cr_expect_eq(f.n, 0, "%s", hrt_findings_text(&f));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	rules_of("python-app.Dockerfile", "restricted", &f);
 	at_line(&f, "image.ref-digest", 1);
 	at_line(&f, "user.root-uid", 1);
@@ -233,5 +233,5 @@ Test(dockerfile_rules, clean_multistage_and_real_world_files)
 	at_line(&f, "dockerfile.healthcheck", 1);
 	cr_expect_eq(hrt_count(&f, "dockerfile.package-unpinned"), 0, "-r: versions are in the file");
 	cr_expect_eq(f.n, 4, "%s", hrt_findings_text(&f));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 }

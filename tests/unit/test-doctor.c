@@ -36,24 +36,24 @@ Test(doctor, runtime_version)
 	cr_expect_str_eq(r.commit, "1.1.5+ds1-1+deb12u1");
 	cr_expect_str_eq(r.libseccomp, "2.5.4");
 	cr_expect(r.seccomp);
-	hr_runtime_info_free(&r);
+	hr_runtime_info_done(&r);
 
 	parse("runc version 1.4.0-rc.3\ncommit: v1.4.0-rc.3-0-gabc\n", &r);
 	cr_expect(r.major == 1 && r.minor == 4 && r.patch == 0 && r.rc == 3);
 	cr_expect(!r.seccomp, "no libseccomp line: built without");
-	hr_runtime_info_free(&r);
+	hr_runtime_info_done(&r);
 
 	parse("crun version 1.8.1\ncommit: f8a096be\nrundir: /run/crun\nspec: 1.0.0\n"
 	      "+SYSTEMD +SELINUX +APPARMOR +CAP +SECCOMP +EBPF +YAJL\n",
 	      &r);
 	cr_expect_eq(r.kind, HR_RT_CRUN);
 	cr_expect(r.seccomp);
-	hr_runtime_info_free(&r);
+	hr_runtime_info_done(&r);
 
 	parse("", &r);
 	cr_expect_eq(r.kind, HR_RT_UNKNOWN);
 	cr_expect_null(r.version);
-	hr_runtime_info_free(&r);
+	hr_runtime_info_done(&r);
 }
 
 /* runc's advisories: fixed in 1.2.8, 1.3.3 and 1.4.0-rc.3. */
@@ -82,7 +82,7 @@ Test(doctor, exposure)
 		for (int c = 0; c < HR_CVE__MAX; c++)
 			cr_expect_eq(hr_runtime_exposed(&r, c), cases[i].exposed, "%s: %s exposed %d",
 				     cases[i].text, hr_cves[c].id, hr_runtime_exposed(&r, c));
-		hr_runtime_info_free(&r);
+		hr_runtime_info_done(&r);
 	}
 	cr_expect_eq(hr_runtime_exposed(NULL, HR_CVE_2025_31133), -1);
 }
@@ -111,7 +111,7 @@ static int is_link(void *ud, const char *path)
 static unsigned pre(const char *relaxed, const char *const *ln, const char *want)
 {
 	_cleanup_json_ cJSON *spec = hrt_json(relaxed);
-	_cleanup_(hr_findings_freep) struct hr_findings f = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 	unsigned found;
 	bool seen = false;
 
@@ -210,48 +210,48 @@ Test(doctor, enforcement)
 	cr_expect(e.enforced, "a fixed runc on a full host");
 	cr_expect_eq(status_of(&e, "seccomp")->status, HR_ENFORCED);
 	cr_expect_eq(status_of(&e, "exec.labels")->status, HR_NOT_APPLICABLE);
-	hr_enforcement_free(&e);
+	hr_enforcement_done(&e);
 
 	hr_enforcement_judge(p, &old, false, &h, &e);
 	cr_expect(!e.enforced);
 	cr_expect_eq(status_of(&e, "paths")->status, HR_AT_RISK);
 	cr_expect(strstr(status_of(&e, "paths")->detail, "CVE-2025-31133"));
-	hr_enforcement_free(&e);
+	hr_enforcement_done(&e);
 
 	hr_enforcement_judge(p, &fixed, true, &h, &e);
 	cr_expect_eq(status_of(&e, "resources")->status, HR_NOT_ENFORCED, "cgroups disabled");
 	cr_expect_eq(status_of(&e, "devices")->status, HR_NOT_ENFORCED);
-	hr_enforcement_free(&e);
+	hr_enforcement_done(&e);
 
 	h.cgroup_controllers = noswap_ctl;
 	hr_enforcement_judge(p, &fixed, false, &h, &e);
 	cr_expect(strstr(status_of(&e, "resources")->detail, "memory"), "%s",
 		  status_of(&e, "resources")->detail);
 	cr_expect_eq(status_of(&e, "resources")->status, HR_NOT_ENFORCED);
-	hr_enforcement_free(&e);
+	hr_enforcement_done(&e);
 	h.cgroup_controllers = ctl;
 
 	actions[1] = NULL; /* no errno action */
 	hr_enforcement_judge(p, &fixed, false, &h, &e);
 	cr_expect_eq(status_of(&e, "seccomp")->status, HR_NOT_ENFORCED);
-	hr_enforcement_free(&e);
+	hr_enforcement_done(&e);
 	actions[1] = (char *)"errno";
 
 	h.max_user_namespaces = 0;
 	hr_enforcement_judge(p, &fixed, false, &h, &e);
 	cr_expect_eq(status_of(&e, "namespaces")->status, HR_ENFORCED,
 		     "restricted requires no user namespace");
-	hr_enforcement_free(&e);
+	hr_enforcement_done(&e);
 
 	warn->mode = HR_MODE_WARN;
 	hr_enforcement_judge(warn, &fixed, false, &h, &e);
 	cr_expect(!e.enforced);
 	cr_expect_eq(status_of(&e, "user")->status, HR_NOT_ENFORCED);
 	cr_expect(strstr(status_of(&e, "user")->detail, "mode warn"));
-	hr_enforcement_free(&e);
+	hr_enforcement_done(&e);
 
-	hr_runtime_info_free(&fixed);
-	hr_runtime_info_free(&old);
+	hr_runtime_info_done(&fixed);
+	hr_runtime_info_done(&old);
 	hr_profile_free(p);
 	hr_profile_free(warn);
 }

@@ -145,7 +145,7 @@ static void refused(const char *relaxed, const char *rule, const char *ptr)
 	cr_assert_eq(judge(relaxed, &f, &spec, &err), 0, "%s: %s", relaxed, err.msg);
 	hrt_expect(&f, rule, HR_REFUSED, ptr);
 	cr_expect_null(hrt_at(spec, ptr), "%s: still in the tree", ptr);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -192,12 +192,12 @@ Test(fields, spellings_go_reads_as_known_fields_are_refused_with_the_fix)
 	cr_assert_str_eq(x->hint, "rename it to `namespaces`");
 	/* not a field of /linux, whatever it folds to */
 	hrt_expect(&f, "spec.unknown-field", HR_REFUSED, "/linux/\u212Aernel");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 	/* map keys are exact: a folded annotation is not crun's */
 	cr_assert_eq(judge("{'annotations': {'Run.OCI.seccomp_bpf_data': 'x'}}", &f, &spec, &err), 0);
 	cr_assert_eq(f.n, 0, "the walk leaves annotations to their control");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -225,20 +225,20 @@ Test(fields, rows_that_refuse_or_remove)
 		     0);
 	hrt_expect(&f, "resources.intel-rdt", HR_CHANGED, "/linux/intelRdt");
 	cr_assert_null(hrt_at(spec, "/linux/intelRdt"));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	/* null is absent to runc: nothing to refuse */
 	cr_assert_eq(judge("{'linux': {'netDevices': null}, 'windows': null}", &f, &spec, &err), 0);
 	cr_assert_eq(f.n, 0);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	/* a new time namespace's own clocks are kept */
 	cr_assert_eq(judge("{'linux': {'timeOffsets': {'monotonic': {'secs': 3600}, 'boottime':"
 			   " {'nanosecs': 5}}}}", &f, &spec, &err), 0);
 	cr_assert_eq(f.n, 0);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	/* what only restricts is kept */
@@ -247,7 +247,7 @@ Test(fields, rows_that_refuse_or_remove)
 			   &f, &spec, &err),
 		     0);
 	cr_assert_eq(f.n, 0, "%s", hrt_findings_text(&f));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -273,7 +273,7 @@ Test(fields, types)
 		cr_expect_eq(judge(bad[i].spec, &f, &spec, &err), HR_E_INVALID, "%s", bad[i].spec);
 		cr_expect_not_null(strstr(err.msg, bad[i].msg), "%s: `%s` lacks `%s`", bad[i].spec,
 				   err.msg, bad[i].msg);
-		hr_findings_free(&f);
+		hr_findings_done(&f);
 		cJSON_Delete(spec);
 	}
 }
@@ -289,10 +289,10 @@ Test(fields, exec_and_update_are_judged_too)
 
 	cr_assert_eq(hr_harden_process(proc, p, NULL, &hrt_fake_env, &f, &err), HR_E_REFUSED);
 	hrt_expect(&f, "spec.unknown-field", HR_REFUSED, "/process/privileged");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cr_assert_eq(hr_clamp_update(res, p, 1, &f, &err), HR_E_INVALID);
 	cr_assert_not_null(strstr(err.msg, "/cpu/rtBoost"), "%s", err.msg);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(proc);
 	cJSON_Delete(res);
 	hr_profile_free(p);

@@ -265,7 +265,7 @@ static void run_case(struct golden *g)
 		cJSON_Delete(got);
 	}
 out:
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(profile);
 	cJSON_Delete(spec);
 }

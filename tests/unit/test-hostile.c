@@ -102,7 +102,7 @@ static void parse_df(const char *text, struct hr_findings *f)
 
 	cr_assert_eq(hr_dockerfile_parse(text, strlen(text), "Dockerfile", &d, &err), 0, "%s", err.msg);
 	hr_dockerfile_rules(&d, p, f);
-	hr_dockerfile_free(&d);
+	hr_dockerfile_done(&d);
 	hr_profile_free(p);
 }
 
@@ -126,7 +126,7 @@ Test(linear, dockerfile_many_words_many_rm_long_heredoc)
 	parse_df(h, &f);
 	cr_expect_lt(now() - t0, 3 * GENEROUS, "took %.1f s", now() - t0);
 	cr_expect_leq(hrt_count(&f, "dockerfile.package-unpinned"), HR_FINDINGS_PER_RULE + 1);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 }
 
 Test(linear, dockerfile_variables_and_stages)
@@ -151,7 +151,7 @@ Test(linear, dockerfile_variables_and_stages)
 	parse_df(b.s, &f);
 	cr_expect_lt(now() - t0, GENEROUS, "took %.1f s", now() - t0);
 	free(b.s);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 }
 
 Test(linear, manifest_long_list_and_many_keys)
@@ -274,7 +274,7 @@ Test(resolve, a_path_deeper_than_the_bound_is_refused_not_overflowed)
 	cr_assert_eq(hr_rootfs_resolve(&t.r, target, NULL, &res), 0, "%s", target);
 	cr_expect(S_ISDIR(res.st.st_mode));
 	cr_expect_str_eq(res.path, target);
-	hr_resolved_free(&res);
+	hr_resolved_done(&res);
 	tree_close(&t);
 }
 
@@ -301,10 +301,10 @@ Test(resolve, as_the_container_sees_it)
 	}
 	cr_assert_eq(hr_rootfs_resolve(&t.r, "/lib/out", NULL, &res), 0);
 	cr_expect_str_eq(res.path, "/etc/passwd", "\"..\" stops at the image's root");
-	hr_resolved_free(&res);
+	hr_resolved_done(&res);
 	cr_assert_eq(hr_rootfs_resolve(&t.r, "/lib/abs/../usr/./lib//abs/passwd", NULL, &res), 0);
 	cr_expect_str_eq(res.path, "/etc/passwd");
-	hr_resolved_free(&res);
+	hr_resolved_done(&res);
 	cr_expect_eq(hr_rootfs_resolve(&t.r, "/etc/passwd/", NULL, &res), -ENOTDIR,
 		     "a file with a slash after it is not a directory");
 	cr_expect_eq(hr_rootfs_resolve(&t.r, "/lib/out/", NULL, &res), -ENOTDIR, "nor through a link");
@@ -312,7 +312,7 @@ Test(resolve, as_the_container_sees_it)
 	cr_expect_eq(hr_rootfs_resolve(&t.r, "/nothere/x", NULL, &res), -ENOENT);
 	cr_assert_eq(hr_rootfs_resolve(&t.r, "/root/x", &who, &res), 0);
 	cr_expect_str_eq(res.blocked, "/root", "uid 1000 may not enter /root");
-	hr_resolved_free(&res);
+	hr_resolved_done(&res);
 	tree_close(&t);
 }
 
@@ -338,7 +338,7 @@ Test(resolve, links_with_long_targets_are_bounded)
 	cr_expect_lt(now() - t0, GENEROUS, "took %.1f s", now() - t0);
 	/* A shared budget of steps runs out across resolutions. */
 	cr_expect_eq(hr_rootfs_resolve_steps(&t.r, "/l40", NULL, &steps, &res), 0);
-	hr_resolved_free(&res);
+	hr_resolved_done(&res);
 	cr_expect_eq(steps, 99);
 	steps = 3;
 	cr_expect_eq(hr_rootfs_resolve_steps(&t.r, "/l39/x/y", NULL, &steps, &res), -E2BIG);
@@ -382,7 +382,7 @@ Test(walk, its_deadline_is_time_not_a_count_of_entries)
 	cr_assert_eq(hr_image_walk(&t.r, &lim, &facts, &err), 0, "%s", err.msg);
 	cr_assert_not_null(facts.incomplete);
 	cr_expect(strstr(facts.incomplete, "took more than 0 seconds"), "%s", facts.incomplete);
-	hr_image_facts_free(&facts);
+	hr_image_facts_done(&facts);
 	tree_close(&t);
 }
 
@@ -428,8 +428,8 @@ Test(walk, hard_links_are_read_once_and_findings_are_capped)
 		cr_expect_str_eq(s->message, "200 more findings of this rule not listed (at most 100 of a rule are)");
 		cr_expect_eq(s->stage, HR_STAGE_BUILD);
 	}
-	hr_findings_free(&f);
-	hr_image_facts_free(&facts);
+	hr_findings_done(&f);
+	hr_image_facts_done(&facts);
 	tree_close(&t);
 }
 
@@ -447,7 +447,7 @@ Test(findings, capped_per_rule_with_a_summary_that_keeps_a_refusal)
 			 "150 more findings of this rule not listed (at most 100 of a rule are)");
 	cr_expect_eq(f.v[HR_FINDINGS_PER_RULE].outcome, HR_REFUSED, "a refusal is never hidden");
 	cr_expect_eq(hr_findings_count(&f, HR_REFUSED), 1);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 }
 
 /* --- ELF ------------------------------------------------------------------- */
@@ -528,7 +528,7 @@ Test(strmap, keys_of_any_bytes)
 	cr_expect_eq(v, 70);
 	cr_expect_not(hr_strmap_get(&m, "k7\0", 3, &v), "lengths count, not NULs");
 	cr_expect_eq(m.n, 20000);
-	hr_strmap_free(&m);
+	hr_strmap_done(&m);
 }
 
 /* --- the system calls refused on purpose -------------------------------------- */

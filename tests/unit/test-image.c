@@ -13,6 +13,7 @@
 
 #include "hardrun/audit.h"
 #include "hardrun/image.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/sbom.h"
 #include "helpers.h"
 
@@ -144,7 +145,7 @@ Test(image_ref, normal_form)
 	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
 		cr_assert_eq(hr_image_ref_parse(cases[i].in, &p), 0, "%s", cases[i].in);
 		cr_expect_str_eq(p.full, cases[i].full);
-		hr_image_ref_parts_free(&p);
+		hr_image_ref_parts_done(&p);
 	}
 	cr_expect_eq(hr_image_ref_parse("UPPER/case", &p), -EINVAL);
 	cr_expect_eq(hr_image_ref_parse("a@sha256:1234", &p), -EINVAL, "a short digest");
@@ -158,7 +159,7 @@ static struct hr_profile *with_image(const char *image_json)
 	_cleanup_json_ cJSON *doc = hrt_json(image_json);
 	hr_error err = { 0 };
 
-	hr_image_policy_free(&p->image);
+	hr_image_policy_done(&p->image);
 	cr_assert_eq(hr_image_policy_parse(doc, false, &p->image, &err), 0, "%s", err.msg);
 	return p;
 }
@@ -189,27 +190,27 @@ Test(image_ref, policy_pass)
 	cr_expect(strstr(hrt_find(&f, "image.ref-allowed", NULL)->message, "evil.io/team/app:1"),
 		  "the message has the reference");
 	cr_expect_eq(hrt_find(&f, "image.ref-allowed", NULL)->stage, HR_STAGE_SHIP);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cr_expect_eq(harden_with(p, NULL, &f), HR_E_REFUSED, "no reference: fail closed");
 	hrt_expect(&f, "image.ref-allowed", HR_REFUSED, "/annotations");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cr_expect_eq(harden_with(p, "{'io.kubernetes.cri.image-name': 'registry.example.com.evil.io/team/x'}", &f),
 		     HR_E_REFUSED, "a registry name is not a prefix");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 
 	p = with_image("{'image': {'requireDigest': true}}");
 	cr_expect_eq(harden_with(p, "{'io.kubernetes.cri.image-name': 'docker.io/library/busybox:latest'}", &f),
 		     HR_E_REFUSED);
 	hrt_expect(&f, "image.ref-digest", HR_REFUSED, "/annotations/io.kubernetes.cri.image-name");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cr_expect_eq(harden_with(p, "{'io.kubernetes.cri.image-name': 'busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'}", &f), 0);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	/* mode warn: reported, not refused */
 	p->mode = HR_MODE_WARN;
 	cr_expect_eq(harden_with(p, "{'io.kubernetes.cri.image-name': 'busybox'}", &f), 0);
 	hrt_expect(&f, "image.ref-digest", HR_WARNED, NULL);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 }
 
@@ -260,7 +261,7 @@ Test(profile_image, keys_defaults_and_errors)
 						  "'allowedRefs': ['r.io/*']}}");
 		cJSON *shown = hr_profile_to_json(p);
 		struct hr_profile *back = NULL;
-		cr_assert_eq(hr_profile_parse(shown, false, "x", "x", &back, &err), 0, "%s", err.msg);
+		cr_assert_eq(hr_profile_parse(shown, false, "x", "x", hr_mount_options_host(), &back, &err), 0, "%s", err.msg);
 		cr_expect(back->image.audit == HR_IMAGE_AUDIT_REFUSE && back->image.refuse_at == HR_SEV_MEDIUM &&
 			  back->image.allowed_refs && strcmp(back->image.allowed_refs[0], "r.io/*") == 0);
 		cJSON_Delete(shown);
@@ -306,20 +307,20 @@ Test(sbom, dpkg_status_and_status_d)
 		hr_os_release_parse("NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nID=debian\n", &os);
 		purl = hr_purl(&p.v[1], &os);
 		cr_expect_str_eq(purl, "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12");
-		hr_os_release_free(&os);
+		hr_os_release_done(&os);
 	}
-	hr_packages_free(&p);
+	hr_packages_done(&p);
 	{
 		const char *d = "Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n";
 		cr_assert_eq(hr_dpkg_parse(d, strlen(d), "status.d/base", true, &p, &err), 0);
 		cr_expect_eq(p.n, 1, "distroless: no Status");
-		hr_packages_free(&p);
+		hr_packages_done(&p);
 	}
 	{
 		const char *d = "Package: x\nStatus: install ok installed\n";
 		cr_expect_eq(hr_dpkg_parse(d, strlen(d), "status", false, &p, &err), HR_E_INVALID);
 		cr_expect(strstr(err.msg, "status:1: package x has no Version"), "%s", err.msg);
-		hr_packages_free(&p);
+		hr_packages_done(&p);
 	}
 }
 
@@ -339,10 +340,10 @@ Test(sbom, apk_installed)
 	hr_os_release_parse("ID=alpine\nVERSION_ID=3.19.1\n", &os);
 	purl = hr_purl(&p.v[0], &os);
 	cr_expect_str_eq(purl, "pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=alpine-3.19.1");
-	hr_os_release_free(&os);
-	hr_packages_free(&p);
+	hr_os_release_done(&os);
+	hr_packages_done(&p);
 	cr_expect_eq(hr_apk_parse("P:x\n\n", 5, "installed", &p, &err), HR_E_INVALID);
-	hr_packages_free(&p);
+	hr_packages_done(&p);
 }
 
 Test(sbom, cyclonedx_required_structure)
@@ -381,8 +382,8 @@ Test(sbom, cyclonedx_required_structure)
 	cr_expect(strstr(cJSON_PrintUnformatted(hrt_at(doc, "/metadata/properties")), "rpm: /var/lib/rpm/Packages"),
 		  "what is not covered is said");
 	cJSON_Delete(doc);
-	hr_os_release_free(&os);
-	hr_packages_free(&p);
+	hr_os_release_done(&os);
+	hr_packages_done(&p);
 }
 
 Test(audit_rules, outcome_follows_the_profile)
@@ -400,12 +401,12 @@ Test(audit_rules, outcome_follows_the_profile)
 	hrt_expect(&f, "image.user-unknown", HR_WARNED, "/process/user/uid");
 	cr_expect_eq(hrt_find(&f, "image.setuid", NULL)->stage, HR_STAGE_BUILD);
 	cr_expect_null(strstr(hrt_findings_text(&f), "secret\n"), "no value");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	pol.audit = HR_IMAGE_AUDIT_REFUSE;
 	hr_image_audit_rules(&in, &pol, &f);
 	hrt_expect(&f, "image.setuid", HR_WARNED, "/usr/bin/su"); /* medium < high */
 	hrt_expect(&f, "image.secret", HR_REFUSED, "/app/.env");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cr_expect(hr_passwd_has_uid("root:x:0:0::/:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n", 65534));
 	cr_expect_not(hr_passwd_has_uid("#x:x:65534:1\nu:x:655340:1\n", 65534));
 }

@@ -192,7 +192,7 @@ static enum hr_pss_level pss_with(const char *path, const char *value, char *con
 		snprintf(controls + strlen(controls), cap - strlen(controls), "%s%s", i ? "," : "",
 			 r.v[i].control);
 	cr_assert_eq(l, hr_pss_level_of(&r));
-	hr_pss_result_free(&r);
+	hr_pss_result_done(&r);
 	cJSON_Delete(spec);
 	return l;
 }
@@ -217,7 +217,7 @@ Test(pss, each_control)
 
 	cr_assert_eq(hr_pss_check_pod(NULL, spec, "/metadata", "/spec", &r), HR_PSS_RESTRICTED,
 		     "%zu violations, first %s", r.n, r.n ? r.v[0].detail : "");
-	hr_pss_result_free(&r);
+	hr_pss_result_done(&r);
 	cJSON_Delete(spec);
 
 	expect_level("/hostNetwork", "true", HR_PSS_PRIVILEGED, "Host Namespaces");
@@ -289,7 +289,7 @@ Test(pss, apparmor_annotations)
 	cr_expect_str_eq(r.v[0].control, "AppArmor");
 	cr_expect_str_eq(r.v[0].pointer,
 			 "/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1a");
-	hr_pss_result_free(&r);
+	hr_pss_result_done(&r);
 	cJSON_Delete(meta);
 	cJSON_Delete(spec);
 }
@@ -346,7 +346,7 @@ Test(export_k8s, restricted_in_kubernetes_terms)
 	cr_expect_eq(x.level, HR_PSS_RESTRICTED);
 	cr_expect_eq(x.pss.n, 0);
 	cr_expect(x.notes && x.notes[0], "what Kubernetes cannot say is listed");
-	hr_k8s_export_free(&x);
+	hr_k8s_export_done(&x);
 	hr_profile_free(p);
 }
 
@@ -388,7 +388,7 @@ Test(export_k8s, every_shipped_profile)
 				  want[i].blocked_by);
 			cJSON_Delete(back);
 			free(text);
-			hr_k8s_export_free(&x);
+			hr_k8s_export_done(&x);
 		}
 		hr_profile_free(p);
 	}
@@ -406,7 +406,7 @@ Test(export_k8s, what_the_profile_allows_lowers_the_level)
 	cr_assert_eq(x.pss.n, 2);
 	cr_expect_str_eq(x.pss.v[0].control, "Host Namespaces");
 	cr_expect_str_eq(x.pss.v[1].control, "Sysctls");
-	hr_k8s_export_free(&x);
+	hr_k8s_export_done(&x);
 	hr_profile_free(p);
 }
 
@@ -467,8 +467,8 @@ Test(audit, every_exported_profile_passes)
 			text = hrt_findings_text(&f);
 			/* debug says, at every use, that it weakens isolation. */
 			cr_expect_eq(f.n, strcmp(shipped[i], "debug") == 0, "%s:\n%s", shipped[i], text);
-			hr_findings_free(&f);
-			hr_k8s_export_free(&x);
+			hr_findings_done(&f);
+			hr_k8s_export_done(&x);
 		}
 		hr_profile_free(p);
 	}
@@ -507,7 +507,7 @@ Test(audit, a_default_deployment_differs_everywhere)
 	for (size_t i = 0; i < f.n; i++)
 		cr_expect_eq(f.v[i].rule->stage, HR_STAGE_DEPLOY, "%s", f.v[i].rule->id);
 #undef AT
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 
 	/* baseline allows root, a writable root and Docker's capabilities but
 	 * NET_RAW: fewer differences. */
@@ -518,7 +518,7 @@ Test(audit, a_default_deployment_differs_everywhere)
 	cr_assert_not_null(x);
 	cr_expect_not_null(strstr(x->message, "keeps the runtime's default capabilities NET_RAW,"),
 			   "%s", x->message);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(docs);
 }
 
@@ -569,7 +569,7 @@ Test(audit, risky_workloads)
 		       "#3/spec/jobTemplate/spec/template/metadata/annotations/org.hardrun.profile");
 	cr_expect_str_eq(x->before, "\"worker\"");
 #undef AT
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(docs);
 }
 
@@ -584,7 +584,7 @@ Test(audit, json_list_and_modes)
 
 	cr_assert_eq(audit(docs, "restricted", &f, &err), 0, "%s", err.msg);
 	cr_expect_eq(f.n, 0, "%s", hrt_findings_text(&f));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 
 	/* A control in mode warn reports, in mode refuse refuses. */
 	cJSON_DeleteItemFromObject(hrt_at(docs, "/0/items/0/spec/securityContext"), "runAsNonRoot");
@@ -598,12 +598,12 @@ Test(audit, json_list_and_modes)
 	cr_assert_eq(hr_k8s_audit(docs, p, &o, &f, NULL, &err), 0, "%s", err.msg);
 	hrt_expect(&f, "k8s.run-as-root", HR_WARNED,
 		   "#1/items/0/spec/containers/0/securityContext/runAsNonRoot");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	p->modes[ui] = HR_MODE_REFUSE;
 	cr_assert_eq(hr_k8s_audit(docs, p, &o, &f, NULL, &err), 0, "%s", err.msg);
 	hrt_expect(&f, "k8s.run-as-root", HR_REFUSED,
 		   "#1/items/0/spec/containers/0/securityContext/runAsNonRoot");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(docs);
 }
@@ -632,7 +632,7 @@ Test(audit, malformed_manifests_are_errors)
 			     cases[i].yaml);
 		cr_expect_not_null(strstr(err.msg, cases[i].needle), "`%s` lacks `%s`", err.msg,
 				   cases[i].needle);
-		hr_findings_free(&f);
+		hr_findings_done(&f);
 		cJSON_Delete(docs);
 	}
 }
@@ -671,7 +671,7 @@ Test(export_docker, restricted_as_docker_flags_and_compose)
 			"'pids_limit':1024,'cpu_shares':1024,'ulimits':{'core':{'soft':0,'hard':0},"
 			"'nofile':{'soft':8192,'hard':8192},'nproc':{'soft':16384,'hard':16384}}}}}",
 			"the compose fragment");
-	hr_docker_export_free(&x);
+	hr_docker_export_done(&x);
 	hr_profile_free(p);
 }
 
@@ -690,7 +690,7 @@ Test(export_docker, baseline_and_build)
 		adds += strncmp(x.args[i], "--cap-add=", 10) == 0;
 	}
 	cr_expect_eq(adds, 13);
-	hr_docker_export_free(&x);
+	hr_docker_export_done(&x);
 	hr_profile_free(p);
 
 	/* build's tmpfs lacks noexec: Docker would add it unless told exec. */
@@ -700,6 +700,6 @@ Test(export_docker, baseline_and_build)
 				 "/workspace:nosuid,nodev,mode=1777,size=2g,exec"),
 		  "build's tmpfs");
 	cr_expect_eq(hr_docker_export(p, "s.json", "bad name", &x, &err), HR_E_INVALID);
-	hr_docker_export_free(&x);
+	hr_docker_export_done(&x);
 	hr_profile_free(p);
 }

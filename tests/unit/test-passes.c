@@ -47,7 +47,7 @@ static void invalid(hr_pass_fn fn, const char *relaxed, const char *needle)
 
 	cr_assert_eq(r, HR_E_INVALID, "accepted: %s", relaxed);
 	cr_assert_not_null(strstr(err.msg, needle), "message `%s` lacks `%s`", err.msg, needle);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -65,7 +65,7 @@ static void unchanged(hr_pass_fn fn, const char *relaxed, const char *profile)
 	cr_assert_eq(f.n, 0, "findings for a spec that needs no change:\n%s", all);
 	cr_assert(hr_json_equal(spec, copy), "spec changed under %s:\n  was: %s\n  now: %s",
 		  profile, relaxed, now);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(copy);
 	cJSON_Delete(spec);
 }
@@ -94,7 +94,7 @@ Test(annotations, runtime_overrides_removed)
 	/* not crun's (annotation keys are exact), and not known either */
 	hrt_expect(&f, "annotations.unknown", HR_REFUSED, "/annotations/Run.OCI.unrelated");
 	cr_assert_eq(f.n, 3);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -112,7 +112,7 @@ Test(annotations, profile_allowlist_keeps_one)
 			"{'run.oci.keep_original_groups': '1'}", "annotations");
 	hrt_expect(&f, "annotations.runtime-override", HR_CHANGED,
 		   "/annotations/run.oci.systemd.subgroup");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -125,7 +125,7 @@ Test(annotations, pointer_escapes_the_key)
 
 	cr_assert_eq(run(hr_pass_annotations, spec, "restricted", &f, &err), 0);
 	hrt_expect(&f, "annotations.runtime-override", HR_CHANGED, "/annotations/run.oci.a~1b~0c");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -158,7 +158,7 @@ Test(privileged, docker_privileged_refused)
 	x = hrt_expect(&f, "spec.privileged", HR_REFUSED, "");
 	cr_assert_eq(x->rule->severity, HR_SEV_CRITICAL);
 	cr_assert_eq(f.n, 1);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -172,7 +172,7 @@ Test(privileged, whole_harden_refuses)
 	cr_assert_eq(hr_harden(spec, p, &hrt_fake_env, &f, &err), HR_E_REFUSED);
 	cr_assert_not_null(strstr(err.msg, "refused under profile `restricted`"), "%s", err.msg);
 	hrt_expect(&f, "spec.privileged", HR_REFUSED, "");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -187,7 +187,7 @@ Test(privileged, no_capabilities_object_counts_as_all)
 
 	cr_assert_eq(run(hr_pass_privileged, spec, "restricted", &f, &err), 0);
 	hrt_expect(&f, "spec.privileged", HR_REFUSED, "");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -222,7 +222,7 @@ Test(privileged, type_errors_surface_in_harden)
 	/* the privileged check reads loosely; the next pass names the error */
 	cr_assert_eq(hr_harden(spec, p, NULL, &f, &err), HR_E_INVALID);
 	cr_assert_not_null(strstr(err.msg, "/process: expected an object"), "%s", err.msg);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -251,7 +251,7 @@ Test(user, root_becomes_the_profile_user)
 	x = hrt_expect(&f, "user.umask", HR_CHANGED, "/process/user/umask");
 	cr_assert_null(x->before, "umask was absent");
 	cr_assert_eq(f.n, 4);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -265,7 +265,7 @@ Test(user, absent_ids_are_root)
 	hrt_assert_json(hrt_at(spec, "/process/user"), "{'uid': 65534, 'gid': 65534, 'umask': 23}",
 			"process.user");
 	cr_assert_null(hrt_expect(&f, "user.root-uid", HR_CHANGED, "/process/user/uid")->before);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -279,13 +279,13 @@ Test(user, umask_only_gains_bits)
 	/* 002 | 027 = 027 */
 	cr_assert_eq(hrt_at(spec, "/process/user/umask")->valuedouble, 027);
 	cJSON_Delete(spec);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 
 	spec = hrt_json("{'process': {'user': {'uid': 1000, 'gid': 1000, 'umask': 56}}}");
 	cr_assert_eq(run(hr_pass_user, spec, "restricted", &f, &err), 0);
 	/* 070 | 027 = 077 */
 	cr_assert_eq(hrt_at(spec, "/process/user/umask")->valuedouble, 077);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -345,7 +345,7 @@ Test(no_new_privs, set_when_absent_or_false)
 		else
 			cr_assert_null(x->before);
 		cr_assert_str_eq(x->after, "true");
-		hr_findings_free(&f);
+		hr_findings_done(&f);
 		cJSON_Delete(spec);
 	}
 }
@@ -384,7 +384,7 @@ Test(capabilities, cut_to_the_allowlist)
 	cr_assert_eq(f.n, 3);
 	hrt_assert_json(hrt_at(spec, "/process/capabilities/ambient"), "[]", "ambient");
 	hrt_assert_json(hrt_at(spec, "/process/capabilities/inheritable"), "[]", "inheritable");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -399,7 +399,7 @@ Test(capabilities, restricted_drops_everything)
 			"{'bounding': [], 'effective': [], 'permitted': [], 'inheritable': [],"
 			" 'ambient': []}",
 			"capabilities");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -423,7 +423,7 @@ Test(capabilities, missing_object_becomes_the_allowlist)
 	hrt_assert_json(hrt_at(spec, "/process/capabilities/ambient"), "[]", "ambient");
 	x = hrt_expect(&f, "capabilities.drop", HR_CHANGED, "/process/capabilities");
 	cr_assert_null(x->before);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -444,7 +444,7 @@ Test(capabilities, ambient_cleared_unless_profile_allows)
 			"['CAP_NET_BIND_SERVICE']", "inheritable");
 	hrt_expect(&f, "capabilities.ambient", HR_CHANGED, "/process/capabilities/ambient");
 	cr_assert_eq(f.n, 1);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	/* a profile with ambient capabilities keeps the allowed ones */
@@ -454,7 +454,7 @@ Test(capabilities, ambient_cleared_unless_profile_allows)
 	hrt_assert_json(hrt_at(spec, "/process/capabilities/ambient"), "['CAP_NET_BIND_SERVICE']",
 			"ambient");
 	cr_assert_eq(f.n, 0);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 	hr_profile_free(p);
 }
@@ -469,7 +469,7 @@ Test(capabilities, unknown_names_are_dropped)
 	cr_assert_eq(run(hr_pass_capabilities, spec, "baseline", &f, &err), 0);
 	hrt_assert_json(hrt_at(spec, "/process/capabilities/bounding"), "['CAP_CHOWN']",
 			"bounding");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -512,7 +512,7 @@ Test(seccomp, installed_when_absent)
 	cr_assert_str_eq(cJSON_GetObjectItem(sc, "defaultAction")->valuestring, "SCMP_ACT_ERRNO");
 	cr_assert_eq(cJSON_GetObjectItem(sc, "defaultErrnoRet")->valuedouble, 1.0);
 	hrt_expect(&f, "seccomp.install", HR_CHANGED, "/linux/seccomp");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -525,7 +525,7 @@ Test(seccomp, null_filter_counts_as_absent)
 	cr_assert_eq(run(hr_pass_seccomp, spec, "restricted", &f, &err), 0);
 	cr_assert(cJSON_IsObject(hrt_at(spec, "/linux/seccomp")));
 	hrt_expect(&f, "seccomp.install", HR_CHANGED, "/linux/seccomp");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -552,7 +552,7 @@ Test(seccomp, docker_filter_merged)
 	cr_assert_not(filter_allows(hrt_at(spec, "/linux/seccomp"), "ptrace"));
 	cr_assert(filter_allows(hrt_at(spec, "/linux/seccomp"), "read"));
 	cr_assert_null(hrt_find(&f, "seccomp.install", NULL));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -574,7 +574,7 @@ Test(seccomp, stricter_spec_filter_stays)
 	cr_assert(filter_allows(sc, "exit_group"));
 	cr_assert_not(filter_allows(sc, "open"), "the spec did not allow it");
 	cr_assert_not(filter_allows(sc, "openat"), "the spec did not allow it");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -587,11 +587,11 @@ Test(seccomp, hardened_filter_is_not_a_change)
 
 	cr_assert_eq(run(hr_pass_seccomp, spec, "restricted", &f, &err), 0);
 	once = cJSON_Duplicate(spec, true);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cr_assert_eq(run(hr_pass_seccomp, spec, "restricted", &f, &err), 0);
 	cr_assert(hr_json_equal(spec, once));
 	cr_assert_eq(f.n, 0, "a second run found something to change");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(once);
 	cJSON_Delete(spec);
 }
@@ -609,7 +609,7 @@ Test(seccomp, no_common_architecture_refused)
 		cr_skip_test("this test names two foreign architectures; this host is one of them");
 	cr_assert_eq(run(hr_pass_seccomp, spec, "restricted", &f, &err), 0);
 	hrt_expect(&f, "seccomp.merge", HR_REFUSED, "/linux/seccomp/architectures");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -625,7 +625,7 @@ Test(seccomp, spec_allow_flag_dropped)
 	hrt_assert_json(hrt_at(spec, "/linux/seccomp/flags"), "['SECCOMP_FILTER_FLAG_LOG']",
 			"flags");
 	hrt_expect(&f, "seccomp.flags", HR_CHANGED, "/linux/seccomp/flags");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -676,7 +676,7 @@ static void bind_refused(const char *source, const char *exposes)
 	cr_assert_eq(one_mount(m, "restricted", &hrt_fake_env, &spec, &f, &err), 0, "%s", err.msg);
 	x = hrt_expect(&f, "mounts.sensitive-source", HR_REFUSED, "/mounts/0");
 	cr_assert_not_null(strstr(x->message, want), "%s: %s", source, x->message);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -711,7 +711,7 @@ Test(mounts, denied_root_means_the_root_only)
 	cr_assert_not_null(strstr(x->message, "bind mount of host path `/`"), "%s", x->message);
 	cr_assert_null(hrt_find(&f, "mounts.sensitive-source", "/mounts/1"));
 	hrt_expect(&f, "mounts.bind-readonly", HR_CHANGED, "/mounts/1/options");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -731,7 +731,7 @@ Test(mounts, engine_managed_exceptions_allowed)
 	hrt_assert_json(hrt_at(spec, "/mounts/0/options"),
 			"['rbind', 'rprivate', 'nosuid', 'nodev', 'ro', 'rro']", "options");
 	hrt_expect(&f, "mounts.bind-readonly", HR_CHANGED, "/mounts/0/options");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -748,7 +748,7 @@ Test(mounts, other_binds_become_read_only)
 	hrt_assert_json(hrt_at(spec, "/mounts/0/options"), "['bind', 'nosuid', 'nodev', 'ro']",
 			"a plain bind gets ro, not rro");
 	hrt_expect(&f, "mounts.bind-readonly", HR_CHANGED, "/mounts/0/options");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	/* a bind recognised by its option alone, recursive */
@@ -758,7 +758,7 @@ Test(mounts, other_binds_become_read_only)
 		     0);
 	hrt_assert_json(hrt_at(spec, "/mounts/0/options"),
 			"['rbind', 'nosuid', 'nodev', 'ro', 'rro']", "rbind gets rro too");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -776,7 +776,7 @@ Test(mounts, writable_volume_stays_writable)
 			"options");
 	hrt_expect(&f, "mounts.nosuid-nodev", HR_CHANGED, "/mounts/0/options");
 	cr_assert_null(hrt_find(&f, "mounts.bind-readonly", NULL));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -811,7 +811,7 @@ Test(mounts, source_resolution)
 		     0);
 	x = hrt_expect(&f, "mounts.sensitive-source", HR_REFUSED, "/mounts/0");
 	cr_assert_not_null(strstr(x->message, "cannot be opened"), "%s", x->message);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	/* relative, and no host to ask */
@@ -820,7 +820,7 @@ Test(mounts, source_resolution)
 		     0);
 	x = hrt_expect(&f, "mounts.sensitive-source", HR_REFUSED, "/mounts/0");
 	cr_assert_not_null(strstr(x->message, "relative"), "%s", x->message);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -851,7 +851,7 @@ Test(mounts, symlinked_source_judged_where_it_leads)
 		     0);
 	x = hrt_expect(&f, "mounts.sensitive-source", HR_REFUSED, "/mounts/0");
 	cr_assert_not_null(strstr(x->message, "resolves to `/etc`"), "%s", x->message);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	/* a relative source the host resolves is judged and made read-only */
@@ -859,7 +859,7 @@ Test(mounts, symlinked_source_judged_where_it_leads)
 			       "restricted", &env, &spec, &f, &err),
 		     0);
 	hrt_expect(&f, "mounts.bind-readonly", HR_CHANGED, "/mounts/0/options");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -873,7 +873,7 @@ Test(mounts, denied_file_system_types)
 			       "restricted", &hrt_fake_env, &spec, &f, &err),
 		     0);
 	hrt_expect(&f, "mounts.fstype", HR_REFUSED, "/mounts/0");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -898,7 +898,7 @@ Test(mounts, nosuid_nodev_and_kernel_fs)
 	hrt_assert_json(hrt_at(spec, "/mounts/3/options"), "['nosuid', 'nodev', 'ro']", "cgroup2");
 	hrt_expect(&f, "mounts.nosuid-nodev", HR_CHANGED, "/mounts/0/options");
 	hrt_expect(&f, "mounts.kernel-fs-readonly", HR_CHANGED, "/mounts/3/options");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -941,7 +941,7 @@ Test(rootfs, read_only_with_tmpfs)
 	x = hrt_expect(&f, "rootfs.tmpfs", HR_CHANGED, "/mounts/1");
 	cr_assert_null(x->before);
 	cr_assert_eq(hrt_count(&f, "rootfs.tmpfs"), 3);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -965,7 +965,7 @@ Test(rootfs, tmpfs_goes_before_mounts_below_it)
 	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(spec, "mounts")), 6);
 	hrt_expect(&f, "rootfs.tmpfs", HR_CHANGED, "/mounts/1");
 	cr_assert_null(hrt_find(&f, "rootfs.readonly", NULL), "it was read-only already");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -985,7 +985,7 @@ Test(rootfs, existing_mount_not_duplicated)
 			"['noexec', 'nosuid', 'nodev', 'rprivate', 'size=67108864']", "/tmp");
 	hrt_expect(&f, "rootfs.tmpfs", HR_CHANGED, "/mounts/7/options");
 	cr_assert_eq(hrt_count(&f, "rootfs.tmpfs"), 3);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	/* a destination spelled /tmp/ is /tmp */
@@ -1023,7 +1023,7 @@ Test(namespaces, missing_types_added)
 	x = hrt_expect(&f, "namespaces.missing", HR_CHANGED, "/linux/namespaces/5");
 	cr_assert_str_eq(x->after, "{\"type\":\"cgroup\"}");
 	cr_assert_eq(f.n, 1);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1038,7 +1038,7 @@ Test(namespaces, host_join_refused)
 	cr_assert_eq(run(hr_pass_namespaces, spec, "restricted", &f, &err), 0, "%s", err.msg);
 	x = hrt_expect(&f, "namespaces.host-join", HR_REFUSED, "/linux/namespaces/1");
 	cr_assert_not_null(strstr(x->message, "the host's network namespace"), "%s", x->message);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1052,7 +1052,7 @@ Test(namespaces, unidentifiable_path_counts_as_host)
 	/* no host facts: the host cannot tell */
 	cr_assert_eq(run_with(hr_pass_namespaces, spec, p, &no_env, &f, &err), 0);
 	hrt_expect(&f, "namespaces.host-join", HR_REFUSED, "/linux/namespaces/0");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -1075,7 +1075,7 @@ Test(namespaces, other_namespace_join_depends_on_profile)
 	p->ns.allow_join &= ~(1u << HR_NS_NETWORK);
 	cr_assert_eq(run_with(hr_pass_namespaces, spec, p, &hrt_fake_env, &f, &err), 0);
 	hrt_expect(&f, "namespaces.join", HR_REFUSED, "/linux/namespaces/5");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -1093,7 +1093,7 @@ Test(namespaces, allow_host_permits_the_host)
 	cr_assert_eq(run_with(hr_pass_namespaces, spec, p, &hrt_fake_env, &f, &err), 0);
 	cr_assert_null(hrt_find(&f, "namespaces.host-join", NULL));
 	cr_assert_null(hrt_find(&f, "namespaces.join", NULL));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -1142,7 +1142,7 @@ Test(resources, limits_added)
 	hrt_expect(&f, "resources.memory", HR_CHANGED, "/linux/resources/memory/swap");
 	hrt_expect(&f, "resources.pids", HR_CHANGED, "/linux/resources/pids/limit");
 	hrt_expect(&f, "resources.cpu-shares", HR_CHANGED, "/linux/resources/cpu/shares");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1156,7 +1156,7 @@ Test(resources, swap_left_alone_without_accounting)
 	cr_assert_eq(run_with(hr_pass_resources, spec, p, &no_env, &f, &err), 0);
 	hrt_assert_json(hrt_at(spec, "/linux/resources/memory"), "{'limit': 1073741824}",
 			"runc cannot start a container whose swap it cannot limit");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -1177,7 +1177,7 @@ Test(resources, limits_lowered)
 	x = hrt_expect(&f, "resources.memory", HR_CHANGED, "/linux/resources/memory/limit");
 	cr_assert_str_eq(x->before, "8589934592");
 	cr_assert_str_eq(x->after, "268435456");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1193,7 +1193,7 @@ Test(resources, swap_below_the_limit_bounds_memory)
 	hrt_assert_json(hrt_at(spec, "/linux/resources/memory"),
 			"{'swap': 536870912, 'limit': 536870912}", "memory");
 	cr_assert_eq(hrt_count(&f, "resources.memory"), 2, "%s", hrt_findings_text(&f));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1231,7 +1231,7 @@ Test(resources, unified_clamped)
 	hrt_expect(&f, "resources.pids", HR_CHANGED, "/linux/resources/unified/pids.max");
 	/* 1024 shares are weight 39 to runc and crun */
 	hrt_expect(&f, "resources.cpu-shares", HR_CHANGED, "/linux/resources/unified/cpu.weight");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1246,7 +1246,7 @@ Test(resources, unified_values_read_as_the_kernel_does)
 	/* 2G is above 1G; pids.max takes no suffix, so "1k" is not a number */
 	hrt_assert_json(hrt_at(spec, "/linux/resources/unified"),
 			"{'memory.max': '1073741824', 'pids.max': '1024'}", "unified");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 
 	unchanged(hr_pass_resources,
@@ -1289,7 +1289,7 @@ Test(rlimits, added_when_absent)
 	hrt_expect(&f, "rlimits.core", HR_CHANGED, "/process/rlimits/0");
 	hrt_expect(&f, "rlimits.nofile", HR_CHANGED, "/process/rlimits/1");
 	hrt_expect(&f, "rlimits.nproc", HR_CHANGED, "/process/rlimits/2");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1322,7 +1322,7 @@ Test(rlimits, added_no_higher_than_the_runtime_runs_with)
 			   x->message);
 	cr_assert_not_null(strstr(x->message, "65536"), "%s", x->message);
 	cr_assert_null(hrt_find(&f, "rlimits.nproc", NULL));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -1348,7 +1348,7 @@ Test(rlimits, lowered_in_place)
 	cr_assert_not_null(strstr(x->before, "18446744073709551615"), "%s", x->before);
 	cr_assert_null(hrt_find(&f, "rlimits.core", NULL));
 	hrt_expect(&f, "rlimits.nproc", HR_CHANGED, "/process/rlimits/3");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1362,7 +1362,7 @@ Test(rlimits, soft_above_hard_is_fixed)
 	cr_assert_eq(run(hr_pass_rlimits, spec, "restricted", &f, &err), 0);
 	hrt_assert_json(hrt_at(spec, "/process/rlimits/0"),
 			"{'type': 'RLIMIT_NOFILE', 'hard': 100, 'soft': 100}", "nofile");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1416,7 +1416,7 @@ Test(paths, profile_paths_added_spec_paths_kept)
 	x = hrt_expect(&f, "paths.masked", HR_CHANGED, "/linux/maskedPaths");
 	cr_assert(strncmp(x->message, "12 paths masked: /proc/acpi", 27) == 0, "%s", x->message);
 	hrt_expect(&f, "paths.readonly", HR_CHANGED, "/linux/readonlyPaths");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1472,7 +1472,7 @@ Test(devices, nonstandard_nodes_removed)
 	x = hrt_expect(&f, "devices.nonstandard", HR_CHANGED, "/linux/devices/0");
 	cr_assert_not_null(strstr(x->message, "/dev/kvm"), "%s", x->message);
 	cr_assert_null(hrt_find(&f, "devices.cgroup", NULL));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1496,7 +1496,7 @@ Test(devices, cgroup_rules_cut)
 			"device cgroup");
 	x = hrt_expect(&f, "devices.cgroup", HR_CHANGED, "/linux/resources/devices");
 	cr_assert_not_null(strstr(x->message, "3 allow rules removed"), "%s", x->message);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1511,7 +1511,7 @@ Test(devices, never_loosens)
 	cr_assert_eq(run(hr_pass_devices, spec, "restricted", &f, &err), 0, "%s", err.msg);
 	cr_assert(hr_json_equal(before, hrt_at(spec, "/linux/resources/devices")));
 	cr_assert_eq(f.n, 0);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(before);
 	cJSON_Delete(spec);
 
@@ -1547,7 +1547,7 @@ Test(sysctl, unsafe_refused)
 	hrt_expect(&f, "sysctl.unsafe", HR_REFUSED, "/linux/sysctl/kernel.core_pattern");
 	hrt_expect(&f, "sysctl.unsafe", HR_REFUSED, "/linux/sysctl/net~1ipv4~1ip_forward");
 	cr_assert_eq(f.n, 2, "the slash spelling of a safe sysctl is safe");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 }
 
@@ -1593,7 +1593,7 @@ Test(harden, unknown_fields_refused)
 	/* taken out of the tree, so that no pass reads them */
 	cr_assert_null(cJSON_GetObjectItem(spec, "x-vendor"));
 	cr_assert_null(hrt_at(spec, "/process/futureField"));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -1614,7 +1614,7 @@ Test(harden, idempotent)
 			cr_assert_eq(hr_harden(spec, p, &hrt_fake_env, &f, &err), 0, "%s/%s: %s",
 				     fixtures[i], profiles[k], err.msg);
 			once = cJSON_Duplicate(spec, true);
-			hr_findings_free(&f);
+			hr_findings_done(&f);
 			cr_assert_eq(hr_harden(spec, p, &hrt_fake_env, &f, &err), 0);
 			{
 				/* what is kept is reported again (hooks), nothing changes */
@@ -1624,7 +1624,7 @@ Test(harden, idempotent)
 					     profiles[k], all);
 			}
 			cr_assert(hr_json_equal(spec, once));
-			hr_findings_free(&f);
+			hr_findings_done(&f);
 			hr_profile_free(p);
 			cJSON_Delete(once);
 			cJSON_Delete(spec);
@@ -1649,7 +1649,7 @@ Test(harden, text_round_trip)
 	cr_assert_eq(hrt_at(back, "/process/user/uid")->valuedouble, 0.0);
 	cr_assert(hr_spec_has_userns(back));
 	cJSON_Delete(back);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 }
 
@@ -1666,7 +1666,7 @@ Test(harden, mount_errors_point_into_the_input)
 
 	cr_assert_eq(hr_harden(spec, p, &hrt_fake_env, &f, &err), HR_E_INVALID);
 	cr_assert_not_null(strstr(err.msg, "/mounts/1/destination: missing"), "%s", err.msg);
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	hr_profile_free(p);
 	cJSON_Delete(spec);
 }
@@ -1744,7 +1744,7 @@ Test(userns, joins_another_containers_namespaces_only_in_its_pod)
 			cr_assert_str_eq(hrt_at(spec, "/linux/namespaces/1/path")->valuestring,
 					 "/proc/100/ns/user");
 		}
-		hr_findings_free(&f);
+		hr_findings_done(&f);
 		cJSON_Delete(spec);
 	}
 	hr_profile_free(p);
@@ -1764,7 +1764,7 @@ Test(userns, a_host_namespace_keeps_the_hosts_ids)
 	cr_assert_eq(run_with(hr_pass_userns, spec, p, &env, &f, &err), 0, "%s", err.msg);
 	hrt_expect(&f, "userns.host-namespace", HR_WARNED, "/linux/namespaces");
 	cr_assert(!hr_spec_has_userns(spec));
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 	hr_profile_free(p);
 }
@@ -1785,7 +1785,7 @@ Test(userns, a_container_gets_its_range)
 			"[{'containerID': 0, 'hostID': 1048576, 'size': 65536}]", "uid mappings");
 	cr_assert_str_eq(hrt_at(spec, "/linux/sysctl/net.ipv4.ping_group_range")->valuestring,
 			 "0 65535");
-	hr_findings_free(&f);
+	hr_findings_done(&f);
 	cJSON_Delete(spec);
 	hr_profile_free(p);
 }
@@ -1816,7 +1816,7 @@ Test(userns, a_specs_own_mappings_stay_out_of_the_pool)
 			hrt_expect(&f, "userns.mapping", HR_REFUSED, "/linux/uidMappings/0");
 		else
 			cr_expect_eq(hr_findings_count(&f, HR_REFUSED), 0, "host id %u", cases[i].host);
-		hr_findings_free(&f);
+		hr_findings_done(&f);
 		cJSON_Delete(spec);
 	}
 	hr_profile_free(p);

@@ -16,6 +16,7 @@
 
 #include "hardrun/host.h"
 #include "hardrun/json.h"
+#include "hardrun/mount_options.h"
 #include "hardrun/profile.h"
 #include "hardrun/profile_flat.h"
 #include "hardrun/seccomp.h"
@@ -80,7 +81,7 @@ static bool syscall_allowed(const struct hr_profile *p, const char *name)
 static int validate(const char *text, hr_error *err)
 {
 	cJSON *doc = hrt_parse(text);
-	int r = hr_profile_parse(doc, true, NULL, NULL, NULL, err);
+	int r = hr_profile_parse(doc, true, NULL, NULL, hr_mount_options_host(), NULL, err);
 
 	cJSON_Delete(doc);
 	return r;
@@ -197,7 +198,7 @@ Test(load, show_round_trips)
 		cJSON *a = hr_profile_to_json(p), *b;
 		hr_error err = { 0 };
 
-		cr_assert_eq(hr_profile_parse(a, false, names[i], "x", &q, &err), 0,
+		cr_assert_eq(hr_profile_parse(a, false, names[i], "x", hr_mount_options_host(), &q, &err), 0,
 			     "%s: `profile show` output does not load: %s", names[i], err.msg);
 		b = hr_profile_to_json(q);
 		cr_assert(hr_json_equal(a, b), "%s changes on a round trip", names[i]);

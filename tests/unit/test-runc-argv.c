@@ -177,7 +177,7 @@ static void run_case(const struct parse_case *k)
 		cr_expect_str_eq(got, want, "%s: runtime argv `%s`, expected `%s`", k->line, got,
 				 want);
 	}
-	hr_runc_call_free(&c);
+	hr_runc_call_done(&c);
 	free(w.buf);
 }
 
@@ -494,7 +494,7 @@ Test(parse, informational)
 		hr_runc_parse(w.argc, w.argv, &c);
 		cr_expect_eq(c.informational, cases[i].informational, "%s: informational = %d",
 			     cases[i].line, c.informational);
-		hr_runc_call_free(&c);
+		hr_runc_call_done(&c);
 		free(w.buf);
 	}
 }
@@ -532,7 +532,7 @@ Test(parse, option_positions)
 	cr_expect_null(o->value);
 	cr_expect_str_eq(hr_runc_pos(&c, 0), "ID");
 	cr_expect_null(hr_runc_pos(&c, 1));
-	hr_runc_call_free(&c);
+	hr_runc_call_done(&c);
 	free(w.buf);
 }
 
@@ -621,7 +621,7 @@ static void expect_edit(const char *line, void (*edit)(struct hr_runc_call *),
 		edit(&c);
 	got = final_line(&c, extra);
 	cr_expect_str_eq(got, full, "%s: runtime argv `%s`, expected `%s`", line, got, full);
-	hr_runc_call_free(&c);
+	hr_runc_call_done(&c);
 	free(w.buf);
 }
 

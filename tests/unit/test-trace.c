@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hardrun/mount_options.h"
 #include "hardrun/seccomp.h"
 #include "hardrun/trace.h"
 #include "helpers.h"
@@ -270,7 +271,7 @@ Test(denials, counts_each_name_and_keeps_the_first_call)
 	cr_assert_str_eq(names[1], "keyctl");
 	cr_assert_null(names[2]);
 	hr_strv_free(names);
-	hr_denials_free(&d);
+	hr_denials_done(&d);
 }
 
 Test(denials, the_table_is_bounded)
@@ -285,7 +286,7 @@ Test(denials, the_table_is_bounded)
 	}
 	cr_assert_eq(d.n, HR_DENIALS_MAX);
 	cr_assert_eq(d.dropped, 5);
-	hr_denials_free(&d);
+	hr_denials_done(&d);
 }
 
 /* --- messages ---------------------------------------------------------------- */
@@ -316,7 +317,7 @@ Test(messages, the_fix_allows_the_call)
 
 	cr_assert(!hr_trace_profile_allows(base, "keyctl"));
 	cr_assert_eq(hr_profile_overlay(base_doc, child, &merged, &err), 0, "%s", err.msg);
-	cr_assert_eq(hr_profile_parse(merged, false, "fixed", "fixed.json", &fixed, &err), 0, "%s",
+	cr_assert_eq(hr_profile_parse(merged, false, "fixed", "fixed.json", hr_mount_options_host(), &fixed, &err), 0, "%s",
 		     err.msg);
 	cr_assert(hr_trace_profile_allows(fixed, "keyctl"));
 	filter = hr_seccomp_profile_filter(&fixed->seccomp);
@@ -405,7 +406,7 @@ Test(messages, the_summary_counts_and_gives_one_change_for_all)
 			   "%s", s);
 	free(s);
 	free(none);
-	hr_denials_free(&d);
+	hr_denials_done(&d);
 	hr_profile_free(p);
 }
 
@@ -422,7 +423,7 @@ Test(learned, extends_the_base_and_adds_the_calls)
 			"{'description': 'learned in a test', 'extends': 'restricted', "
 			"'seccomp': {'allow': {'add': ['add_key', 'keyctl']}}}",
 			"learned profile");
-	cr_assert_eq(hr_profile_parse(doc, true, "learned", "learned.json", &partial, &err), 0,
+	cr_assert_eq(hr_profile_parse(doc, true, "learned", "learned.json", hr_mount_options_host(), &partial, &err), 0,
 		     "%s", err.msg);
 	hr_profile_free(partial);
 	cJSON_Delete(doc);
@@ -441,12 +442,12 @@ Test(profile_key, explain_is_a_boolean)
 
 	cr_assert(!base->explain, "restricted explains by default");
 	hr_json_set(doc, "explain", cJSON_CreateTrue());
-	cr_assert_eq(hr_profile_parse(doc, false, "x", "x.json", &p, &err), 0, "%s", err.msg);
+	cr_assert_eq(hr_profile_parse(doc, false, "x", "x.json", hr_mount_options_host(), &p, &err), 0, "%s", err.msg);
 	cr_assert(p->explain);
 	hr_profile_free(p);
 	p = NULL;
 	hr_json_set(doc, "explain", cJSON_CreateString("yes"));
-	cr_assert_eq(hr_profile_parse(doc, false, "x", "x.json", &p, &err), HR_E_INVALID);
+	cr_assert_eq(hr_profile_parse(doc, false, "x", "x.json", hr_mount_options_host(), &p, &err), HR_E_INVALID);
 	cr_assert_str_eq(err.msg, "/explain: expected true or false");
 	cJSON_Delete(doc);
 	hr_profile_free(base);

@@ -280,7 +280,7 @@ int hr_clamp_update(cJSON *res, const struct hr_profile *p, int swap_accounting,
 	/* An update names only what it changes; what the table does not
 	 * know, or refuses, is an error: nothing of it reaches the runtime. */
 	{
-		_cleanup_(hr_findings_freep) struct hr_findings fields = { 0 };
+		_cleanup_(hr_findings_done) struct hr_findings fields = { 0 };
 		if ((r = hr_fields_judge(res, hr_field_at("/linux/resources"), "", &fields, err)) < 0)
 			return r;
 		for (size_t i = 0; i < fields.n; i++)
