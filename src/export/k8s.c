@@ -565,12 +565,16 @@ static int read_sc(struct actx *a, const cJSON *parent, const char *base, struct
 		_cleanup_free_ char *cp = hr_json_ptr(s->ptr, "capabilities");
 		WANT(s->caps, "add", cp, array, "an array of capability names", &s->add);
 		WANT(s->caps, "drop", cp, array, "an array of capability names", &s->drop);
-		for (const cJSON *l = s->add; l; l = l == s->add ? s->drop : NULL)
-			for (const cJSON *e = l->child; e; e = e->next)
+		/* Both lists, whether or not the other is there (a walk from
+		 * `add` to `drop` skipped `drop` when `add` was absent, and a
+		 * number in it reached strncmp as NULL). */
+		const cJSON *lists[] = { s->add, s->drop };
+		for (size_t i = 0; i < HR_ARRAY_SIZE(lists); i++)
+			for (const cJSON *e = lists[i] ? lists[i]->child : NULL; e; e = e->next)
 				if (!cJSON_IsString(e))
 					return hr_err(a->err, HR_E_INVALID,
 						      "%s/%s: expected capability names (strings)",
-						      cp, l == s->add ? "add" : "drop");
+						      cp, i == 0 ? "add" : "drop");
 	}
 	WANT(s->obj, "procMount", s->ptr, string, "a string", &s->proc_mount);
 	WANT(s->obj, "supplementalGroups", s->ptr, array, "an array of integers", &s->supp);
