@@ -291,8 +291,10 @@ static int parse_overlay(char *opts, const char *base, struct overlay_layers *o)
 				/* "::" separates data-only layers (composefs): not ours. */
 				if (!*l)
 					return -EMEDIUMTYPE;
-				hr_strv_push(&o->lower, l[0] == '/' ? hr_xstrdup(l)
-								 : hr_xasprintf("%s/%s", base, l));
+				if (l[0] == '/')
+					hr_strv_push(&o->lower, l);
+				else
+					hr_strv_pushf(&o->lower, "%s/%s", base, l);
 			}
 		} else if (strncmp(p, "upperdir=", 9) == 0) {
 			o->upper = o_val[1] == '/' ? hr_xstrdup(o_val + 1)
@@ -303,7 +305,7 @@ static int parse_overlay(char *opts, const char *base, struct overlay_layers *o)
 		} else {
 			for (size_t i = 0; i < HR_ARRAY_SIZE(passed); i++)
 				if (strncmp(p, passed[i], strlen(passed[i])) == 0)
-					hr_strv_push(&o->keep, hr_xstrdup(p));
+					hr_strv_push(&o->keep, p);
 		}
 		p = end;
 	}
