@@ -5,11 +5,12 @@
  * and no host user has.
  *
  * A pool of `count` ranges of `size` ids from host id `base`
- * (hardrun.conf "userNamespaces"). A range is taken by creating
- * STATE/bundles/.userns/N with O_EXCL, which makes 50 parallel creates
- * take 50 ranges without a lock; the file names its owner (KEY/ID, the
- * private bundle) and is locked by the hardrun that takes it until that
- * private bundle exists. A range whose file is unlocked and whose owner
+ * (hardrun.conf "userNamespaces"). A range is taken by linking a file
+ * that is already locked and names its owner (KEY/ID, the private
+ * bundle) to STATE/bundles/.userns/N, which fails if N exists: 50
+ * parallel creates take 50 ranges without a common lock, and nobody ever
+ * sees a range file without its owner. The taker holds the lock until
+ * that private bundle exists. A range whose file is unlocked and whose owner
  * is gone is free again (hr_idrange_sweep). Ranges that overlap
  * /etc/subuid, /etc/subgid or ids below the floor are never given out.
  */

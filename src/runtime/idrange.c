@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hardrun/idrange.h"
@@ -75,6 +76,52 @@ static int ranges_dir(struct hr_state *st, int *ret, hr_error *err)
 	return 0;
 }
 
+/* Whether `name` in `dir` is still the file open as `fd`: one that was
+ * released and taken again since it was opened is someone else's. Only
+ * true once `fd` is locked means the name is ours to remove. */
+static bool still_named(int dir, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* A file of ours in the ranges directory, locked and naming `owner`,
+ * under a name the pool never uses (".take.PID.NS"): linked to a range's
+ * name it takes the range with its owner already written, so a sweep
+ * never finds a range file that is empty or not locked yet. */
+static int make_claim(int dir, const char *owner, char *name, size_t size, int *ret_fd)
+{
+	int fd;
+
+	for (int tries = 0; tries < 8; tries++) {
+		struct timespec t;
+
+		(void)clock_gettime(CLOCK_MONOTONIC, &t);
+		snprintf(name, size, ".take.%d.%ld", (int)getpid(), (long)t.tv_nsec);
+		fd = openat(dir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX) < 0 || dprintf(fd, "%s\n", owner) < 0) {
+			int e = errno;
+			(void)unlinkat(dir, name, 0);
+			(void)close(fd);
+			return -e;
+		}
+		/* A sweep may have removed it before it was locked: then
+		 * make it again. */
+		if (still_named(dir, name, fd)) {
+			*ret_fd = fd;
+			return 0;
+		}
+		(void)close(fd);
+	}
+	return -EAGAIN;
+}
+
 int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const char *owner,
 		    struct hr_idrange *ret, hr_error *err)
 {
@@ -82,8 +129,9 @@ int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const cha
 	_cleanup_close_ int dir = -1;
 	size_t nsub = 0;
 	uint64_t h = 1469598103934665603ULL;
+	char claim[32];
 	uint32_t start;
-	int r;
+	int r, fd = -1;
 
 	*ret = (struct hr_idrange){ .lock_fd = -1 };
 	if (pool->count == 0 || pool->size == 0 ||
@@ -93,6 +141,9 @@ int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const cha
 			      pool->base, pool->size, pool->count);
 	if ((r = ranges_dir(st, &dir, err)) < 0)
 		return r;
+	if ((r = make_claim(dir, owner, claim, sizeof claim, &fd)) < 0)
+		return hr_err(err, not_pool(-r), "%s/bundles/" RANGES_DIR "/%s: %s", st->path,
+			      claim, strerror(-r));
 	read_subids("/etc/subuid", &sub, &nsub);
 	read_subids("/etc/subgid", &sub, &nsub);
 	/* Start where the owner's name hashes to: parallel creates seldom
@@ -100,34 +151,34 @@ int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const cha
 	for (const unsigned char *p = (const unsigned char *)owner; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
 	start = (uint32_t)(h % pool->count);
+	r = -ENOSPC;
 	for (uint32_t k = 0; k < pool->count; k++) {
 		uint32_t i = (start + k) % pool->count;
 		uint64_t lo = (uint64_t)pool->base + (uint64_t)i * pool->size, hi = lo + pool->size;
 		char name[16];
-		int fd;
 
 		if (lo < pool->floor || overlaps(sub, nsub, lo, hi))
 			continue;
 		snprintf(name, sizeof name, "%u", i);
-		fd = openat(dir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 && errno == EEXIST)
-			continue;
-		if (fd < 0)
-			return hr_err(err, not_pool(errno), "%s/bundles/" RANGES_DIR "/%s: %s",
-				      st->path, name, strerror(errno));
-		/* Locked before anyone can read an empty owner. The sweep
-		 * takes the lock before it reads. */
-		if (flock(fd, LOCK_EX) < 0 || dprintf(fd, "%s\n", owner) < 0) {
-			int e = errno;
-			(void)unlinkat(dir, name, 0);
-			(void)close(fd);
-			return hr_err(err, not_pool(e), "%s/bundles/" RANGES_DIR "/%s: %s", st->path,
-				      name, strerror(e));
+		/* Atomic: fails if the range is anyone's. */
+		if (linkat(dir, claim, dir, name, 0) < 0) {
+			if (errno == EEXIST)
+				continue;
+			r = hr_err(err, not_pool(errno), "%s/bundles/" RANGES_DIR "/%s: %s",
+				   st->path, name, strerror(errno));
+			break;
 		}
 		*ret = (struct hr_idrange){ .index = i, .host = (uint32_t)lo, .size = pool->size,
 					    .lock_fd = fd };
-		return 0;
+		fd = -1;
+		r = 0;
+		break;
 	}
+	(void)unlinkat(dir, claim, 0);
+	if (fd >= 0)
+		(void)close(fd);
+	if (r != -ENOSPC)
+		return r;
 	return hr_err(err, -ENOSPC,
 		      "no free range of %u host ids is left in the pool of %u from %u (fix: raise "
 		      "\"count\" or lower \"size\" in hardrun.conf's \"userNamespaces\", or remove "
@@ -163,7 +214,7 @@ void hr_idrange_release_owned(int dir, uint32_t index, const char *owner)
 	snprintf(name, sizeof name, "%u", index);
 	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	/* Locked: being taken right now, so not ours any more. */
-	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || !still_named(dir, name, fd))
 		return;
 	n = read(fd, buf, sizeof buf);
 	if (n == (ssize_t)len + 1 && memcmp(buf, owner, len) == 0 && buf[len] == '\n')
@@ -186,11 +237,20 @@ void hr_idrange_sweep(struct hr_state *st)
 		char owner[2048];
 		ssize_t n;
 
-		if (de->d_name[0] == '.')
+		bool claim = strncmp(de->d_name, ".take.", 6) == 0;
+
+		if (de->d_name[0] == '.' && !claim)
 			continue;
 		fd = openat(dir, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
 			continue; /* being taken */
+		if (!still_named(dir, de->d_name, fd))
+			continue; /* released and taken again since */
+		if (claim) {
+			/* Its taker died (or makes it again: make_claim). */
+			(void)unlinkat(dir, de->d_name, 0);
+			continue;
+		}
 		n = read(fd, owner, sizeof owner - 1);
 		if (n <= 0 || owner[n - 1] != '\n') {
 			/* Its taker died before it wrote the owner. */
