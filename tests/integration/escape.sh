@@ -263,7 +263,11 @@ echo "# userns 1: the host's core_pattern, with /proc/sys writable"
 # The value read is written back unchanged: where it works (the control)
 # nothing on the host changes. Under restricted /proc/sys is read-only
 # (EROFS); without that, the user namespace still refuses (EACCES).
-cmd='cp=$(cat /proc/sys/kernel/core_pattern); printf "%s\n" "$cp" > /proc/sys/kernel/core_pattern && echo core_pattern=ok || echo core_pattern=denied'
+# The shell's error is kept and printed after the verdict: one writer, in
+# order (the shell's own message once came out split around it).
+cmd='cp=$(cat /proc/sys/kernel/core_pattern)
+if e=$( { printf "%s\n" "$cp" > /proc/sys/kernel/core_pattern; } 2>&1 ); then echo core_pattern=ok; else echo core_pattern=denied; fi
+echo "error: $e"'
 case_bundle corepat '.linux.readonlyPaths = [] | .linux.maskedPaths = []'
 ctl=$(runc run -b "$S/corepat" "hr-esc-core-$$" 2>&1)
 expect_grep "control: host root writes the host's core_pattern" '^core_pattern=ok$' "$ctl"

@@ -43,6 +43,16 @@ wait_for() {
   return 1
 }
 host_uid() { awk '/^Uid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+# parallel_ran UP: all 50 outputs in $WORK/par were up at once and end in
+# exit=0; otherwise the outputs of those that did not, for the log.
+parallel_ran() {
+  local up=$1 ok f
+  ok=$(grep -lx 'exit=0' "$WORK/par"/* | wc -l)
+  check "50 ran at once ($up), each exit 0 ($ok did)" eval '[ "$up" = 50 ] && [ "$ok" = 50 ]'
+  for f in "$WORK/par"/*; do
+    grep -qx 'exit=0' "$f" || sed "s#^#    | ${f##*/}: #" "$f" | tail -n 5
+  done
+}
 
 mkbundle "$WORK/rep" --probe "$PROBE" /probe report
 
@@ -151,11 +161,9 @@ jq --arg g "$WORK/gate" '.mounts += [{"destination": "/gate", "type": "bind", "s
   "$WORK/p/config.json" >"$WORK/p.json" && mv "$WORK/p.json" "$WORK/p/config.json"
 mkdir "$WORK/p/rootfs/gate" "$WORK/par"
 start=$(date +%s.%N)
-ppids=()
 for i in $(seq 50); do
-  "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" --id "hr-userns-p$i-$$" \
-    "$WORK/p" >"$WORK/par/$i" 2>&1 &
-  ppids+=($!)
+  { "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" --id "hr-userns-p$i-$$" \
+      "$WORK/p"; echo "exit=$?"; } >"$WORK/par/$i" 2>&1 &
   on_exit "runc delete --force hr-userns-p$i-$$ >/dev/null 2>&1"
 done
 on_exit "touch '$WORK/gate/open'"
@@ -166,10 +174,9 @@ done
 up=$(cat "$WORK/par"/* | grep -c '^map=')
 echo "# $up of 50 containers running at once after $(echo "$(date +%s.%N) - $start" | bc) s"
 touch "$WORK/gate/open"
-bad=0
-for p in "${ppids[@]}"; do wait "$p" || bad=$((bad + 1)); done
+wait
 echo "# all 50 done after $(echo "$(date +%s.%N) - $start" | bc) s"
-check "50 ran at once ($up), each exit 0 ($bad did not)" eval '[ "$up" = 50 ] && [ "$bad" = 0 ]'
+parallel_ran "$up"
 maps=$(sed -n 's/^map= *0 *\([0-9]*\) *65536 *$/\1/p' "$WORK/par"/* | sort -n)
 check "50 maps 0 -> pool, 65536 ids each ($(wc -l <<<"$maps"))" eval '[ "$(wc -l <<<"$maps")" = 50 ] && [ "$(head -n1 <<<"$maps")" -ge "$USERNS_POOL_BASE" ]'
 overlap=$(awk 'NR > 1 && $1 < prev + 65536 { print prev " " $1 } { prev = $1 }' <<<"$maps")
@@ -183,11 +190,9 @@ base50=$((3000000000 + ($$ % 256) * 50 * 65536))
 printf '{ "profileDirs": [ "%s" ], "stateDir": "%s", "userNamespaces": { "base": %s, "size": 65536, "count": 50 } }\n' \
   "$PROFILES" "$WORK/fifty" "$base50" >"$WORK/fifty.conf"
 rm -f "$WORK/gate/open" "$WORK/par"/*
-ppids=()
 for i in $(seq 50); do
-  "$HARDRUN" --hardrun-config "$WORK/fifty.conf" --root "$ROOT" run --bundle "$WORK/p" "hr-userns-f$i-$$" \
-    </dev/null >"$WORK/par/$i" 2>&1 &
-  ppids+=($!)
+  { "$HARDRUN" --hardrun-config "$WORK/fifty.conf" --root "$ROOT" run --bundle "$WORK/p" "hr-userns-f$i-$$" \
+      </dev/null; echo "exit=$?"; } >"$WORK/par/$i" 2>&1 &
   on_exit "runc --root '$ROOT' delete --force hr-userns-f$i-$$ >/dev/null 2>&1"
 done
 for _ in $(seq 600); do
@@ -196,9 +201,8 @@ for _ in $(seq 600); do
 done
 up=$(cat "$WORK/par"/* | grep -c '^map=')
 touch "$WORK/gate/open"
-bad=0
-for p in "${ppids[@]}"; do wait "$p" || bad=$((bad + 1)); done
-check "50 ran at once ($up), each exit 0 ($bad did not)" eval '[ "$up" = 50 ] && [ "$bad" = 0 ]'
+wait
+parallel_ran "$up"
 maps=$(sed -n 's/^map= *0 *\([0-9]*\) *65536 *$/\1/p' "$WORK/par"/* | sort -n)
 want=$(for i in $(seq 0 49); do echo $((base50 + i * 65536)); done)
 check "the 50 maps are the pool's 50 ranges, each once" [ "$maps" = "$want" ]
