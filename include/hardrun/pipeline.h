@@ -44,6 +44,8 @@ struct hr_launch_opts {
 	enum hr_env_mode mode;	 /* whose trust applies to hooks (harden.h): direct mode's
 				  * profile, runtime mode's hardrun.conf; check: either */
 	bool image_checks;	 /* the image audit and SBOM of profile and cfg */
+	bool restore;		 /* runtime mode's restore: refused unless the profile
+				  * allows it (rule process.restore) */
 	/* For a private bundle (not judge_only): */
 	struct hr_state *state;
 	const char *runtime_root; /* the runtime's --root, or NULL for its default */

@@ -118,6 +118,7 @@ struct hr_profile {
 		int64_t oom_score_adj_min;
 		int64_t nice_min;
 		bool realtime; /* SCHED_FIFO/RR/DEADLINE, IOPRIO_CLASS_RT, cpu.realtime* */
+		bool restore;  /* `restore` of a checkpoint (its credentials are the image's) */
 	} process;
 
 	struct {

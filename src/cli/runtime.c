@@ -227,6 +227,7 @@ static int cmd_create(struct rt *rt)
 			.sel = &rt->sel,
 			.cfg = &rt->cfg,
 			.image_checks = true,
+			.restore = rt->call.cmd == HR_RUNC_RESTORE,
 			.mode = HR_ENV_RUNTIME,
 			.state = &rt->state,
 			.runtime_root = rt->root,

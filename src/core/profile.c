@@ -970,7 +970,8 @@ static int parse_userns(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 
 static int parse_process(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 {
-	static const char *const keys[] = { "oomScoreAdjMin", "niceMin", "realtime", NULL };
+	static const char *const keys[] = { "oomScoreAdjMin", "niceMin", "realtime", "restore",
+					    NULL };
 	cJSON *o;
 	int r;
 
@@ -980,7 +981,8 @@ static int parse_process(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 	    (r = want_int(o, "oomScoreAdjMin", "/process", c, -1000, 1000,
 			  &p->process.oom_score_adj_min)) < 0 ||
 	    (r = want_int(o, "niceMin", "/process", c, -20, 19, &p->process.nice_min)) < 0 ||
-	    (r = want_bool(o, "realtime", "/process", c, &p->process.realtime)) < 0)
+	    (r = want_bool(o, "realtime", "/process", c, &p->process.realtime)) < 0 ||
+	    (r = want_bool(o, "restore", "/process", c, &p->process.restore)) < 0)
 		return r;
 	return 0;
 }
@@ -1624,6 +1626,7 @@ static void process_to_json(cJSON *d, const struct hr_profile *p)
 	cJSON_AddNumberToObject(o, "oomScoreAdjMin", (double)p->process.oom_score_adj_min);
 	cJSON_AddNumberToObject(o, "niceMin", (double)p->process.nice_min);
 	cJSON_AddBoolToObject(o, "realtime", p->process.realtime);
+	cJSON_AddBoolToObject(o, "restore", p->process.restore);
 
 	o = cJSON_AddObjectToObject(d, "lsm");
 	cJSON_AddBoolToObject(o, "allowUnconfined", p->lsm.allow_unconfined);

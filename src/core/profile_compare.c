@@ -252,6 +252,8 @@ static bool weaker_process(const struct hr_profile *a, const struct hr_profile *
 		return say(why, cap, "allows a lower nice value (%lld)", (long long)a->process.nice_min);
 	if (a->process.realtime && !b->process.realtime)
 		return say(why, cap, "allows real-time scheduling");
+	if (a->process.restore && !b->process.restore)
+		return say(why, cap, "allows restoring checkpoints");
 	if (a->lsm.allow_unconfined && !b->lsm.allow_unconfined)
 		return say(why, cap, "allows an unconfined AppArmor profile or SELinux label");
 	for (int t = 0; t < HR_NS__MAX; t++) {

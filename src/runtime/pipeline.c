@@ -670,6 +670,16 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 	}
 	if (r < 0)
 		return r;
+	if (o->restore && !l->profile->process.restore) {
+		/* Nothing of the spec decides what a restored process is. */
+		hr_finding_add(&l->findings, "process.restore", HR_REFUSED, "", NULL, NULL, NULL,
+			       "restore of a checkpoint under profile %s: the processes would get "
+			       "the dump's credentials, capabilities and seccomp filters, not the "
+			       "profile's",
+			       l->profile->name);
+		l->refusal = hr_launch_refusal_text(&l->findings, l->profile);
+		return HR_E_REFUSED;
+	}
 	l->spec_userns = hr_spec_has_userns(l->spec);
 
 	/* The core asks the host about every path through host's facts, which

@@ -352,6 +352,45 @@ expect_grep "... saying so and how to fix it" 'base\.conf: configuration writabl
 check "... before anything ran" bash -c "! runc --root '$ROOT' state '$ID-s4' >/dev/null 2>&1"
 check "... or changed" [ "$(digest "$WORK/s4/config.json")" = "$before" ]
 
+echo "# restore: refused unless the profile allows it (the dump's credentials, not the profile's)"
+# CRIU restores the dumped processes' uids, capabilities, seccomp filters
+# and no_new_privs from the image: nothing in config.json decides them.
+# (A dump-and-restore control needs a working criu, which this kernel's
+# vdso keeps CRIU 3.17 from; the refusal is checked before any runtime.)
+fresh rst report
+before=$(digest "$WORK/rst/config.json")
+for p in restricted strict web worker build baseline debug; do
+  rm -f "$WORK/fake.log"
+  out=$(H --hardrun-runtime "$FAKE" --hardrun-profile="$p" restore --bundle "$WORK/rst" \
+    --image-path "$WORK/no-image" "$ID-rst-$p" </dev/null 2>&1)
+  rc=$?
+  check "$p: restore is refused (exit $rc)" [ "$rc" = 124 ]
+  expect_grep "... by process.restore, saying why and the fix" \
+    'process\.restore.*credentials, capabilities and seccomp filters.*"restore": true' "$out"
+  check "... and no runtime ran" bash -c "! [ -s '$WORK/fake.log' ]"
+done
+check "config.json is unchanged" [ "$(digest "$WORK/rst/config.json")" = "$before" ]
+check "no private bundle was left" bash -c "! ls -d '$STATE'/bundles/*/'$ID-rst-'* 2>/dev/null"
+cat >"$WORK/restorable.json" <<'J'
+{ "extends": "restricted", "process": { "restore": true } }
+J
+chmod go-w "$WORK/restorable.json"
+rm -f "$WORK/fake.log"
+H --hardrun-runtime "$FAKE" --hardrun-profile="$WORK/restorable.json" restore --bundle "$WORK/rst" \
+  --image-path "$WORK/no-image" "$ID-rst-ok" </dev/null >/dev/null 2>&1
+rc=$?
+track "$ID-rst-ok"
+check "a profile with process.restore passes restore on (exit $rc)" [ "$rc" = 0 ]
+expect_grep "... to the runtime, with hardrun's private bundle and the image path" \
+  "restore --bundle $STATE/bundles/.*/$ID-rst-ok --image-path $WORK/no-image $ID-rst-ok" \
+  "$(cat "$WORK/fake.log" 2>/dev/null)"
+out=$(H --hardrun-profile="$WORK/restorable.json" restore --bundle "$WORK/rst" \
+  --image-path "$WORK/no-image" "$ID-rst-runc" </dev/null 2>&1)
+rc=$?
+track "$ID-rst-runc"
+check "... and real runc gets it: its own error, its own status (exit $rc)" [ "$rc" = 1 ]
+expect_grep "... runc's, not hardrun's" 'criu|CRIU' "$out"
+
 echo "# what hardrun cannot read never reaches the runtime"
 fresh u report
 before=$(digest "$WORK/u/config.json")

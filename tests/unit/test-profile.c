@@ -968,6 +968,7 @@ static void w_userns_caps(struct hr_profile *p) { p->userns.caps |= UINT64_C(1) 
 static void w_oom(struct hr_profile *p) { p->process.oom_score_adj_min = -999; }
 static void w_nice(struct hr_profile *p) { p->process.nice_min = -5; }
 static void w_realtime(struct hr_profile *p) { p->process.realtime = true; }
+static void w_restore(struct hr_profile *p) { p->process.restore = true; }
 static void w_lsm(struct hr_profile *p) { p->lsm.allow_unconfined = true; }
 static void w_required(struct hr_profile *p) { p->ns.required &= ~(1u << HR_NS_PID); }
 static void w_host(struct hr_profile *p)
@@ -1039,6 +1040,7 @@ static const struct {
 	{ "/process/oomScoreAdjMin", w_oom, true },
 	{ "/process/niceMin", w_nice, true },
 	{ "/process/realtime", w_realtime, true },
+	{ "/process/restore", w_restore, true },
 	{ "/lsm/allowUnconfined", w_lsm, true },
 	{ "/namespaces/required", w_required, true },
 	{ "/namespaces/allowHost", w_host, true },
