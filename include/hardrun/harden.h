@@ -149,6 +149,7 @@ struct hr_pass_ctx {
 	const struct hr_env *env;
 	struct hr_findings *findings;
 	hr_error *err;
+	bool exec; /* an exec'd process (hr_harden_process), not a launch */
 };
 
 /* A pass: one hardening concern. Returns 0 (refusals are findings with

@@ -245,6 +245,13 @@ cJSON *hr_profile_to_json(const struct hr_profile *p);
 /* Capability helpers (libcap names, e.g. "CAP_NET_RAW"). Returns the
  * capability number, or -1 if the text is not a capability name. */
 int hr_cap_from_name(const char *name);
+/*
+ * The capabilities an engine gives every container (containerd's and
+ * Docker's defaults, in containerd's order; podman's and `runc spec`'s
+ * are subsets), NULL-terminated: they say nothing about the workload.
+ */
+extern const char *const hr_engine_default_caps[];
+bool hr_cap_engine_default(int cap);
 /* The spec's spelling ("CAP_NET_RAW") of capability number v; malloc'd. */
 char *hr_cap_name(int v);
 

@@ -231,7 +231,7 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 	spec = cJSON_CreateObject();
 	cJSON_AddItemToObject(spec, "process", process);
 	struct hr_pass_ctx c = { .spec = spec, .profile = profile, .env = env ? env : &no_env,
-				 .findings = findings, .err = err };
+				 .findings = findings, .err = err, .exec = true };
 	/* As in hr_harden: warn and refuse judge a copy. The labels follow
 	 * the profile's own mode, as no control of the table owns them. */
 	for (size_t i = 0; i <= HR_ARRAY_SIZE(passes) && r >= 0; i++) {

@@ -32,6 +32,20 @@ int hr_ns_from_name(const char *name)
 	return -1;
 }
 
+const char *const hr_engine_default_caps[] = {
+	"CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",	   "CAP_FOWNER",     "CAP_MKNOD",
+	"CAP_NET_RAW", "CAP_SETGID",	   "CAP_SETUID",	   "CAP_SETFCAP",    "CAP_SETPCAP",
+	"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",	   "CAP_AUDIT_WRITE", NULL,
+};
+
+bool hr_cap_engine_default(int cap)
+{
+	for (size_t i = 0; cap >= 0 && hr_engine_default_caps[i]; i++)
+		if (hr_cap_from_name(hr_engine_default_caps[i]) == cap)
+			return true;
+	return false;
+}
+
 int hr_cap_from_name(const char *name)
 {
 	cap_value_t v;

@@ -25,11 +25,6 @@
 
 /* containerd's (and Docker's) default capability set: what a container
  * keeps when its manifest drops nothing. */
-static const char *const runtime_default_caps[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
-	"CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-	"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-};
 
 /* --- quantities -------------------------------------------------------------- */
 
@@ -715,14 +710,14 @@ static void audit_capabilities(struct actx *a, const struct sc *s, const char *n
 		if (n >= 0)
 			dropped |= UINT64_C(1) << n;
 	}
-	for (size_t i = 0; !drops_all && i < HR_ARRAY_SIZE(runtime_default_caps); i++) {
-		int n = hr_cap_from_name(runtime_default_caps[i]);
+	for (size_t i = 0; !drops_all && hr_engine_default_caps[i]; i++) {
+		int n = hr_cap_from_name(hr_engine_default_caps[i]);
 		if (n >= 0 && !(dropped & (UINT64_C(1) << n)) &&
 		    !(p->caps.allow & (UINT64_C(1) << n))) {
 			kept |= UINT64_C(1) << n;
 			if (strlen(extra) + 24 < sizeof extra)
 				snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
-					 "%s%s", *extra ? ", " : "", runtime_default_caps[i] + 4);
+					 "%s%s", *extra ? ", " : "", hr_engine_default_caps[i] + 4);
 		}
 	}
 	if (kept) {
@@ -740,10 +735,16 @@ static void audit_capabilities(struct actx *a, const struct sc *s, const char *n
 		if (n >= 0 && (p->caps.allow & (UINT64_C(1) << n)))
 			continue;
 		_cleanup_free_ char *ptr = hr_xasprintf("%s/capabilities/add/%zu", s->ptr, j);
-		add(a, "k8s.capabilities", "capabilities", HR_CHANGED, ptr, v, NULL,
-		    "container `%s` adds %s, which the profile does not allow; hardrun "
-		    "would drop it",
-		    name, v->valuestring);
+		if (hr_cap_engine_default(n))
+			add(a, "k8s.capabilities", "capabilities", HR_CHANGED, ptr, v, NULL,
+			    "container `%s` adds %s, which the profile does not allow; hardrun "
+			    "would drop it",
+			    name, v->valuestring);
+		else
+			add(a, "k8s.capabilities", "capabilities", HR_REFUSED, ptr, v, NULL,
+			    "container `%s` adds %s, which the profile does not allow; hardrun "
+			    "refuses it (capabilities.added)",
+			    name, v->valuestring);
 	}
 }
 
@@ -984,9 +985,9 @@ static int audit_pod_namespaces(struct actx *a, const cJSON *spec, const char *s
 			continue;
 		_cleanup_free_ char *ptr = hr_json_ptr(sptr, host_ns[i].field);
 		cJSON *f = cJSON_CreateFalse();
-		add(a, "k8s.host-namespace", "namespaces", HR_CHANGED, ptr, v, f,
-		    "the pod shares the host's %s namespace; hardrun would give its "
-		    "containers their own",
+		add(a, "k8s.host-namespace", "namespaces", HR_REFUSED, ptr, v, f,
+		    "the pod shares the host's %s namespace; hardrun refuses it "
+		    "(namespaces.host-join)",
 		    hr_ns_name(host_ns[i].t));
 		cJSON_Delete(f);
 	}

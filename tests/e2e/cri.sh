@@ -405,7 +405,10 @@ forbidden() {
 forbidden privileged "" "      securityContext: { privileged: true }"
 forbidden socket "  volumes: [ { name: run, hostPath: { path: /var/run/containerd } } ]" \
   "      volumeMounts: [ { name: run, mountPath: /host-run } ]"
-for p in privileged:spec.privileged:k8s.privileged socket:mounts.sensitive-source:k8s.host-path; do
+forbidden sysadmin "" "      securityContext: { capabilities: { add: [SYS_ADMIN] } }"
+forbidden hostpid "  hostPID: true" ""
+for p in privileged:spec.privileged:k8s.privileged socket:mounts.sensitive-source:k8s.host-path \
+  sysadmin:capabilities.added:k8s.capabilities; do
   IFS=: read -r name rule krule <<<"$p"
   kube_run "$name"
   rc=$?
@@ -422,24 +425,22 @@ for p in privileged:spec.privileged:k8s.privileged socket:mounts.sensitive-sourc
   check "$name: the audit log records the refusal" jqe -s --arg r "$rule" --arg id "${KPOD_CIDS[0]:-x}" \
     'any(.[]; .event == "refused" and .container == $id and (.reason | test($r)))' "$AUDIT"
 done
-forbidden hostpid "  hostPID: true" ""
-forbidden sysadmin "" "      securityContext: { capabilities: { add: [SYS_ADMIN] } }"
+check "sysadmin: containerd asked for CAP_SYS_ADMIN (what was refused)" \
+  jqe '.info.info.runtimeSpec.process.capabilities.effective | index("CAP_SYS_ADMIN")' <<<"$(cstatus "${KPOD_CIDS[0]:-x}")"
+# hostPID leaves the pid namespace out of the sandbox's spec: the pause
+# container is refused, so RunPodSandbox fails, before any container.
 kube_run hostpid
-cid=${KPOD_CIDS[0]:-x}
-check "hostPID: the pod starts${KPOD_ERR:+: $KPOD_ERR}" [ -z "$KPOD_ERR" ]
-check "... but the sandbox got a pid namespace of its own, not the node's" \
-  [ "$(readlink "/proc/$(spid "$KPOD_SID")/ns/pid")" != "$(readlink "/proc/$NODE_PID/ns/pid")" ]
-out=$(xs "$cid" ps -o comm)
-check "... so the container sees the pod's processes only (${out//$'\n'/ })" [ "$out" = $'COMMAND\npause\nprobe\nps' ]
-check "... which hardrun reported (namespaces.missing)" \
-  jqe '.findings.rules | index("namespaces.missing")' <<<"$(audit_of "$KPOD_SID")"
-kube_run sysadmin
-cid=${KPOD_CIDS[0]:-x}
-check "CAP_SYS_ADMIN: the pod starts${KPOD_ERR:+: $KPOD_ERR}" [ -z "$KPOD_ERR" ]
-check "... containerd asked for CAP_SYS_ADMIN" jqe '.info.info.runtimeSpec.process.capabilities.effective | index("CAP_SYS_ADMIN")' <<<"$(cstatus "$cid")"
-report=$(xs "$cid" /probe report)
-expect_kv "$report" cap_eff 0000000000000000
-expect_kv "$report" mount EPERM
+rc=$?
+check "hostPID: the pod fails (exit $rc)" [ "$rc" != 0 ]
+expect_grep "hostPID: RunPodSandbox fails with hardrun's rule namespaces.host-join and hint" \
+  "RunPodSandbox: rpc error: .*refused by hardrun profile \`restricted\`.*namespaces\.host-join.*no pid namespace.*hostPID.*hint: " "$KPOD_ERR"
+check "... and no container was made" [ -z "${KPOD_CIDS[*]}" ]
+out=$("$HARDRUN" check --k8s --profile-dir "$NODE/etc/hardrun/profiles" --profile-dir "$PROFILES" -p restricted "$WORK/hostpid.yaml" 2>&1)
+rc=$?
+check "hostPID: check --k8s foresaw the refusal (exit 124, got $rc)" [ "$rc" = 124 ]
+expect_grep "... by k8s.host-namespace" "k8s.host-namespace" "$out"
+check "hostPID: the audit log records the refusal" \
+  jqe -s 'any(.[]; .event == "refused" and (.reason | test("namespaces.host-join.*no pid namespace")))' "$AUDIT"
 for p in privileged socket hostpid sysadmin; do kube_delete "$p"; done
 
 # --------------------------------------------------------------------------

@@ -78,12 +78,27 @@ expect_kv "$ctl" esc_memory unlimited
 # expect_blocked OUT KEY: the attempt failed (anything but ok).
 expect_blocked() { expect_kv_not "$1" "$2" ok; }
 
+# The same attempts as an engine would start them: its default
+# capabilities (Docker's and containerd's 14), the rest as the control's.
+# The control's own capabilities were asked for beyond those: refused.
+B2=$WORK/escape-engine
+cp -a "$B" "$B2"
+engine='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD","CAP_NET_RAW","CAP_SETGID",
+         "CAP_SETUID","CAP_SETFCAP","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE"]'
+jq --argjson c "$engine" '.process.capabilities = {"bounding": $c, "effective": $c, "permitted": $c}' \
+  "$B/config.json" >"$B2/config.json"
+
 for p in restricted strict web worker build baseline debug; do
   echo "# profile $p"
   out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" -p "$p" --id "hr-esc-$p-$$" "$B" 2>&1)
   rc=$?
   on_exit "runc delete --force hr-esc-$p-$$ >/dev/null 2>&1"
-  check "$p: the container ran (exit $rc)" [ "$rc" = 0 ]
+  check "$p: the control's capabilities (CAP_SYS_ADMIN, CAP_SYS_MODULE...) are refused (exit $rc)" [ "$rc" = 124 ]
+  expect_grep "... by capabilities.added, naming CAP_SYS_ADMIN" 'capabilities\.added.*CAP_SYS_ADMIN' "$out"
+  check "... nothing ran" bash -c "! grep -q '^esc_' <<<\"\$1\"" _ "$out"
+  out=$("$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNC" -p "$p" --id "hr-esc-$p-$$" "$B2" 2>&1)
+  rc=$?
+  check "$p: with an engine's capabilities the container ran (exit $rc)" [ "$rc" = 0 ]
   expect_kv "$out" esc_mount EPERM
   expect_kv "$out" esc_unshare_user EPERM
   euid=$(sed -n 's/^esc_setuid_euid=//p' <<<"$out")
@@ -91,7 +106,7 @@ for p in restricted strict web worker build baseline debug; do
     bash -c "[[ '$euid' =~ ^[0-9]+$ ]] && [ '$euid' != 0 ]"
   if [ "$have_sysrq" = 1 ]; then expect_blocked "$out" esc_sysrq_open_write; fi
   if [ "$have_kcore" = 1 ]; then expect_kv_not "$out" esc_kcore_read bytes:1; fi
-  spec=$("$HARDRUN" -q --dry-run --profile-dir "$PROFILES" -p "$p" "$B" 2>/dev/null)
+  spec=$("$HARDRUN" -q --dry-run --profile-dir "$PROFILES" -p "$p" "$B2" 2>/dev/null)
   check "$p: /proc/sysrq-trigger is read-only in the hardened spec" \
     [ "$(jq '.linux.readonlyPaths | index("/proc/sysrq-trigger") != null' <<<"$spec")" = true ]
   check "$p: /proc/kcore is masked in the hardened spec" \

@@ -539,10 +539,11 @@ Test(audit, risky_workloads)
 	hrt_expect(&f, "k8s.privileged", HR_REFUSED, AT(ds, "/containers/0/securityContext/privileged"));
 	x = hrt_expect(&f, "k8s.host-path", HR_REFUSED, AT(ds, "/volumes/0/hostPath/path"));
 	cr_expect_not_null(strstr(x->message, "/run/containerd"), "%s", x->message);
-	hrt_expect(&f, "k8s.host-namespace", HR_CHANGED, AT(ds, "/hostNetwork"));
-	hrt_expect(&f, "k8s.host-namespace", HR_CHANGED, AT(ds, "/hostPID")); /* yes */
-	hrt_expect(&f, "k8s.capabilities", HR_CHANGED, AT(ds, "/containers/0/securityContext/capabilities/add/0"));
-	hrt_expect(&f, "k8s.capabilities", HR_CHANGED, AT(ds, "/containers/0/securityContext/capabilities/add/1"));
+	/* Refused at Run too (namespaces.host-join): not started as something else. */
+	hrt_expect(&f, "k8s.host-namespace", HR_REFUSED, AT(ds, "/hostNetwork"));
+	hrt_expect(&f, "k8s.host-namespace", HR_REFUSED, AT(ds, "/hostPID")); /* yes */
+	hrt_expect(&f, "k8s.capabilities", HR_REFUSED, AT(ds, "/containers/0/securityContext/capabilities/add/0"));
+	hrt_expect(&f, "k8s.capabilities", HR_REFUSED, AT(ds, "/containers/0/securityContext/capabilities/add/1"));
 	cr_expect_null(hrt_find(&f, "k8s.runtime-class", NULL), "both pods name hardrun:\n%s", all);
 
 	/* The CronJob: the pod's user applies, the init container's runAsUser

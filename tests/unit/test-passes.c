@@ -388,6 +388,64 @@ Test(capabilities, cut_to_the_allowlist)
 	cJSON_Delete(spec);
 }
 
+/* What an engine gives every container is cut; what someone asked for
+ * beyond that is refused, once per capability, at its first place. */
+Test(capabilities, asked_for_beyond_the_engines_defaults_is_refused)
+{
+	cJSON *spec = hrt_json("{'process': {'capabilities': {"
+			       "'bounding': ['CAP_CHOWN', 'CAP_SYS_ADMIN', 'CAP_NET_ADMIN'],"
+			       "'effective': ['CAP_SYS_ADMIN'], 'permitted': ['CAP_SYS_ADMIN'],"
+			       "'ambient': ['CAP_FOO']}}}");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+	const struct hr_finding *x;
+
+	cr_assert_eq(run(hr_pass_capabilities, spec, "restricted", &f, &err), 0, "%s", err.msg);
+	x = hrt_expect(&f, "capabilities.added", HR_REFUSED, "/process/capabilities/bounding/1");
+	cr_expect(strstr(x->message, "CAP_SYS_ADMIN") != NULL, "%s", x->message);
+	hrt_expect(&f, "capabilities.added", HR_REFUSED, "/process/capabilities/bounding/2");
+	x = hrt_expect(&f, "capabilities.added", HR_REFUSED, "/process/capabilities/ambient/0");
+	cr_expect(strstr(x->message, "not a capability libcap knows") != NULL, "%s", x->message);
+	cr_expect_eq(hrt_count(&f, "capabilities.added"), 3, "CAP_SYS_ADMIN once:\n%s",
+		     hrt_findings_text(&f));
+	cr_expect_null(hrt_find(&f, "capabilities.added", "/process/capabilities/bounding/0"),
+		       "CAP_CHOWN is an engine's default: cut, not refused");
+	hr_findings_done(&f);
+	cJSON_Delete(spec);
+}
+
+Test(capabilities, one_the_profile_allows_is_kept_not_refused)
+{
+	cJSON *spec = hrt_json("{'process': {'capabilities': {'bounding': ['CAP_SYS_PTRACE'],"
+			       "'effective': ['CAP_SYS_PTRACE'], 'permitted': ['CAP_SYS_PTRACE']}}}");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+
+	cr_assert_eq(run(hr_pass_capabilities, spec, "debug", &f, &err), 0, "%s", err.msg);
+	cr_expect_null(hrt_find(&f, "capabilities.added", NULL), "%s", hrt_findings_text(&f));
+	cr_expect(hrt_has_string(hrt_at(spec, "/process/capabilities/bounding"), "CAP_SYS_PTRACE"));
+	hr_findings_done(&f);
+	cJSON_Delete(spec);
+}
+
+Test(capabilities, an_execd_process_is_cut_not_refused)
+{
+	struct hr_profile *p = hrt_profile("restricted");
+	cJSON *proc = hrt_json("{'args': ['sh'], 'cwd': '/', 'user': {'uid': 0, 'gid': 0},"
+			       "'capabilities': {'bounding': ['CAP_SYS_ADMIN'],"
+			       "'effective': ['CAP_SYS_ADMIN'], 'permitted': ['CAP_SYS_ADMIN']}}");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+
+	cr_assert_eq(hr_harden_process(proc, p, NULL, &hrt_fake_env, &f, &err), 0, "%s", err.msg);
+	cr_expect_null(hrt_find(&f, "capabilities.added", NULL), "%s", hrt_findings_text(&f));
+	hrt_expect(&f, "capabilities.drop", HR_CHANGED, "/process/capabilities/bounding");
+	cr_expect_not(hrt_has_string(hrt_at(proc, "/capabilities/bounding"), "CAP_SYS_ADMIN"));
+	hr_findings_done(&f);
+	hr_profile_free(p);
+	cJSON_Delete(proc);
+}
+
 Test(capabilities, restricted_drops_everything)
 {
 	cJSON *spec = hrt_fixture("docker-run-default");
@@ -1027,6 +1085,36 @@ Test(namespaces, missing_types_added)
 	cJSON_Delete(spec);
 }
 
+/* Every engine makes these unless told to share the host's. */
+Test(namespaces, a_left_out_pid_network_ipc_or_uts_namespace_is_refused)
+{
+	static const char *const types[] = { "pid", "network", "ipc", "uts" };
+
+	for (size_t i = 0; i < 4; i++) {
+		_cleanup_free_ char *text = NULL;
+		char nss[256] = "";
+		struct hr_findings f = { 0 };
+		hr_error err = { 0 };
+		const struct hr_finding *x;
+		cJSON *spec;
+
+		for (size_t j = 0; j < 4; j++)
+			if (j != i)
+				snprintf(nss + strlen(nss), sizeof nss - strlen(nss), "%s{'type': '%s'}",
+					 *nss ? ", " : "", types[j]);
+		text = hr_xasprintf("{'linux': {'namespaces': [{'type': 'mount'}, {'type': "
+				    "'cgroup'}, %s]}}", nss);
+		spec = hrt_json(text);
+		cr_assert_eq(run(hr_pass_namespaces, spec, "restricted", &f, &err), 0, "%s", err.msg);
+		x = hrt_expect(&f, "namespaces.host-join", HR_REFUSED, "/linux/namespaces");
+		cr_expect(strstr(x->message, types[i]) != NULL, "%s", x->message);
+		cr_expect_null(hrt_find(&f, "namespaces.missing", NULL), "%s not added",
+			       types[i]);
+		hr_findings_done(&f);
+		cJSON_Delete(spec);
+	}
+}
+
 Test(namespaces, host_join_refused)
 {
 	cJSON *spec = hrt_json("{'linux': {'namespaces': [{'type': 'pid'},"
@@ -1084,7 +1172,8 @@ Test(namespaces, allow_host_permits_the_host)
 {
 	struct hr_profile *p = hrt_profile("restricted");
 	cJSON *spec = hrt_json("{'linux': {'namespaces': [{'type': 'network', 'path': "
-			       "'/run/docker/netns/default'}]}}");
+			       "'/run/docker/netns/default'}, {'type': 'pid'}, {'type': 'ipc'}, "
+			       "{'type': 'uts'}]}}");
 	struct hr_findings f = { 0 };
 	hr_error err = { 0 };
 

@@ -10,6 +10,13 @@
  * bounding sets are also made inheritable and ambient, so that a web
  * server running as uid 65534 can still bind port 80 with
  * CAP_NET_BIND_SERVICE. Nothing outside permitted is raised.
+ *
+ * Cutting is for what an engine gives every container: Docker's,
+ * containerd's and podman's default sets say nothing about the workload.
+ * A capability beyond them was asked for (--cap-add, a securityContext's
+ * capabilities.add): started without it the workload is not what its
+ * owner deployed, so one the profile does not allow is refused, and so is
+ * a name libcap does not know.
  */
 #include "config.h"
 
@@ -19,6 +26,55 @@
 
 static const char *const sets[] = { "bounding", "effective", "inheritable", "permitted",
 				    "ambient" };
+
+/* Refuse each capability the spec asks for beyond the engines' defaults
+ * that the profile does not allow (once, at its first place). */
+static int refuse_asked(struct hr_pass_ctx *c, const cJSON *caps)
+{
+	uint64_t allow = hr_pass_caps_allowed(c), seen = 0;
+	int r;
+
+	/* An exec'd process gets at most the container's, which were judged
+	 * at its create: what it asks beyond is cut. A privileged spec is
+	 * refused as a whole already (privileged.c): its every capability
+	 * would only repeat that. */
+	if (c->exec || !c->findings)
+		return 0;
+	for (size_t i = 0; i < c->findings->n; i++)
+		if (strcmp(c->findings->v[i].rule->id, "spec.privileged") == 0)
+			return 0;
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(sets); i++) {
+		cJSON *set;
+		size_t k = 0;
+
+		if ((r = hr_json_get_array(caps, sets[i], "/process/capabilities", &set, c->err)) < 0)
+			return r;
+		for (const cJSON *e = set ? set->child : NULL; e; e = e->next, k++) {
+			_cleanup_free_ char *ptr = NULL, *base = NULL;
+			int v = cJSON_IsString(e) ? hr_cap_from_name(e->valuestring) : -1;
+
+			if (!cJSON_IsString(e) ||
+			    (v >= 0 && ((allow | seen) & (UINT64_C(1) << v) || hr_cap_engine_default(v))))
+				continue;
+			if (v >= 0)
+				seen |= UINT64_C(1) << v;
+			base = hr_json_ptr("/process/capabilities", sets[i]);
+			ptr = hr_json_ptr_index(base, k);
+			if (v < 0)
+				hr_finding_add(c->findings, "capabilities.added", HR_REFUSED, ptr,
+					       e->valuestring, NULL, NULL,
+					       "%s is not a capability libcap knows", e->valuestring);
+			else
+				hr_finding_add(c->findings, "capabilities.added", HR_REFUSED, ptr,
+					       e->valuestring, NULL, NULL,
+					       "%s was asked for (it is in no engine's default set) and "
+					       "the profile does not allow it",
+					       e->valuestring);
+		}
+	}
+	return 0;
+}
 
 static bool keep(const struct hr_pass_ctx *c, bool ambient, const char *name)
 {
@@ -149,6 +205,8 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 		grant_userns(c, caps);
 		return c->profile->caps.ambient ? raise_ambient(c, caps) : 0;
 	}
+	if ((r = refuse_asked(c, caps)) < 0)
+		return r;
 	for (size_t i = 0; i < HR_ARRAY_SIZE(sets); i++) {
 		_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", sets[i]);
 		bool ambient = strcmp(sets[i], "ambient") == 0;

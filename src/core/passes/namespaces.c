@@ -35,6 +35,15 @@ static bool owns_a_joined_namespace(struct hr_pass_ctx *c, const cJSON *nss,
 	return false;
 }
 
+/* How a spec comes to lack a namespace that every engine makes: its
+ * owner asked for the host's. */
+static const char *const asked_host[HR_NS__MAX] = {
+	[HR_NS_PID] = "--pid=host, Kubernetes' hostPID",
+	[HR_NS_NETWORK] = "--network=host, Kubernetes' hostNetwork",
+	[HR_NS_IPC] = "--ipc=host, Kubernetes' hostIPC",
+	[HR_NS_UTS] = "--uts=host, Kubernetes' hostNetwork",
+};
+
 int hr_pass_namespaces(struct hr_pass_ctx *c)
 {
 	const struct hr_profile *p = c->profile;
@@ -94,6 +103,16 @@ int hr_pass_namespaces(struct hr_pass_ctx *c)
 	for (int t = 0; t < HR_NS__MAX; t++) {
 		if (!(p->ns.required & (1u << t)) || (present & (1u << t)))
 			continue;
+		/* Every engine makes these unless told to share the host's
+		 * (--pid=host, hostPID, hostNetwork, hostIPC): a workload
+		 * deployed that way is refused, not started as something else. */
+		if (asked_host[t]) {
+			hr_finding_add(c->findings, "namespaces.host-join", HR_REFUSED,
+				       "/linux/namespaces", NULL, NULL, NULL,
+				       "no %s namespace: the container would share the host's (%s)",
+				       hr_ns_name(t), asked_host[t]);
+			continue;
+		}
 		cJSON *ns = cJSON_CreateObject();
 		_cleanup_free_ char *ptr = hr_json_ptr_index("/linux/namespaces",
 							     (size_t)cJSON_GetArraySize(nss));
