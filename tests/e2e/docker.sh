@@ -187,6 +187,35 @@ expect_grep "and its reason and hint" 'refused by hardrun profile `restricted`.*
 check "the probe did not run" bash -c "! grep -q '^uid=' <<<\"\$1\"" _ "$out"
 check "no container is left" [ -z "$("${D[@]}" ps -aq)" ]
 
+say "asked for and forbidden: the host's namespaces, a capability beyond Docker's defaults"
+# Controls under runc: --pid=host sees the host's processes (dockerd among
+# them), --cap-add SYS_ADMIN mounts. Under hardrun each is refused with
+# its rule and hint; nothing runs, no container is left.
+ctl=$("${RUN[@]}" --rm --runtime runc --pid=host "$IMAGE" /bin/sh -c 'cat /proc/[0-9]*/comm 2>/dev/null' 2>&1)
+expect_grep "control (runc, --pid=host): sees the host's dockerd" '^dockerd$' "$ctl"
+ctl=$("${RUN[@]}" --rm --runtime runc --cap-add SYS_ADMIN "$IMAGE" /probe report 2>&1)
+expect_kv "$ctl" mount ok
+for ask in "--pid=host:namespaces\.host-join.*no pid namespace" \
+  "--network=host:namespaces\.host-join.*host's network namespace" \
+  "--ipc=host:namespaces\.host-join.*no ipc namespace" \
+  "--uts=host:namespaces\.host-join.*no uts namespace" \
+  "--cap-add=SYS_ADMIN:capabilities\.added.*CAP_SYS_ADMIN" \
+  "--cap-add=NET_ADMIN:capabilities\.added.*CAP_NET_ADMIN" \
+  "--cap-add=ALL:capabilities\.added.*CAP_SYS_MODULE"; do
+  flag=${ask%%:*} want=${ask#*:} cmd=("${RUN[@]}")
+  # (--network none, which RUN gives, and --network=host conflict.)
+  [ "$flag" = --network=host ] && cmd=("${D[@]}" run)
+  out=$("${cmd[@]}" --rm --runtime hardrun "$flag" "$IMAGE" /probe report 2>&1)
+  rc=$?
+  check "$flag: docker run fails (exit $rc)" [ "$rc" != 0 ]
+  expect_grep "... with hardrun's rule, its reason and hint" "refused by hardrun profile \`restricted\`.*$want.*hint: " "$out"
+  check "... and nothing ran" bash -c "! grep -q '^uid=' <<<\"\$1\"" _ "$out"
+done
+out=$("${RUN[@]}" --rm --runtime hardrun --cap-add CHOWN "$IMAGE" /probe report 2>&1)
+rc=$?
+check "--cap-add CHOWN (one of Docker's defaults): runs, cut to the profile (exit $rc)" [ "$rc" = 0 ]
+check "no container is left" [ -z "$("${D[@]}" ps -aq)" ]
+
 say "dockerd restarts under a running container"
 "${RUN[@]}" -d --runtime hardrun --stop-timeout 1 --name hr-dr "$IMAGE" /probe sleep 600 >/dev/null 2>&1
 cid=$("${D[@]}" inspect -f '{{.Id}}' hr-dr 2>/dev/null)

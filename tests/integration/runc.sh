@@ -22,7 +22,21 @@ expect_kv "$control" seccomp 0
 expect_kv "$control" write_root ok
 expect_kv "$control" keyctl ok
 expect_kv "$control" unshare_user ok
-expect_kv "$control" mount ok
+# mount needs CAP_SYS_ADMIN, which no engine gives by default: a second
+# control asks for it (as --cap-add SYS_ADMIN does), and mounts.
+cp -a "$B" "$WORK/sysadmin"
+jq '.process.capabilities |= (.bounding += ["CAP_SYS_ADMIN"] | .effective += ["CAP_SYS_ADMIN"]
+    | .permitted += ["CAP_SYS_ADMIN"])' "$B/config.json" >"$WORK/sysadmin/config.json"
+control_sa=$(runc run -b "$WORK/sysadmin" "hr-control-sa-$$" 2>&1)
+on_exit "runc delete --force hr-control-sa-$$ >/dev/null 2>&1"
+expect_kv "$control_sa" mount ok
+out=$("$HARDRUN" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" --state-dir "$WORK/state" \
+  --id "hr-runc-sa-$$" "$WORK/sysadmin" 2>&1)
+rc=$?
+check "hardrun refuses that bundle (exit $rc)" [ "$rc" = 124 ]
+expect_grep "... by capabilities.added at its first place" \
+  'capabilities\.added +/process/capabilities/bounding/[0-9]+: CAP_SYS_ADMIN' "$out"
+check "... and nothing ran" bash -c "! grep -q '^uid=' <<<\"\$1\"" _ "$out"
 
 echo "# hardened with the default profile (restricted)"
 # A private state directory: other tests run containers at the same time.
