@@ -38,40 +38,73 @@ const char *const hr_engine_default_caps[] = {
 	"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",	   "CAP_AUDIT_WRITE", NULL,
 };
 
+/*
+ * libcap's names, in the specs' upper case, by number: asked of libcap
+ * once (cap_to_name for each number until it answers with digits, its
+ * spelling of a capability it has no name for), then looked up. A start
+ * reads hundreds of capability names; each round trip through libcap
+ * allocated twice.
+ */
+static char cap_names[64][40];
+static int cap_names_n = -1;
+
+static void cap_names_load(void)
+{
+	if (cap_names_n >= 0)
+		return;
+	cap_names_n = 0;
+	for (int v = 0; v < 64; v++) {
+		char *n = cap_to_name((cap_value_t)v);
+		bool named = n && !isdigit((unsigned char)n[0]) && strlen(n) < sizeof cap_names[v];
+
+		if (named)
+			for (size_t i = 0; n[i]; i++)
+				cap_names[v][i] = (char)toupper((unsigned char)n[i]);
+		if (n)
+			cap_free(n);
+		if (!named)
+			break;
+		cap_names_n = v + 1;
+	}
+}
+
 bool hr_cap_engine_default(int cap)
 {
-	for (size_t i = 0; cap >= 0 && hr_engine_default_caps[i]; i++)
-		if (hr_cap_from_name(hr_engine_default_caps[i]) == cap)
-			return true;
-	return false;
+	static uint64_t mask;
+	static bool known;
+
+	if (!known) {
+		for (size_t i = 0; hr_engine_default_caps[i]; i++) {
+			int v = hr_cap_from_name(hr_engine_default_caps[i]);
+			if (v >= 0)
+				mask |= UINT64_C(1) << v;
+		}
+		known = true;
+	}
+	return cap >= 0 && cap < 64 && (mask & (UINT64_C(1) << cap));
 }
 
 int hr_cap_from_name(const char *name)
 {
-	cap_value_t v;
-	char *back;
-	bool same;
-
 	/* cap_from_name also takes digits and any case; profiles and specs
 	 * use the canonical spelling only. */
 	if (strncmp(name, "CAP_", 4) != 0 || !name[4])
 		return -1;
-	for (const char *p = name + 4; *p; p++)
-		if (!(isupper((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
-			return -1;
-	if (cap_from_name(name, &v) < 0 || v < 0 || v >= 64)
-		return -1;
-	back = cap_to_name(v);
-	if (!back)
-		return -1;
-	same = strcasecmp(back, name) == 0;
-	cap_free(back);
-	return same ? (int)v : -1;
+	cap_names_load();
+	for (int v = 0; v < cap_names_n; v++)
+		if (strcmp(cap_names[v], name) == 0)
+			return v;
+	return -1;
 }
 
 char *hr_cap_name(int v)
 {
-	char *n = cap_to_name(v), *up;
+	char *n, *up;
+
+	cap_names_load();
+	if (v >= 0 && v < cap_names_n)
+		return hr_xstrdup(cap_names[v]);
+	n = cap_to_name(v);
 
 	if (!n)
 		abort();
@@ -937,17 +970,22 @@ static const char *const not_inside[] = {
 
 static int check_inside_cap(const char *s, const char *ptr, struct pctx *c)
 {
-	int r = check_cap(s, ptr, c);
+	static uint64_t outside;
+	static bool known;
+	int r = check_cap(s, ptr, c), v;
 
 	if (r < 0 || c->trusted)
 		return r;
-	for (size_t i = 0; not_inside[i]; i++)
-		if (hr_cap_from_name(s) == hr_cap_from_name(not_inside[i]))
-			return hr_err(c->err, HR_E_INVALID,
-				      "%s: `%s` is not kept inside a user namespace: it acts on the "
-				      "whole host, which the namespace does not change (fix: remove "
-				      "it; a workload that needs it cannot run in a container)",
-				      ptr, s);
+	for (size_t i = 0; !known && not_inside[i]; i++)
+		if ((v = hr_cap_from_name(not_inside[i])) >= 0)
+			outside |= UINT64_C(1) << v;
+	known = true;
+	if ((v = hr_cap_from_name(s)) >= 0 && (outside & (UINT64_C(1) << v)))
+		return hr_err(c->err, HR_E_INVALID,
+			      "%s: `%s` is not kept inside a user namespace: it acts on the "
+			      "whole host, which the namespace does not change (fix: remove "
+			      "it; a workload that needs it cannot run in a container)",
+			      ptr, s);
 	return 0;
 }
 

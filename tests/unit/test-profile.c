@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <sys/capability.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -665,9 +666,29 @@ Test(helpers, capability_names)
 	cr_assert_eq(hr_cap_from_name("CAP_SYS_ADMIN"), 21);
 	cr_assert_eq(hr_cap_from_name("cap_sys_admin"), -1);
 	cr_assert_eq(hr_cap_from_name("21"), -1);
+	cr_assert_eq(hr_cap_from_name("CAP_Sys_Admin"), -1);
+	cr_assert_eq(hr_cap_from_name("CAP_SYS_ADMIN "), -1);
+	cr_assert_eq(hr_cap_from_name("CAP_"), -1);
+	cr_assert_eq(hr_cap_from_name("CAP_21"), -1);
 	n = hr_cap_name(21);
 	cr_assert_str_eq(n, "CAP_SYS_ADMIN");
 	free(n);
+	/* Every number libcap names goes there and back (the lookup table is
+	 * libcap's, asked once). */
+	for (int v = 0; v < 64; v++) {
+		char *raw = cap_to_name((cap_value_t)v);
+		bool named = raw && !(raw[0] >= '0' && raw[0] <= '9');
+
+		cap_free(raw);
+		if (!named)
+			break;
+		n = hr_cap_name(v);
+		cr_expect_eq(hr_cap_from_name(n), v, "%s", n);
+		free(n);
+	}
+	cr_assert(hr_cap_engine_default(hr_cap_from_name("CAP_CHOWN")));
+	cr_assert_not(hr_cap_engine_default(hr_cap_from_name("CAP_SYS_ADMIN")));
+	cr_assert_not(hr_cap_engine_default(-1));
 }
 
 Test(helpers, namespace_names)
