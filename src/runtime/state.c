@@ -141,8 +141,30 @@ static int mount_bundles(struct hr_state *st, hr_error *err)
 	lock = openat(st->fd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (lock < 0 || flock(lock, LOCK_EX) < 0)
 		return hr_err(err, -errno, "%s/.lock: %s", st->path, strerror(errno));
-	if (is_mount_root(st->bundles_fd))
-		return 0;
+	/* Another hardrun may have mounted it since bundles_fd was opened,
+	 * which still names the directory underneath: mounting again would
+	 * hide that one's private bundles from its runtime. The name shows
+	 * what is there now. */
+	{
+		_cleanup_close_ int now = openat(st->fd, "bundles",
+						 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat a, b;
+
+		if (now < 0)
+			return hr_err(err, -errno, "%s: %s", path, strerror(errno));
+		if (is_mount_root(now)) {
+			if ((r = check_private_dir(now, path, err)) < 0)
+				return r;
+			(void)close(st->bundles_fd);
+			st->bundles_fd = HR_TAKE_FD(now);
+			return 0;
+		}
+		if (fstat(now, &a) < 0 || fstat(st->bundles_fd, &b) < 0 || a.st_ino != b.st_ino ||
+		    a.st_dev != b.st_dev)
+			return hr_err(err, -EBUSY, "%s: replaced while hardrun opened it (fix: run "
+						   "again; nothing else may change hardrun's state)",
+				      path);
+	}
 	/* Mounted by path: the descriptor pins the directory, and the mount
 	 * must land on that same directory, not on what the name shows. */
 	_cleanup_free_ char *via = hr_xasprintf("/proc/self/fd/%d", st->bundles_fd);
@@ -215,6 +237,39 @@ const char *hr_state_runtime_default_root(const char *runtime_path)
 	return NULL;
 }
 
+#ifdef HR_FAULT_INJECTION
+/*
+ * Test builds only (tests/faults/faulty-hardrun): with
+ * HARDRUN_TEST_PAUSE_BUNDLES=FIFO, once bundles/ is opened and found not
+ * mounted, write "opened" into FIFO and wait for a line on FIFO.go: the
+ * moment another hardrun can mount it (tests/integration/race.sh).
+ */
+static void test_pause_bundles(void)
+{
+	const char *fifo = getenv("HARDRUN_TEST_PAUSE_BUNDLES");
+	_cleanup_free_ char *go = NULL;
+	char c;
+	int fd;
+
+	if (!fifo)
+		return;
+	if ((fd = open(fifo, O_WRONLY | O_CLOEXEC)) >= 0) {
+		(void)!write(fd, "opened\n", 7);
+		(void)close(fd);
+	}
+	go = hr_xasprintf("%s.go", fifo);
+	if ((fd = open(go, O_RDONLY | O_CLOEXEC)) >= 0) {
+		while (read(fd, &c, 1) == 1 && c != '\n')
+			;
+		(void)close(fd);
+	}
+}
+#else
+static void test_pause_bundles(void)
+{
+}
+#endif
+
 int hr_state_bundles_dir(struct hr_state *st, hr_error *err)
 {
 	int r;
@@ -223,8 +278,11 @@ int hr_state_bundles_dir(struct hr_state *st, hr_error *err)
 		return 0;
 	if ((r = open_subdir(st->fd, st->path, "bundles", 0700, &st->bundles_fd, err)) < 0)
 		return r;
-	if (st->privileged && !is_mount_root(st->bundles_fd) && (r = mount_bundles(st, err)) < 0)
-		return r;
+	if (st->privileged && !is_mount_root(st->bundles_fd)) {
+		test_pause_bundles();
+		if ((r = mount_bundles(st, err)) < 0)
+			return r;
+	}
 	return st->privileged ? searchable(st->bundles_fd, st->path, err) : 0;
 }
 

@@ -200,6 +200,39 @@ for i in $(seq "$TRIES"); do
 done
 check "a swapped bundle link: $TRIES of $TRIES ran the judged spec ($bad did not)" [ "$bad" = 0 ]
 
+echo "# two hardruns on a state directory neither has used: one tmpfs, each bundle where its runtime looks"
+# The test build stops once it has opened bundles/ and found it not
+# mounted yet; meanwhile another hardrun mounts it and starts a container.
+# Mounting a second tmpfs then would hide that container's private bundle
+# from its runtime ("chdir ...: no such file or directory" at its start,
+# as CI saw with 50 runs at once).
+FS=$WORK/first-state
+BP=$WORK/pause-bundles
+mkfifo "$BP" "$BP.go"
+mkbundle "$WORK/first-a" -- /bin/true
+mkbundle "$WORK/first-b" -- /bin/sleep 60
+A=hr-race-first-a-$$ B=hr-race-first-b-$$
+on_exit "runc delete --force $A >/dev/null 2>&1; runc delete --force $B >/dev/null 2>&1"
+HARDRUN_TEST_PAUSE_BUNDLES=$BP "$FAULTY" -q --state-dir "$FS" --profile-dir "$PROFILES" \
+  --runtime "$(command -v runc)" --id "$A" "$WORK/first-a" >"$WORK/first-a.out" 2>&1 &
+apid=$!
+read -r _ <"$BP"
+"$HARDRUN" -q --state-dir "$FS" --profile-dir "$PROFILES" --runtime "$(command -v runc)" \
+  --id "$B" "$WORK/first-b" >"$WORK/first-b.out" 2>&1 &
+bpid=$!
+for _ in $(seq 100); do runc state "$B" 2>/dev/null | grep -q '"running"' && break; sleep 0.1; done
+check "the second hardrun's container runs" bash -c "runc state $B 2>/dev/null | grep -q '\"running\"'"
+echo go >"$BP.go"
+wait "$apid"
+rc=$?
+check "the first hardrun goes on and its container runs (exit $rc)" [ "$rc" = 0 ]
+check "one tmpfs at $FS/bundles ($(grep -c " $FS/bundles " /proc/self/mountinfo))" \
+  [ "$(grep -c " $FS/bundles " /proc/self/mountinfo)" = 1 ]
+check "the running container's private bundle is still where its runtime looks" \
+  eval 'ls -d "$FS"/bundles/*/"$B" >/dev/null 2>&1 && [ -d "$(runc state "$B" | jq -r .bundle)" ]'
+runc kill "$B" KILL >/dev/null 2>&1
+wait "$bpid" 2>/dev/null
+
 echo "# a free-running racer: a bind source flips between a directory and a link to /etc"
 fresh "$WORK/free"
 mv "$WORK/free.vol" "$WORK/free.dir"
