@@ -133,4 +133,24 @@ void hr_pbundle_close(struct hr_pbundle *pb);
  */
 void hr_state_sweep(int root_fd, const char *root_path, const struct hr_runtime_ref *rt);
 
+#ifdef HR_FAULT_INJECTION
+/*
+ * Test builds only (tests/faults/faulty-hardrun, never the installed
+ * hardrun): when the environment variable `env` names a FIFO, write
+ * `word` and a newline into it, then wait for a line on FIFO.go. A race
+ * test does what an attacker or another hardrun would do in between
+ * (tests/integration/race.sh): HARDRUN_TEST_PAUSE once the spec is
+ * judged and the runtime's bundle is ready ("judged"),
+ * HARDRUN_TEST_PAUSE_BUNDLES once bundles/ is opened and found not
+ * mounted ("opened").
+ */
+void hr_test_pause(const char *env, const char *word);
+#else
+static inline void hr_test_pause(const char *env, const char *word)
+{
+	(void)env;
+	(void)word;
+}
+#endif
+
 #endif

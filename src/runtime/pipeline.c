@@ -616,39 +616,6 @@ static void record(struct hr_launch *l)
 	hr_json_set(ann, HR_ENGINE_BUNDLE_ANNOTATION, cJSON_CreateString(l->bundle.path));
 }
 
-#ifdef HR_FAULT_INJECTION
-/*
- * Test builds only (tests/faults/faulty-hardrun, never the installed
- * hardrun): with HARDRUN_TEST_PAUSE=FIFO, once the spec is judged and the
- * runtime's bundle is ready, write "judged" into FIFO and wait for a line
- * on FIFO.go. A race test swaps in between what an attacker would swap
- * (tests/integration/race.sh).
- */
-static void test_pause(void)
-{
-	const char *fifo = getenv("HARDRUN_TEST_PAUSE");
-	_cleanup_free_ char *go = NULL;
-	char c;
-	int fd;
-
-	if (!fifo)
-		return;
-	if ((fd = open(fifo, O_WRONLY | O_CLOEXEC)) >= 0) {
-		(void)!write(fd, "judged\n", 7);
-		(void)close(fd);
-	}
-	go = hr_xasprintf("%s.go", fifo);
-	if ((fd = open(go, O_RDONLY | O_CLOEXEC)) >= 0) {
-		while (read(fd, &c, 1) == 1 && c != '\n')
-			;
-		(void)close(fd);
-	}
-}
-#else
-static void test_pause(void)
-{
-}
-#endif
 
 static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
 {
@@ -755,7 +722,7 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 		hr_pbundle_close(&l->pb);
 	}
 	if (r == 0 && !o->judge_only)
-		test_pause();
+		hr_test_pause("HARDRUN_TEST_PAUSE", "judged");
 	return r;
 }
 

@@ -238,15 +238,9 @@ const char *hr_state_runtime_default_root(const char *runtime_path)
 }
 
 #ifdef HR_FAULT_INJECTION
-/*
- * Test builds only (tests/faults/faulty-hardrun): with
- * HARDRUN_TEST_PAUSE_BUNDLES=FIFO, once bundles/ is opened and found not
- * mounted, write "opened" into FIFO and wait for a line on FIFO.go: the
- * moment another hardrun can mount it (tests/integration/race.sh).
- */
-static void test_pause_bundles(void)
+void hr_test_pause(const char *env, const char *word)
 {
-	const char *fifo = getenv("HARDRUN_TEST_PAUSE_BUNDLES");
+	const char *fifo = getenv(env);
 	_cleanup_free_ char *go = NULL;
 	char c;
 	int fd;
@@ -254,7 +248,8 @@ static void test_pause_bundles(void)
 	if (!fifo)
 		return;
 	if ((fd = open(fifo, O_WRONLY | O_CLOEXEC)) >= 0) {
-		(void)!write(fd, "opened\n", 7);
+		(void)!write(fd, word, strlen(word));
+		(void)!write(fd, "\n", 1);
 		(void)close(fd);
 	}
 	go = hr_xasprintf("%s.go", fifo);
@@ -263,10 +258,6 @@ static void test_pause_bundles(void)
 			;
 		(void)close(fd);
 	}
-}
-#else
-static void test_pause_bundles(void)
-{
 }
 #endif
 
@@ -279,7 +270,7 @@ int hr_state_bundles_dir(struct hr_state *st, hr_error *err)
 	if ((r = open_subdir(st->fd, st->path, "bundles", 0700, &st->bundles_fd, err)) < 0)
 		return r;
 	if (st->privileged && !is_mount_root(st->bundles_fd)) {
-		test_pause_bundles();
+		hr_test_pause("HARDRUN_TEST_PAUSE_BUNDLES", "opened");
 		if ((r = mount_bundles(st, err)) < 0)
 			return r;
 	}
