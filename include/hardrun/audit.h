@@ -38,13 +38,6 @@ char *hr_sha256_hex(const void *data, size_t len);
 /* The same of a's bytes followed by b's, without joining them first. */
 char *hr_sha256_hex2(const void *a, size_t alen, const void *b, size_t blen);
 
-/*
- * The image reference and digest an engine recorded in the annotations,
- * if any (containerd's CRI, OCI image annotations, podman); borrowed from
- * the tree, NULL when absent.
- */
-void hr_image_ref(const cJSON *annotations, const char **ref, const char **digest);
-
 /* The record as a JSON object (for tests and the writers). */
 cJSON *hr_audit_json(const struct hr_audit_record *r);
 

@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The Build and Ship stages, checked where the image actually runs: the
- * image (root file system) audit, the secret scanner, the image reference
- * and its policy. Pure parts (secrets, rules, references) do no I/O; the
- * root file system is read by src/image/rootfs.c and walk.c, which never
- * follow a link out of it, never read a device, FIFO or socket, and bound
- * depth, entries, bytes and time. Every reader here is linear in what it
- * reads, or bounded by a small constant named where it is defined; all
- * image work of one launch shares one deadline (struct hr_image_budget).
+ * image (root file system) audit's facts and rules, the secret scanner,
+ * the image reference and its policy: the pure part, which does no I/O.
+ * The readers of a root file system are in rootfs.h. Every reader here is
+ * linear in what it reads, or bounded by a small constant named where it
+ * is defined.
  */
 #ifndef HARDRUN_IMAGE_H
 #define HARDRUN_IMAGE_H
@@ -15,16 +13,15 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <time.h>
+#include <stdbool.h>
 
-#include "hardrun/bundle.h"
 #include "hardrun/finding.h"
 #include "hardrun/profile.h"
 
 /* --- image references (src/core/image_ref.c, pure) ---------------------- */
 
 /* The annotations engines put the image reference in, most specific
- * first (hr_image_ref, audit.h, takes the first present). */
+ * first (hr_image_ref takes the first present). */
 extern const char *const hr_image_ref_keys[];
 
 /* A reference in Docker's normal form: "docker.io/library/busybox:latest". */
@@ -43,6 +40,12 @@ void hr_image_ref_parts_done(struct hr_image_ref_parts *p);
 const char *hr_image_ref_match(const struct hr_image_ref_parts *ref, char *const *patterns);
 /* "sha256:" and 64 lowercase hex digits. */
 bool hr_image_digest_valid(const char *d);
+
+/* The image reference and digest of a container, from the annotations
+ * engines set, the first present of hr_image_ref_keys (containerd's CRI,
+ * OCI image annotations, podman); borrowed from the tree, NULL when
+ * absent. */
+void hr_image_ref(const cJSON *annotations, const char **ref, const char **digest);
 
 /* The image reference pass (a row of hr_passes): allowedRefs, requireDigest. */
 struct hr_pass_ctx;
@@ -98,24 +101,7 @@ int hr_secret_token_kind(const char *s, size_t len);
  * a private key's body is read once whatever the headers before it. */
 int hr_secret_token_at(const char *s, size_t len, size_t *at);
 
-/* --- the deadline of all image work (src/image/rootfs.c) ----------------- */
-
-/* Everything one launch (or one check, one sbom) reads of an image, the
- * walk, /etc/passwd, the entry point, the package databases, shares this
- * much time; what is left undone when it passes is reported. */
-#define HR_IMAGE_SECONDS 120
-
-struct hr_image_budget {
-	struct timespec deadline; /* CLOCK_MONOTONIC */
-	unsigned seconds;	  /* for messages */
-	bool over;		  /* the deadline passed (sticky) */
-};
-void hr_image_budget_start(struct hr_image_budget *b, unsigned seconds);
-/* Whether the deadline has passed; reads the clock (a vDSO call), so it
- * can be asked for every entry and every path component. */
-bool hr_image_budget_over(struct hr_image_budget *b);
-
-/* --- what the walk finds (src/image/walk.c) ----------------------------- */
+/* --- what the walk finds (the walk itself: rootfs.h) -------------------- */
 
 struct hr_image_entry {
 	char *path; /* absolute inside the image */
@@ -153,35 +139,8 @@ struct hr_image_facts {
 	uint64_t scanned_bytes;
 	char *incomplete; /* why the walk stopped short, or NULL */
 };
-void hr_image_facts_done(struct hr_image_facts *f);
 
-/* Bounds of the walk. Reaching one makes the audit incomplete, which is
- * itself a finding (image.audit-incomplete). */
-struct hr_walk_limits {
-	unsigned max_depth;
-	size_t max_entries;
-	unsigned max_seconds; /* when the root file system has no budget of its own */
-	size_t scan_file_max;  /* bytes read of one file for secrets */
-	uint64_t scan_total_max;
-};
-extern const struct hr_walk_limits hr_walk_default_limits;
-
-/* --- the root file system (src/image/rootfs.c) -------------------------- */
-
-struct hr_rootfs {
-	int fd;	    /* O_PATH|O_DIRECTORY, never through a symlink */
-	char *path; /* for messages */
-	struct hr_image_budget *budget; /* borrowed; NULL: no deadline */
-};
-
-/* Open the root file system of `spec` (root.path, relative to the bundle
- * unless absolute). Returns 0, -ENOENT when the spec names none or it
- * does not exist (a spec checked without its image), or another negative
- * errno with a message. */
-int hr_rootfs_open(const struct hr_bundle *b, const cJSON *spec, struct hr_rootfs *r,
-		   hr_error *err);
-int hr_rootfs_open_path(int dirfd, const char *path, struct hr_rootfs *r, hr_error *err);
-void hr_rootfs_close(struct hr_rootfs *r);
+/* --- who the container runs as ----------------------------------------- */
 
 /* Who the container runs as, for permission checks. */
 struct hr_identity {
@@ -190,56 +149,6 @@ struct hr_identity {
 	size_t n_groups;
 	bool dac_override; /* CAP_DAC_OVERRIDE is effective (root in a spec that keeps it) */
 };
-/* Would `who` get access `want` (R_OK, W_OK, X_OK bits) to a file with
- * this mode and owner? Without CAP_DAC_OVERRIDE root is an owner like any
- * other; with it, X_OK on a file still needs an x bit somewhere. */
-bool hr_identity_may(const struct hr_identity *who, mode_t mode, uid_t uid, gid_t gid, int want);
-
-/* The result of resolving a path as the container would (symbolic links
- * followed inside the root, ".." never above it). */
-struct hr_resolved {
-	int fd;		  /* O_PATH of the object, -1 if not found */
-	char *path;	  /* the path it resolved to, inside the image */
-	struct stat st;
-	char *blocked;	  /* a directory on the way that `who` cannot search, or NULL */
-};
-void hr_resolved_done(struct hr_resolved *r);
-/* Bounds of one resolution. The kernel's own: a path of at most
- * HR_PATH_MAX bytes and names of 255 (-ENAMETOOLONG), 40 links (-ELOOP).
- * Hardrun's: at most HR_RESOLVE_MAX_STEPS components looked at (each
- * link's target counts again) and a depth of HR_RESOLVE_MAX_DEPTH
- * directories; beyond them a path is -E2BIG: not known, rather than not
- * there. */
-#define HR_PATH_MAX 4096
-#define HR_RESOLVE_MAX_LINKS 40
-#define HR_RESOLVE_MAX_STEPS 4096
-#define HR_RESOLVE_MAX_DEPTH 256
-
-/*
- * Resolve `path` (absolute inside the image) from the root. `who` (may be
- * NULL) is checked for search permission on every directory crossed.
- * Returns 0 (out->fd -1 and errno-like code in the return value are not
- * mixed: a missing file is -ENOENT), -ETIME when the root's budget ran
- * out, -E2BIG at hardrun's own bounds, -ESTALE when the image changed
- * under the resolution, or another negative errno. Costs at most
- * HR_RESOLVE_MAX_STEPS steps of a few system calls each. If `steps` is
- * not NULL, the steps taken are subtracted from *steps, and the
- * resolution fails with -E2BIG when it would go below 0 (a budget shared
- * by several resolutions).
- */
-int hr_rootfs_resolve(const struct hr_rootfs *r, const char *path, const struct hr_identity *who,
-		      struct hr_resolved *out);
-int hr_rootfs_resolve_steps(const struct hr_rootfs *r, const char *path,
-			    const struct hr_identity *who, size_t *steps, struct hr_resolved *out);
-/* Read a regular file inside the image (resolved as above), at most `max`
- * bytes (larger is -EFBIG). *ret is NUL-terminated. Returns 0, -ENOENT or
- * another negative errno. */
-int hr_rootfs_read(const struct hr_rootfs *r, const char *path, size_t max, char **ret,
-		   size_t *ret_len);
-
-/* Walk the whole tree without following any link, within `lim`. */
-int hr_image_walk(const struct hr_rootfs *r, const struct hr_walk_limits *lim,
-		  struct hr_image_facts *out, hr_error *err);
 
 /* --- ELF headers (src/image/elf.c, pure) --------------------------------- */
 
@@ -249,7 +158,7 @@ int hr_image_walk(const struct hr_rootfs *r, const struct hr_walk_limits *lim,
  * Every offset of the header is checked against n without overflow. */
 char *hr_elf_interp(const char *buf, size_t n);
 
-/* --- the entry point (src/image/entrypoint.c) --------------------------- */
+/* --- what the entry point check finds (the check: rootfs.h) ------------ */
 
 enum hr_exec_problem {
 	HR_EXEC_OK,
@@ -281,10 +190,6 @@ struct hr_exec_facts {
 	gid_t gid;
 	struct hr_identity who;
 };
-void hr_exec_facts_done(struct hr_exec_facts *e);
-/* Check that the process of `spec` (hardened: its user is the one that
- * will run) can execute its args[0] from this image. */
-int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_facts *out);
 
 /* --- the audit's rules (src/image/audit_rules.c, pure) ------------------ */
 
@@ -302,17 +207,5 @@ void hr_image_audit_rules(const struct hr_image_audit_input *in, const struct hr
 			  struct hr_findings *f);
 /* Does /etc/passwd text hold an entry for uid? */
 bool hr_passwd_has_uid(const char *passwd, uint32_t uid);
-
-/* --- the whole audit (src/image/audit.c) -------------------------------- */
-
-/*
- * Audit the image of `spec` (the hardened spec, so that the user is the
- * one that will run) in bundle `b`: walk, secrets, user, entry point.
- * Findings are appended. All reading shares `budget` (NULL: one of
- * HR_IMAGE_SECONDS of its own). Returns 0, -ENOENT when the spec has no
- * root file system here (nothing audited), or a negative errno.
- */
-int hr_image_audit(const struct hr_bundle *b, const cJSON *spec, const struct hr_profile *p,
-		   struct hr_image_budget *budget, struct hr_findings *f, hr_error *err);
 
 #endif

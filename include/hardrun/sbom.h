@@ -91,6 +91,12 @@ struct hr_sbom_facts {
 	char **not_covered;
 };
 void hr_sbom_facts_done(struct hr_sbom_facts *f);
+
+/* The host's half (sbom_collect.c), on a root file system of rootfs.h. */
+struct hr_bundle;
+struct hr_image_budget;
+struct hr_rootfs;
+
 /* Read the package databases of an image (sbom_collect.c). Returns 0 or a
  * negative code with a message naming the file. */
 int hr_sbom_collect(const struct hr_rootfs *r, struct hr_sbom_facts *out, hr_error *err);

@@ -15,7 +15,8 @@
  *
  * Pure parts (the filter rewrite, the table of denials, the messages and
  * the learned profile; src/trace/filter.c, src/trace/denials.c) do no
- * I/O. The listener and how it is started are in src/trace/listener.c.
+ * I/O. The listener and how it is started (trace_listener.h) are in
+ * src/trace/listener.c.
  * The process model is described in hardrun(1), DENIAL TRACING.
  */
 #ifndef HARDRUN_TRACE_H
@@ -24,8 +25,6 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-#include "hardrun/audit.h"
-#include "hardrun/log.h"
 #include "hardrun/profile.h"
 
 enum hr_trace_mode {
@@ -121,64 +120,5 @@ char *hr_denials_summary(const struct hr_denials *d, enum hr_trace_mode mode, co
  * "seccomp": {"allow": {"add": names}}}. `names` may be empty.
  */
 cJSON *hr_trace_learned_profile(const char *extends, char *const *names, const char *description);
-
-/* --- the listener ------------------------------------------------------ */
-
-struct hr_trace_opts {
-	enum hr_trace_mode mode;
-	const char *container; /* the container id */
-	const char *bundle;
-	const struct hr_profile *profile; /* for messages: its name, file, allow list */
-	struct hr_audit_dest audit;	  /* "denial" records (explaining) */
-	/*
-	 * Runtime mode: where the engine looks (the runtime log, hardrun's
-	 * own log), and the listener detaches: it outlives hardrun, which
-	 * execs the runtime, and ends with the container. Direct mode: lines
-	 * on hardrun's standard error as they happen and a summary at the
-	 * end; hr_trace_finish waits for it.
-	 */
-	bool detach;
-	const struct hr_log *log; /* detached: the runtime's log; may be NULL */
-	/* Detached: also write the first denial of each name to the
-	 * container's own standard error (what `docker run` and `ctr run`
-	 * show), through a duplicate of the calling process's descriptor 2. */
-	bool container_stderr;
-	bool quiet; /* direct mode: no line per call, only the summary */
-};
-
-struct hr_trace;
-
-/*
- * Rewrite the spec's filter (hr_trace_filter) and start the listener on a
- * new socket in a directory only the caller's user can use (for root
- * /run/hardrun/listen). *ret is NULL when there is nothing to trace (no
- * filter, or no name to route). Returns 0,
- * HR_E_REFUSED when the filter cannot be traced (err says why; the spec is
- * unchanged), or a negative errno.
- */
-int hr_trace_start(const struct hr_trace_opts *o, cJSON *spec, struct hr_trace **ret,
-		   hr_error *err);
-
-/*
- * Direct mode, once the runtime has returned: the container is gone, so
- * the listener answers what is still pending, prints its summary and
- * exits; this waits for it and frees t. *ret_names (optional) receives the
- * names it saw, sorted; NULL if it could not say (it died). Returns 0 or
- * a negative errno.
- */
-int hr_trace_finish(struct hr_trace *t, char ***ret_names);
-
-/* Release the caller's side. A detached listener goes on on its own; a
- * direct-mode one that hr_trace_finish did not wait for stops (nothing
- * connected, or the runtime is gone). NULL is fine. */
-struct hr_trace *hr_trace_free(struct hr_trace *t);
-void hr_trace_freep(struct hr_trace **t);
-
-/* How the launch is traced, as members of its audit record ("trace"). */
-void hr_trace_audit_members(const struct hr_trace *t, cJSON *extra);
-
-/* Where listeners put their sockets (hardrun's state directory's
- * "listen"); NULL for the default. */
-void hr_trace_set_dir(const char *dir);
 
 #endif

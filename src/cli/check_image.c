@@ -13,6 +13,7 @@
 #include "check.h"
 #include "hardrun/dangerous.h"
 #include "hardrun/image.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/json.h"
 
 int hr_check_image(const struct hr_bundle *dir, struct hr_check_result *res, hr_error *err)

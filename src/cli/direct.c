@@ -31,6 +31,7 @@
 #include "hardrun/spawn.h"
 #include "hardrun/select.h"
 #include "hardrun/trace.h"
+#include "hardrun/trace_listener.h"
 
 static void audit_direct(const struct hr_config *cfg, const char *event, const char *id,
 			 const struct hr_launch *l, const char *runtime)

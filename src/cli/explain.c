@@ -14,6 +14,7 @@
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
 #include "hardrun/trace.h"
+#include "hardrun/trace_listener.h"
 
 /* The process's arguments, shell-like, for the description. */
 static char *command_text(const cJSON *spec)

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "hardrun/json.h"
 #include "hardrun/sbom.h"
+#include "hardrun/rootfs.h"
 
 static void usage(FILE *out)
 {

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hardrun/audit.h"
 #include "hardrun/image.h"
 #include "passes/pass.h"
 

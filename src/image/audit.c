@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hardrun/image.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/json.h"
 
 /* Read whole, then looked at once, byte by byte (hr_passwd_has_uid). */

@@ -21,6 +21,7 @@
 #include "hardrun/audit.h"
 #include "hardrun/dangerous.h"
 #include "hardrun/image.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/launch.h"
 #include "hardrun/sbom.h"
 

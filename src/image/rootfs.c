@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hardrun/image.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/json.h"
 #include "internal.h"
 

@@ -18,6 +18,7 @@
 
 #include "hardrun/audit.h"
 #include "hardrun/sbom.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/strmap.h"
 #include "internal.h"
 

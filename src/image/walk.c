@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "hardrun/image.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/strmap.h"
 #include "internal.h"
 

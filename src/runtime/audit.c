@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hardrun/audit.h"
+#include "hardrun/image.h"
 #include "hardrun/sanitize.h"
 
 /*

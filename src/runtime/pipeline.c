@@ -15,6 +15,7 @@
 #include "hardrun/launch.h"
 #include "hardrun/pipeline.h"
 #include "hardrun/trace.h"
+#include "hardrun/trace_listener.h"
 
 char *hr_launch_refusal_text(const struct hr_findings *f, const struct hr_profile *p)
 {

@@ -45,6 +45,7 @@
 
 #include "hardrun/json.h"
 #include "hardrun/trace.h"
+#include "hardrun/trace_listener.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434

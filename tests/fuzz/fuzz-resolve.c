@@ -27,6 +27,7 @@
 
 #include "fuzz.h"
 #include "hardrun/image.h"
+#include "hardrun/rootfs.h"
 
 const char fz_target_name[] = "resolve";
 

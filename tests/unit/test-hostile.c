@@ -22,6 +22,7 @@
 #include "hardrun/dangerous.h"
 #include "hardrun/dockerfile.h"
 #include "hardrun/image.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/k8s.h"
 #include "hardrun/sanitize.h"
 #include "hardrun/strmap.h"

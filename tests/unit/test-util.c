@@ -16,6 +16,7 @@
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/image.h"
+#include "hardrun/rootfs.h"
 #include "hardrun/image_policy.h"
 #include "hardrun/k8s.h"
 #include "hardrun/mount_options.h"
@@ -27,6 +28,7 @@
 #include "hardrun/state.h"
 #include "hardrun/strmap.h"
 #include "hardrun/trace.h"
+#include "hardrun/trace_listener.h"
 #include "hardrun/util.h"
 
 /* A failing callee that did not fill the error object (err->code stays 0):
