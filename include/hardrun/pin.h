@@ -12,7 +12,7 @@
 
 #include <sys/stat.h>
 
-#include "hardrun/state.h"
+#include "hardrun/pbundle.h"
 #include "hardrun/util.h"
 
 struct hr_pin {

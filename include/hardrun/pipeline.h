@@ -21,6 +21,7 @@
 #include "hardrun/pin.h"
 #include "hardrun/profile.h"
 #include "hardrun/select.h"
+#include "hardrun/pbundle.h"
 #include "hardrun/state.h"
 
 /* Where hardrun records, in the hardened spec, the profile it applied

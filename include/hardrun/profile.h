@@ -261,8 +261,4 @@ int hr_errno_from_name(const char *name);
 /* Bytes from "512M", "64m", "1G", "4096" (binary units). -1 on error. */
 int64_t hr_parse_size(const char *s);
 
-/* Resolve a syscall name for one libseccomp architecture token: true if it
- * exists there. */
-bool hr_syscall_exists(uint32_t arch, const char *name);
-
 #endif

@@ -76,4 +76,8 @@ struct hr_seccomp_merge_stats {
 int hr_seccomp_merge(const struct hr_seccomp_profile *sp, const cJSON *spec_filter,
 		     cJSON **ret, struct hr_seccomp_merge_stats *stats, hr_error *err);
 
+/* Resolve a syscall name for one libseccomp architecture token: true if it
+ * exists there. */
+bool hr_syscall_exists(uint32_t arch, const char *name);
+
 #endif

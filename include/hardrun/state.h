@@ -62,76 +62,17 @@ int hr_state_bundles_dir(struct hr_state *st, hr_error *err);
 int hr_state_root_dir(struct hr_state *st, const char *runtime_root, int *ret_fd,
 		      char **ret_path, hr_error *err);
 
+/* Whether the directory open at `fd` is root's and writable by nobody
+ * else (as root; any directory otherwise). Returns 0, or -ENOTDIR/-EPERM
+ * with a message naming `path` and the fix. */
+int hr_state_check_private_dir(int fd, const char *path, hr_error *err);
+/* Is `fd` the root of a mount? */
+bool hr_is_mount_root(int fd);
+
 /* The state root a runtime uses when --root is not given: runc and crun
  * keep their containers in /run/runc and /run/crun when run as root.
  * NULL when unknown. */
 const char *hr_state_runtime_default_root(const char *runtime_path);
-
-/* The runtime whose containers the bundles are for: its state root
- * (runc's and crun's keep a directory per container), or, when that is
- * unknown, its command (path and global flags) to ask with `state ID`. */
-struct hr_runtime_ref {
-	const char *root;
-	char *const *cmd;
-};
-
-/* A private bundle. */
-struct hr_pbundle {
-	int dirfd;   /* the bundle directory; -1 when closed */
-	int lock_fd; /* holds the flock while this process owns it; -1 if not */
-	char *path;  /* absolute */
-	char *id;
-	char *tmp_name; /* while being made: its temporary name in the root dir */
-	int root_fd;	/* the KEY directory it lives in */
-};
-
-/*
- * Make the private bundle of container `id` in the root directory
- * `root_fd` (hr_state_root_dir), locked by this process, under a
- * temporary name until hr_pbundle_publish(). A bundle of that id that
- * is stale (hr_state_sweep's test; the runtime is asked if need be) is
- * removed first; one that is not gives -EEXIST. Returns 0 or a negative
- * errno.
- */
-int hr_pbundle_create(int root_fd, const char *root_path, const char *id,
-		      const struct hr_runtime_ref *rt, struct hr_pbundle *pb, hr_error *err);
-/* Let group `gid` (the container's root in its user namespace, which
- * the runtime acts as when it mounts the root file system and the pins)
- * search the bundle and its pins; only root can change them still. */
-int hr_pbundle_share(struct hr_pbundle *pb, gid_t gid, hr_error *err);
-/* Give it its final name (atomically, never over another). */
-int hr_pbundle_publish(struct hr_pbundle *pb, hr_error *err);
-/*
- * Open the published private bundle of `id` (for exec, update, delete).
- * Its files must be root's and not writable by others. Returns 0,
- * -ENOENT when there is none, or another negative errno.
- */
-int hr_pbundle_open(int root_fd, const char *root_path, const char *id, struct hr_pbundle *pb,
-		    hr_error *err);
-/* Unmount every pin in it (best effort; they are only needed while the
- * runtime sets up the container's mounts). */
-void hr_pbundle_unpin(struct hr_pbundle *pb);
-/* Unmount its pins and remove it. Returns 0 or a negative errno (a pin
- * that stays mounted keeps the directory). */
-int hr_pbundle_remove(struct hr_pbundle *pb, hr_error *err);
-/* Release the lock and the descriptors (the bundle stays). */
-void hr_pbundle_close(struct hr_pbundle *pb);
-
-/* Files hardrun keeps in a private bundle besides config.json. */
-#define HR_PBUNDLE_DIRECT "direct" /* direct mode: the runtime and its global flags */
-#define HR_PBUNDLE_PINS "m"	   /* pinned bind sources: m/0, m/1, ... */
-#define HR_PBUNDLE_ROOTFS "rootfs" /* the pinned root file system */
-#define HR_PBUNDLE_USERNS "userns" /* its range of host ids: the index in the pool */
-
-/*
- * Remove the stale private bundles in root directory `root_fd`: those
- * whose lock is free and whose container the runtime `rt` does not hold
- * (with its state root unknown, only direct-mode bundles are swept). A
- * direct-mode bundle whose lock is free lost its hardrun: its container
- * is deleted first with the runtime it recorded (which must be root's
- * and not writable by others).
- */
-void hr_state_sweep(int root_fd, const char *root_path, const struct hr_runtime_ref *rt);
 
 #ifdef HR_FAULT_INJECTION
 /*

@@ -83,31 +83,6 @@ static void set_spec_lines(struct hr_findings *f, const char *text, size_t len,
 	hr_strmap_done(&keyed);
 }
 
-unsigned hr_check_line_of(struct hr_strmap *keyed, const cJSON *lines, const char *pointer)
-{
-	_cleanup_free_ char *ptr = hr_xstrdup(pointer);
-	size_t len = strlen(ptr);
-
-	/* A lookup by name in the cJSON object would walk all its members,
-	 * for every finding: quadratic in a hostile manifest. */
-	if (!keyed->cap)
-		for (const cJSON *l = lines ? lines->child : NULL; l; l = l->next)
-			if (l->string && cJSON_IsNumber(l))
-				(void)hr_strmap_put(keyed, l->string, strlen(l->string),
-						    (uintptr_t)l->valuedouble, NULL);
-	for (;;) {
-		uintptr_t line;
-		char *slash;
-		if (hr_strmap_get(keyed, ptr, len, &line))
-			return (unsigned)line;
-		slash = strrchr(ptr, '/');
-		if (!slash)
-			return 0;
-		*slash = '\0';
-		len = (size_t)(slash - ptr);
-	}
-}
-
 /* An OCI spec: a bundle directory or a config.json file, judged by the
  * pipeline every container start goes through, without starting one. */
 static int check_spec(const struct hr_check_ctx *ctx, struct hr_check_result *res,
@@ -167,16 +142,6 @@ static const struct hr_check_kind kinds[] = {
 	{ "k8s", "kubernetes", hr_check_k8s },
 	{ "dockerfile", "dockerfile", hr_check_dockerfile },
 };
-
-int hr_check_select(const struct hr_check_ctx *ctx, const cJSON *spec,
-		    struct hr_check_result *res, hr_error *err)
-{
-	struct hr_selection sel = { .explicit_choice = ctx->profile, .cfg = ctx->cfg,
-				    .dirs = ctx->dirs };
-	_cleanup_free_ char *how = NULL;
-
-	return hr_select_profile(&sel, spec, &res->profile, &how, err);
-}
 
 static void usage(FILE *out)
 {

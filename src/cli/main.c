@@ -10,29 +10,11 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "hardrun/sanitize.h"
 #include "hardrun/runc_argv.h"
-
-void hr_cli_error(const char *fmt, ...)
-{
-	_cleanup_free_ char *msg = NULL;
-	va_list ap;
-
-	/* Messages name files and values from the input: one line, no
-	 * terminal sequences (include/hardrun/sanitize.h). */
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	fputs("hardrun: ", stderr);
-	hr_fputs_clean(msg, stderr);
-	fputc('\n', stderr);
-}
 
 static int cmd_version(int argc, char **argv)
 {

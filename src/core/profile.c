@@ -184,13 +184,6 @@ int64_t hr_parse_size(const char *s)
 	return (int64_t)v;
 }
 
-bool hr_syscall_exists(uint32_t arch, const char *name)
-{
-	/* A name libseccomp knows from other architectures resolves to a
-	 * negative pseudo number here: the call does not exist on `arch`. */
-	return seccomp_syscall_resolve_name_arch(arch, name) >= 0;
-}
-
 struct hr_profile *hr_profile_free(struct hr_profile *p)
 {
 	if (!p)

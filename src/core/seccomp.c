@@ -423,6 +423,13 @@ static bool same_rules(const struct rule_ref *a, size_t na, const struct rule_re
 	return same;
 }
 
+bool hr_syscall_exists(uint32_t arch, const char *name)
+{
+	/* A name libseccomp knows from other architectures resolves to a
+	 * negative pseudo number here: the call does not exist on `arch`. */
+	return seccomp_syscall_resolve_name_arch(arch, name) >= 0;
+}
+
 /* --- building the result ----------------------------------------------- */
 
 struct out {
