@@ -7,6 +7,7 @@ AC_ARG_ENABLE([fuzzing],
   [AS_HELP_STRING([--enable-fuzzing],
     [also build the libFuzzer targets in tests/fuzz (needs CC=clang)])])
 HR_FUZZ_CFLAGS=""
+HR_FUZZ_HARNESS_CFLAGS=""
 AS_IF([test "x$enable_fuzzing" = xyes], [
   AC_MSG_CHECKING([whether $CC builds libFuzzer targets with ASan and UBSan])
   hr_save_CFLAGS=$CFLAGS
@@ -20,7 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; retur
      AC_MSG_ERROR([--enable-fuzzing needs clang with libFuzzer (fix: apt-get install clang, then ./configure CC=clang --enable-fuzzing)])])
   CFLAGS=$hr_save_CFLAGS
   HR_FUZZ_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+  HR_FUZZ_HARNESS_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 ])
 AC_SUBST([HR_FUZZ_CFLAGS])
+AC_SUBST([HR_FUZZ_HARNESS_CFLAGS])
 AM_CONDITIONAL([ENABLE_FUZZING], [test "x$enable_fuzzing" = xyes])
 ])
