@@ -23,6 +23,17 @@ struct fz_profile fz_profiles[] = {
 };
 const size_t fz_profiles_count = HR_ARRAY_SIZE(fz_profiles);
 
+bool fz_replay;
+
+uint32_t fz_hash(const uint8_t *data, size_t size)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ data[i]) * 16777619u;
+	return h;
+}
+
 const char *fz_srcdir(void)
 {
 	/* A test harness, not hardrun: the environment only says where the

@@ -111,7 +111,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	_cleanup_profile_ struct hr_profile *p = NULL;
 	_cleanup_strv_ char **errors = NULL;
 	hr_error err = { 0 };
-	uint32_t h = 2166136261u;
 
 	if (size > profile_limits.max_bytes)
 		return 0;
@@ -134,9 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_die("a refused profile without a message");
 		return 0;
 	}
-	for (size_t i = 0; i < size; i++)
-		h = (h ^ data[i]) * 16777619u;
-	if (hr_profile_overlay(bases[h % fz_profiles_count], doc, &merged, &err) < 0)
+	if (hr_profile_overlay(bases[fz_hash(data, size) % fz_profiles_count], doc, &merged, &err) < 0)
 		return 0;
 	cJSON_DeleteItemFromObjectCaseSensitive(merged, "extends");
 	if (hr_profile_parse(merged, false, "fuzz", "fuzz.json", hr_mount_options_host(), &p, &err) < 0)

@@ -12,6 +12,7 @@
 #ifndef HARDRUN_FUZZ_H
 #define HARDRUN_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The target's name: its corpus is tests/fuzz/corpus/NAME. */
 extern const char fz_target_name[];
+
+/*
+ * True in the replay build (replay.c sets it before the first input):
+ * a target that, under libFuzzer, samples one of several configurations
+ * per input (a shipped profile chosen by the input's hash) runs all of
+ * them on a replayed input, so `make check` judges each seed and crasher
+ * under every configuration, and a crasher found under one is replayed
+ * under that one whatever the hash.
+ */
+extern bool fz_replay;
+
+/* FNV-1a of the input: a choice that is the same whenever the same input
+ * runs again (a crash reproduces) and differs between mutants. */
+uint32_t fz_hash(const uint8_t *data, size_t size);
 
 /* $top_srcdir (make check sets it), else the source tree configure saw. */
 const char *fz_srcdir(void);

@@ -82,6 +82,7 @@ int main(int argc, char **argv)
 	size_t corpus = 0, crashers = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fz_replay = true;
 	(void)LLVMFuzzerInitialize(&argc, &argv);
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
