@@ -437,13 +437,21 @@ static const char *exposes(const struct hr_profile *p, const char *path)
 }
 
 /* The bytes of the last size= in a mount's options, -1 if none. */
+/* The size a tmpfs's options give it, as the kernel reads them: the last
+ * size= or nr_blocks= wins, and 0 is no limit (INT64_MAX here, as is an
+ * nr_blocks= the oracle does not convert); -1 when no option sets it. */
 static int64_t tmpfs_size(const cJSON *opts)
 {
 	int64_t v = -1;
 
-	for (const cJSON *e = cJSON_IsArray(opts) ? opts->child : NULL; e; e = e->next)
+	for (const cJSON *e = cJSON_IsArray(opts) ? opts->child : NULL; e; e = e->next) {
 		if (cJSON_IsString(e) && strncmp(e->valuestring, "size=", 5) == 0)
 			v = hr_parse_size(e->valuestring + 5);
+		if (cJSON_IsString(e) && strncmp(e->valuestring, "nr_blocks=", 10) == 0)
+			v = 0;
+		if (v == 0)
+			v = INT64_MAX;
+	}
 	return v;
 }
 
@@ -1055,6 +1063,9 @@ static bool covered(const cJSON *bound, const struct call_rule *idx, size_t n, c
 
 bool fz_seccomp_within(const cJSON *filter, const cJSON *bound, char *why, size_t cap)
 {
+	_cleanup_free_ struct call_rule *idx = NULL;
+	size_t n = 0;
+
 	if (rank(at(filter, "defaultAction", NULL)) > rank(at(bound, "defaultAction", NULL))) {
 		snprintf(why, cap, "default action %s is more permissive than %s",
 			 cJSON_IsString(at(filter, "defaultAction", NULL))
@@ -1065,19 +1076,20 @@ bool fz_seccomp_within(const cJSON *filter, const cJSON *bound, char *why, size_
 				 : "?");
 		return false;
 	}
+	idx = index_rules(bound, &n);
 	for (const cJSON *r = cJSON_IsArray(at(filter, "syscalls", NULL))
 				      ? at(filter, "syscalls", NULL)->child
 				      : NULL;
 	     r; r = r->next) {
 		if (rank(at(r, "action", NULL)) == 0)
 			continue;
-		for (const cJSON *n = cJSON_IsArray(at(r, "names", NULL)) ? at(r, "names", NULL)->child
-									 : NULL;
-		     n; n = n->next)
-			if (!covered(bound, str_or(n, "?"), r)) {
+		for (const cJSON *n2 = cJSON_IsArray(at(r, "names", NULL)) ? at(r, "names", NULL)->child
+									  : NULL;
+		     n2; n2 = n2->next)
+			if (!covered(bound, idx, n, str_or(n2, "?"), r)) {
 				_cleanup_free_ char *args = hr_json_brief(at(r, "args", NULL));
 				snprintf(why, cap, "%s is allowed (%s%s%s) where the bound does not allow it",
-					 str_or(n, "?"), str_or(at(r, "action", NULL), "?"),
+					 str_or(n2, "?"), str_or(at(r, "action", NULL), "?"),
 					 args ? ", args " : "", args ? args : "");
 				return false;
 			}

@@ -107,6 +107,18 @@ static void suid_mount(cJSON *s)
 			break;
 		}
 }
+/* size=0 is no limit to the kernel, the smallest number to a naive reader. */
+static void tmpfs_unlimited(cJSON *s)
+{
+	for (cJSON *m = hrt_at(s, "/mounts")->child; m; m = m->next) {
+		cJSON *opts = cJSON_GetObjectItemCaseSensitive(m, "options");
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(m, "destination")->valuestring, "/tmp") != 0)
+			continue;
+		for (cJSON *o = opts->child; o; o = o->next)
+			if (strncmp(o->valuestring, "size=", 5) == 0)
+				cJSON_SetValuestring(o, "size=0");
+	}
+}
 static void drop_mount(cJSON *s)
 {
 	cJSON_DeleteItemFromArray(hrt_at(s, "/mounts"), 0);
@@ -343,6 +355,7 @@ Test(invariant, catches_rootfs_and_mounts)
 	expect_caught("restricted", bind_etc, "a mount the input did not have");
 	expect_caught("restricted", suid_mount, "nosuid");
 	expect_caught("restricted", drop_mount, "was dropped");
+	expect_caught("restricted", tmpfs_unlimited, "beyond the profile's options");
 }
 
 Test(invariant, catches_namespaces)

@@ -182,6 +182,28 @@ static int64_t size_of(const char *opt)
 	return strncmp(opt, "size=", 5) == 0 ? hr_parse_size(opt + 5) : -1;
 }
 
+/* The spec's tmpfs options bound its size to `*ret_have` bytes (-1: no
+ * bound). To the kernel, size=0 and nr_blocks=0 mean no limit, so 0 is
+ * no bound. False when an option sets a size hardrun cannot compare with
+ * the profile's (a size it cannot read, a percentage of the host's
+ * memory, nr_blocks): it is named in `*ret_opt`, and the spec is refused
+ * rather than guessed at. */
+static bool tmpfs_bound(const cJSON *opts, int64_t *ret_have, const char **ret_opt)
+{
+	*ret_have = -1;
+	for (const cJSON *o = opts->child; o; o = o->next) {
+		const char *v = cJSON_IsString(o) ? o->valuestring : "";
+		if (strncmp(v, "nr_blocks=", 10) == 0 ||
+		    (strncmp(v, "size=", 5) == 0 && size_of(v) < 0)) {
+			*ret_opt = v;
+			return false;
+		}
+		if (strncmp(v, "size=", 5) == 0)
+			*ret_have = size_of(v) > 0 ? size_of(v) : -1;
+	}
+	return true;
+}
+
 /* A tmpfs of the spec's at a writable path, held to the profile's
  * options: its noexec (exec goes), nosuid and nodev, and no larger size. */
 static void clamp_tmpfs(struct hr_pass_ctx *c, cJSON *m, size_t idx)
@@ -192,6 +214,7 @@ static void clamp_tmpfs(struct hr_pass_ctx *c, cJSON *m, size_t idx)
 	_cleanup_free_ char *copy = hr_xstrdup(prof ? prof : ""), *before = NULL;
 	_cleanup_free_ char *ptr = NULL, *dest = NULL;
 	char *save = NULL;
+	const char *unread = NULL;
 	bool changed = false;
 	int64_t want = -1, have = -1;
 
@@ -209,9 +232,18 @@ static void clamp_tmpfs(struct hr_pass_ctx *c, cJSON *m, size_t idx)
 			want = size_of(o);
 		}
 	}
-	for (const cJSON *o = opts->child; o; o = o->next)
-		if (cJSON_IsString(o) && size_of(o->valuestring) >= 0)
-			have = size_of(o->valuestring);
+	if (want >= 0 && !tmpfs_bound(opts, &have, &unread)) {
+		ptr = hr_json_ptr_index("/mounts", idx);
+		dest = hr_json_brief(cJSON_GetObjectItemCaseSensitive(m, "destination"));
+		_cleanup_free_ char *optr = hr_json_ptr(ptr, "options");
+		hr_finding_add(c->findings, "rootfs.tmpfs", HR_REFUSED, optr, before, NULL,
+			       "write the size as size=N with k, m or g, or leave it out (the "
+			       "profile's size applies)",
+			       "the spec's own tmpfs at writable path %s sets its size with `%s`, "
+			       "which hardrun cannot compare with the profile's (%s)",
+			       dest, unread, prof ? prof : "");
+		return;
+	}
 	if (want >= 0 && (have < 0 || have > want)) {
 		_cleanup_free_ char *sz = hr_xasprintf("size=%lld", (long long)want);
 		cJSON *o = opts->child;
