@@ -140,7 +140,7 @@ enum hr_enforce_status {
 const char *hr_enforce_status_name(enum hr_enforce_status s);
 
 struct hr_control_status {
-	const char *control; /* a control of hr_passes, or "exec.labels" */
+	const char *control; /* a control of hr_controls, or "exec.labels" */
 	enum hr_enforce_status status;
 	char *detail; /* why, one sentence */
 };

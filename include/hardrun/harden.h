@@ -156,16 +156,9 @@ struct hr_pass_ctx {
  * outcome HR_REFUSED) or HR_E_INVALID for a spec it cannot read. */
 typedef int (*hr_pass_fn)(struct hr_pass_ctx *c);
 
-struct hr_pass {
-	const char *name;
-	hr_pass_fn run;
-};
-
-extern const struct hr_pass hr_passes[];
-extern const size_t hr_passes_count;
-
 /*
- * Run every pass over `spec` (a parsed config.json) in table order.
+ * Run every control's pass over `spec` (a parsed config.json) in the
+ * order of hr_controls (control.h).
  * Findings are appended to *findings. Returns 0 when the spec now meets
  * the profile, HR_E_REFUSED when a pass refused it (the findings with
  * outcome HR_REFUSED say why; the tree is then partly edited and must not

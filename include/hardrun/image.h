@@ -47,7 +47,7 @@ bool hr_image_digest_valid(const char *d);
  * absent. */
 void hr_image_ref(const cJSON *annotations, const char **ref, const char **digest);
 
-/* The image reference pass (a row of hr_passes): allowedRefs, requireDigest. */
+/* The image reference pass (a row of hr_controls): allowedRefs, requireDigest. */
 struct hr_pass_ctx;
 int hr_pass_image(struct hr_pass_ctx *c);
 

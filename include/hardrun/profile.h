@@ -155,7 +155,7 @@ struct hr_profile {
 	char **annotations_allow;
 
 	enum hr_mode mode;		     /* for controls not in modes[] */
-	enum hr_mode modes[HR_CONTROLS_MAX]; /* by index into hr_passes */
+	enum hr_mode modes[HR_CONTROLS_MAX]; /* by index into hr_controls */
 	bool has_mode[HR_CONTROLS_MAX];
 	bool troubleshooting;		     /* weakens isolation on purpose: say so loudly */
 	bool explain;			     /* trace seccomp denials (hardrun(1), DENIAL TRACING) */
@@ -174,7 +174,7 @@ struct hr_profile {
 bool hr_profile_weaker(const struct hr_profile *a, const struct hr_profile *b, char *why,
 		       size_t cap);
 
-/* The mode of control `name` (a pass name of hr_passes). */
+/* The mode of control `name` (a name of hr_controls). */
 enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index);
 /* The same by the control's name; a name no control has gets the
  * profile's own "mode". */

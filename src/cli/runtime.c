@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "hardrun/audit.h"
+#include "hardrun/control.h"
 #include "hardrun/harden.h"
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
@@ -66,7 +67,7 @@ static const char *link_profile(const char *argv0)
  */
 static bool warn_only(const struct hr_profile *p)
 {
-	for (size_t i = 0; i < hr_passes_count; i++)
+	for (size_t i = 0; i < hr_controls_count; i++)
 		if (hr_profile_mode(p, i) != HR_MODE_WARN)
 			return false;
 	return p->mode == HR_MODE_WARN;

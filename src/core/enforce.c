@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hardrun/control.h"
 #include "hardrun/doctor.h"
 #include "hardrun/harden.h"
 #include "hardrun/json.h"
@@ -430,8 +431,8 @@ void hr_enforcement_judge(const struct hr_profile *p, const struct hr_runtime_in
 	int masked_exposed = hr_runtime_exposed(r, HR_CVE_2025_31133);
 
 	*e = (struct hr_enforcement){ .enforced = true };
-	for (size_t i = 0; i < hr_passes_count; i++) {
-		const char *c = hr_passes[i].name;
+	for (size_t i = 0; i < hr_controls_count; i++) {
+		const char *c = hr_controls[i]->name;
 		if (hr_profile_mode(p, i) == HR_MODE_WARN) {
 			put(e, c, HR_NOT_ENFORCED, "mode warn: reported, not enforced");
 			continue;

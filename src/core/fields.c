@@ -4,7 +4,7 @@
  * spec to it. The rows follow runtime-spec's specs-go/config.go, 1.0.0 to
  * 1.2.1 and, for Linux, 1.3's additions; annotations follow what runc and
  * crun declare they read (their `features` output) and what containerd,
- * Docker and podman set. Control names are those of hr_passes; "fields"
+ * Docker and podman set. Control names are those of hr_controls (control.h); "fields"
  * is the table itself: it keeps a harmless field after checking its type,
  * and applies the fixed rules (a field removed or refused whatever the
  * profile says). Adding a field = adding a row here and a line in

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "hardrun/control.h"
 #include "hardrun/fields.h"
 #include "hardrun/image.h"
 #include "passes/pass.h"
@@ -10,37 +11,41 @@
 /*
  * Before any pass, the field table (fields.c) judges the whole spec:
  * what it does not know is refused and taken out, so no pass, and no
- * runtime, ever sees it. Then order matters where one pass reads what
- * another changes: annotations go first so nothing below acts on a
- * smuggled runtime override; the privileged check runs before
- * capabilities are cut; the rootfs pass adds its tmpfs mounts before the
- * mounts pass looks at them all, so that the pointers of mount findings
- * are indexes into the hardened spec.
+ * runtime, ever sees it. Then the controls' passes run in table order
+ * (control.h says why the order matters).
  */
-const struct hr_pass hr_passes[] = {
-	{ "annotations", hr_pass_annotations },
-	{ "image", hr_pass_image }, /* the Ship stage: allowedRefs, requireDigest */
-	{ "privileged", hr_pass_privileged },
-	/* Before user and capabilities: root in a user namespace of the
-	 * container's own is not host root. */
-	{ "userns", hr_pass_userns },
-	{ "user", hr_pass_user },
-	{ "no-new-privileges", hr_pass_no_new_privs },
-	{ "capabilities", hr_pass_capabilities },
-	{ "seccomp", hr_pass_seccomp },
-	{ "process", hr_pass_process },
-	{ "lsm", hr_pass_lsm },
-	{ "hooks", hr_pass_hooks },
-	{ "rootfs", hr_pass_rootfs },
-	{ "mounts", hr_pass_mounts },
-	{ "namespaces", hr_pass_namespaces },
-	{ "resources", hr_pass_resources },
-	{ "rlimits", hr_pass_rlimits },
-	{ "paths", hr_pass_paths },
-	{ "devices", hr_pass_devices },
-	{ "sysctl", hr_pass_sysctl },
-};
-const size_t hr_passes_count = HR_ARRAY_SIZE(hr_passes);
+#define HR_CONTROL_ROW(row) &hr_control_##row,
+const struct hr_control *const hr_controls[] = { HR_CONTROL_ROWS(HR_CONTROL_ROW) };
+#undef HR_CONTROL_ROW
+const size_t hr_controls_count = HR_ARRAY_SIZE(hr_controls);
+_Static_assert(HR_ARRAY_SIZE(hr_controls) <= HR_CONTROLS_MAX, "profile.h: raise HR_CONTROLS_MAX");
+
+size_t hr_control_index(const char *name)
+{
+	for (size_t i = 0; i < hr_controls_count; i++)
+		if (strcmp(hr_controls[i]->name, name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+void hr_controls_ordered(const char *const *first, const struct hr_control **ret)
+{
+	bool taken[HR_ARRAY_SIZE(hr_controls)] = { false };
+	size_t n = 0;
+
+	for (size_t k = 0; first && first[k]; k++) {
+		size_t i = hr_control_index(first[k]);
+		if (i == SIZE_MAX)
+			abort(); /* a name that is no control: a typo in the caller's list */
+		if (!taken[i]) {
+			taken[i] = true;
+			ret[n++] = hr_controls[i];
+		}
+	}
+	for (size_t i = 0; i < hr_controls_count; i++)
+		if (!taken[i])
+			ret[n++] = hr_controls[i];
+}
 
 void hr_pass_changed(struct hr_pass_ctx *c, const char *rule, const char *ptr,
 		     const char *before, const cJSON *node, const char *fmt, ...)
@@ -133,7 +138,7 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
 			       "profile `%s` weakens isolation for troubleshooting; do not run "
 			       "production workloads under it",
 			       profile->name);
-	for (size_t i = 0; i < hr_passes_count; i++) {
+	for (size_t i = 0; i < hr_controls_count; i++) {
 		enum hr_mode mode = hr_profile_mode(profile, i);
 		size_t first = findings ? findings->n : 0;
 		cJSON *copy = NULL;
@@ -146,13 +151,13 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
 				abort();
 			c.spec = copy;
 		}
-		r = hr_passes[i].run(&c);
+		r = hr_controls[i]->pass(&c);
 		c.spec = spec;
 		if (copy)
 			cJSON_Delete(copy);
 		if (r < 0)
 			return r;
-		hr_findings_apply_mode(findings, first, mode, hr_passes[i].name);
+		hr_findings_apply_mode(findings, first, mode, hr_controls[i]->name);
 	}
 	if (hr_findings_count(findings, HR_REFUSED) > refused_before)
 		return hr_err(err, HR_E_REFUSED, "the spec was refused under profile `%s`",
@@ -210,14 +215,11 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 		      const cJSON *container_process, const struct hr_env *env,
 		      struct hr_findings *findings, hr_error *err)
 {
-	static const struct {
-		hr_pass_fn run;
-		const char *control; /* whose mode applies */
-	} passes[] = { { hr_pass_user, "user" },
-		       { hr_pass_no_new_privs, "no-new-privileges" },
-		       { hr_pass_capabilities, "capabilities" },
-		       { hr_pass_process, "process" },
-		       { hr_pass_rlimits, "rlimits" } };
+	/* The controls of a process, each under its own mode. */
+	static const struct hr_control *const passes[] = {
+		&hr_control_user,    &hr_control_no_new_privs, &hr_control_capabilities,
+		&hr_control_process, &hr_control_rlimits,
+	};
 	static const struct hr_env no_env = { .swap_accounting = -1 };
 	size_t refused_before = hr_findings_count(findings, HR_REFUSED);
 	cJSON *spec;
@@ -235,7 +237,7 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 	/* As in hr_harden: warn and refuse judge a copy. The labels follow
 	 * the profile's own mode, as no control of the table owns them. */
 	for (size_t i = 0; i <= HR_ARRAY_SIZE(passes) && r >= 0; i++) {
-		const char *control = i < HR_ARRAY_SIZE(passes) ? passes[i].control : NULL;
+		const char *control = i < HR_ARRAY_SIZE(passes) ? passes[i]->name : NULL;
 		enum hr_mode mode = control ? hr_profile_mode_of(profile, control) : profile->mode;
 		size_t first = findings ? findings->n : 0;
 		cJSON *copy = NULL, *proc = process;
@@ -248,7 +250,7 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 			proc = cJSON_GetObjectItemCaseSensitive(copy, "process");
 		}
 		if (control) {
-			r = passes[i].run(&c);
+			r = passes[i]->pass(&c);
 		} else if (container_process) {
 			r = enforce_label(&c, proc, container_process, "apparmorProfile");
 			if (r >= 0)
@@ -269,4 +271,15 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 		return hr_err(err, HR_E_REFUSED, "the process was refused under profile `%s`",
 			      profile->name);
 	return 0;
+}
+
+bool hr_optstr_has(const char *opts, const char *opt)
+{
+	_cleanup_free_ char *copy = hr_xstrdup(opts ? opts : "");
+	char *save = NULL;
+
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (strcmp(o, opt) == 0)
+			return true;
+	return false;
 }

@@ -225,3 +225,19 @@ int hr_pass_image(struct hr_pass_ctx *c)
 			       ref, parts.tag ? parts.tag : "latest");
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_image(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			 size_t cap)
+{
+	return hr_image_policy_weaker(&a->image, &b->image, why, cap);
+}
+
+const struct hr_control hr_control_image = {
+	.name = "image",
+	.no_fields = "it reads the image reference engines record in annotations, whose rows "
+		     "the annotations control owns",
+	.pass = hr_pass_image,
+	.weaker = weaker_image,
+};

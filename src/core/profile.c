@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "hardrun/control.h"
 #include "hardrun/harden.h"
 #include "hardrun/json.h"
 #include "hardrun/profile.h"
@@ -578,8 +579,8 @@ enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index)
 
 enum hr_mode hr_profile_mode_of(const struct hr_profile *p, const char *control)
 {
-	for (size_t i = 0; i < hr_passes_count; i++)
-		if (strcmp(hr_passes[i].name, control) == 0)
+	for (size_t i = 0; i < hr_controls_count; i++)
+		if (strcmp(hr_controls[i]->name, control) == 0)
 			return hr_profile_mode(p, i);
 	return p->mode;
 }
@@ -614,14 +615,14 @@ static int parse_modes(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 		size_t i;
 		char list[512] = "";
 
-		for (i = 0; i < hr_passes_count; i++) {
-			if (strcmp(hr_passes[i].name, m->string) == 0)
+		for (i = 0; i < hr_controls_count; i++) {
+			if (strcmp(hr_controls[i]->name, m->string) == 0)
 				break;
-			if (strlen(list) + strlen(hr_passes[i].name) + 3 < sizeof list)
+			if (strlen(list) + strlen(hr_controls[i]->name) + 3 < sizeof list)
 				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-					 i ? ", " : "", hr_passes[i].name);
+					 i ? ", " : "", hr_controls[i]->name);
 		}
-		if (i == hr_passes_count || i >= HR_CONTROLS_MAX)
+		if (i == hr_controls_count || i >= HR_CONTROLS_MAX)
 			return hr_err(c->err, HR_E_INVALID,
 				      "%s: unknown control (fix: use one of: %s)", ptr, list);
 		if ((r = mode_from(m, ptr, c, &p->modes[i])) < 0)
@@ -1754,9 +1755,9 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	cJSON_AddItemToObject(o, "allow", strv_json(p->annotations_allow));
 	cJSON_AddStringToObject(d, "mode", hr_mode_name(p->mode));
 	o = cJSON_AddObjectToObject(d, "modes");
-	for (size_t i = 0; i < hr_passes_count && i < HR_CONTROLS_MAX; i++)
+	for (size_t i = 0; i < hr_controls_count && i < HR_CONTROLS_MAX; i++)
 		if (p->has_mode[i])
-			cJSON_AddStringToObject(o, hr_passes[i].name, hr_mode_name(p->modes[i]));
+			cJSON_AddStringToObject(o, hr_controls[i]->name, hr_mode_name(p->modes[i]));
 	cJSON_AddBoolToObject(d, "troubleshooting", p->troubleshooting);
 	cJSON_AddBoolToObject(d, "explain", p->explain);
 	cJSON_AddBoolToObject(d, "requireEnforced", p->require_enforced);

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "hardrun/k8s.h"
-#include "manifest.h"
+#include "hardrun/manifest.h"
 
 const char *hr_pss_level_name(enum hr_pss_level l)
 {

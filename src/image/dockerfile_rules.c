@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hardrun/control.h"
 #include "hardrun/dockerfile.h"
 #include "hardrun/harden.h"
 #include "hardrun/image.h"
@@ -565,8 +566,8 @@ void hr_dockerfile_rules(const struct hr_dockerfile *d, const struct hr_profile 
 		}
 		if (!p->user.allow_root && (!user || root_user(user))) {
 			enum hr_outcome o = HR_WARNED;
-			for (size_t i = 0; i < hr_passes_count && i < HR_CONTROLS_MAX; i++)
-				if (strcmp(hr_passes[i].name, "user") == 0 &&
+			for (size_t i = 0; i < hr_controls_count && i < HR_CONTROLS_MAX; i++)
+				if (strcmp(hr_controls[i]->name, "user") == 0 &&
 				    hr_profile_mode(p, i) == HR_MODE_REFUSE)
 					o = HR_REFUSED;
 			if (user)

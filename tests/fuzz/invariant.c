@@ -16,6 +16,7 @@
 
 #include <sys/stat.h>
 
+#include "hardrun/control.h"
 #include "hardrun/fields.h"
 #include "hardrun/json.h"
 #include "hardrun/seccomp.h"
@@ -58,8 +59,8 @@ static const cJSON *at(const cJSON *root, ...)
 
 static bool harden_mode(const struct ck *c, const char *pass)
 {
-	for (size_t i = 0; i < hr_passes_count; i++)
-		if (strcmp(hr_passes[i].name, pass) == 0)
+	for (size_t i = 0; i < hr_controls_count; i++)
+		if (strcmp(hr_controls[i]->name, pass) == 0)
 			return hr_profile_mode(c->p, i) == HR_MODE_HARDEN;
 	abort(); /* a pass the oracle does not know: update the oracle */
 }

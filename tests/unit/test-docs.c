@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hardrun/control.h"
 #include "hardrun/fields.h"
 #include "hardrun/finding.h"
 #include "hardrun/harden.h"
@@ -219,8 +220,8 @@ static void field_line(const struct hr_field *f, const char *path, void *ud)
 	FILE *out;
 	bool control_known = strcmp(f->control, "fields") == 0;
 
-	for (size_t i = 0; i < hr_passes_count; i++)
-		control_known |= strcmp(hr_passes[i].name, f->control) == 0;
+	for (size_t i = 0; i < hr_controls_count; i++)
+		control_known |= strcmp(hr_controls[i]->name, f->control) == 0;
 	cr_expect(control_known, "%s: control `%s` is neither a pass nor \"fields\"", path,
 		  f->control);
 	cr_expect(!f->rule || hr_rule_find(f->rule), "%s: rule `%s` is not in rules.c", path,

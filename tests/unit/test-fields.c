@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hardrun/control.h"
 #include "hardrun/fields.h"
 #include "hardrun/harden.h"
 #include "helpers.h"
@@ -308,4 +309,62 @@ Test(fields, lookups)
 	cr_assert_str_eq(hr_field_map_match(hr_field_at("/annotations"), "run.oci.handler")->name,
 			 "run.oci.*");
 	cr_assert_str_eq(hr_field_map_match(hr_field_at("/annotations"), "anything")->name, "*");
+}
+
+/* --- the controls: one descriptor each, owning rows of the table ---------- */
+
+struct owners {
+	size_t rows[HR_CONTROLS_MAX];
+};
+
+static void count_owner(const struct hr_field *f, const char *path, void *ud)
+{
+	struct owners *o = ud;
+	size_t i;
+
+	if (strcmp(f->control, "fields") == 0)
+		return; /* the table's own: unknown, removed and refused fields */
+	i = hr_control_index(f->control);
+	cr_expect_neq(i, SIZE_MAX, "%s: control `%s` has no descriptor in hr_controls (control.h)",
+		      path, f->control);
+	if (i != SIZE_MAX)
+		o->rows[i]++;
+}
+
+Test(controls, each_owns_rows_of_the_field_table_or_says_why_not)
+{
+	struct owners o = { { 0 } };
+
+	cr_assert_leq(hr_controls_count, HR_CONTROLS_MAX);
+	hr_fields_visit(count_owner, &o);
+	for (size_t i = 0; i < hr_controls_count; i++) {
+		const struct hr_control *c = hr_controls[i];
+		cr_assert(c->name && c->pass, "row %zu: a control needs a name and a pass", i);
+		cr_expect_eq(hr_control_index(c->name), i, "two controls are named %s", c->name);
+		if (o.rows[i] == 0)
+			cr_expect(
+				c->no_fields && *c->no_fields,
+				"%s owns no row of the field table and does not say why (no_fields)",
+				c->name);
+		else
+			cr_expect_null(c->no_fields,
+				       "%s owns %zu rows of the field table, yet says: %s", c->name,
+				       o.rows[i], c->no_fields);
+	}
+}
+
+Test(controls, an_output_order_is_every_control_once)
+{
+	static const char *const first[] = { "rootfs", "user", NULL };
+	const struct hr_control *c[HR_CONTROLS_MAX] = { NULL };
+	size_t seen = 0;
+
+	hr_controls_ordered(first, c);
+	cr_expect_str_eq(c[0]->name, "rootfs");
+	cr_expect_str_eq(c[1]->name, "user");
+	cr_expect_str_eq(c[2]->name, hr_controls[0]->name, "then the others in table order");
+	for (size_t i = 0; i < hr_controls_count; i++)
+		for (size_t k = 0; k < hr_controls_count; k++)
+			seen += c[k] == hr_controls[i];
+	cr_expect_eq(seen, hr_controls_count);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hardrun/control.h"
 #include "hardrun/export.h"
 #include "hardrun/k8s.h"
 #include "helpers.h"
@@ -591,9 +592,9 @@ Test(audit, json_list_and_modes)
 	cJSON_DeleteItemFromObject(hrt_at(docs, "/0/items/0/spec/securityContext"), "runAsNonRoot");
 	cJSON_DeleteItemFromObject(hrt_at(docs, "/0/items/0/spec/securityContext"), "runAsUser");
 	p = hrt_profile("restricted");
-	for (ui = 0; ui < hr_passes_count && strcmp(hr_passes[ui].name, "user") != 0; ui++)
+	for (ui = 0; ui < hr_controls_count && strcmp(hr_controls[ui]->name, "user") != 0; ui++)
 		;
-	cr_assert_lt(ui, hr_passes_count);
+	cr_assert_lt(ui, hr_controls_count);
 	p->modes[ui] = HR_MODE_WARN;
 	p->has_mode[ui] = true;
 	cr_assert_eq(hr_k8s_audit(docs, p, &o, &f, NULL, &err), 0, "%s", err.msg);

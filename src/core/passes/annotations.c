@@ -69,3 +69,21 @@ int hr_pass_annotations(struct hr_pass_ctx *c)
 	}
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_annotations(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			       size_t cap)
+{
+	const char *m;
+
+	if (!hr_strv_subset(a->annotations_allow, b->annotations_allow, &m))
+		return hr_weaker_say(why, cap, "allows the annotation %s", m);
+	return false;
+}
+
+const struct hr_control hr_control_annotations = {
+	.name = "annotations",
+	.pass = hr_pass_annotations,
+	.weaker = weaker_annotations,
+};

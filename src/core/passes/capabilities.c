@@ -22,6 +22,7 @@
 
 #include <stdio.h>
 
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 static const char *const sets[] = { "bounding", "effective", "inheritable", "permitted",
@@ -245,3 +246,126 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 	grant_userns(c, caps);
 	return c->profile->caps.ambient ? raise_ambient(c, caps) : 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_capabilities(const struct hr_profile *a, const struct hr_profile *b, char *why,
+				size_t cap)
+{
+	if (a->caps.allow & ~b->caps.allow) {
+		for (int v = 0; v < 64; v++)
+			if ((a->caps.allow & ~b->caps.allow) & (UINT64_C(1) << v)) {
+				_cleanup_free_ char *n = hr_cap_name(v);
+				return hr_weaker_say(why, cap, "allows %s", n);
+			}
+	}
+	if (a->caps.ambient && !b->caps.ambient)
+		return hr_weaker_say(why, cap, "makes capabilities ambient");
+	return false;
+}
+
+static void k8s_export_capabilities(const struct hr_profile *p, struct hr_k8s_tpl *t)
+{
+	_cleanup_strv_ char **add = hr_k8s_cap_names(p->caps.allow);
+	char *const drop_all[] = { (char *)"ALL", NULL };
+	cJSON *caps = cJSON_AddObjectToObject(t->sc, "capabilities");
+
+	cJSON_AddItemToObject(caps, "drop", hr_k8s_strings(drop_all));
+	if (add)
+		cJSON_AddItemToObject(caps, "add", hr_k8s_strings(add));
+	if (p->caps.ambient && add && !p->user.allow_root)
+		hr_strv_pushf(t->notes,
+			      "ambient capabilities: Kubernetes does not raise them, so a non-root "
+			      "process loses %s at execve unless it runs under hardrun (the "
+			      "RuntimeClass), which makes them ambient",
+			      add[0]);
+}
+
+static void docker_export_capabilities(const struct hr_profile *p, struct hr_docker_out *d)
+{
+	_cleanup_strv_ char **add = hr_k8s_cap_names(p->caps.allow);
+	cJSON *arr = NULL;
+
+	hr_strv_pushf(&d->x->args, "--cap-drop=ALL");
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(d->svc, "cap_drop"), cJSON_CreateString("ALL"));
+	for (size_t i = 0; add && add[i]; i++) {
+		hr_strv_pushf(&d->x->args, "--cap-add=%s", add[i]);
+		if (!arr)
+			arr = cJSON_AddArrayToObject(d->svc, "cap_add");
+		cJSON_AddItemToArray(arr, cJSON_CreateString(add[i]));
+	}
+	if (p->caps.ambient && p->caps.allow && !p->user.allow_root)
+		hr_strv_pushf(&d->x->notes,
+			      "ambient capabilities: Docker does not raise them, so a non-root "
+			      "process loses the added capabilities at execve unless its file has "
+			      "them; hardrun makes them ambient");
+}
+
+/* capabilities: what the runtime would grant, against the allowlist. */
+static int k8s_audit_capabilities(struct hr_k8s_audit *a, const struct hr_k8s_container *c)
+{
+	const struct hr_profile *p = a->p;
+	const struct hr_k8s_sc *s = c->sc;
+	const char *name = c->name;
+	bool drops_all = false;
+	uint64_t kept = 0, dropped = 0;
+	char extra[256] = "";
+	size_t j = 0;
+	const cJSON *v;
+
+	for (v = s->drop ? s->drop->child : NULL; v; v = v->next) {
+		_cleanup_free_ char *cn = m_cap_spec_name(v->valuestring);
+		int n = hr_cap_from_name(cn);
+		drops_all |= strcmp(v->valuestring, "ALL") == 0;
+		if (n >= 0)
+			dropped |= UINT64_C(1) << n;
+	}
+	for (size_t i = 0; !drops_all && hr_engine_default_caps[i]; i++) {
+		int n = hr_cap_from_name(hr_engine_default_caps[i]);
+		if (n >= 0 && !(dropped & (UINT64_C(1) << n)) &&
+		    !(p->caps.allow & (UINT64_C(1) << n))) {
+			kept |= UINT64_C(1) << n;
+			if (strlen(extra) + 24 < sizeof extra)
+				snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+					 "%s%s", *extra ? ", " : "", hr_engine_default_caps[i] + 4);
+		}
+	}
+	if (kept) {
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/capabilities/drop", s->ptr);
+		cJSON *all = cJSON_CreateStringArray((const char *[]){ "ALL" }, 1);
+		hr_k8s_add(a, "k8s.capabilities", "capabilities", HR_CHANGED, ptr, s->drop, all,
+			   "container `%s` keeps the runtime's default capabilities %s, which "
+			   "the profile does not allow; hardrun would drop them",
+			   name, extra);
+		cJSON_Delete(all);
+	}
+	for (v = s->add ? s->add->child : NULL; v; v = v->next, j++) {
+		_cleanup_free_ char *cn = m_cap_spec_name(v->valuestring);
+		int n = hr_cap_from_name(cn);
+		if (n >= 0 && (p->caps.allow & (UINT64_C(1) << n)))
+			continue;
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/capabilities/add/%zu", s->ptr, j);
+		if (hr_cap_engine_default(n))
+			hr_k8s_add(
+				a, "k8s.capabilities", "capabilities", HR_CHANGED, ptr, v, NULL,
+				"container `%s` adds %s, which the profile does not allow; hardrun "
+				"would drop it",
+				name, v->valuestring);
+		else
+			hr_k8s_add(
+				a, "k8s.capabilities", "capabilities", HR_REFUSED, ptr, v, NULL,
+				"container `%s` adds %s, which the profile does not allow; hardrun "
+				"refuses it (capabilities.added)",
+				name, v->valuestring);
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_capabilities = {
+	.name = "capabilities",
+	.pass = hr_pass_capabilities,
+	.weaker = weaker_capabilities,
+	.k8s_export = k8s_export_capabilities,
+	.k8s_audit_container = k8s_audit_capabilities,
+	.docker_export = docker_export_capabilities,
+};

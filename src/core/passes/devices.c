@@ -168,3 +168,44 @@ int hr_pass_devices(struct hr_pass_ctx *c)
 		return r;
 	return filter_cgroup(c, lnx);
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool device_in(const struct hr_device *d, const struct hr_profile *p)
+{
+	for (size_t i = 0; i < p->n_devices; i++)
+		if (strcmp(p->devices[i].path, d->path) == 0 && p->devices[i].type == d->type &&
+		    p->devices[i].major == d->major && p->devices[i].minor == d->minor)
+			return true;
+	return false;
+}
+
+static bool rule_in(const struct hr_devrule *d, const struct hr_profile *p)
+{
+	for (size_t i = 0; i < p->n_dev_cgroup; i++) {
+		const struct hr_devrule *o = &p->dev_cgroup[i];
+		if (o->type == d->type && o->major == d->major &&
+		    (o->minor < 0 || o->minor == d->minor) &&
+		    strspn(d->access, o->access) == strlen(d->access))
+			return true;
+	}
+	return false;
+}
+
+static bool weaker_devices(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			   size_t cap)
+{
+	for (size_t i = 0; i < a->n_devices; i++)
+		if (!device_in(&a->devices[i], b))
+			return hr_weaker_say(why, cap, "allows the device %s", a->devices[i].path);
+	for (size_t i = 0; i < a->n_dev_cgroup; i++)
+		if (!rule_in(&a->dev_cgroup[i], b))
+			return hr_weaker_say(why, cap, "allows more devices in the device cgroup");
+	return false;
+}
+
+const struct hr_control hr_control_devices = {
+	.name = "devices",
+	.pass = hr_pass_devices,
+	.weaker = weaker_devices,
+};

@@ -141,3 +141,21 @@ int hr_pass_hooks(struct hr_pass_ctx *c)
 	}
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_hooks(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			 size_t cap)
+{
+	const char *m;
+
+	if (!hr_strv_subset(a->hooks.trusted, b->hooks.trusted, &m))
+		return hr_weaker_say(why, cap, "trusts the hook %s", m);
+	return false;
+}
+
+const struct hr_control hr_control_hooks = {
+	.name = "hooks",
+	.pass = hr_pass_hooks,
+	.weaker = weaker_hooks,
+};

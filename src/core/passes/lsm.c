@@ -56,3 +56,20 @@ int hr_pass_lsm(struct hr_pass_ctx *c)
 		return r;
 	return judge(c, lnx, "mountLabel", "/linux", false);
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_lsm(const struct hr_profile *a, const struct hr_profile *b, char *why,
+		       size_t cap)
+{
+	if (a->lsm.allow_unconfined && !b->lsm.allow_unconfined)
+		return hr_weaker_say(why, cap,
+				     "allows an unconfined AppArmor profile or SELinux label");
+	return false;
+}
+
+const struct hr_control hr_control_lsm = {
+	.name = "lsm",
+	.pass = hr_pass_lsm,
+	.weaker = weaker_lsm,
+};

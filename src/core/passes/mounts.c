@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "hardrun/idmap.h"
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 /* Options runc and crun take as flags, whatever the file system. */
@@ -611,3 +612,131 @@ int hr_pass_mounts(struct hr_pass_ctx *c)
 			return r;
 	return rootfs_propagation(c);
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_mounts(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			  size_t cap)
+{
+	const char *m;
+
+	if (!hr_strv_subset(b->mounts.denied_sources, a->mounts.denied_sources, &m))
+		return hr_weaker_say(why, cap, "allows bind mounts of %s", m);
+	if (!hr_strv_subset(a->mounts.allowed_sources, b->mounts.allowed_sources, &m))
+		return hr_weaker_say(why, cap, "allows bind mounts from %s", m);
+	if (!hr_strv_subset(a->mounts.writable_sources, b->mounts.writable_sources, &m))
+		return hr_weaker_say(why, cap, "leaves bind mounts from %s writable", m);
+	if (!hr_strv_subset(b->mounts.denied_types, a->mounts.denied_types, &m))
+		return hr_weaker_say(why, cap, "allows %s mounts", m);
+	if (!hr_strv_subset(a->mounts.allowed_types, b->mounts.allowed_types, &m))
+		return hr_weaker_say(why, cap, "allows %s mounts", m);
+	if (!hr_strv_subset(a->mounts.device_sources, b->mounts.device_sources, &m))
+		return hr_weaker_say(why, cap, "allows file systems from %s", m);
+	if (!hr_strv_subset(a->mounts.allowed_sockets, b->mounts.allowed_sockets, &m))
+		return hr_weaker_say(why, cap, "allows binds of the socket %s", m);
+	return false;
+}
+
+/* Judge a hostPath through the profile's own mounts control: a bind of
+ * `path` in a minimal spec, hardened. Sources are judged lexically, as
+ * the path is the node's, not this host's. */
+static int judge_host_path(const struct hr_profile *p, const char *path, char **ret_denied,
+			   bool *ret_writable)
+{
+	_cleanup_(hr_json_deletep) cJSON *spec = cJSON_Parse(
+		"{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":65534,\"gid\":65534},"
+		"\"args\":[\"sh\"],\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},"
+		"\"mounts\":[{\"destination\":\"/hostpath\",\"type\":\"bind\",\"options\":[\"rbind\",\"rw\"]}],"
+		"\"linux\":{}}");
+	struct hr_findings f = { 0 };
+	hr_error err = { 0 };
+
+	cJSON_AddStringToObject(cJSON_GetArrayItem(cJSON_GetObjectItem(spec, "mounts"), 0),
+				"source", path);
+	*ret_denied = NULL;
+	*ret_writable = true;
+	if (hr_harden(spec, p, NULL, &f, &err) == HR_E_INVALID) {
+		*ret_denied = hr_xstrdup(err.msg);
+		return 0;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		if (strcmp(f.v[i].rule->id, "mounts.sensitive-source") == 0 && !*ret_denied)
+			*ret_denied = hr_xstrdup(f.v[i].message);
+		if (strcmp(f.v[i].rule->id, "mounts.bind-readonly") == 0)
+			*ret_writable = false;
+	}
+	hr_findings_done(&f);
+	return 0;
+}
+
+/* hostPath volumes that expose what the profile refuses. */
+static int k8s_audit_pod_mounts(struct hr_k8s_audit *a, const struct hr_k8s_pod *pod)
+{
+	const cJSON *volumes = pod->volumes;
+	const char *vptr = pod->volumes_ptr;
+	size_t j = 0;
+
+	for (const cJSON *v = volumes ? volumes->child : NULL; v; v = v->next, j++) {
+		const cJSON *hp = m_get(v, "hostPath");
+		const char *path = m_str(hp, "path");
+		_cleanup_free_ char *denied = NULL;
+		bool writable;
+
+		if (!hp)
+			continue;
+		if (!path)
+			return hr_err(a->err, HR_E_INVALID,
+				      "%s/%zu/hostPath/path: expected a string", vptr, j);
+		judge_host_path(a->p, path, &denied, &writable);
+		if (!denied)
+			continue;
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/%zu/hostPath/path", vptr, j);
+		hr_k8s_add(a, "k8s.host-path", "mounts", HR_REFUSED, ptr, m_get(hp, "path"), NULL,
+			   "volume `%s`: %s; hardrun refuses it",
+			   m_str(v, "name") ? m_str(v, "name") : "?", denied);
+	}
+	return 0;
+}
+
+/* hostPath volumes mounted writable where the profile's mounts control
+ * would make them read-only. */
+static int k8s_audit_mounts(struct hr_k8s_audit *a, const struct hr_k8s_container *c)
+{
+	const cJSON *mounts = c->mounts, *volumes = c->pod->volumes;
+	const char *mp = c->mounts_ptr, *name = c->name;
+	size_t j = 0;
+
+	for (const cJSON *m = mounts ? mounts->child : NULL; m; m = m->next, j++) {
+		const char *vn = m_str(m, "name");
+		const cJSON *vol = NULL, *hp;
+		size_t vi = 0;
+		for (vol = volumes ? volumes->child : NULL; vol; vol = vol->next, vi++)
+			if (vn && m_str(vol, "name") && strcmp(m_str(vol, "name"), vn) == 0)
+				break;
+		hp = m_get(vol, "hostPath");
+		if (!hp || !m_str(hp, "path") || m_true(m, "readOnly"))
+			continue;
+		_cleanup_free_ char *denied = NULL;
+		bool writable = true;
+		judge_host_path(a->p, m_str(hp, "path"), &denied, &writable);
+		if (denied || writable)
+			continue; /* refused at the volume, or allowed */
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/%zu/readOnly", mp, j);
+		cJSON *t = cJSON_CreateTrue();
+		hr_k8s_add(a, "k8s.host-path-writable", "mounts", HR_CHANGED, ptr,
+			   m_get(m, "readOnly"), t,
+			   "container `%s` mounts host path %s (volume `%s`) writable; hardrun "
+			   "would make it read-only",
+			   name, m_str(hp, "path"), vn);
+		cJSON_Delete(t);
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_mounts = {
+	.name = "mounts",
+	.pass = hr_pass_mounts,
+	.weaker = weaker_mounts,
+	.k8s_audit_pod = k8s_audit_pod_mounts,
+	.k8s_audit_container = k8s_audit_mounts,
+};

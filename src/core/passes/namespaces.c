@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 /* Whether the user namespace `user` (as opened) owns another namespace
@@ -124,3 +125,74 @@ int hr_pass_namespaces(struct hr_pass_ctx *c)
 	}
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_namespaces(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			      size_t cap)
+{
+	for (int t = 0; t < HR_NS__MAX; t++) {
+		unsigned bit = 1u << t;
+		if ((b->ns.required & bit) && !(a->ns.required & bit))
+			return hr_weaker_say(why, cap, "does not require a %s namespace",
+					     hr_ns_name(t));
+		if ((a->ns.allow_host & bit) && !(b->ns.allow_host & bit))
+			return hr_weaker_say(why, cap, "allows the host's %s namespace",
+					     hr_ns_name(t));
+		if ((a->ns.allow_join & bit) && !(b->ns.allow_join & bit))
+			return hr_weaker_say(why, cap, "allows joining another %s namespace",
+					     hr_ns_name(t));
+	}
+	return false;
+}
+
+/* The host namespaces a pod spec can ask for, and its fields. */
+static const struct {
+	const char *field;
+	enum hr_ns_type t;
+} k8s_host_ns[] = { { "hostNetwork", HR_NS_NETWORK },
+		    { "hostPID", HR_NS_PID },
+		    { "hostIPC", HR_NS_IPC } };
+
+static void pss_namespaces(const struct hr_profile *p, struct hr_pss_result *r)
+{
+	for (size_t i = 0; i < HR_ARRAY_SIZE(k8s_host_ns); i++)
+		if (p->ns.allow_host & (1u << k8s_host_ns[i].t))
+			hr_pss_add(r, HR_PSS_BASELINE, "Host Namespaces",
+				   "profile:/namespaces/allowHost",
+				   "the profile lets a pod share the host's %s namespace (%s)",
+				   hr_ns_name(k8s_host_ns[i].t), k8s_host_ns[i].field);
+}
+
+/* Host namespaces: hardrun would give the container its own. */
+static int k8s_audit_pod_namespaces(struct hr_k8s_audit *a, const struct hr_k8s_pod *pod)
+{
+	const cJSON *spec = pod->spec;
+	const char *sptr = pod->ptr;
+	const cJSON *v;
+	int r;
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(k8s_host_ns); i++) {
+		if ((r = hr_k8s_want(a, spec, k8s_host_ns[i].field, sptr, hr_k8s_is_bool,
+				     "true or false", &v)) < 0)
+			return r;
+		if (!cJSON_IsTrue(v) || (a->p->ns.allow_host & (1u << k8s_host_ns[i].t)))
+			continue;
+		_cleanup_free_ char *ptr = hr_json_ptr(sptr, k8s_host_ns[i].field);
+		cJSON *f = cJSON_CreateFalse();
+		hr_k8s_add(a, "k8s.host-namespace", "namespaces", HR_REFUSED, ptr, v, f,
+			   "the pod shares the host's %s namespace; hardrun refuses it "
+			   "(namespaces.host-join)",
+			   hr_ns_name(k8s_host_ns[i].t));
+		cJSON_Delete(f);
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_namespaces = {
+	.name = "namespaces",
+	.pass = hr_pass_namespaces,
+	.weaker = weaker_namespaces,
+	.k8s_audit_pod = k8s_audit_pod_namespaces,
+	.pss = pss_namespaces,
+};

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 int hr_pass_no_new_privs(struct hr_pass_ctx *c)
@@ -26,3 +27,46 @@ int hr_pass_no_new_privs(struct hr_pass_ctx *c)
 	}
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static void k8s_export_no_new_privs(const struct hr_profile *p, struct hr_k8s_tpl *t)
+{
+	(void)p;
+	cJSON_AddBoolToObject(t->sc, "allowPrivilegeEscalation", false);
+}
+
+static void docker_export_no_new_privs(const struct hr_profile *p, struct hr_docker_out *d)
+{
+	(void)p;
+	hr_strv_pushf(&d->x->args, "--security-opt=no-new-privileges");
+	cJSON_AddItemToArray(hr_docker_security_opt(d),
+			     cJSON_CreateString("no-new-privileges:true"));
+}
+
+/* allowPrivilegeEscalation: setuid files could raise privileges. */
+static int k8s_audit_no_new_privs(struct hr_k8s_audit *a, const struct hr_k8s_container *c)
+{
+	const struct hr_k8s_sc *s = c->sc;
+	const char *name = c->name;
+
+	if (!cJSON_IsFalse(s->ape)) {
+		_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "allowPrivilegeEscalation");
+		cJSON *f = cJSON_CreateFalse();
+		hr_k8s_add(a, "k8s.privilege-escalation", "no-new-privileges", HR_CHANGED, ptr,
+			   s->ape, f,
+			   "container `%s` may gain privileges through setuid files "
+			   "(allowPrivilegeEscalation is not false); hardrun sets no_new_privs",
+			   name);
+		cJSON_Delete(f);
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_no_new_privs = {
+	.name = "no-new-privileges",
+	.pass = hr_pass_no_new_privs,
+	.k8s_export = k8s_export_no_new_privs,
+	.k8s_audit_container = k8s_audit_no_new_privs,
+	.docker_export = docker_export_no_new_privs,
+};

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "hardrun/control.h"
 #include "hardrun/harden.h"
 #include "hardrun/json.h"
 
@@ -69,5 +70,16 @@ bool hr_opts_has(const cJSON *options, const char *opt);
 bool hr_opts_remove(cJSON *options, const char *opt);
 /* Append if absent; true if added. */
 bool hr_opts_add(cJSON *options, const char *opt);
+
+/* For a control's `weaker`: write the reason to why[cap] (either may be
+ * NULL/0) and return true. */
+bool hr_weaker_say(char *why, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Every string of `a` is in `b`; the first that is not goes to *missing. */
+bool hr_strv_subset(char *const *a, char *const *b, const char **missing);
+
+/* Whether a comma-separated option string (a profile's tmpfs options)
+ * has `opt`. */
+bool hr_optstr_has(const char *opts, const char *opt);
 
 #endif

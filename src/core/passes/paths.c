@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 static int ensure_list(struct hr_pass_ctx *c, cJSON *lnx, const char *key, char *const *want,
@@ -49,3 +50,42 @@ int hr_pass_paths(struct hr_pass_ctx *c)
 	return ensure_list(c, lnx, "readonlyPaths", c->profile->readonly_paths, "paths.readonly",
 			   "paths made read-only");
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_paths(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			 size_t cap)
+{
+	const char *m;
+
+	if (!hr_strv_subset(b->masked_paths, a->masked_paths, &m))
+		return hr_weaker_say(why, cap, "does not mask %s", m);
+	if (!hr_strv_subset(b->readonly_paths, a->readonly_paths, &m))
+		return hr_weaker_say(why, cap, "does not make %s read-only", m);
+	return false;
+}
+
+/* procMount: anything but Default unmasks /proc. */
+static int k8s_audit_paths(struct hr_k8s_audit *a, const struct hr_k8s_container *c)
+{
+	const struct hr_k8s_sc *s = c->sc;
+	const char *name = c->name;
+
+	if (s->proc_mount && strcmp(s->proc_mount->valuestring, "Default") != 0) {
+		_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "procMount");
+		cJSON *d = cJSON_CreateString("Default");
+		hr_k8s_add(a, "k8s.proc-mount", "paths", HR_CHANGED, ptr, s->proc_mount, d,
+			   "container `%s` asks for an unmasked /proc (procMount %s); hardrun "
+			   "would mask the profile's paths",
+			   name, s->proc_mount->valuestring);
+		cJSON_Delete(d);
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_paths = {
+	.name = "paths",
+	.pass = hr_pass_paths,
+	.weaker = weaker_paths,
+	.k8s_audit_container = k8s_audit_paths,
+};

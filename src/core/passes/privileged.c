@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "hardrun/k8s_parts.h"
 #include "hardrun/seccomp.h"
 #include "pass.h"
 
@@ -61,3 +62,35 @@ int hr_pass_privileged(struct hr_pass_ctx *c)
 			       "access to every device");
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static void k8s_export_privileged(const struct hr_profile *p, struct hr_k8s_tpl *t)
+{
+	(void)p;
+	cJSON_AddBoolToObject(t->sc, "privileged", false);
+}
+
+static int k8s_audit_privileged(struct hr_k8s_audit *a, const struct hr_k8s_container *c)
+{
+	const struct hr_k8s_sc *s = c->sc;
+	const char *name = c->name;
+
+	if (cJSON_IsTrue(s->privileged)) {
+		_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "privileged");
+		hr_k8s_add(a, "k8s.privileged", "privileged", HR_REFUSED, ptr, s->privileged, NULL,
+			   "container `%s` is privileged (every capability and device, no "
+			   "seccomp): hardrun refuses it (spec.privileged)",
+			   name);
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_privileged = {
+	.name = "privileged",
+	.no_fields = "it judges the spec as a whole (every capability, the host's devices, no "
+		     "seccomp), fields other controls own",
+	.pass = hr_pass_privileged,
+	.k8s_export = k8s_export_privileged,
+	.k8s_audit_container = k8s_audit_privileged,
+};

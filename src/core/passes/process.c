@@ -161,3 +161,28 @@ int hr_pass_process(struct hr_pass_ctx *c)
 		return r;
 	return personality(c);
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_process(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			   size_t cap)
+{
+	if (a->process.oom_score_adj_min < b->process.oom_score_adj_min)
+		return hr_weaker_say(why, cap,
+				     "lets the OOM killer spare it more (oomScoreAdjMin %lld)",
+				     (long long)a->process.oom_score_adj_min);
+	if (a->process.nice_min < b->process.nice_min)
+		return hr_weaker_say(why, cap, "allows a lower nice value (%lld)",
+				     (long long)a->process.nice_min);
+	if (a->process.realtime && !b->process.realtime)
+		return hr_weaker_say(why, cap, "allows real-time scheduling");
+	if (a->process.restore && !b->process.restore)
+		return hr_weaker_say(why, cap, "allows restoring checkpoints");
+	return false;
+}
+
+const struct hr_control hr_control_process = {
+	.name = "process",
+	.pass = hr_pass_process,
+	.weaker = weaker_process,
+};

@@ -8,10 +8,12 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 
 #include "hardrun/fields.h"
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 #define INT64_MAX_JSON 9223372036854775807.0
@@ -321,3 +323,128 @@ int hr_clamp_update(cJSON *res, const struct hr_profile *p, int swap_accounting,
 			     "resources.cpu-shares", "cpu shares");
 	return clamp_unified(&c, res, (double)p->resources.memory, (double)p->resources.pids);
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_resources(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			     size_t cap)
+{
+	if (a->resources.memory > b->resources.memory)
+		return hr_weaker_say(why, cap, "allows more memory");
+	if (a->resources.pids > b->resources.pids)
+		return hr_weaker_say(why, cap, "allows more processes");
+	if (a->resources.cpu_shares > b->resources.cpu_shares)
+		return hr_weaker_say(why, cap, "allows more CPU shares");
+	if (a->resources.hugepages > b->resources.hugepages)
+		return hr_weaker_say(why, cap, "allows more huge pages");
+	return false;
+}
+
+static void k8s_export_resources(const struct hr_profile *p, struct hr_k8s_tpl *t)
+{
+	cJSON *res = cJSON_AddObjectToObject(t->container, "resources");
+	_cleanup_free_ char *mem = hr_k8s_bytes_quantity(p->resources.memory);
+	_cleanup_free_ char *cpu = hr_k8s_millicores_quantity(
+		hr_k8s_shares_millicores(p->resources.cpu_shares));
+
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(res, "limits"), "memory", mem);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(res, "requests"), "cpu", cpu);
+	hr_strv_pushf(t->notes,
+		      "processes: %" PRId64 " (resources.pids): Kubernetes limits them per node "
+		      "(the kubelet's podPidsLimit); hardrun sets the container's limit at Run",
+		      p->resources.pids);
+}
+
+/* Bytes as Docker writes sizes: 1g, 256m, 64k, or 1000b. */
+static char *docker_size(int64_t b)
+{
+	static const struct {
+		int shift;
+		const char *unit;
+	} units[] = { { 30, "g" }, { 20, "m" }, { 10, "k" } };
+	for (size_t i = 0; i < HR_ARRAY_SIZE(units); i++) {
+		int64_t u = INT64_C(1) << units[i].shift;
+		if (b >= u && b % u == 0)
+			return hr_xasprintf("%" PRId64 "%s", b / u, units[i].unit);
+	}
+	return hr_xasprintf("%" PRId64 "b", b);
+}
+
+static void docker_export_resources(const struct hr_profile *p, struct hr_docker_out *d)
+{
+	_cleanup_free_ char *mem = docker_size(p->resources.memory);
+
+	/* memory+swap equal to memory: no swap beyond the limit, as hardrun. */
+	hr_strv_pushf(&d->x->args, "--memory=%s", mem);
+	hr_strv_pushf(&d->x->args, "--memory-swap=%s", mem);
+	cJSON_AddStringToObject(d->svc, "mem_limit", mem);
+	cJSON_AddStringToObject(d->svc, "memswap_limit", mem);
+	hr_strv_pushf(&d->x->args, "--pids-limit=%" PRId64, p->resources.pids);
+	cJSON_AddNumberToObject(d->svc, "pids_limit", (double)p->resources.pids);
+	hr_strv_pushf(&d->x->args, "--cpu-shares=%" PRId64, p->resources.cpu_shares);
+	cJSON_AddNumberToObject(d->svc, "cpu_shares", (double)p->resources.cpu_shares);
+}
+
+/* The memory limit and the CPU request (or limit). */
+static int k8s_audit_resources(struct hr_k8s_audit *a, const struct hr_k8s_container *c)
+{
+	const struct hr_profile *p = a->p;
+	const cJSON *limits = c->limits, *requests = c->requests;
+	const char *rp = c->resources_ptr, *name = c->name;
+	const cJSON *mem = NULL, *cpu = NULL;
+	_cleanup_free_ char *lp = hr_json_ptr(rp, "limits");
+	_cleanup_free_ char *qp = hr_json_ptr(rp, "requests");
+	_cleanup_free_ char *want_mem = hr_k8s_bytes_quantity(p->resources.memory);
+	int64_t max_m = hr_k8s_shares_millicores(p->resources.cpu_shares), m;
+	const char *cpu_ptr = qp;
+
+	HR_K8S_WANT(limits, "memory", lp, quantity, "a quantity", &mem);
+	HR_K8S_WANT(requests, "cpu", qp, quantity, "a quantity", &cpu);
+	if (!cpu) {
+		/* Without a request, the limit is the request. */
+		HR_K8S_WANT(limits, "cpu", lp, quantity, "a quantity", &cpu);
+		cpu_ptr = lp;
+	}
+	m = mem ? hr_k8s_quantity_of(mem, 1) : -2;
+	if (m == -1) {
+		_cleanup_free_ char *ptr = hr_json_ptr(lp, "memory");
+		return hr_err(a->err, HR_E_INVALID, "%s: `%s` is not a quantity", ptr,
+			      cJSON_IsString(mem) ? mem->valuestring : "?");
+	}
+	if (m < 0 || m > p->resources.memory) {
+		_cleanup_free_ char *ptr = hr_json_ptr(lp, "memory");
+		cJSON *w = cJSON_CreateString(want_mem);
+		hr_k8s_add(a, "k8s.memory-limit", "resources", HR_CHANGED, ptr, mem, w,
+			   "container `%s` %s; hardrun would limit it to %s", name,
+			   mem ? "may use more memory than the profile allows"
+			       : "has no memory limit",
+			   want_mem);
+		cJSON_Delete(w);
+	}
+	if (cpu) {
+		int64_t c_m = hr_k8s_quantity_of(cpu, 1000);
+		_cleanup_free_ char *ptr = hr_json_ptr(cpu_ptr, "cpu");
+		if (c_m < 0)
+			return hr_err(a->err, HR_E_INVALID, "%s: not a quantity", ptr);
+		if (c_m > max_m) {
+			_cleanup_free_ char *q = hr_k8s_millicores_quantity(max_m);
+			cJSON *w = cJSON_CreateString(q);
+			hr_k8s_add(
+				a, "k8s.cpu-request", "resources", HR_CHANGED, ptr, cpu, w,
+				"container `%s` asks for more CPU weight than the profile's %" PRId64
+				" shares; hardrun would lower them",
+				name, p->resources.cpu_shares);
+			cJSON_Delete(w);
+		}
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_resources = {
+	.name = "resources",
+	.pass = hr_pass_resources,
+	.weaker = weaker_resources,
+	.k8s_export = k8s_export_resources,
+	.k8s_audit_container = k8s_audit_resources,
+	.docker_export = docker_export_resources,
+};

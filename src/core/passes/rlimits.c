@@ -9,9 +9,11 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 #define U64_MAX_JSON 18446744073709551615.0
@@ -162,3 +164,65 @@ int hr_pass_rlimits(struct hr_pass_ctx *c)
 	}
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_rlimits(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			   size_t cap)
+{
+	if (a->rlimits.core > b->rlimits.core)
+		return hr_weaker_say(why, cap, "allows core dumps");
+	if (a->rlimits.nofile > b->rlimits.nofile)
+		return hr_weaker_say(why, cap, "allows more open files");
+	if (a->rlimits.nproc > b->rlimits.nproc)
+		return hr_weaker_say(why, cap, "allows more processes per user");
+	if (a->rlimits.memlock > b->rlimits.memlock)
+		return hr_weaker_say(why, cap, "allows more locked memory");
+	if (a->rlimits.rtprio > b->rlimits.rtprio)
+		return hr_weaker_say(why, cap, "allows real-time priorities");
+	if (a->rlimits.nice > b->rlimits.nice)
+		return hr_weaker_say(why, cap, "allows raising the priority (RLIMIT_NICE)");
+	if (a->rlimits.msgqueue > b->rlimits.msgqueue)
+		return hr_weaker_say(why, cap, "allows more message queue bytes");
+	return false;
+}
+
+static void k8s_export_rlimits(const struct hr_profile *p, struct hr_k8s_tpl *t)
+{
+	hr_strv_pushf(t->notes,
+		      "rlimits core=%" PRId64 " nofile=%" PRId64 " nproc=%" PRId64
+		      ": Kubernetes has no rlimit setting; hardrun sets them at Run",
+		      p->rlimits.core, p->rlimits.nofile, p->rlimits.nproc);
+}
+
+static cJSON *ulimit(int64_t v)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "soft", (double)v);
+	cJSON_AddNumberToObject(o, "hard", (double)v);
+	return o;
+}
+
+static void docker_export_rlimits(const struct hr_profile *p, struct hr_docker_out *d)
+{
+	cJSON *ul;
+
+	hr_strv_pushf(&d->x->args, "--ulimit=core=%" PRId64 ":%" PRId64, p->rlimits.core,
+		      p->rlimits.core);
+	hr_strv_pushf(&d->x->args, "--ulimit=nofile=%" PRId64 ":%" PRId64, p->rlimits.nofile,
+		      p->rlimits.nofile);
+	hr_strv_pushf(&d->x->args, "--ulimit=nproc=%" PRId64 ":%" PRId64, p->rlimits.nproc,
+		      p->rlimits.nproc);
+	ul = cJSON_AddObjectToObject(d->svc, "ulimits");
+	cJSON_AddItemToObject(ul, "core", ulimit(p->rlimits.core));
+	cJSON_AddItemToObject(ul, "nofile", ulimit(p->rlimits.nofile));
+	cJSON_AddItemToObject(ul, "nproc", ulimit(p->rlimits.nproc));
+}
+
+const struct hr_control hr_control_rlimits = {
+	.name = "rlimits",
+	.pass = hr_pass_rlimits,
+	.weaker = weaker_rlimits,
+	.k8s_export = k8s_export_rlimits,
+	.docker_export = docker_export_rlimits,
+};

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 /*
@@ -341,3 +342,182 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 	}
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+/* The size= of a tmpfs option string in bytes (-1: none, unbounded). */
+static int64_t tmpfs_size(const char *opts)
+{
+	_cleanup_free_ char *copy = hr_xstrdup(opts ? opts : "");
+	int64_t size = -1;
+	char *save = NULL;
+
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (strncmp(o, "size=", 5) == 0)
+			size = hr_parse_size(o + 5);
+	return size;
+}
+
+static bool weaker_rootfs(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			  size_t cap)
+{
+	const char *m;
+
+	if (!a->rootfs.readonly && b->rootfs.readonly)
+		return hr_weaker_say(why, cap, "leaves the root file system writable");
+	if (!hr_strv_subset(a->rootfs.writable, b->rootfs.writable, &m))
+		return hr_weaker_say(why, cap, "makes %s writable", m);
+	if (hr_optstr_has(b->rootfs.tmpfs_options, "noexec") &&
+	    !hr_optstr_has(a->rootfs.tmpfs_options, "noexec"))
+		return hr_weaker_say(why, cap,
+				     "lets programs run from its writable paths (no noexec)");
+	if (tmpfs_size(b->rootfs.tmpfs_options) >= 0 &&
+	    (tmpfs_size(a->rootfs.tmpfs_options) < 0 ||
+	     tmpfs_size(a->rootfs.tmpfs_options) > tmpfs_size(b->rootfs.tmpfs_options)))
+		return hr_weaker_say(why, cap, "has larger writable paths (tmpfs size)");
+	return false;
+}
+
+/* size= of the tmpfs options, in bytes; 0 when absent or relative (an
+ * emptyDir's sizeLimit is absolute). */
+static int64_t tmpfs_size_limit(const char *opts)
+{
+	_cleanup_free_ char *copy = hr_xstrdup(opts ? opts : "");
+	char *save = NULL;
+
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (strncmp(o, "size=", 5) == 0 && !strchr(o, '%'))
+			return hr_parse_size(o + 5) > 0 ? hr_parse_size(o + 5) : 0;
+	return 0;
+}
+
+/* A read-only root, and a memory emptyDir at each writable path. */
+static void k8s_export_rootfs(const struct hr_profile *p, struct hr_k8s_tpl *t)
+{
+	int64_t size = tmpfs_size_limit(p->rootfs.tmpfs_options);
+	cJSON *mounts, *vols;
+
+	cJSON_AddBoolToObject(t->sc, "readOnlyRootFilesystem", p->rootfs.readonly);
+	if (!p->rootfs.readonly || !p->rootfs.writable || !p->rootfs.writable[0])
+		return;
+	mounts = cJSON_AddArrayToObject(t->container, "volumeMounts");
+	vols = cJSON_AddArrayToObject(t->spec, "volumes");
+	for (size_t i = 0; p->rootfs.writable[i]; i++) {
+		_cleanup_free_ char *vn = hr_k8s_volume_name(p->rootfs.writable[i], i);
+		cJSON *m = cJSON_CreateObject(), *v = cJSON_CreateObject(), *ed;
+		cJSON_AddStringToObject(m, "name", vn);
+		cJSON_AddStringToObject(m, "mountPath", p->rootfs.writable[i]);
+		cJSON_AddItemToArray(mounts, m);
+		cJSON_AddStringToObject(v, "name", vn);
+		ed = cJSON_AddObjectToObject(v, "emptyDir");
+		cJSON_AddStringToObject(ed, "medium", "Memory");
+		if (size > 0) {
+			_cleanup_free_ char *q = hr_k8s_bytes_quantity(size);
+			cJSON_AddStringToObject(ed, "sizeLimit", q);
+		}
+		cJSON_AddItemToArray(vols, v);
+	}
+	if (hr_optstr_has(p->rootfs.tmpfs_options, "noexec"))
+		hr_strv_pushf(t->notes,
+			      "noexec: an emptyDir cannot be mounted noexec; the profile's "
+			      "writable paths (rootfs.writable) are, when hardrun mounts them "
+			      "itself (drop the volumes to have it do so under the RuntimeClass)");
+}
+
+/* The tmpfs options hardrun mounts with (the profile's plus nosuid and
+ * nodev), and "exec" when they lack noexec: Docker adds noexec to a
+ * --tmpfs unless told otherwise. */
+static char *docker_tmpfs_options(const char *opts)
+{
+	char *o = hr_xstrdup(opts ? opts : "");
+	static const char *const always[] = { "nosuid", "nodev" };
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(always); i++)
+		if (!hr_optstr_has(o, always[i])) {
+			char *n = hr_xasprintf("%s%s%s", o, *o ? "," : "", always[i]);
+			free(o);
+			o = n;
+		}
+	if (!hr_optstr_has(o, "noexec") && !hr_optstr_has(o, "exec")) {
+		char *n = hr_xasprintf("%s,exec", o);
+		free(o);
+		o = n;
+	}
+	return o;
+}
+
+static void docker_export_rootfs(const struct hr_profile *p, struct hr_docker_out *d)
+{
+	cJSON *arr = NULL;
+
+	if (!p->rootfs.readonly)
+		return;
+	hr_strv_pushf(&d->x->args, "--read-only");
+	cJSON_AddBoolToObject(d->svc, "read_only", true);
+	for (size_t i = 0; p->rootfs.writable && p->rootfs.writable[i]; i++) {
+		_cleanup_free_ char *o = docker_tmpfs_options(p->rootfs.tmpfs_options);
+		_cleanup_free_ char *t = hr_xasprintf("%s:%s", p->rootfs.writable[i], o);
+		hr_strv_pushf(&d->x->args, "--tmpfs=%s", t);
+		if (!arr)
+			arr = cJSON_AddArrayToObject(d->svc, "tmpfs");
+		cJSON_AddItemToArray(arr, cJSON_CreateString(t));
+	}
+}
+
+static bool strv_has_path(const cJSON *mounts, const char *path)
+{
+	_cleanup_free_ char *want_path = hr_path_normalize(path);
+	for (const cJSON *m = mounts ? mounts->child : NULL; m; m = m->next) {
+		const char *mp = m_str(m, "mountPath");
+		if (mp) {
+			_cleanup_free_ char *n = hr_path_normalize(mp);
+			if (strcmp(n, want_path) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A read-only root with volumes where the profile lets it write. */
+static int k8s_audit_rootfs(struct hr_k8s_audit *a, const struct hr_k8s_container *c)
+{
+	const struct hr_profile *p = a->p;
+	const struct hr_k8s_sc *s = c->sc;
+	const cJSON *mounts = c->mounts;
+	const char *mp = c->mounts_ptr, *name = c->name;
+
+	if (p->rootfs.readonly) {
+		if (!cJSON_IsTrue(s->rorf)) {
+			_cleanup_free_ char *ptr = hr_json_ptr(s->ptr, "readOnlyRootFilesystem");
+			cJSON *t = cJSON_CreateTrue();
+			hr_k8s_add(a, "k8s.readonly-rootfs", "rootfs", HR_CHANGED, ptr, s->rorf, t,
+				   "container `%s` has a writable root file system; hardrun would "
+				   "make it read-only",
+				   name);
+			cJSON_Delete(t);
+		}
+		for (size_t i = 0; p->rootfs.writable && p->rootfs.writable[i]; i++) {
+			if (strv_has_path(mounts, p->rootfs.writable[i]))
+				continue;
+			cJSON *want_m = cJSON_CreateObject();
+			_cleanup_free_ char *vn = hr_k8s_volume_name(p->rootfs.writable[i], i);
+			cJSON_AddStringToObject(want_m, "name", vn);
+			cJSON_AddStringToObject(want_m, "mountPath", p->rootfs.writable[i]);
+			hr_k8s_add(a, "k8s.writable-path", "rootfs", HR_CHANGED, mp, NULL, want_m,
+				   "container `%s` has no volume at %s, where the profile lets it "
+				   "write; hardrun would mount a tmpfs there",
+				   name, p->rootfs.writable[i]);
+			cJSON_Delete(want_m);
+		}
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_rootfs = {
+	.name = "rootfs",
+	.pass = hr_pass_rootfs,
+	.weaker = weaker_rootfs,
+	.k8s_export = k8s_export_rootfs,
+	.k8s_audit_container = k8s_audit_rootfs,
+	.docker_export = docker_export_rootfs,
+};

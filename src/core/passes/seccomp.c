@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "hardrun/k8s_parts.h"
 #include "hardrun/seccomp.h"
 #include "pass.h"
 
@@ -133,3 +134,120 @@ int hr_pass_seccomp(struct hr_pass_ctx *c)
 			       "speculative store bypass mitigation");
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool args_none(const cJSON *args)
+{
+	return !args || !args->child;
+}
+
+/* Whether profile `s` allows call `name` at least as far as a rule with
+ * argument conditions `args` (NULL: unconditionally) does: unconditionally,
+ * or by a rule with the same conditions. */
+static bool allows_call(const struct hr_seccomp_profile *s, const char *name, const cJSON *args)
+{
+	for (size_t i = 0; i < s->n_allow; i++)
+		if (strcmp(s->allow[i], name) == 0)
+			return true;
+	for (const cJSON *r = s->rules ? s->rules->child : NULL; r; r = r->next) {
+		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
+		const cJSON *names = cJSON_GetObjectItemCaseSensitive(r, "names");
+		const cJSON *rargs = cJSON_GetObjectItemCaseSensitive(r, "args");
+		if (hr_seccomp_action_denies(hr_seccomp_action_from_name(act->valuestring)))
+			continue;
+		if (!args_none(rargs) && (args_none(args) || !hr_json_equal(rargs, args)))
+			continue;
+		for (const cJSON *n = names ? names->child : NULL; n; n = n->next)
+			if (strcmp(n->valuestring, name) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* System calls: plain allows, allowing rules, architectures. */
+static bool weaker_seccomp(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			   size_t cap)
+{
+	for (size_t i = 0; i < a->seccomp.n_allow; i++)
+		if (!allows_call(&b->seccomp, a->seccomp.allow[i], NULL))
+			return hr_weaker_say(why, cap, "allows the system call %s",
+					     a->seccomp.allow[i]);
+	for (const cJSON *r = a->seccomp.rules ? a->seccomp.rules->child : NULL; r; r = r->next) {
+		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
+		const cJSON *names = cJSON_GetObjectItemCaseSensitive(r, "names");
+		const cJSON *args = cJSON_GetObjectItemCaseSensitive(r, "args");
+		if (hr_seccomp_action_denies(hr_seccomp_action_from_name(act->valuestring)))
+			continue;
+		for (const cJSON *n = names ? names->child : NULL; n; n = n->next)
+			if (!allows_call(&b->seccomp, n->valuestring, args))
+				return hr_weaker_say(
+					why, cap, "allows the system call %s%s", n->valuestring,
+					args_none(args) ? "" : " with other arguments");
+	}
+	for (size_t i = 0; i < a->seccomp.n_arch; i++) {
+		bool found = false;
+		for (size_t k = 0; k < b->seccomp.n_arch; k++)
+			found |= a->seccomp.arch_tokens[i] == b->seccomp.arch_tokens[k];
+		if (!found)
+			return hr_weaker_say(why, cap, "allows system calls of %s",
+					     a->seccomp.arch_names[i]);
+	}
+	return false;
+}
+
+static void k8s_export_seccomp(const struct hr_profile *p, struct hr_k8s_tpl *t)
+{
+	cJSON *sp = cJSON_AddObjectToObject(t->pod_sc, "seccompProfile");
+
+	(void)p;
+	cJSON_AddStringToObject(sp, "type", "Localhost");
+	cJSON_AddStringToObject(sp, "localhostProfile", t->o->seccomp_name);
+}
+
+static void docker_export_seccomp(const struct hr_profile *p, struct hr_docker_out *d)
+{
+	_cleanup_free_ char *s = hr_xasprintf("seccomp:%s", d->seccomp_path);
+
+	(void)p;
+	hr_strv_pushf(&d->x->args, "--security-opt=seccomp=%s", d->seccomp_path);
+	cJSON_AddItemToArray(hr_docker_security_opt(d), cJSON_CreateString(s));
+}
+
+/* seccomp: the container's profile, else the pod's. */
+static int k8s_audit_seccomp(struct hr_k8s_audit *a, const struct hr_k8s_container *c)
+{
+	const struct hr_k8s_sc *s = c->sc, *pod = c->pod->sc;
+	const char *name = c->name;
+	const struct hr_k8s_sc *from = s->seccomp ? s : pod->seccomp ? pod : s;
+	const char *type = from->seccomp_type ? from->seccomp_type->valuestring : NULL;
+	const char *lp = from->seccomp_localhost ? from->seccomp_localhost->valuestring : NULL;
+	_cleanup_free_ char *ptr = hr_json_ptr(from->ptr, "seccompProfile");
+	cJSON *want_sc = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(want_sc, "type", "Localhost");
+	cJSON_AddStringToObject(want_sc, "localhostProfile", a->o->seccomp_name);
+	if (!type || strcmp(type, "Unconfined") == 0)
+		hr_k8s_add(a, "k8s.seccomp", "seccomp", HR_CHANGED, ptr, from->seccomp, want_sc,
+			   "container `%s` runs without a seccomp filter%s; hardrun would "
+			   "install the profile's",
+			   name, type ? " (Unconfined)" : "");
+	else if (strcmp(type, "Localhost") != 0 || !lp || strcmp(lp, a->o->seccomp_name) != 0)
+		hr_k8s_add(a, "k8s.seccomp-profile", "seccomp", HR_CHANGED, ptr, from->seccomp,
+			   want_sc,
+			   "container `%s` uses seccomp profile %s%s%s, not the profile's "
+			   "filter; hardrun would combine the two (a call passes only if "
+			   "both allow it)",
+			   name, type, lp ? " " : "", lp ? lp : "");
+	cJSON_Delete(want_sc);
+	return 0;
+}
+
+const struct hr_control hr_control_seccomp = {
+	.name = "seccomp",
+	.pass = hr_pass_seccomp,
+	.weaker = weaker_seccomp,
+	.k8s_export = k8s_export_seccomp,
+	.k8s_audit_container = k8s_audit_seccomp,
+	.docker_export = docker_export_seccomp,
+};

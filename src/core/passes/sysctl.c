@@ -9,6 +9,7 @@
 
 #include <fnmatch.h>
 
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 int hr_pass_sysctl(struct hr_pass_ctx *c)
@@ -40,3 +41,63 @@ int hr_pass_sysctl(struct hr_pass_ctx *c)
 	}
 	return 0;
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool weaker_sysctl(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			  size_t cap)
+{
+	const char *m;
+
+	if (!hr_strv_subset(a->sysctl_allow, b->sysctl_allow, &m))
+		return hr_weaker_say(why, cap, "allows the sysctl %s", m);
+	return false;
+}
+
+static void pss_sysctl(const struct hr_profile *p, struct hr_pss_result *r)
+{
+	for (size_t i = 0; p->sysctl_allow && p->sysctl_allow[i]; i++)
+		if (!hr_pss_sysctl_safe(p->sysctl_allow[i]))
+			hr_pss_add(r, HR_PSS_BASELINE, "Sysctls", "profile:/sysctl/allow",
+				   "the profile allows sysctl %s, which is not in the "
+				   "standard's safe set",
+				   p->sysctl_allow[i]);
+}
+
+/* Sysctls the profile does not allow: hardrun refuses them. */
+static int k8s_audit_pod_sysctl(struct hr_k8s_audit *a, const struct hr_k8s_pod *pp)
+{
+	const struct hr_k8s_sc *pod = pp->sc;
+	const struct hr_profile *p = a->p;
+	size_t j = 0;
+
+	for (const cJSON *v = pod->sysctls ? pod->sysctls->child : NULL; v; v = v->next, j++) {
+		const char *n = m_str(v, "name");
+		bool ok = false;
+		if (!n)
+			return hr_err(a->err, HR_E_INVALID,
+				      "%s/sysctls/%zu/name: expected a string", pod->ptr, j);
+		_cleanup_free_ char *dotted = hr_xstrdup(n);
+		for (char *c = dotted; *c; c++)
+			if (*c == '/')
+				*c = '.';
+		for (size_t k = 0; p->sysctl_allow && p->sysctl_allow[k] && !ok; k++)
+			ok = fnmatch(p->sysctl_allow[k], dotted, 0) == 0;
+		if (ok)
+			continue;
+		_cleanup_free_ char *ptr = hr_xasprintf("%s/sysctls/%zu/name", pod->ptr, j);
+		hr_k8s_add(a, "k8s.sysctl", "sysctl", HR_REFUSED, ptr, m_get(v, "name"), NULL,
+			   "the pod sets sysctl %s, which the profile does not allow; hardrun "
+			   "refuses it",
+			   n);
+	}
+	return 0;
+}
+
+const struct hr_control hr_control_sysctl = {
+	.name = "sysctl",
+	.pass = hr_pass_sysctl,
+	.weaker = weaker_sysctl,
+	.k8s_audit_pod = k8s_audit_pod_sysctl,
+	.pss = pss_sysctl,
+};

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "hardrun/idmap.h"
+#include "hardrun/k8s_parts.h"
 #include "pass.h"
 
 /* containerd's CRI names a pod container's sandbox so. */
@@ -326,3 +327,58 @@ int hr_pass_userns(struct hr_pass_ctx *c)
 		return 0;
 	return add_userns(c, lnx, nss, bare);
 }
+
+/* --- the control ------------------------------------------------------------ */
+
+static bool range_within(const struct hr_id_range *r, const struct hr_profile *p)
+{
+	for (size_t i = 0; i < p->userns.n_host_ranges; i++)
+		if (r->first >= p->userns.host_ranges[i].first &&
+		    r->last <= p->userns.host_ranges[i].last)
+			return true;
+	return false;
+}
+
+static bool weaker_userns(const struct hr_profile *a, const struct hr_profile *b, char *why,
+			  size_t cap)
+{
+	if (!a->userns.enabled && b->userns.enabled)
+		return hr_weaker_say(why, cap,
+				     "gives containers no user namespace of their own "
+				     "(root in one is host root)");
+	if (a->userns.allow_root && !b->userns.allow_root)
+		return hr_weaker_say(why, cap, "allows root inside a user namespace");
+	if (a->userns.caps & ~b->userns.caps) {
+		for (int v = 0; v < 64; v++)
+			if ((a->userns.caps & ~b->userns.caps) & (UINT64_C(1) << v)) {
+				_cleanup_free_ char *n = hr_cap_name(v);
+				return hr_weaker_say(why, cap, "keeps %s inside a user namespace",
+						     n);
+			}
+	}
+	for (size_t i = 0; i < a->userns.n_host_ranges; i++)
+		if (!range_within(&a->userns.host_ranges[i], b))
+			return hr_weaker_say(
+				why, cap, "allows user namespaces to map host ids %u-%u",
+				a->userns.host_ranges[i].first, a->userns.host_ranges[i].last);
+	return false;
+}
+
+static void docker_export_userns(const struct hr_profile *p, struct hr_docker_out *d)
+{
+	if (p->userns.enabled && !p->user.allow_root)
+		hr_strv_pushf(
+			&d->x->notes,
+			"user namespace: docker run has no user namespace per container (only "
+			"dockerd's one --userns-remap); hardrun gives each container its own, "
+			"where root is root inside%s and a stranger outside. These flags keep "
+			"root out with --user instead",
+			p->userns.allow_root ? " with a few capabilities" : "");
+}
+
+const struct hr_control hr_control_userns = {
+	.name = "userns",
+	.pass = hr_pass_userns,
+	.weaker = weaker_userns,
+	.docker_export = docker_export_userns,
+};
