@@ -1,101 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Direct mode: `hardrun BUNDLE` runs a bundle hardened, in the
- * foreground, like `runc run`. The user's bundle is never modified: the
- * runtime runs hardrun's private bundle (src/runtime/pipeline.c), which is
- * removed when the container ends (or by the next run, if hardrun was
- * killed).
+ * foreground, like `runc run`: the options and the report here, the
+ * launch, supervision and clean-up in src/runtime/direct.c.
  */
 #include "config.h"
 
 #include <getopt.h>
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "hardrun/audit.h"
+#include "hardrun/container.h"
+#include "hardrun/direct.h"
 #include "hardrun/host.h"
 #include "hardrun/hrconfig.h"
 #include "hardrun/json.h"
 #include "hardrun/pipeline.h"
 #include "hardrun/report.h"
-#include "hardrun/spawn.h"
 #include "hardrun/select.h"
 #include "hardrun/trace.h"
 #include "hardrun/trace_listener.h"
-
-static void audit_direct(const struct hr_config *cfg, const char *event, const char *id,
-			 const struct hr_launch *l, const char *runtime)
-{
-	struct hr_audit_dest d = { .file = cfg->audit_file, .syslog = cfg->audit_syslog };
-	struct hr_audit_record rec = {
-		.event = event,
-		.container = id,
-		.bundle = l->bundle.path,
-		.annotations = cJSON_GetObjectItemCaseSensitive(l->spec, "annotations"),
-		.profile = l->profile,
-		.how = l->how,
-		.before = l->before,
-		.after = l->after,
-		.findings = &l->findings,
-		.runtime = runtime,
-		.reason = l->refusal,
-		.extra = l->audit_extra,
-	};
-	hr_error err = { 0 };
-
-	if (hr_audit_write(&d, &rec, &err) < 0)
-		hr_cli_error("warning: %s", err.msg);
-}
-
-static void make_id(char *buf, size_t cap)
-{
-	uint32_t rnd = 0;
-	if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
-		rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);
-	snprintf(buf, cap, "hardrun-%ld-%08x", (long)getpid(), rnd);
-}
-
-/* The runtime's state root as its global flags name it (--root). */
-static const char *runtime_root(const char *runtime, char *const *global)
-{
-	const char *root = NULL;
-
-	for (size_t i = 0; global && global[i]; i++) {
-		if (strncmp(global[i], "--root=", 7) == 0)
-			root = global[i] + 7;
-		else if (strcmp(global[i], "--root") == 0 && global[i + 1])
-			root = global[i + 1];
-	}
-	return root ? root : hr_state_runtime_default_root(runtime);
-}
-
-/*
- * Whether the runtime may still hold state for `id`. `runc run` deletes
- * its container when it returns; only a runtime that was itself killed
- * leaves one behind. Asking the runtime costs a process start (5 ms for
- * runc), so for runc and crun their state directory is looked at instead.
- */
-static bool may_exist(const char *root, const char *id)
-{
-	_cleanup_free_ char *path = NULL;
-
-	if (!root)
-		return true;
-	path = hr_xasprintf("%s/%s", root, id);
-	return access(path, F_OK) == 0 || errno != ENOENT;
-}
-
-#define STOP_GRACE_SECONDS 10
 
 struct direct_run {
 	const struct hr_direct_opts *o;
@@ -113,26 +40,59 @@ static int start_trace(void *ud, struct hr_launch *l, hr_error *err)
 				     d->runtime, &l->audit_extra, &d->trace, err);
 }
 
+/* The audit record, as runtime mode writes it (container.h); a failure
+ * to write it is reported, not fatal: the log is a record, not a gate. */
+static void audit(const struct hr_direct_launch *d, const char *event, const struct hr_launch *l)
+{
+	hr_error err = { 0 };
+
+	if (hr_launch_audit(d->cfg, event, d->id, d->bundle, d->runtime, l, &err) < 0)
+		hr_cli_error("warning: %s", err.msg);
+}
+
+/* Run the launched container and clean up after it: its exit status. */
+static int run(const struct hr_direct_launch *d, struct direct_run *dr, struct hr_launch *l)
+{
+	hr_error err = { 0 };
+	int status = hr_direct_supervise(d, l);
+
+	if (status < 0) {
+		hr_cli_error("cannot start %s: %s", d->runtime, strerror(-status));
+		status = HR_EXIT_NOEXEC;
+	}
+	hr_direct_trace_end(dr->o, HR_TAKE_PTR(dr->trace), l->profile);
+	if (hr_direct_cleanup(d, l, &err) < 0)
+		hr_cli_error("warning: %s", err.msg);
+	return status;
+}
+
 int hr_cmd_direct(const struct hr_direct_opts *o)
 {
 	_cleanup_(hr_config_done) struct hr_config cfg = { 0 };
-	_cleanup_strv_ char **dirs = NULL, **recorded = NULL;
+	_cleanup_strv_ char **dirs = NULL;
 	_cleanup_free_ char *runtime = NULL, *out = NULL;
 	struct hr_state state = { .fd = -1, .bundles_fd = -1 };
 	struct hr_launch l = { .root_fd = -1, .bundle = { .dirfd = -1 } };
-	struct direct_run d = { .o = o, .cfg = &cfg };
+	struct direct_run dr = { .o = o, .cfg = &cfg };
+	struct hr_selection sel = { .explicit_choice = o->profile, .link = o->link, .cfg = &cfg };
+	struct hr_direct_launch d = { .bundle = o->bundle,
+				      .sel = &sel,
+				      .cfg = &cfg,
+				      .runtime_args = o->runtime_args,
+				      .state = &state,
+				      .before_write = start_trace,
+				      .ud = &dr };
 	hr_error err = { 0 };
 	char id[64];
 	int r, status = HR_EXIT_ERROR;
 	unsigned flags = isatty(STDERR_FILENO) ? HR_REPORT_COLOR : 0;
-	const char *root;
 
 	/* The node's settings apply to direct runs too (profile directories,
 	 * rules, default profile, runtime, state); a missing file means
 	 * defaults. */
 	if ((r = hr_config_load(HR_CONFIG_DEFAULT_PATH, false, &cfg, &err)) < 0)
 		goto fail;
-	dirs = hr_profile_search_path(o->profile_dirs, &cfg);
+	sel.dirs = dirs = hr_profile_search_path(o->profile_dirs, &cfg);
 	if (!o->dry_run &&
 	    (r = hr_runtime_find(o->runtime ? o->runtime : cfg.runtime, &runtime, &err)) < 0) {
 		hr_cli_error("%s", err.msg);
@@ -143,44 +103,17 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	if (o->id)
 		snprintf(id, sizeof id, "%s", o->id);
 	else
-		make_id(id, sizeof id);
-	root = runtime ? runtime_root(runtime, o->runtime_args) : NULL;
-	recorded = hr_strv_copy(NULL);
-	if (runtime) {
-		hr_strv_push(&recorded, runtime);
-		for (size_t i = 0; o->runtime_args && o->runtime_args[i]; i++)
-			hr_strv_push(&recorded, o->runtime_args[i]);
-	}
-	d.id = id;
-	d.runtime = runtime;
-	{
-		struct hr_selection sel = { .explicit_choice = o->profile, .link = o->link,
-					    .cfg = &cfg, .dirs = dirs };
-		struct hr_launch_opts lo = {
-			.bundle = o->bundle,
-			.sel = &sel,
-			.cfg = &cfg,
-			.judge_only = o->dry_run,
-			.mode = HR_ENV_DIRECT,
-			.image_checks = true,
-			.state = &state,
-			.runtime_root = root,
-			.runtime = runtime,
-			.runtime_cmd = recorded,
-			.id = id,
-			.direct = recorded,
-			.before_write = start_trace,
-			.ud = &d,
-		};
-		r = hr_launch_prepare(&lo, &l, &err);
-	}
+		hr_direct_make_id(id, sizeof id);
+	dr.id = d.id = id;
+	dr.runtime = d.runtime = runtime;
+	r = hr_direct_prepare(&d, &l, &err);
 	if (r == HR_E_REFUSED) {
 		if (l.profile)
 			hr_report_text(stderr, &l.findings, l.profile, flags);
 		else
 			hr_cli_error("%s", l.refusal);
 		if (!o->dry_run)
-			audit_direct(&cfg, "refused", NULL, &l, NULL);
+			audit(&d, "refused", &l);
 		status = HR_EXIT_REFUSED;
 		goto out;
 	}
@@ -197,34 +130,14 @@ int hr_cmd_direct(const struct hr_direct_opts *o)
 	if (!o->quiet)
 		hr_report_text(stderr, &l.findings, l.profile, flags);
 	fflush(stderr);
-	audit_direct(&cfg, "direct", id, &l, runtime);
-	{
-		const char *args[] = { "run", "--bundle", l.pb.path, id, NULL };
-		const char *kargs[] = { "kill", id, "KILL", NULL };
-		_cleanup_free_ char **argv = hr_runtime_argv(runtime, o->runtime_args, args);
-		_cleanup_free_ char **kv = hr_runtime_argv(runtime, o->runtime_args, kargs);
-		int ws = hr_supervise(argv, kv, STOP_GRACE_SECONDS);
-		if (ws < 0) {
-			hr_cli_error("cannot start %s: %s", runtime, strerror(-ws));
-			status = HR_EXIT_NOEXEC;
-		} else {
-			status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-		}
-	}
-	hr_direct_trace_end(o, HR_TAKE_PTR(d.trace), l.profile);
-	if (may_exist(root, id)) {
-		const char *args[] = { "delete", "--force", id, NULL };
-		_cleanup_free_ char **argv = hr_runtime_argv(runtime, o->runtime_args, args);
-		(void)hr_run_quiet(argv);
-	}
-	if (hr_pbundle_remove(&l.pb, &err) < 0)
-		hr_cli_error("warning: %s", err.msg);
+	audit(&d, "direct", &l);
+	status = run(&d, &dr, &l);
 	goto out;
 fail:
 	hr_cli_error("%s", err.msg);
 	status = HR_EXIT_ERROR;
 out:
-	hr_trace_free(d.trace);
+	hr_trace_free(dr.trace);
 	hr_launch_done(&l);
 	hr_state_close(&state);
 	return status;

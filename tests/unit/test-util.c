@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hardrun/bundle.h"
+#include "hardrun/container.h"
 #include "hardrun/dockerfile.h"
 #include "hardrun/doctor.h"
 #include "hardrun/export.h"
@@ -109,6 +110,7 @@ Test(destructors, accept_null)
 	cr_assert_null(hr_trace_free(NULL));
 	hr_image_policy_done(NULL);
 	hr_launch_done(NULL);
+	hr_call_result_done(NULL);
 	hr_findings_done(NULL);
 	hr_dockerfile_done(NULL);
 	hr_runc_call_done(NULL);
