@@ -52,7 +52,10 @@ struct hr_control {
 };
 
 /* hr_control_ROW for each row of HR_CONTROL_ROWS, in that order. */
+/* The descriptors, in table order (control.c). */
 extern const struct hr_control *const hr_controls[];
+/* Their names, in the same order, and how many (control_names.c). */
+extern const char *const hr_control_names[];
 extern const size_t hr_controls_count;
 
 /* The index of control `name` in hr_controls, or SIZE_MAX. */
@@ -68,8 +71,10 @@ size_t hr_control_index(const char *name);
 void hr_controls_ordered(const char *const *first, const struct hr_control **ret);
 
 /*
- * The table, one row per control: its descriptor is hr_control_ROW,
- * defined in the control's file. The order is the order the passes run,
+ * The table, one row per control, X(ROW, NAME): its descriptor is
+ * hr_control_ROW, defined in the control's file, and NAME the name
+ * profiles, findings and the field table know it by (the descriptor's
+ * .name; tests/unit/test-fields checks they agree). The order is the order the passes run,
  * and order matters where one pass reads what another changes:
  * annotations go first so nothing below acts on a smuggled runtime
  * override; the image reference (the Ship stage) before the spec's
@@ -80,27 +85,32 @@ void hr_controls_ordered(const char *const *first, const struct hr_control **ret
  * of mount findings are indexes into the hardened spec.
  */
 #define HR_CONTROL_ROWS(X)                                                                         \
-	X(annotations)                                                                             \
-	X(image)                                                                                   \
-	X(privileged)                                                                              \
-	X(userns)                                                                                  \
-	X(user)                                                                                    \
-	X(no_new_privs)                                                                            \
-	X(capabilities)                                                                            \
-	X(seccomp)                                                                                 \
-	X(process)                                                                                 \
-	X(lsm)                                                                                     \
-	X(hooks)                                                                                   \
-	X(rootfs)                                                                                  \
-	X(mounts)                                                                                  \
-	X(namespaces)                                                                              \
-	X(resources)                                                                               \
-	X(rlimits)                                                                                 \
-	X(paths)                                                                                   \
-	X(devices)                                                                                 \
-	X(sysctl)
+	X(annotations, "annotations")                                                              \
+	X(image, "image")                                                                          \
+	X(privileged, "privileged")                                                                \
+	X(userns, "userns")                                                                        \
+	X(user, "user")                                                                            \
+	X(no_new_privs, "no-new-privileges")                                                       \
+	X(capabilities, "capabilities")                                                            \
+	X(seccomp, "seccomp")                                                                      \
+	X(process, "process")                                                                      \
+	X(lsm, "lsm")                                                                              \
+	X(hooks, "hooks")                                                                          \
+	X(rootfs, "rootfs")                                                                        \
+	X(mounts, "mounts")                                                                        \
+	X(namespaces, "namespaces")                                                                \
+	X(resources, "resources")                                                                  \
+	X(rlimits, "rlimits")                                                                      \
+	X(paths, "paths")                                                                          \
+	X(devices, "devices")                                                                      \
+	X(sysctl, "sysctl")
 
-#define HR_CONTROL_DECLARE(row) extern const struct hr_control hr_control_##row;
+/* How many rows. */
+#define HR_CONTROL_ONE(row, name) +1
+enum { HR_CONTROLS_N = 0 HR_CONTROL_ROWS(HR_CONTROL_ONE) };
+#undef HR_CONTROL_ONE
+
+#define HR_CONTROL_DECLARE(row, name) extern const struct hr_control hr_control_##row;
 HR_CONTROL_ROWS(HR_CONTROL_DECLARE)
 #undef HR_CONTROL_DECLARE
 

@@ -55,6 +55,8 @@ char *hr_k8s_volume_name(const char *path, size_t index);
 
 /* --- audit --------------------------------------------------------------- */
 
+struct hr_env; /* harden.h */
+
 struct hr_k8s_audit {
 	const struct hr_profile *p;
 	const struct hr_k8s_audit_opts *o;
@@ -62,6 +64,11 @@ struct hr_k8s_audit {
 	hr_error *err;
 	char *short_name; /* the profile's name as org.hardrun.profile takes it */
 	size_t pod_first; /* the current pod's first finding: duplicates are within a pod */
+	/* hr_harden, handed down by hr_k8s_audit: a control's audit may judge
+	 * a minimal spec through the whole pipeline (a hostPath as a bind)
+	 * without the controls needing the pipeline that runs them. */
+	int (*harden)(cJSON *spec, const struct hr_profile *p, const struct hr_env *env,
+		      struct hr_findings *f, hr_error *err);
 };
 
 /* The securityContext fields the audit reads, checked for type (a pod's

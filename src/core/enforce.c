@@ -432,7 +432,7 @@ void hr_enforcement_judge(const struct hr_profile *p, const struct hr_runtime_in
 
 	*e = (struct hr_enforcement){ .enforced = true };
 	for (size_t i = 0; i < hr_controls_count; i++) {
-		const char *c = hr_controls[i]->name;
+		const char *c = hr_control_names[i];
 		if (hr_profile_mode(p, i) == HR_MODE_WARN) {
 			put(e, c, HR_NOT_ENFORCED, "mode warn: reported, not enforced");
 			continue;

@@ -14,85 +14,6 @@
  * runtime, ever sees it. Then the controls' passes run in table order
  * (control.h says why the order matters).
  */
-#define HR_CONTROL_ROW(row) &hr_control_##row,
-const struct hr_control *const hr_controls[] = { HR_CONTROL_ROWS(HR_CONTROL_ROW) };
-#undef HR_CONTROL_ROW
-const size_t hr_controls_count = HR_ARRAY_SIZE(hr_controls);
-_Static_assert(HR_ARRAY_SIZE(hr_controls) <= HR_CONTROLS_MAX, "profile.h: raise HR_CONTROLS_MAX");
-
-size_t hr_control_index(const char *name)
-{
-	for (size_t i = 0; i < hr_controls_count; i++)
-		if (strcmp(hr_controls[i]->name, name) == 0)
-			return i;
-	return SIZE_MAX;
-}
-
-void hr_controls_ordered(const char *const *first, const struct hr_control **ret)
-{
-	bool taken[HR_ARRAY_SIZE(hr_controls)] = { false };
-	size_t n = 0;
-
-	for (size_t k = 0; first && first[k]; k++) {
-		size_t i = hr_control_index(first[k]);
-		if (i == SIZE_MAX)
-			abort(); /* a name that is no control: a typo in the caller's list */
-		if (!taken[i]) {
-			taken[i] = true;
-			ret[n++] = hr_controls[i];
-		}
-	}
-	for (size_t i = 0; i < hr_controls_count; i++)
-		if (!taken[i])
-			ret[n++] = hr_controls[i];
-}
-
-void hr_pass_changed(struct hr_pass_ctx *c, const char *rule, const char *ptr,
-		     const char *before, const cJSON *node, const char *fmt, ...)
-{
-	_cleanup_free_ char *after = hr_json_brief(node);
-	_cleanup_free_ char *msg = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	hr_finding_add(c->findings, rule, HR_CHANGED, ptr, before, after, NULL, "%s", msg);
-}
-
-bool hr_opts_has(const cJSON *options, const char *opt)
-{
-	for (const cJSON *o = options ? options->child : NULL; o; o = o->next)
-		if (cJSON_IsString(o) && strcmp(o->valuestring, opt) == 0)
-			return true;
-	return false;
-}
-
-bool hr_opts_remove(cJSON *options, const char *opt)
-{
-	bool removed = false;
-	cJSON *o = options->child;
-
-	while (o) {
-		cJSON *next = o->next;
-		if (cJSON_IsString(o) && strcmp(o->valuestring, opt) == 0) {
-			cJSON_Delete(cJSON_DetachItemViaPointer(options, o));
-			removed = true;
-		}
-		o = next;
-	}
-	return removed;
-}
-
-bool hr_opts_add(cJSON *options, const char *opt)
-{
-	if (hr_opts_has(options, opt))
-		return false;
-	cJSON_AddItemToArray(options, cJSON_CreateString(opt));
-	return true;
-}
-
 void hr_findings_apply_mode(struct hr_findings *findings, size_t first, enum hr_mode mode,
 			    const char *control)
 {
@@ -157,7 +78,7 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
 			cJSON_Delete(copy);
 		if (r < 0)
 			return r;
-		hr_findings_apply_mode(findings, first, mode, hr_controls[i]->name);
+		hr_findings_apply_mode(findings, first, mode, hr_control_names[i]);
 	}
 	if (hr_findings_count(findings, HR_REFUSED) > refused_before)
 		return hr_err(err, HR_E_REFUSED, "the spec was refused under profile `%s`",
@@ -273,13 +194,3 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 	return 0;
 }
 
-bool hr_optstr_has(const char *opts, const char *opt)
-{
-	_cleanup_free_ char *copy = hr_xstrdup(opts ? opts : "");
-	char *save = NULL;
-
-	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
-		if (strcmp(o, opt) == 0)
-			return true;
-	return false;
-}

@@ -580,7 +580,7 @@ enum hr_mode hr_profile_mode(const struct hr_profile *p, size_t pass_index)
 enum hr_mode hr_profile_mode_of(const struct hr_profile *p, const char *control)
 {
 	for (size_t i = 0; i < hr_controls_count; i++)
-		if (strcmp(hr_controls[i]->name, control) == 0)
+		if (strcmp(hr_control_names[i], control) == 0)
 			return hr_profile_mode(p, i);
 	return p->mode;
 }
@@ -616,11 +616,11 @@ static int parse_modes(const cJSON *doc, struct pctx *c, struct hr_profile *p)
 		char list[512] = "";
 
 		for (i = 0; i < hr_controls_count; i++) {
-			if (strcmp(hr_controls[i]->name, m->string) == 0)
+			if (strcmp(hr_control_names[i], m->string) == 0)
 				break;
-			if (strlen(list) + strlen(hr_controls[i]->name) + 3 < sizeof list)
+			if (strlen(list) + strlen(hr_control_names[i]) + 3 < sizeof list)
 				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-					 i ? ", " : "", hr_controls[i]->name);
+					 i ? ", " : "", hr_control_names[i]);
 		}
 		if (i == hr_controls_count || i >= HR_CONTROLS_MAX)
 			return hr_err(c->err, HR_E_INVALID,
@@ -1757,7 +1757,7 @@ cJSON *hr_profile_to_json(const struct hr_profile *p)
 	o = cJSON_AddObjectToObject(d, "modes");
 	for (size_t i = 0; i < hr_controls_count && i < HR_CONTROLS_MAX; i++)
 		if (p->has_mode[i])
-			cJSON_AddStringToObject(o, hr_controls[i]->name, hr_mode_name(p->modes[i]));
+			cJSON_AddStringToObject(o, hr_control_names[i], hr_mode_name(p->modes[i]));
 	cJSON_AddBoolToObject(d, "troubleshooting", p->troubleshooting);
 	cJSON_AddBoolToObject(d, "explain", p->explain);
 	cJSON_AddBoolToObject(d, "requireEnforced", p->require_enforced);

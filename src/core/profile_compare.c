@@ -18,28 +18,6 @@
 #include "hardrun/seccomp.h"
 #include "passes/pass.h"
 
-bool hr_weaker_say(char *why, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && cap) {
-		va_start(ap, fmt);
-		(void)vsnprintf(why, cap, fmt, ap);
-		va_end(ap);
-	}
-	return true;
-}
-
-bool hr_strv_subset(char *const *a, char *const *b, const char **missing)
-{
-	for (size_t i = 0; a && a[i]; i++)
-		if (!hr_strv_contains(b, a[i])) {
-			*missing = a[i];
-			return false;
-		}
-	return true;
-}
-
 /* How it enforces: troubleshooting, warn modes, requireEnforced. */
 static bool weaker_modes(const struct hr_profile *a, const struct hr_profile *b, char *why,
 			 size_t cap)
@@ -48,7 +26,7 @@ static bool weaker_modes(const struct hr_profile *a, const struct hr_profile *b,
 		return hr_weaker_say(why, cap, "is a troubleshooting profile");
 	for (size_t i = 0; i < hr_controls_count && i < HR_CONTROLS_MAX; i++)
 		if (hr_profile_mode(a, i) == HR_MODE_WARN && hr_profile_mode(b, i) != HR_MODE_WARN)
-			return hr_weaker_say(why, cap, "only warns about %s", hr_controls[i]->name);
+			return hr_weaker_say(why, cap, "only warns about %s", hr_control_names[i]);
 	if (!a->require_enforced && b->require_enforced)
 		return hr_weaker_say(why, cap, "does not require its controls to be enforced");
 	return false;

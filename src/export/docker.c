@@ -25,13 +25,6 @@ void hr_docker_export_done(struct hr_docker_export *x)
 	*x = (struct hr_docker_export){ 0 };
 }
 
-cJSON *hr_docker_security_opt(struct hr_docker_out *d)
-{
-	cJSON *arr = cJSON_GetObjectItemCaseSensitive(d->svc, "security_opt");
-
-	return arr ? arr : cJSON_AddArrayToObject(d->svc, "security_opt");
-}
-
 /* The order of the flags and notes: the controls named here first, then
  * the others in table order. */
 static const char *const docker_order[] = { "user", "userns", "rootfs", "capabilities", NULL };

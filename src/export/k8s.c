@@ -463,7 +463,8 @@ int hr_k8s_audit(const cJSON *docs, const struct hr_profile *p,
 		 hr_error *err)
 {
 	struct hr_k8s_audit a = {
-		.p = p, .o = o, .f = f, .err = err, .short_name = profile_short_name(p)
+		.p = p, .o = o, .f = f, .err = err, .short_name = profile_short_name(p),
+		.harden = hr_harden,
 	};
 	size_t n = 0, i = 0;
 	int r = 0;

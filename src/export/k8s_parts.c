@@ -247,3 +247,10 @@ int64_t hr_k8s_quantity_of(const cJSON *v, int64_t scale)
 	}
 	return hr_k8s_quantity(v->valuestring, scale);
 }
+
+cJSON *hr_docker_security_opt(struct hr_docker_out *d)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(d->svc, "security_opt");
+
+	return arr ? arr : cJSON_AddArrayToObject(d->svc, "security_opt");
+}

@@ -567,7 +567,7 @@ void hr_dockerfile_rules(const struct hr_dockerfile *d, const struct hr_profile 
 		if (!p->user.allow_root && (!user || root_user(user))) {
 			enum hr_outcome o = HR_WARNED;
 			for (size_t i = 0; i < hr_controls_count && i < HR_CONTROLS_MAX; i++)
-				if (strcmp(hr_controls[i]->name, "user") == 0 &&
+				if (strcmp(hr_control_names[i], "user") == 0 &&
 				    hr_profile_mode(p, i) == HR_MODE_REFUSE)
 					o = HR_REFUSED;
 			if (user)

@@ -340,6 +340,9 @@ Test(controls, each_owns_rows_of_the_field_table_or_says_why_not)
 	for (size_t i = 0; i < hr_controls_count; i++) {
 		const struct hr_control *c = hr_controls[i];
 		cr_assert(c->name && c->pass, "row %zu: a control needs a name and a pass", i);
+		cr_expect_str_eq(c->name, hr_control_names[i],
+				 "row %zu: the descriptor says %s, the row of control.h %s", i, c->name,
+				 hr_control_names[i]);
 		cr_expect_eq(hr_control_index(c->name), i, "two controls are named %s", c->name);
 		if (o.rows[i] == 0)
 			cr_expect(

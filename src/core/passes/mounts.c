@@ -640,7 +640,7 @@ static bool weaker_mounts(const struct hr_profile *a, const struct hr_profile *b
 /* Judge a hostPath through the profile's own mounts control: a bind of
  * `path` in a minimal spec, hardened. Sources are judged lexically, as
  * the path is the node's, not this host's. */
-static int judge_host_path(const struct hr_profile *p, const char *path, char **ret_denied,
+static int judge_host_path(const struct hr_k8s_audit *a, const char *path, char **ret_denied,
 			   bool *ret_writable)
 {
 	_cleanup_(hr_json_deletep) cJSON *spec = cJSON_Parse(
@@ -655,7 +655,7 @@ static int judge_host_path(const struct hr_profile *p, const char *path, char **
 				"source", path);
 	*ret_denied = NULL;
 	*ret_writable = true;
-	if (hr_harden(spec, p, NULL, &f, &err) == HR_E_INVALID) {
+	if (a->harden(spec, a->p, NULL, &f, &err) == HR_E_INVALID) {
 		*ret_denied = hr_xstrdup(err.msg);
 		return 0;
 	}
@@ -687,7 +687,7 @@ static int k8s_audit_pod_mounts(struct hr_k8s_audit *a, const struct hr_k8s_pod 
 		if (!path)
 			return hr_err(a->err, HR_E_INVALID,
 				      "%s/%zu/hostPath/path: expected a string", vptr, j);
-		judge_host_path(a->p, path, &denied, &writable);
+		judge_host_path(a, path, &denied, &writable);
 		if (!denied)
 			continue;
 		_cleanup_free_ char *ptr = hr_xasprintf("%s/%zu/hostPath/path", vptr, j);
@@ -718,7 +718,7 @@ static int k8s_audit_mounts(struct hr_k8s_audit *a, const struct hr_k8s_containe
 			continue;
 		_cleanup_free_ char *denied = NULL;
 		bool writable = true;
-		judge_host_path(a->p, m_str(hp, "path"), &denied, &writable);
+		judge_host_path(a, m_str(hp, "path"), &denied, &writable);
 		if (denied || writable)
 			continue; /* refused at the volume, or allowed */
 		_cleanup_free_ char *ptr = hr_xasprintf("%s/%zu/readOnly", mp, j);
