@@ -468,7 +468,8 @@ static void emit_rule(struct out *o, const char *name, const cJSON *rule)
 		if (strcmp(m->string, "names") == 0) {
 			cJSON_AddItemToObject(c, "names", names);
 			names = NULL;
-		} else if (strcmp(m->string, "comment") != 0 && strcmp(m->string, "includes") != 0 &&
+		} else if (strcmp(m->string, "comment") != 0 &&
+			   strcmp(m->string, "includes") != 0 &&
 			   strcmp(m->string, "excludes") != 0) {
 			cJSON *d = cJSON_Duplicate(m, true);
 			if (!d)

@@ -147,7 +147,8 @@ static bool from_input(const struct entry_index *x, uint64_t caps, const char *n
 		const cJSON *e = x->v[i].entry;
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(e, "action");
 		if (cJSON_IsString(act) && strcmp(act->valuestring, action) == 0 &&
-		    caps_hold(e, caps) && args_equal(cJSON_GetObjectItemCaseSensitive(e, "args"), args))
+		    caps_hold(e, caps) &&
+		    args_equal(cJSON_GetObjectItemCaseSensitive(e, "args"), args))
 			return true;
 	}
 	return false;

@@ -1084,12 +1084,14 @@ bool fz_seccomp_within(const cJSON *filter, const cJSON *bound, char *why, size_
 	     r; r = r->next) {
 		if (rank(at(r, "action", NULL)) == 0)
 			continue;
-		for (const cJSON *n2 = cJSON_IsArray(at(r, "names", NULL)) ? at(r, "names", NULL)->child
-									  : NULL;
+		for (const cJSON *n2 = cJSON_IsArray(at(r, "names", NULL))
+					       ? at(r, "names", NULL)->child
+					       : NULL;
 		     n2; n2 = n2->next)
 			if (!covered(bound, idx, n, str_or(n2, "?"), r)) {
 				_cleanup_free_ char *args = hr_json_brief(at(r, "args", NULL));
-				snprintf(why, cap, "%s is allowed (%s%s%s) where the bound does not allow it",
+				snprintf(why, cap,
+					 "%s is allowed (%s%s%s) where the bound does not allow it",
 					 str_or(n2, "?"), str_or(at(r, "action", NULL), "?"),
 					 args ? ", args " : "", args ? args : "");
 				return false;

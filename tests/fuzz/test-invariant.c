@@ -112,7 +112,8 @@ static void tmpfs_unlimited(cJSON *s)
 {
 	for (cJSON *m = hrt_at(s, "/mounts")->child; m; m = m->next) {
 		cJSON *opts = cJSON_GetObjectItemCaseSensitive(m, "options");
-		if (strcmp(cJSON_GetObjectItemCaseSensitive(m, "destination")->valuestring, "/tmp") != 0)
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(m, "destination")->valuestring,
+			   "/tmp") != 0)
 			continue;
 		for (cJSON *o = opts->child; o; o = o->next)
 			if (strncmp(o->valuestring, "size=", 5) == 0)
