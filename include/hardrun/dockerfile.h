@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Dockerfiles: the build-time counterpart of the runtime profile. The
- * tokenizer (src/image/dockerfile.c) reads BuildKit's syntax: parser
+ * tokenizer (src/core/image/dockerfile.c) reads BuildKit's syntax: parser
  * directives (escape), comments, line continuations, heredocs, JSON (exec)
  * and shell forms, flags, multi-stage FROM ... AS. The rules
- * (src/image/dockerfile_rules.c) report with the same finding ids as the
+ * (src/core/image/dockerfile_rules.c) report with the same finding ids as the
  * runtime where the concern is the same (user.root-uid, image.secret,
  * image.ref-digest), stage build. Both are pure.
  */

@@ -8,7 +8,7 @@
  * what an exposed runtime's CVEs need.
  *
  * The judgement (src/core/enforce.c) is pure: facts in, statuses and
- * findings out. The facts are gathered by src/runtime/host_probe.c.
+ * findings out. The facts are gathered by src/host/runtime/host_probe.c.
  */
 #ifndef HARDRUN_DOCTOR_H
 #define HARDRUN_DOCTOR_H

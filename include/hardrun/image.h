@@ -51,7 +51,7 @@ void hr_image_ref(const cJSON *annotations, const char **ref, const char **diges
 struct hr_pass_ctx;
 int hr_pass_image(struct hr_pass_ctx *c);
 
-/* --- secrets (src/image/secrets.c, pure) -------------------------------- */
+/* --- secrets (src/core/image/secrets.c, pure) -------------------------------- */
 
 enum hr_secret_kind {
 	HR_SECRET_PRIVATE_KEY,	     /* a PEM or OpenSSH private key */
@@ -150,7 +150,7 @@ struct hr_identity {
 	bool dac_override; /* CAP_DAC_OVERRIDE is effective (root in a spec that keeps it) */
 };
 
-/* --- ELF headers (src/image/elf.c, pure) --------------------------------- */
+/* --- ELF headers (src/core/image/elf.c, pure) --------------------------------- */
 
 /* PT_INTERP of an ELF file whose first `n` bytes are `buf`: the loader's
  * path, up to its NUL, malloc'd; NULL if the file is static, not ELF, or
@@ -191,7 +191,7 @@ struct hr_exec_facts {
 	struct hr_identity who;
 };
 
-/* --- the audit's rules (src/image/audit_rules.c, pure) ------------------ */
+/* --- the audit's rules (src/core/image/audit_rules.c, pure) ------------------ */
 
 struct hr_image_audit_input {
 	const struct hr_image_facts *facts;

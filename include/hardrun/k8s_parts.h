@@ -3,8 +3,8 @@
  * What a control's Kubernetes and Docker pieces (control.h) are given and
  * share: the pod being exported, the manifest being audited and its typed
  * reads, the Docker flags being written, and Kubernetes' quantities.
- * src/export/k8s.c and docker.c build the documents around the pieces;
- * src/export/k8s_parts.c holds the helpers (docker.c the Docker one).
+ * src/core/export/k8s.c and docker.c build the documents around the pieces;
+ * src/core/export/k8s_parts.c holds the helpers (docker.c the Docker one).
  */
 #ifndef HARDRUN_K8S_PARTS_H
 #define HARDRUN_K8S_PARTS_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The checks of a container's start beyond its spec (src/image/launch.c). */
+/* The checks of a container's start beyond its spec (src/host/image/launch.c). */
 #ifndef HARDRUN_LAUNCH_H
 #define HARDRUN_LAUNCH_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reading parts of a pod: for src/export and the controls' audits. */
+/* Reading parts of a pod: for src/core/export and the controls' audits. */
 #ifndef HARDRUN_EXPORT_MANIFEST_H
 #define HARDRUN_EXPORT_MANIFEST_H
 

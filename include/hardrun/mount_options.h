@@ -9,7 +9,7 @@
 #include "hardrun/profile.h"
 
 /* libmount's answers. It is loaded on the first ready(), not linked: see
- * src/runtime/mount_options.c. The table is static; nothing to free. */
+ * src/host/runtime/mount_options.c. The table is static; nothing to free. */
 const struct hr_mount_options *hr_mount_options_host(void);
 
 #endif

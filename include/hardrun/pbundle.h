@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Private bundles (src/runtime/pbundle.c): the directory under
+ * Private bundles (src/host/runtime/pbundle.c): the directory under
  * STATE/bundles/KEY/ID that the runtime reads instead of the engine's
  * bundle (state.h describes the tree), how one is made, published,
  * opened, removed with its pins and its range of host ids, and how stale

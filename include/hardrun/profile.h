@@ -2,7 +2,7 @@
 /*
  * A hardening profile: what a workload may keep. Profiles are JSON files
  * (man/hardrun-profile.5); this module turns their text into a validated,
- * resolved struct. It does no I/O: the loader in src/runtime reads the
+ * resolved struct. It does no I/O: the loader in src/host/runtime reads the
  * files, follows "extends" and calls in here.
  */
 #ifndef HARDRUN_PROFILE_H
@@ -187,7 +187,7 @@ void hr_profile_freep(struct hr_profile **p);
 /*
  * What the host's mount(8) knows, which a profile's tmpfs options are
  * checked against. The core loads no library and reads no file, so the
- * shell passes it in: hr_mount_options_host() (src/runtime/mount_options.c)
+ * shell passes it in: hr_mount_options_host() (src/host/runtime/mount_options.c)
  * answers from libmount.
  */
 struct hr_mount_options {

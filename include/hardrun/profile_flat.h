@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A resolved profile as one flat byte string: what the profile cache
- * (src/runtime/profile_load.c) keeps, so that a container start reads its
+ * (src/host/runtime/profile_load.c) keeps, so that a container start reads its
  * profile with one read and a copy instead of parsing JSON and looking
  * every name up again. The lists stay as resolution left them (sorted,
  * names already checked against libseccomp, libcap and libmount).

@@ -3,7 +3,7 @@
  * Reading an image's root file system (the host's half of image.h): the
  * deadline all image work of one launch shares, opening the root,
  * resolving paths as the container would, the walk, the entry point check
- * and the whole audit. src/image/rootfs.c, walk.c, entrypoint.c and
+ * and the whole audit. src/host/image/rootfs.c, walk.c, entrypoint.c and
  * audit.c never follow a link out of the root, never read a device, FIFO
  * or socket, and bound depth, entries, bytes and time.
  */
@@ -22,7 +22,7 @@
 #include "hardrun/image.h"
 #include "hardrun/profile.h"
 
-/* --- the deadline of all image work (src/image/rootfs.c) ----------------- */
+/* --- the deadline of all image work (src/host/image/rootfs.c) ----------------- */
 
 /* Everything one launch (or one check, one sbom) reads of an image, the
  * walk, /etc/passwd, the entry point, the package databases, shares this
@@ -39,7 +39,7 @@ void hr_image_budget_start(struct hr_image_budget *b, unsigned seconds);
  * can be asked for every entry and every path component. */
 bool hr_image_budget_over(struct hr_image_budget *b);
 
-/* --- the root file system (src/image/rootfs.c) -------------------------- */
+/* --- the root file system (src/host/image/rootfs.c) -------------------------- */
 
 struct hr_rootfs {
 	int fd;	    /* O_PATH|O_DIRECTORY, never through a symlink */
@@ -103,7 +103,7 @@ int hr_rootfs_resolve_steps(const struct hr_rootfs *r, const char *path,
 int hr_rootfs_read(const struct hr_rootfs *r, const char *path, size_t max, char **ret,
 		   size_t *ret_len);
 
-/* --- the walk (src/image/walk.c) --------------------------------------- */
+/* --- the walk (src/host/image/walk.c) --------------------------------------- */
 
 void hr_image_facts_done(struct hr_image_facts *f);
 
@@ -122,14 +122,14 @@ extern const struct hr_walk_limits hr_walk_default_limits;
 int hr_image_walk(const struct hr_rootfs *r, const struct hr_walk_limits *lim,
 		  struct hr_image_facts *out, hr_error *err);
 
-/* --- the entry point (src/image/entrypoint.c) --------------------------- */
+/* --- the entry point (src/host/image/entrypoint.c) --------------------------- */
 
 void hr_exec_facts_done(struct hr_exec_facts *e);
 /* Check that the process of `spec` (hardened: its user is the one that
  * will run) can execute its args[0] from this image. */
 int hr_exec_check(const struct hr_rootfs *r, const cJSON *spec, struct hr_exec_facts *out);
 
-/* --- the whole audit (src/image/audit.c) -------------------------------- */
+/* --- the whole audit (src/host/image/audit.c) -------------------------------- */
 
 /*
  * Audit the image of `spec` (the hardened spec, so that the user is the

@@ -41,7 +41,7 @@ char *hr_text_clean(const char *s);
 /* Append the text form of the n bytes at s to b. */
 void hr_text_clean_buf(struct hr_buf *b, const char *s, size_t n);
 /* Write the text form of s. This and hr_fprintf_clean write, so they are
- * the shell's (src/report/clean.c), not the core's. */
+ * the shell's (src/host/report/clean.c), not the core's. */
 void hr_fputs_clean(const char *s, FILE *out);
 /* Format, then write the text form of the result (the format's own
  * characters are cleaned too: add a newline with fputc). */

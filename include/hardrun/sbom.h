@@ -3,8 +3,8 @@
  * A software bill of materials of an image's OS packages, as CycloneDX
  * 1.5 JSON. The parsers of the package databases (dpkg's status file and
  * status.d, apk's installed database) and the document are pure
- * (src/image/sbom.c); reading them from a root file system is
- * src/image/sbom_collect.c.
+ * (src/core/image/sbom.c); reading them from a root file system is
+ * src/host/image/sbom_collect.c.
  */
 #ifndef HARDRUN_SBOM_H
 #define HARDRUN_SBOM_H

@@ -7,7 +7,7 @@
  * write: in both modes hardrun hands the runtime `--bundle PRIVATE`, a
  * directory of its own holding the hardened config.json, a pinned clone
  * of the judged root file system and of every judged bind source
- * (src/runtime/pin.c). The engine's bundle is read once and never
+ * (src/host/runtime/pin.c). The engine's bundle is read once and never
  * written.
  *
  *   STATE/                      root:root 0700, refused otherwise

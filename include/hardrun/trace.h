@@ -14,9 +14,9 @@
  * call is never allowed by accident.
  *
  * Pure parts (the filter rewrite, the table of denials, the messages and
- * the learned profile; src/trace/filter.c, src/trace/denials.c) do no
+ * the learned profile; src/core/trace/filter.c, src/core/trace/denials.c) do no
  * I/O. The listener and how it is started (trace_listener.h) are in
- * src/trace/listener.c.
+ * src/host/trace/listener.c.
  * The process model is described in hardrun(1), DENIAL TRACING.
  */
 #ifndef HARDRUN_TRACE_H

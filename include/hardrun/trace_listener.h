@@ -2,7 +2,7 @@
 /*
  * The host's half of denial tracing (trace.h): the listener process that
  * answers the calls the filter routes to it, and how it is started and
- * waited for (src/trace/listener.c).
+ * waited for (src/host/trace/listener.c).
  */
 #ifndef HARDRUN_TRACE_LISTENER_H
 #define HARDRUN_TRACE_LISTENER_H

@@ -3,7 +3,7 @@
  * `hardrun check --k8s FILE`: the Kubernetes manifests of FILE (YAML or
  * JSON, one or more documents) audited against the profile, as a kind of
  * input of `hardrun check` (src/cli/check.c). The audit itself is pure
- * (src/export/k8s.c); this reads the file and picks the profile.
+ * (src/core/export/k8s.c); this reads the file and picks the profile.
  */
 #include "config.h"
 

@@ -32,7 +32,7 @@ struct hr_direct_opts {
 	const char *state_dir;
 	bool dry_run;
 	bool quiet;
-	bool explain;		    /* --explain: trace denials (src/trace) */
+	bool explain;		    /* --explain: trace denials (src/core/trace, src/host/trace) */
 	struct hr_learn_run *learn; /* hardrun learn: the run's findings go here */
 };
 

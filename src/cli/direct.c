@@ -2,7 +2,7 @@
 /*
  * Direct mode: `hardrun BUNDLE` runs a bundle hardened, in the
  * foreground, like `runc run`: the options and the report here, the
- * launch, supervision and clean-up in src/runtime/direct.c.
+ * launch, supervision and clean-up in src/host/runtime/direct.c.
  */
 #include "config.h"
 

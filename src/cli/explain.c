@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The command line's glue to src/trace. Direct mode: --explain, a
- * profile's "explain": true and `hardrun learn` start a listener before
- * the runtime and end it after. Runtime mode: a profile's "explain": true
+ * The command line's glue to tracing (src/core/trace, src/host/trace).
+ * Direct mode: --explain, a profile's "explain": true and `hardrun learn`
+ * start a listener before the runtime and end it after. Runtime mode: a profile's "explain": true
  * starts a detached listener for `create` and `run`.
  */
 #include "config.h"

@@ -2,7 +2,7 @@
 /*
  * `hardrun export k8s|docker|seccomp`: the profile that governs the
  * runtime, written as the settings of the stage before it, so that intent
- * is stated once. The core (src/export) builds the trees; this file picks
+ * is stated once. The core (src/core/export) builds the trees; this file picks
  * the profile, writes the seccomp file and prints.
  */
 #include "config.h"

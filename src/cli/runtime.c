@@ -3,7 +3,7 @@
  * Runtime mode: hardrun as the OCI runtime of containerd, Docker or
  * podman. It reads runc's command line and hardens what creates or widens
  * a process: create, run and restore get a private bundle that hardrun
- * made from the engine's (src/runtime/pipeline.c), exec and update follow
+ * made from the engine's (src/host/runtime/pipeline.c), exec and update follow
  * the hardened spec recorded there, and delete removes it. Every other
  * call execs the real runtime with the caller's argv minus hardrun's own
  * flags: standard streams, exit status and signals are the runtime's.
@@ -107,7 +107,7 @@ static void log_warned(struct rt *rt, const char *id, const struct hr_findings *
 
 /*
  * create, run, restore: the runtime gets hardrun's private bundle, made
- * from the engine's (src/runtime/pipeline.c), and nothing else.
+ * from the engine's (src/host/runtime/pipeline.c), and nothing else.
  */
 static int cmd_create(struct rt *rt)
 {

@@ -2,7 +2,7 @@
 /*
  * Will each control of a profile take effect? What it needs from the
  * runtime and the kernel, and which known CVEs of the runtime can undo
- * it. Pure: the facts come in (src/runtime/host_probe.c gathers them).
+ * it. Pure: the facts come in (src/host/runtime/host_probe.c gathers them).
  */
 #include "config.h"
 

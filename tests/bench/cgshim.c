@@ -5,7 +5,7 @@
  * move_mount(2) and answers ENOSYS, so under valgrind hardrun cannot pin
  * a path and the create stops there. Preloaded (LD_PRELOAD) under
  * valgrind only, this library answers the two libc calls with what they
- * do in hardrun's use (src/runtime/pin.c: clone the mount of an object
+ * do in hardrun's use (src/host/runtime/pin.c: clone the mount of an object
  * hardrun opened, attach the clone in the private bundle): a bind mount,
  * recursive when asked, from the object's descriptor to the target,
  * through /proc/self/fd, with mount(2), which valgrind knows. The

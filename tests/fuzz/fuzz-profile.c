@@ -21,7 +21,7 @@
 
 const char fz_target_name[] = "profile";
 
-/* As the loader reads profile files (src/runtime/profile_load.c). */
+/* As the loader reads profile files (src/host/runtime/profile_load.c). */
 static const struct hr_json_limits profile_limits = {
 	.max_bytes = 1u << 20,
 	.max_depth = 32,

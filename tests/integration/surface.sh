@@ -51,7 +51,7 @@ fi
 
 echo "# the environment: never read for what a container gets"
 # A plain getenv is allowed only inside #ifdef HR_FAULT_INJECTION (the
-# test program's hook in src/runtime/bundle.c).
+# test program's hook in src/host/runtime/bundle.c).
 srcs=$(find "$top_srcdir/src" -name '*.c' -exec awk '
   /^#ifdef HR_FAULT_INJECTION/ { hook = 1 }
   /^#endif/ { hook = 0 }

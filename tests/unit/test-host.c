@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The host's facts about the paths a spec names (src/runtime/host_env.c):
+ * The host's facts about the paths a spec names (src/host/runtime/host_env.c):
  * each opened once, magic links only where the field means one, sockets
  * found by what they are, directories judged by who can change them,
  * cgroups by whether they hold processes.

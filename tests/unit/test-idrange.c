@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Host id ranges (src/runtime/idrange.c): one range is one container's
+ * Host id ranges (src/host/runtime/idrange.c): one range is one container's
  * however many hardruns take, sweep and release at once; a range file is
  * never seen without its owner; a dead taker's leftovers are swept.
  */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Shared by the files of src/image only. */
+/* Shared by the files of src/host/image only. */
 #ifndef HARDRUN_IMAGE_INTERNAL_H
 #define HARDRUN_IMAGE_INTERNAL_H
 
