@@ -14,6 +14,7 @@
 #include "hardrun/json.h"
 #include "hardrun/launch.h"
 #include "hardrun/pipeline.h"
+#include "hardrun/seccomp_bpf.h"
 #include "hardrun/trace.h"
 #include "hardrun/trace_listener.h"
 
@@ -617,6 +618,23 @@ static void record(struct hr_launch *l)
 	hr_json_set(ann, HR_ENGINE_BUNDLE_ANNOTATION, cJSON_CreateString(l->bundle.path));
 }
 
+/* crun gets the filter compiled (seccomp_bpf.h); the audit record says
+ * how: "compiled", "cached", or "crun" and why not. */
+static void handoff(const struct hr_launch_opts *o, struct hr_launch *l)
+{
+	static const char *const how[] = { [HR_BPF_KEPT] = "crun", [HR_BPF_COMPILED] = "compiled",
+					   [HR_BPF_CACHED] = "cached" };
+	const char *why = NULL;
+	enum hr_bpf_handoff h = hr_crun_bpf_handoff(o->runtime, l->spec, &why);
+
+	if (h == HR_BPF_NONE)
+		return;
+	if (!l->audit_extra)
+		l->audit_extra = cJSON_CreateObject();
+	cJSON_AddStringToObject(l->audit_extra, "seccompBpf", how[h]);
+	if (why)
+		cJSON_AddStringToObject(l->audit_extra, "seccompBpfKept", why);
+}
 
 static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
 {
@@ -710,6 +728,11 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 		record(l);
 		if (o->before_write)
 			r = o->before_write(o->ud, l, err);
+		/* Last, on the filter as the runtime will read it (the trace
+		 * listener's changes included); a restore's filters are the
+		 * checkpoint's. */
+		if (r == 0 && !o->restore)
+			handoff(o, l);
 		if (r == 0)
 			r = write_private_bundle(o, l, err);
 	}
