@@ -50,9 +50,10 @@ static bool exact_uint(const cJSON *n, uint64_t max, uint64_t *ret)
 		if (!*s)
 			return false;
 		for (; *s; s++) {
-			if (!isdigit((unsigned char)*s) || v > (UINT64_MAX - 9) / 10)
+			uint64_t d = (uint64_t)(*s - '0');
+			if (!isdigit((unsigned char)*s) || v > (UINT64_MAX - d) / 10)
 				return false;
-			v = v * 10 + (uint64_t)(*s - '0');
+			v = v * 10 + d;
 		}
 		*ret = v;
 		return v <= max;
