@@ -45,6 +45,9 @@ int hr_cache_open(struct hr_bundle *b);
 /* The name of the cache entry for `key` (which the entry must also hold:
  * names may collide): PREFIX, a hash of the key, ".json". */
 char *hr_cache_file_name(const char *prefix, const char *key);
+/* The hash that names entries (64-bit FNV-1a): not collision-proof, so an
+ * entry holds its whole key, compared on reading. */
+uint64_t hr_cache_hash(const void *data, size_t n);
 
 /* The directories searched for profiles by default. */
 extern char *const hr_default_profile_dirs[];

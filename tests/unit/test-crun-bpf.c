@@ -48,8 +48,9 @@ static void same(const char *a, const char *b)
 Test(crun_bpf, compiles_a_plain_filter)
 {
 	const char *why;
-	char *b = compile(HEAD "\"defaultErrnoRet\":1,\"syscalls\":[{\"names\":[\"getpid\",\"read\"],"
-			       "\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	char *b = compile(HEAD
+			  "\"defaultErrnoRet\":1,\"syscalls\":[{\"names\":[\"getpid\",\"read\"],"
+			  "\"action\":\"SCMP_ACT_ALLOW\"}]}",
 			  &why);
 
 	cr_assert(b, "%s", why);
@@ -73,20 +74,23 @@ Test(crun_bpf, what_crun_skips)
 		  "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}",
 	     HEAD "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
 	/* A name libseccomp does not know is skipped, as crun warns and skips it. */
-	same(HEAD "\"syscalls\":[{\"names\":[\"getpid\",\"no_such_call\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	same(HEAD
+	     "\"syscalls\":[{\"names\":[\"getpid\",\"no_such_call\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
 	     HEAD "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
 }
 
 Test(crun_bpf, a_repeated_index_is_one_rule_per_argument)
 {
 	/* crun: arguments on the same index are alternatives, not all required. */
-	same(HEAD "\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
-		  "{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},"
-		  "{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-	     HEAD "\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
-		  "{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]},"
-		  "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
-		  "{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+	same(HEAD
+	     "\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+	     "{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},"
+	     "{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	     HEAD
+	     "\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+	     "{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]},"
+	     "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+	     "{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}");
 }
 
 Test(crun_bpf, architectures_as_crun_spells_them)
@@ -105,25 +109,32 @@ Test(crun_bpf, left_to_crun)
 		HEAD "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
 		"{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}",
 		HEAD "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_WHATEVER\"}]}",
-		HEAD "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\",\"errnoRet\":1}]}",
+		HEAD
+		"\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\",\"errnoRet\":1}]}",
 		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":1}",
-		HEAD "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":6,"
-		     "\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		HEAD "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
-		     "\"value\":0,\"op\":\"SCMP_CMP_SOMETIMES\"}]}]}",
-		HEAD "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
-		     "\"value\":-1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		HEAD "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
-		     "\"value\":1.5,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-		HEAD "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
-		     "\"value\":18446744073709551616,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		HEAD
+		"\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":6,"
+		"\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		HEAD
+		"\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		"\"value\":0,\"op\":\"SCMP_CMP_SOMETIMES\"}]}]}",
+		HEAD
+		"\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		"\"value\":-1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		HEAD
+		"\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		"\"value\":1.5,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		HEAD
+		"\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		"\"value\":18446744073709551616,\"op\":\"SCMP_CMP_EQ\"}]}]}",
 		HEAD "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
 		     "{\"index\":0,\"op\":\"SCMP_CMP_EQ\"},{\"index\":1,\"op\":\"SCMP_CMP_EQ\"},"
 		     "{\"index\":2,\"op\":\"SCMP_CMP_EQ\"},{\"index\":3,\"op\":\"SCMP_CMP_EQ\"},"
 		     "{\"index\":4,\"op\":\"SCMP_CMP_EQ\"},{\"index\":5,\"op\":\"SCMP_CMP_EQ\"},"
 		     "{\"index\":0,\"op\":\"SCMP_CMP_NE\"}]}]}",
 		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_PDP11\"]}",
-		HEAD "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"comment\":\"x\"}]}",
+		HEAD
+		"\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"comment\":\"x\"}]}",
 		"{\"architectures\":[\"SCMP_ARCH_X86_64\"]}",
 	};
 

@@ -622,8 +622,9 @@ static void record(struct hr_launch *l)
  * how: "compiled", "cached", or "crun" and why not. */
 static void handoff(const struct hr_launch_opts *o, struct hr_launch *l)
 {
-	static const char *const how[] = { [HR_BPF_KEPT] = "crun", [HR_BPF_COMPILED] = "compiled",
-					   [HR_BPF_CACHED] = "cached" };
+	static const char *const how[] = {
+		[HR_BPF_KEPT] = "crun", [HR_BPF_COMPILED] = "compiled", [HR_BPF_CACHED] = "cached"
+	};
 	const char *why = NULL;
 	enum hr_bpf_handoff h = hr_crun_bpf_handoff(o->runtime, l->spec, &why);
 

@@ -513,11 +513,12 @@ out:
 
 /* 64-bit FNV-1a: names a cache file; the entry holds the full key, which
  * is compared, so a collision only costs a miss. */
-static uint64_t fnv1a(const char *s, size_t n)
+uint64_t hr_cache_hash(const void *data, size_t n)
 {
+	const unsigned char *s = data;
 	uint64_t h = UINT64_C(1469598103934665603);
 	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+		h ^= s[i];
 		h *= UINT64_C(1099511628211);
 	}
 	return h;
@@ -525,7 +526,8 @@ static uint64_t fnv1a(const char *s, size_t n)
 
 char *hr_cache_file_name(const char *prefix, const char *key)
 {
-	return hr_xasprintf("%s%016llx.json", prefix, (unsigned long long)fnv1a(key, strlen(key)));
+	return hr_xasprintf("%s%016llx.json", prefix,
+			    (unsigned long long)hr_cache_hash(key, strlen(key)));
 }
 
 static char *cache_key(const char *name_or_path, char *const *dirs)
@@ -669,7 +671,7 @@ static int cache_get(const char *key, struct hr_profile **ret)
 	if (!key || hr_cache_open(&b) < 0)
 		return -1;
 	snprintf(fname, sizeof fname, "%016llx" CACHE_SUFFIX,
-		 (unsigned long long)fnv1a(key, strlen(key)));
+		 (unsigned long long)hr_cache_hash(key, strlen(key)));
 	if (hr_bundle_read(&b, fname, 4u << 20, &text, &len, NULL, NULL) == 0) {
 		r = (struct rd){ .p = text, .end = text + len };
 		if (len > strlen(CACHE_MAGIC) && memcmp(text, CACHE_MAGIC, strlen(CACHE_MAGIC)) == 0 &&
@@ -706,7 +708,7 @@ static void cache_put(const char *key, const struct hr_profile *p)
 	put_u32(&e, (uint32_t)flat.n);
 	hr_buf_add(&e, flat.s, flat.n);
 	snprintf(fname, sizeof fname, "%016llx" CACHE_SUFFIX,
-		 (unsigned long long)fnv1a(key, strlen(key)));
+		 (unsigned long long)hr_cache_hash(key, strlen(key)));
 	/* Best effort: a cache that cannot be written is only a miss next time. */
 	(void)hr_bundle_write(&b, fname, e.s, e.n, 0600, 0, 0, NULL);
 	hr_bundle_close(&b);

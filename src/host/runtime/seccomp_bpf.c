@@ -108,9 +108,12 @@ static enum scmp_compare op_of(const char *s)
 		const char *name;
 		enum scmp_compare op;
 	} ops[] = {
-		{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
-		{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-		{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+		{ "SCMP_CMP_NE", SCMP_CMP_NE },
+		{ "SCMP_CMP_LT", SCMP_CMP_LT },
+		{ "SCMP_CMP_LE", SCMP_CMP_LE },
+		{ "SCMP_CMP_EQ", SCMP_CMP_EQ },
+		{ "SCMP_CMP_GE", SCMP_CMP_GE },
+		{ "SCMP_CMP_GT", SCMP_CMP_GT },
 		{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 	};
 
@@ -156,8 +159,10 @@ static bool args_of(const cJSON *args, struct scmp_arg_cmp *cmp, unsigned *ret_n
 		    (member(a, "value") && !exact_uint(member(a, "value"), UINT64_MAX, &v1)) ||
 		    (member(a, "valueTwo") && !exact_uint(member(a, "valueTwo"), UINT64_MAX, &v2)))
 			return *why = "an argument crun would read otherwise", false;
-		cmp[n] = (struct scmp_arg_cmp){ .arg = (unsigned)index, .op = op_of(op->valuestring),
-						.datum_a = v1, .datum_b = v2 };
+		cmp[n] = (struct scmp_arg_cmp){ .arg = (unsigned)index,
+						.op = op_of(op->valuestring),
+						.datum_a = v1,
+						.datum_b = v2 };
 		if (cmp[n].op == _SCMP_CMP_MIN)
 			return *why = "an operator crun does not know", false;
 		if (++count[index] > 1)
@@ -181,7 +186,8 @@ static bool add_rule(scmp_filter_ctx ctx, const cJSON *rule, uint32_t def, const
 	if (!cJSON_IsObject(rule) || !only_members(rule, keys) || !cJSON_IsString(action) ||
 	    (names && !cJSON_IsArray(names)) || (args && !cJSON_IsArray(args)))
 		return *why = "a rule crun would read otherwise", false;
-	if (er && (!action_has_errno(action->valuestring) || !exact_uint(er, UINT32_MAX, &errno_ret)))
+	if (er &&
+	    (!action_has_errno(action->valuestring) || !exact_uint(er, UINT32_MAX, &errno_ret)))
 		return *why = "an errnoRet crun would refuse", false;
 	if (!action_of(action->valuestring, (uint32_t)errno_ret, &act))
 		return *why = "an action not handed over (SCMP_ACT_NOTIFY, or unknown)", false;
@@ -222,7 +228,7 @@ static bool add_arches(scmp_filter_ctx ctx, const cJSON *arches, const char **wh
 		s = a->valuestring;
 		if (strncmp(s, "SCMP_ARCH_", 10) == 0)
 			s += 10;
-		for (i = 0; s[i] && i < sizeof lower - 1; i++)
+		for (i = 0; i < sizeof lower - 1 && s[i]; i++)
 			lower[i] = (char)tolower((unsigned char)s[i]);
 		lower[i] = '\0';
 		if ((token = seccomp_arch_resolve_name(lower)) == 0)
@@ -249,7 +255,8 @@ static bool export_bpf(scmp_filter_ctx ctx, struct hr_buf *out)
 
 static char *base64(const unsigned char *p, size_t n)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char *out = hr_xmalloc((n + 2) / 3 * 4 + 1), *o = out;
 
 	for (size_t i = 0; i < n; i += 3) {
@@ -267,9 +274,11 @@ static char *base64(const unsigned char *p, size_t n)
 bool hr_crun_bpf_compile(const cJSON *seccomp, char **ret_b64, const char **ret_why)
 {
 	static const char *const keys[] = { "defaultAction", "defaultErrnoRet", "architectures",
-					    "flags", "syscalls", NULL };
-	const cJSON *def = member(seccomp, "defaultAction"), *der = member(seccomp, "defaultErrnoRet");
-	const cJSON *arches = member(seccomp, "architectures"), *rules = member(seccomp, "syscalls");
+					    "flags",	     "syscalls",	NULL };
+	const cJSON *def = member(seccomp, "defaultAction"),
+		    *der = member(seccomp, "defaultErrnoRet");
+	const cJSON *arches = member(seccomp, "architectures"),
+		    *rules = member(seccomp, "syscalls");
 	scmp_filter_ctx ctx = NULL;
 	struct hr_buf bpf = { 0 };
 	const char *why = NULL;
@@ -316,16 +325,6 @@ bool hr_crun_bpf_compile(const cJSON *seccomp, char **ret_b64, const char **ret_
  */
 #define BPF_MAGIC "hardrun-seccomp-bpf-1\n"
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = UINT64_C(1469598103934665603);
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= UINT64_C(1099511628211);
-	}
-	return h;
-}
-
 static char *bpf_key(const char *text)
 {
 	const struct scmp_version *v = seccomp_version();
@@ -340,7 +339,8 @@ static char *bpf_key(const char *text)
 
 static void bpf_name(const char *key, char name[48])
 {
-	snprintf(name, 48, "seccomp-%016llx.bpf", (unsigned long long)fnv1a(key, strlen(key)));
+	snprintf(name, 48, "seccomp-%016llx.bpf",
+		 (unsigned long long)hr_cache_hash(key, strlen(key)));
 }
 
 static char *cache_get(const char *key)
@@ -365,7 +365,7 @@ static char *cache_get(const char *key)
 		memcpy(&n, p, sizeof n);
 		memcpy(&h, p + sizeof n, sizeof h);
 		p += 2 * sizeof n;
-		if (n == (uint64_t)(text + len - p) && n > 0 && h == fnv1a(p, n))
+		if (n == (uint64_t)(text + len - p) && n > 0 && h == hr_cache_hash(p, n))
 			ret = hr_xstrdup(p);
 	}
 	hr_bundle_close(&b);
@@ -376,7 +376,7 @@ static void cache_put(const char *key, const char *b64)
 {
 	struct hr_bundle b = { .dirfd = -1 };
 	struct hr_buf e = { 0 };
-	uint64_t n = strlen(b64), h = fnv1a(b64, n);
+	uint64_t n = strlen(b64), h = hr_cache_hash(b64, n);
 	char name[48];
 
 	if (hr_cache_open(&b) < 0)
