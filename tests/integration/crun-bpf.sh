@@ -46,7 +46,7 @@ EOF
 chmod 0755 "$W/crun"
 
 # The container reports (the probe), then sleeps as `/probe sleep TAG`,
-# which the host finds by its command line.
+# which the host reads the filter of.
 n=0
 # side NAME BUNDLE [hardrun options]: run BUNDLE through hardrun and the
 # wrapper; leaves the report in $WORK/NAME.out, the spec crun was given
@@ -55,7 +55,10 @@ side() {
   local name=$1 b=$2 tag pid="" hpid i
   shift 2
   n=$((n + 1))
-  tag=$((900000 + $$ % 10000 * 10 + n))
+  # (found by its container's id: the tag only tells the sleep from the
+  # shell before it, and bounds its life if this test dies)
+  tag=$((100 + n))
+  on_exit "crun delete --force hr-bpf-$$-$n >/dev/null 2>&1"
   jq --arg t "$tag" '.process.args = ["/bin/sh", "-c", "/probe report; exec /probe sleep " + $t]' \
     "$b/config.json" >"$b/config.tmp" && mv "$b/config.tmp" "$b/config.json"
   rm -f "$W/seen.json" "$WORK/$name.filter"
