@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The seccomp filter handed to crun already compiled (src/runtime/seccomp_bpf.c).
+ * The seccomp filter handed to crun already compiled
+ * (src/host/runtime/seccomp_bpf.c).
  *
  * crun compiles linux.seccomp with libseccomp at every create, unless the
  * spec carries the annotation run.oci.seccomp_bpf_data: the BPF program,
