@@ -92,6 +92,8 @@ expect_kv() {
     pass "$key = $want"
   else
     fail "$key: expected '$want', got '${got:-<missing>}'"
+    # No such line: show what came instead (an error, or nothing).
+    [ -n "$got" ] || printf '%s\n' "${out:-(no output at all)}" | sed 's/^/    | /' | head -20
   fi
 }
 
