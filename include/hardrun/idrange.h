@@ -10,8 +10,9 @@
  * bundle) to STATE/bundles/.userns/N, which fails if N exists: 50
  * parallel creates take 50 ranges without a common lock, and nobody ever
  * sees a range file without its owner. The taker holds the lock until
- * that private bundle exists. A range whose file is unlocked and whose owner
- * is gone is free again (hr_idrange_sweep). Ranges that overlap
+ * that private bundle exists, and the range goes with the bundle. A range
+ * whose file is unlocked and whose owner is gone is free again
+ * (hr_idrange_sweep, when a take finds the pool full). Ranges that overlap
  * /etc/subuid, /etc/subgid or ids below the floor are never given out.
  */
 #ifndef HARDRUN_IDRANGE_H
@@ -44,8 +45,9 @@ struct hr_idrange {
 
 /*
  * Take a free range for `owner` ("KEY/ID") from `pool`, excluding the
- * ranges of /etc/subuid and /etc/subgid. Returns 0, -ENOSPC when every
- * range is taken (the message says how to grow the pool), or another
+ * ranges of /etc/subuid and /etc/subgid; a full pool is swept once and
+ * walked again. Returns 0, -ENOSPC when every range is taken (the
+ * message says how to grow the pool), or another
  * negative errno (-EIO when the state directory is full).
  */
 int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const char *owner,

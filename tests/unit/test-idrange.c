@@ -191,3 +191,32 @@ Test(idrange, a_full_pool_is_refused_saying_how_to_grow_it)
 	for (int i = 0; i < 3; i++)
 		hr_idrange_close(&r[i]);
 }
+
+Test(idrange, a_full_pool_frees_the_ranges_of_dead_takers_once)
+{
+	struct hr_idrange r[3], more, held;
+	hr_error err = { 0 };
+	char owner[32];
+
+	/* Three ranges whose takers died before their bundles existed:
+	 * unlocked, owners gone. Taking does not sweep while ranges are free. */
+	for (int i = 0; i < 3; i++) {
+		snprintf(owner, sizeof owner, "root/dead%d", i);
+		cr_assert_eq(hr_idrange_take(&st, &pool, owner, &r[i], &err), 0, "%s", err.msg);
+		hr_idrange_close(&r[i]);
+	}
+	cr_expect_eq(entries(), 3);
+	/* The pool is full: the take sweeps it once and finds a range. */
+	cr_assert_eq(hr_idrange_take(&st, &pool, "root/live", &more, &err), 0, "%s", err.msg);
+	cr_expect_eq(entries(), 1, "a dead taker's range is left after the sweep");
+	/* A range still held is never swept: full again, refused. */
+	for (int i = 0; i < 2; i++) {
+		snprintf(owner, sizeof owner, "root/held%d", i);
+		cr_assert_eq(hr_idrange_take(&st, &pool, owner, &r[i], &err), 0, "%s", err.msg);
+	}
+	cr_expect_eq(hr_idrange_take(&st, &pool, "root/more", &held, &err), -ENOSPC);
+	cr_expect_eq(entries(), 3);
+	hr_idrange_close(&more);
+	for (int i = 0; i < 2; i++)
+		hr_idrange_close(&r[i]);
+}

@@ -122,6 +122,41 @@ static int make_claim(int dir, const char *owner, char *name, size_t size, int *
 	return -EAGAIN;
 }
 
+/* What a take knows while it walks the pool. */
+struct take {
+	int dir;		 /* the ranges' directory */
+	const char *claim;	 /* our locked file naming the owner */
+	const uint64_t *sub;	 /* /etc/subuid and /etc/subgid, as pairs */
+	size_t nsub;
+	uint32_t start;		 /* where the walk begins */
+};
+
+/* The first free range from t->start on, linked to our claim: 0, -ENOSPC
+ * when none is free, or an error. */
+static int walk(struct hr_state *st, const struct hr_idpool *pool, const struct take *t,
+		uint32_t *ret_index, hr_error *err)
+{
+	for (uint32_t k = 0; k < pool->count; k++) {
+		uint32_t i = (t->start + k) % pool->count;
+		uint64_t lo = (uint64_t)pool->base + (uint64_t)i * pool->size, hi = lo + pool->size;
+		char name[16];
+
+		if (lo < pool->floor || overlaps(t->sub, t->nsub, lo, hi))
+			continue;
+		snprintf(name, sizeof name, "%u", i);
+		/* Atomic: fails if the range is anyone's. */
+		if (linkat(t->dir, t->claim, t->dir, name, 0) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return hr_err(err, not_pool(errno), "%s/bundles/" RANGES_DIR "/%s: %s",
+				      st->path, name, strerror(errno));
+		}
+		*ret_index = i;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
 int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const char *owner,
 		    struct hr_idrange *ret, hr_error *err)
 {
@@ -130,7 +165,8 @@ int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const cha
 	size_t nsub = 0;
 	uint64_t h = 1469598103934665603ULL;
 	char claim[32];
-	uint32_t start;
+	uint32_t index;
+	struct take t;
 	int r, fd = -1;
 
 	*ret = (struct hr_idrange){ .lock_fd = -1 };
@@ -150,29 +186,22 @@ int hr_idrange_take(struct hr_state *st, const struct hr_idpool *pool, const cha
 	 * try the same file. */
 	for (const unsigned char *p = (const unsigned char *)owner; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	start = (uint32_t)(h % pool->count);
-	r = -ENOSPC;
-	for (uint32_t k = 0; k < pool->count; k++) {
-		uint32_t i = (start + k) % pool->count;
-		uint64_t lo = (uint64_t)pool->base + (uint64_t)i * pool->size, hi = lo + pool->size;
-		char name[16];
-
-		if (lo < pool->floor || overlaps(sub, nsub, lo, hi))
-			continue;
-		snprintf(name, sizeof name, "%u", i);
-		/* Atomic: fails if the range is anyone's. */
-		if (linkat(dir, claim, dir, name, 0) < 0) {
-			if (errno == EEXIST)
-				continue;
-			r = hr_err(err, not_pool(errno), "%s/bundles/" RANGES_DIR "/%s: %s",
-				   st->path, name, strerror(errno));
-			break;
-		}
-		*ret = (struct hr_idrange){ .index = i, .host = (uint32_t)lo, .size = pool->size,
-					    .lock_fd = fd };
+	t = (struct take){ .dir = dir, .claim = claim, .sub = sub, .nsub = nsub,
+			   .start = (uint32_t)(h % pool->count) };
+	r = walk(st, pool, &t, &index, err);
+	/* A range goes with its private bundle, so only a taker that died
+	 * before its bundle existed leaves one behind: those are swept when
+	 * the pool runs out, not at every create (a sweep reads every range
+	 * file, a cost that grows with the containers on the node). */
+	if (r == -ENOSPC) {
+		hr_idrange_sweep(st);
+		r = walk(st, pool, &t, &index, err);
+	}
+	if (r == 0) {
+		uint64_t lo = (uint64_t)pool->base + (uint64_t)index * pool->size;
+		*ret = (struct hr_idrange){ .index = index, .host = (uint32_t)lo,
+					    .size = pool->size, .lock_fd = fd };
 		fd = -1;
-		r = 0;
-		break;
 	}
 	(void)unlinkat(dir, claim, 0);
 	if (fd >= 0)

@@ -540,7 +540,9 @@ static int pin_paths(struct hr_launch *l, bool attach_it, hr_error *err)
 }
 
 /* The runtime root's directory in the state, swept of what crashed
- * containers left (their bundles and their ranges of host ids). */
+ * containers left: their bundles, and with each its range of host ids
+ * (a range whose taker died before its bundle existed is swept when the
+ * pool runs out: hr_idrange_take). */
 static int open_root_dir(const struct hr_launch_opts *o, struct hr_launch *l, hr_error *err)
 {
 	struct hr_runtime_ref ref = { .root = o->runtime_root, .cmd = o->runtime_cmd };
@@ -550,8 +552,6 @@ static int open_root_dir(const struct hr_launch_opts *o, struct hr_launch *l, hr
 		return r;
 	/* A container gone while its hardrun was not there to clean up. */
 	hr_state_sweep(l->root_fd, l->root_path, &ref);
-	if (o->state->privileged)
-		hr_idrange_sweep(o->state);
 	l->owner = hr_xasprintf("%s/%s", strrchr(l->root_path, '/') + 1, o->id);
 	return 0;
 }
