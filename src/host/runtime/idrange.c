@@ -334,7 +334,9 @@ int hr_userns_open(uint32_t host, uint32_t size, int *ret_fd, hr_error *err)
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return hr_err(err, -errno, "pipe: %s", strerror(errno));
-	pid = clone(hold, stack + sizeof stack, CLONE_NEWUSER | SIGCHLD, pipefd);
+	/* CLONE_VM: the child needs none of hardrun's memory but its stack,
+	 * and a copy of the page tables is most of what a fork costs. */
+	pid = clone(hold, stack + sizeof stack, CLONE_NEWUSER | CLONE_VM | SIGCHLD, pipefd);
 	if (pid < 0) {
 		r = -errno;
 		(void)close(pipefd[0]);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,12 +69,54 @@ int hr_exit_status(int wstatus)
 	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 125;
 }
 
+/* The runtime's process until its exec. */
+struct child {
+	char *const *argv;
+	sigset_t mask;	/* the caller's, restored in the child */
+	pid_t parent;
+	int exec_errno; /* set when the exec failed */
+};
+
+static int exec_child(void *arg)
+{
+	struct child *c = arg;
+
+	sigprocmask(SIG_SETMASK, &c->mask, NULL);
+	/* If hardrun is killed, so is the runtime: whoever killed
+	 * hardrun meant the runtime. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != c->parent)
+		_exit(125);
+	execv(c->argv[0], c->argv);
+	c->exec_errno = errno;
+	_exit(126);
+}
+
+/*
+ * Start argv[0] as a child sharing hardrun's memory until its exec
+ * (CLONE_VM | CLONE_VFORK, as posix_spawn does): no copy of hardrun's page
+ * tables to make and tear down again, which a fork of a process of a few
+ * MiB costs at every create. hardrun waits, on a stack of its own that the
+ * child borrows, until the child has exec'd or died.
+ */
+static pid_t spawn(struct child *c)
+{
+	char stack[32768] __attribute__((aligned(16)));
+	pid_t pid = clone(exec_child, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, c);
+
+	if (pid > 0 && c->exec_errno)
+		fprintf(stderr, "hardrun: cannot execute %s: %s\n", c->argv[0],
+			strerror(c->exec_errno));
+	return pid;
+}
+
 int hr_supervise(char *const *argv, char *const *kill_argv, unsigned grace)
 {
 	static const int sigs[] = { SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
 				    SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
 	sigset_t set, old;
-	pid_t pid, parent = getpid();
+	struct child c;
+	pid_t pid;
 	int status = 0, stop_requests = 0;
 	struct timespec deadline = { 0 };
 	bool killed = false;
@@ -82,22 +125,12 @@ int hr_supervise(char *const *argv, char *const *kill_argv, unsigned grace)
 	for (size_t i = 0; i < HR_ARRAY_SIZE(sigs); i++)
 		sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	pid = fork();
+	c = (struct child){ .argv = argv, .mask = old, .parent = getpid() };
+	pid = spawn(&c);
 	if (pid < 0) {
 		int e = errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return -e;
-	}
-	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		/* If hardrun is killed, so is the runtime: whoever killed
-		 * hardrun meant the runtime. */
-		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(125);
-		execv(argv[0], argv);
-		fprintf(stderr, "hardrun: cannot execute %s: %s\n", argv[0], strerror(errno));
-		_exit(126);
 	}
 	for (;;) {
 		siginfo_t si;
