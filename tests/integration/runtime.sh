@@ -290,6 +290,22 @@ ho=$(H delete "$ID-dh" 2>/dev/null); hr=$?
 ro=$(R delete "$ID-dr" 2>/dev/null); rr=$?
 check "delete of a gone container: same status ($hr, $rr)" eval '[ "$hr" = "$rr" ] && [ "$hr" != 0 ]'
 
+echo "# deleted behind hardrun's back (runc's delete): the next create removes its private bundle"
+fresh gone sleep
+H create --bundle "$WORK/gone" "$ID-gone" </dev/null >/dev/null 2>&1
+track "$ID-gone"
+gpb=$(dirname "$(pspec "$ID-gone")")
+lpb=$(dirname "$(pspec "$ID")")
+R delete --force "$ID-gone" >/dev/null 2>&1
+check "runc's delete left hardrun's private bundle (${gpb#$STATE/})" [ -d "$gpb" ]
+fresh next sleep
+H create --bundle "$WORK/next" "$ID-next" </dev/null >/dev/null 2>&1
+track "$ID-next"
+check "the next create removed it" [ ! -e "$gpb" ]
+check "... and kept the bundle of a container runc still holds (${lpb#$STATE/})" [ -d "$lpb" ]
+check "... whose container still runs from it" [ "$(dirname "$(pspec "$ID")")" = "$lpb" ]
+H delete --force "$ID-next" >/dev/null 2>&1
+
 echo "# a refused create: non-zero, config.json untouched, no container, a JSON log line"
 fresh sock report
 jq '.mounts += [{ "destination": "/var/run/docker.sock", "type": "bind",

@@ -21,12 +21,16 @@
 /* Does the runtime still hold container `id`? runc and crun keep a
  * directory per container in their state root; another runtime is asked
  * (`state ID`), and one that cannot be asked holds everything. */
-static bool runtime_has(const struct hr_runtime_ref *rt, const char *id)
+/* `rt_fd`: rt->root, when a sweep opened it (-1 if not): one lookup of
+ * the id, not of the whole path, for every bundle. */
+static bool runtime_has(const struct hr_runtime_ref *rt, int rt_fd, const char *id)
 {
 	_cleanup_free_ char *p = NULL;
 
 	if (!rt || (!rt->root && !rt->cmd))
 		return true;
+	if (rt->root && rt_fd >= 0)
+		return faccessat(rt_fd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 	if (!rt->root) {
 		size_t n = hr_strv_len(rt->cmd);
 		_cleanup_free_ char **argv = hr_xcalloc(n + 3, sizeof *argv);
@@ -41,7 +45,7 @@ static bool runtime_has(const struct hr_runtime_ref *rt, const char *id)
 }
 
 static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtime_ref *rt,
-		      const char *name, bool ask);
+		      int rt_fd, const char *name, bool ask);
 
 static void pbundle_init(struct hr_pbundle *pb)
 {
@@ -220,7 +224,7 @@ int hr_pbundle_create(int root_fd, const char *root_path, const char *id,
 	/* A bundle of that name: a live container's (the runtime will say it
 	 * exists), or a stale one, removed here. */
 	if (faccessat(root_fd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !sweep_one(root_fd, root_path, rt, id, true))
+	    !sweep_one(root_fd, root_path, rt, -1, id, true))
 		return hr_err(err, -EEXIST, "container %s: exists", id);
 	if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
 		rnd = (uint64_t)getpid() << 20 ^ (uint64_t)time(NULL);
@@ -375,7 +379,7 @@ static void delete_container(char **rt, const char *id)
  * true when it is gone.
  */
 static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtime_ref *rt,
-		      const char *name, bool ask)
+		      int rt_fd, const char *name, bool ask)
 {
 	_cleanup_(hr_pbundle_close) struct hr_pbundle pb;
 	_cleanup_strv_ char **direct = NULL;
@@ -396,7 +400,7 @@ static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtim
 		is_direct = faccessat(root_fd, marker, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 		/* Cheap first: an engine's live container is not locked. Asking a
 		 * runtime costs a process: only for one id, not for a sweep. */
-		bool held = !ask && (!rt || !rt->root) ? true : runtime_has(rt, name);
+		bool held = !ask && (!rt || !rt->root) ? true : runtime_has(rt, rt_fd, name);
 		if (!is_direct && held)
 			return false;
 		if (try_lock(root_fd, name, &pb.dirfd) < 0)
@@ -419,6 +423,10 @@ void hr_state_sweep(int root_fd, const char *root_path, const struct hr_runtime_
 {
 	_cleanup_close_ int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
 	DIR *d = fd >= 0 ? fdopendir(HR_TAKE_FD(fd)) : NULL;
+	/* Missing: each bundle's container is looked up by path. */
+	_cleanup_close_ int rt_fd = rt && rt->root ? open(rt->root, O_RDONLY | O_DIRECTORY |
+									 O_CLOEXEC)
+						 : -1;
 	struct dirent *de;
 
 	if (!d)
@@ -427,7 +435,7 @@ void hr_state_sweep(int root_fd, const char *root_path, const struct hr_runtime_
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
 		    (de->d_name[0] == '.' && strncmp(de->d_name, ".new-", 5) != 0))
 			continue;
-		(void)sweep_one(root_fd, root_path, rt, de->d_name, false);
+		(void)sweep_one(root_fd, root_path, rt, rt_fd, de->d_name, false);
 	}
 	closedir(d);
 }
