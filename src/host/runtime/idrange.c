@@ -352,6 +352,11 @@ int hr_userns_open(uint32_t host, uint32_t size, int *ret_fd, hr_error *err)
 	if (r == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		r = -errno;
 	(void)close(pipefd[1]);
+	/* Wait here, though the holder may take a while to exit: it
+	 * shares our memory, reads pipefd from this frame and runs on the one
+	 * static stack, so neither may be reused before it is gone (a version
+	 * that reaped it later saved nothing measurable and left holders
+	 * blocked on a reused frame). */
 	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
 		;
 	if (r < 0)
