@@ -37,7 +37,10 @@ bool fz_replay;
  * stack ends in its allocator, zmalloc; that is what is suppressed. The
  * only libseccomp context of the targets is the seccomp-import oracle's
  * (installable()), released on its one path; the core under test
- * allocates nothing through libseccomp.
+ * allocates nothing through libseccomp. Here and not in tests/lsan.supp:
+ * that file serves the whole suite, where hardrun's own code compiles
+ * filters with libseccomp and a context it loses must still be found,
+ * and libFuzzer campaigns run the targets outside make check.
  */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
