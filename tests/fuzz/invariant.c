@@ -242,9 +242,12 @@ static bool check_user(struct ck *c)
 		if (!has_equal(at(iu, "additionalGids", NULL), g))
 			return fail(c, "/process/user/additionalGids: a group the input did not have");
 	}
-	if (((unsigned)oumask & (unsigned)iumask) != (unsigned)iumask)
+	/* Only the permission bits: the kernel's umask() drops the others
+	 * (runc and crun pass the number as it is), and hardrun keeps only
+	 * those when it sets the umask. */
+	if (((unsigned)oumask & (unsigned)iumask & 0777) != ((unsigned)iumask & 0777))
 		return fail(c, "/process/user/umask: %04o lost bits of the input's %04o",
-			    (unsigned)oumask, (unsigned)iumask);
+			    (unsigned)oumask, (unsigned)iumask & 0777);
 	if (harden_mode(c, "user") && ((unsigned)oumask & c->p->user.umask) != c->p->user.umask)
 		return fail(c, "/process/user/umask: %04o lacks bits of the profile's %04o",
 			    (unsigned)oumask, c->p->user.umask);
