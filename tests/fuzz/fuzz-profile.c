@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -30,7 +31,9 @@ static const struct hr_json_limits profile_limits = {
 
 static const char *const spec_files[] = { "docker-run-default", "podman-run-default",
 					  "containerd-ctr-run" };
-static char *specs[HR_ARRAY_SIZE(spec_files)];
+/* Parsed once: each hardening works on a copy (cJSON_Duplicate, as
+ * hr_harden copies a spec), not on two fresh parses of the file. */
+static cJSON *specs[HR_ARRAY_SIZE(spec_files)];
 static cJSON *bases[16];
 
 static char *read_text(const char *path)
@@ -58,7 +61,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (size_t i = 0; i < HR_ARRAY_SIZE(spec_files); i++) {
 		_cleanup_free_ char *p = hr_xasprintf("%s/tests/fixtures/%s.json", fz_srcdir(),
 						      spec_files[i]);
-		specs[i] = read_text(p);
+		_cleanup_free_ char *text = read_text(p);
+		hr_error err = { 0 };
+
+		if (hr_json_parse(text, strlen(text), &hr_json_spec_limits, &specs[i], &err) < 0)
+			fz_die("fixture %s: %s", spec_files[i], err.msg);
 	}
 	return 0;
 }
@@ -70,7 +77,7 @@ static void harden_with(const struct hr_profile *p, uint32_t pick)
 	_cleanup_json_ cJSON *filter = hr_seccomp_profile_filter(&p->seccomp);
 
 	for (size_t i = 0; i < HR_ARRAY_SIZE(specs); i++) {
-		_cleanup_json_ cJSON *in = NULL, *out = NULL;
+		_cleanup_json_ cJSON *out = NULL;
 		_cleanup_(hr_findings_done) struct hr_findings f = { 0 };
 		struct hr_env env = fz_env(1);
 		hr_error err = { 0 };
@@ -79,16 +86,16 @@ static void harden_with(const struct hr_profile *p, uint32_t pick)
 
 		if (!fz_replay && i != pick % HR_ARRAY_SIZE(specs))
 			continue;
-		if (hr_json_parse(specs[i], strlen(specs[i]), &hr_json_spec_limits, &in, &err) < 0 ||
-		    hr_json_parse(specs[i], strlen(specs[i]), &hr_json_spec_limits, &out, &err) < 0)
-			fz_die("fixture %s: %s", spec_files[i], err.msg);
+		out = cJSON_Duplicate(specs[i], true);
+		if (!out)
+			abort();
 		r = hr_harden(out, p, &env, &f, &err);
 		if (r == HR_E_REFUSED)
 			continue;
 		if (r < 0)
 			fz_die("fixture %s: hr_harden returned %d under a valid profile: %s",
 			       spec_files[i], r, err.msg);
-		if (!fz_monotonic(in, out, p, &env, filter, why, sizeof why))
+		if (!fz_monotonic(specs[i], out, p, &env, filter, why, sizeof why))
 			fz_die("fixture %s: %s", spec_files[i], why);
 	}
 }

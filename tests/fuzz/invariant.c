@@ -242,9 +242,12 @@ static bool check_user(struct ck *c)
 		if (!has_equal(at(iu, "additionalGids", NULL), g))
 			return fail(c, "/process/user/additionalGids: a group the input did not have");
 	}
-	if (((unsigned)oumask & (unsigned)iumask) != (unsigned)iumask)
+	/* Only the permission bits: the kernel's umask() drops the others
+	 * (runc and crun pass the number as it is), and hardrun keeps only
+	 * those when it sets the umask. */
+	if (((unsigned)oumask & (unsigned)iumask & 0777) != ((unsigned)iumask & 0777))
 		return fail(c, "/process/user/umask: %04o lost bits of the input's %04o",
-			    (unsigned)oumask, (unsigned)iumask);
+			    (unsigned)oumask, (unsigned)iumask & 0777);
 	if (harden_mode(c, "user") && ((unsigned)oumask & c->p->user.umask) != c->p->user.umask)
 		return fail(c, "/process/user/umask: %04o lacks bits of the profile's %04o",
 			    (unsigned)oumask, c->p->user.umask);
@@ -645,7 +648,8 @@ static bool check_one_mount(struct ck *c, size_t idx, const cJSON *i, const cJSO
 			    idx, dest);
 	if (!has_str(oopts, "nosuid") || has_str(oopts, "suid") || has_str(oopts, "rsuid"))
 		return fail(c, "/mounts/%zu/options: not nosuid", idx);
-	if (strcmp(type, "devpts") != 0 && strcmp(dest, "/dev") != 0 &&
+	/* /dev as runc reads it: "./dev" is the same directory. */
+	if (strcmp(type, "devpts") != 0 && !same_dir(dest, "/dev") &&
 	    (!has_str(oopts, "nodev") || has_str(oopts, "dev") || has_str(oopts, "rdev")))
 		return fail(c, "/mounts/%zu/options: not nodev", idx);
 	if ((strcmp(type, "sysfs") == 0 || strcmp(type, "cgroup") == 0 ||

@@ -1547,7 +1547,9 @@ Test(devices, nonstandard_nodes_removed)
 			       "{'path': '/dev/kvm', 'type': 'c', 'major': 10, 'minor': 232},"
 			       "{'path': '/dev/null', 'type': 'c', 'major': 1, 'minor': 3},"
 			       "{'path': '/dev/zero', 'type': 'c', 'major': 1, 'minor': 3},"
-			       "{'path': '/dev/sda', 'type': 'b', 'major': 8, 'minor': 0}],"
+			       "{'path': '/dev/sda', 'type': 'b', 'major': 8, 'minor': 0},"
+			       /* only the first letter of its type is one (fuzz: spec) */
+			       "{'path': '/dev/null', 'type': 'c,', 'major': 1, 'minor': 3}],"
 			       " 'resources': {'devices': [{'allow': false, 'access': 'rwm'}]}}}");
 	struct hr_findings f = { 0 };
 	hr_error err = { 0 };
@@ -1556,8 +1558,8 @@ Test(devices, nonstandard_nodes_removed)
 	cr_assert_eq(run(hr_pass_devices, spec, "restricted", &f, &err), 0, "%s", err.msg);
 	hrt_assert_json(hrt_at(spec, "/linux/devices"),
 			"[{'path': '/dev/null', 'type': 'c', 'major': 1, 'minor': 3}]",
-			"only the standard device with its right numbers stays");
-	cr_assert_eq(hrt_count(&f, "devices.nonstandard"), 3);
+			"only the standard device with its right numbers and type stays");
+	cr_assert_eq(hrt_count(&f, "devices.nonstandard"), 4);
 	x = hrt_expect(&f, "devices.nonstandard", HR_CHANGED, "/linux/devices/0");
 	cr_assert_not_null(strstr(x->message, "/dev/kvm"), "%s", x->message);
 	cr_assert_null(hrt_find(&f, "devices.cgroup", NULL));

@@ -22,12 +22,16 @@ static const char *str(const cJSON *o, const char *k)
 	return cJSON_IsString(j) ? j->valuestring : NULL;
 }
 
-static bool device_allowed(const struct hr_profile *p, const char *path, char type,
+static bool device_allowed(const struct hr_profile *p, const char *path, const char *type,
 			   double major, double minor)
 {
+	/* The whole type, not its first letter: "c," is no device the
+	 * profile allows, and not one the runtime should be handed. */
+	if (strlen(type) != 1)
+		return false;
 	for (size_t i = 0; i < p->n_devices; i++) {
 		const struct hr_device *d = &p->devices[i];
-		if (strcmp(d->path, path) == 0 && d->type == type && (double)d->major == major &&
+		if (strcmp(d->path, path) == 0 && d->type == type[0] && (double)d->major == major &&
 		    (double)d->minor == minor)
 			return true;
 	}
@@ -86,7 +90,7 @@ static int filter_nodes(struct hr_pass_ctx *c, cJSON *lnx)
 		if (!path || !type)
 			return hr_err(c->err, HR_E_INVALID,
 				      "%s: a device needs a path and a type", ptr);
-		if (!device_allowed(c->profile, path->valuestring, type->valuestring[0],
+		if (!device_allowed(c->profile, path->valuestring, type->valuestring,
 				    num(d, "major", -1), num(d, "minor", -1))) {
 			_cleanup_free_ char *before = hr_json_brief(d);
 			hr_finding_add(c->findings, "devices.nonstandard", HR_CHANGED, ptr, before,
