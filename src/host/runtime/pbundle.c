@@ -10,7 +10,6 @@
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,10 +18,10 @@
 #include "hardrun/spawn.h"
 
 /* Does the runtime still hold container `id`? runc and crun keep a
- * directory per container in their state root; another runtime is asked
- * (`state ID`), and one that cannot be asked holds everything. */
-/* `rt_fd`: rt->root, when a sweep opened it (-1 if not): one lookup of
- * the id, not of the whole path, for every bundle. */
+ * directory per container in their state root (`rt_fd`, when a sweep
+ * opened it, or -1: one lookup of the id for every bundle, not one of
+ * the whole path); another runtime is asked (`state ID`), and one that
+ * cannot be asked holds everything. */
 static bool runtime_has(const struct hr_runtime_ref *rt, int rt_fd, const char *id)
 {
 	_cleanup_free_ char *p = NULL;
@@ -32,12 +31,8 @@ static bool runtime_has(const struct hr_runtime_ref *rt, int rt_fd, const char *
 	if (rt->root && rt_fd >= 0)
 		return faccessat(rt_fd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 	if (!rt->root) {
-		size_t n = hr_strv_len(rt->cmd);
-		_cleanup_free_ char **argv = hr_xcalloc(n + 3, sizeof *argv);
-		for (size_t i = 0; i < n; i++)
-			argv[i] = rt->cmd[i];
-		argv[n] = (char *)"state";
-		argv[n + 1] = (char *)id;
+		const char *const args[] = { "state", id, NULL };
+		_cleanup_free_ char **argv = hr_runtime_argv(rt->cmd[0], rt->cmd + 1, args);
 		return hr_run_quiet(argv) == 0;
 	}
 	p = hr_xasprintf("%s/%s", rt->root, id);
@@ -346,30 +341,10 @@ static bool trusted_runtime(const char *path)
 
 static void delete_container(char **rt, const char *id)
 {
-	size_t n = hr_strv_len(rt);
-	char **argv = hr_xcalloc(n + 4, sizeof *argv);
-	pid_t pid;
-	int status;
+	const char *const args[] = { "delete", "--force", id, NULL };
+	_cleanup_free_ char **argv = hr_runtime_argv(rt[0], rt + 1, args);
 
-	for (size_t i = 0; i < n; i++)
-		argv[i] = rt[i];
-	argv[n] = (char *)"delete";
-	argv[n + 1] = (char *)"--force";
-	argv[n + 2] = (char *)id;
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null >= 0) {
-			(void)dup2(null, 0);
-			(void)dup2(null, 1);
-			(void)dup2(null, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	free(argv);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	(void)hr_run_quiet(argv);
 }
 
 /*
