@@ -285,6 +285,7 @@ int hr_seccomp_spec_check(const cJSON *f, const char *where, hr_error *err)
 
 struct rule_ref {
 	const char *name;
+	uint64_t prefix; /* name_prefix(name) */
 	const cJSON *rule;
 	int action;
 	int seq;
@@ -295,10 +296,32 @@ struct view {
 	size_t n;
 };
 
+/* The first 8 bytes of a name as one number that orders as strcmp orders
+ * them (unsigned, NUL-padded): most comparisons of two names end there. */
+static uint64_t name_prefix(const char *s)
+{
+	uint64_t k = 0;
+
+	for (int i = 0; i < 8; i++) {
+		k <<= 8;
+		if (*s)
+			k |= (unsigned char)*s++;
+	}
+	return k;
+}
+
+/* strcmp(x->name, name)'s sign, name's prefix being k. */
+static int ref_cmp_name(const struct rule_ref *x, const char *name, uint64_t k)
+{
+	if (x->prefix != k)
+		return x->prefix < k ? -1 : 1;
+	return strcmp(x->name, name);
+}
+
 static int cmp_ref(const void *a, const void *b)
 {
 	const struct rule_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
+	int c = ref_cmp_name(x, y->name, y->prefix);
 	return c ? c : x->seq - y->seq;
 }
 
@@ -320,27 +343,35 @@ static void view_add_rules(struct view *vw, const cJSON *rules)
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
 		int a = hr_seccomp_action_from_name(act->valuestring);
 		for (const cJSON *n = names ? names->child : NULL; n; n = n->next)
-			vw->v[vw->n++] = (struct rule_ref){ n->valuestring, r, a, seq };
+			vw->v[vw->n++] = (struct rule_ref){ n->valuestring, name_prefix(n->valuestring),
+							    r, a, seq };
 	}
 	qsort(vw->v, vw->n, sizeof *vw->v, cmp_ref);
 }
 
-/* The rules naming `name`: [*first, *first + count). */
-static size_t view_find(const struct view *vw, const char *name, size_t *first)
+/* The rules naming `name`, in a view sorted by name: [*first, *first +
+ * count). Names are asked in increasing order: *pos, where the search
+ * starts, only moves forward, so a walk over a sorted list of names costs
+ * one pass over the view. */
+static size_t view_seek(const struct view *vw, size_t *pos, const char *name, size_t *first)
 {
-	size_t lo = 0, hi = vw->n, n = 0;
+	size_t i = *pos, n = 0;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (strcmp(vw->v[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*first = lo;
-	while (lo + n < vw->n && strcmp(vw->v[lo + n].name, name) == 0)
+	while (i < vw->n && strcmp(vw->v[i].name, name) < 0)
+		i++;
+	*pos = *first = i;
+	while (i + n < vw->n && strcmp(vw->v[i + n].name, name) == 0)
 		n++;
 	return n;
+}
+
+/* Whether the sorted list v holds name, for names asked in increasing
+ * order, as view_seek. */
+static bool strv_seek(char *const *v, size_t n, size_t *pos, const char *name)
+{
+	while (*pos < n && strcmp(v[*pos], name) < 0)
+		(*pos)++;
+	return *pos < n && strcmp(v[*pos], name) == 0;
 }
 
 static bool has_args(const cJSON *rule)
@@ -355,71 +386,78 @@ static double num_or_zero(const cJSON *o, const char *k)
 	return cJSON_IsNumber(j) ? j->valuedouble : 0;
 }
 
-static void num_text(const cJSON *j, char *buf, size_t cap)
+/* Whether two numbers of a rule (absent: 0) are the same, as their texts
+ * would be: the kept text of a number beyond a double's precision, else
+ * the value, which validation made an integer (check_u64), so that equal
+ * doubles are equal texts. */
+static bool num_same(const cJSON *a, const cJSON *b)
 {
-	if (cJSON_IsNumber(j) && j->valuestring)
-		snprintf(buf, cap, "%s", j->valuestring);
-	else
-		snprintf(buf, cap, "%.0f", cJSON_IsNumber(j) ? j->valuedouble : 0);
+	const char *ta = cJSON_IsNumber(a) ? a->valuestring : NULL;
+	const char *tb = cJSON_IsNumber(b) ? b->valuestring : NULL;
+	double x = cJSON_IsNumber(a) ? a->valuedouble : 0, y = cJSON_IsNumber(b) ? b->valuedouble : 0;
+	char bx[32], by[32];
+
+	if (!ta && !tb)
+		return x == y;
+	if (!ta)
+		snprintf(bx, sizeof bx, "%.0f", x), ta = bx;
+	if (!tb)
+		snprintf(by, sizeof by, "%.0f", y), tb = by;
+	return strcmp(ta, tb) == 0;
 }
 
-/* A canonical text of one rule's effect, to compare rules from two filters. */
-static char *rule_key(const cJSON *rule, int action)
+static const char *op_of(const cJSON *arg)
 {
-	const cJSON *args = cJSON_GetObjectItemCaseSensitive(rule, "args");
-	size_t cap = 64, len;
-	char *s = hr_xmalloc(cap);
-
-	len = (size_t)snprintf(s, cap, "%d/%.0f", action,
-			       action == HR_ACT_ERRNO || action == HR_ACT_TRACE
-				       ? num_or_zero(rule, "errnoRet")
-				       : 0);
-	for (const cJSON *a = args ? args->child : NULL; a; a = a->next) {
-		const cJSON *op = cJSON_GetObjectItemCaseSensitive(a, "op");
-		char v[64], v2[64], part[200];
-		int n;
-
-		num_text(cJSON_GetObjectItemCaseSensitive(a, "value"), v, sizeof v);
-		num_text(cJSON_GetObjectItemCaseSensitive(a, "valueTwo"), v2, sizeof v2);
-		n = snprintf(part, sizeof part, "|%.0f,%s,%s,%s", num_or_zero(a, "index"),
-			     cJSON_IsString(op) ? op->valuestring : "", v, v2);
-		if (len + (size_t)n + 1 > cap) {
-			cap = (len + (size_t)n + 1) * 2;
-			s = hr_xrealloc(s, cap);
-		}
-		memcpy(s + len, part, (size_t)n + 1);
-		len += (size_t)n;
-	}
-	return s;
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(arg, "op");
+	return cJSON_IsString(op) ? op->valuestring : "";
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Whether two rules have the same effect: action, the errno it answers
+ * (ERRNO and TRACE only) and the same conditions in the same order. */
+static bool rule_same(const struct rule_ref *a, const struct rule_ref *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const cJSON *aa = cJSON_GetObjectItemCaseSensitive(a->rule, "args");
+	const cJSON *ba = cJSON_GetObjectItemCaseSensitive(b->rule, "args");
+	const cJSON *x, *y;
+
+	if (a->action != b->action)
+		return false;
+	if ((a->action == HR_ACT_ERRNO || a->action == HR_ACT_TRACE) &&
+	    !num_same(cJSON_GetObjectItemCaseSensitive(a->rule, "errnoRet"),
+		      cJSON_GetObjectItemCaseSensitive(b->rule, "errnoRet")))
+		return false;
+	for (x = aa ? aa->child : NULL, y = ba ? ba->child : NULL; x && y; x = x->next, y = y->next)
+		if (num_or_zero(x, "index") != num_or_zero(y, "index") ||
+		    strcmp(op_of(x), op_of(y)) != 0 ||
+		    !num_same(cJSON_GetObjectItemCaseSensitive(x, "value"),
+			      cJSON_GetObjectItemCaseSensitive(y, "value")) ||
+		    !num_same(cJSON_GetObjectItemCaseSensitive(x, "valueTwo"),
+			      cJSON_GetObjectItemCaseSensitive(y, "valueTwo")))
+			return false;
+	return !x && !y;
 }
 
+/* Whether both lists hold the same rules, in any order and with the same
+ * repeats: each rule of a is matched to one rule of b not matched yet.
+ * Quadratic, but na is the profile's rules for one call: a few. */
 static bool same_rules(const struct rule_ref *a, size_t na, const struct rule_ref *b, size_t nb)
 {
-	char **ka, **kb;
-	bool same = na == nb;
+	bool few[32] = { false }, *used = few, same = na == nb;
 
 	if (!same)
 		return false;
-	ka = hr_xcalloc(na, sizeof *ka);
-	kb = hr_xcalloc(nb, sizeof *kb);
-	for (size_t i = 0; i < na; i++) {
-		ka[i] = rule_key(a[i].rule, a[i].action);
-		kb[i] = rule_key(b[i].rule, b[i].action);
+	if (na > HR_ARRAY_SIZE(few))
+		used = hr_xcalloc(na, sizeof *used);
+	for (size_t i = 0; i < na && same; i++) {
+		size_t j = 0;
+		while (j < nb && (used[j] || !rule_same(&a[i], &b[j])))
+			j++;
+		same = j < nb;
+		if (same)
+			used[j] = true;
 	}
-	qsort(ka, na, sizeof *ka, cmp_str);
-	qsort(kb, nb, sizeof *kb, cmp_str);
-	for (size_t i = 0; i < na; i++) {
-		same &= strcmp(ka[i], kb[i]) == 0;
-		free(ka[i]);
-		free(kb[i]);
-	}
-	free(ka);
-	free(kb);
+	if (used != few)
+		free(used);
 	return same;
 }
 
@@ -537,11 +575,12 @@ cJSON *hr_seccomp_profile_filter(const struct hr_seccomp_profile *sp)
 	struct out o = { .arch = sp->arch_tokens, .n_arch = sp->n_arch };
 	cJSON *f = new_filter(sp->default_action, sp->default_errno, sp->arch_names, sp->n_arch, &o);
 	const char *prev = NULL;
+	size_t at = 0;
 
 	view_add_rules(&pv, sp->rules);
 	for (size_t i = 0; i < sp->n_allow; i++) {
 		size_t first;
-		if (view_find(&pv, sp->allow[i], &first) == 0 && exists_on(&o, sp->allow[i]))
+		if (view_seek(&pv, &at, sp->allow[i], &first) == 0 && exists_on(&o, sp->allow[i]))
 			emit_allow(&o, sp->allow[i]);
 	}
 	for (size_t i = 0; i < pv.n; i++) {
@@ -624,14 +663,15 @@ static size_t shared_archs(const struct hr_seccomp_profile *sp, const cJSON *e_a
 static void merge_plain_allows(struct merge *m)
 {
 	struct hr_seccomp_merge_stats *st = m->st;
+	size_t p_at = 0, e_at = 0; /* the allow list is sorted, as the views */
 
 	for (size_t i = 0; i < m->sp->n_allow; i++) {
 		const char *name = m->sp->allow[i];
 		size_t pf, ef_first, ne;
 
-		if (view_find(&m->pv, name, &pf) > 0 || !exists_on(&m->o, name))
+		if (view_seek(&m->pv, &p_at, name, &pf) > 0 || !exists_on(&m->o, name))
 			continue;
-		ne = view_find(&m->ev, name, &ef_first);
+		ne = view_seek(&m->ev, &e_at, name, &ef_first);
 		if (ne > 0 && all_plain_allow(&m->ev.v[ef_first], ne)) {
 			emit_allow(&m->o, name);
 			st->allowed++;
@@ -662,18 +702,19 @@ static void merge_profile_rules(struct merge *m)
 {
 	struct hr_seccomp_merge_stats *st = m->st;
 	const struct view *pv = &m->pv, *ev = &m->ev;
+	size_t e_at = 0;
 
 	for (size_t i = 0; i < pv->n;) {
 		const char *name = pv->v[i].name;
 		size_t np = 1, ef_first, ne;
 
-		while (i + np < pv->n && strcmp(pv->v[i + np].name, name) == 0)
+		while (i + np < pv->n && ref_cmp_name(&pv->v[i + np], name, pv->v[i].prefix) == 0)
 			np++;
 		if (!exists_on(&m->o, name)) {
 			i += np;
 			continue;
 		}
-		ne = view_find(ev, name, &ef_first);
+		ne = view_seek(ev, &e_at, name, &ef_first);
 		if (all_deny(&pv->v[i], np) ||
 		    (ne == 0 && m->e_default_allows) ||
 		    all_unconditional_allow(&ev->v[ef_first], ne) ||
@@ -700,18 +741,19 @@ static void count_denied_by_profile(struct merge *m)
 {
 	struct hr_seccomp_merge_stats *st = m->st;
 	const struct view *ev = &m->ev;
+	size_t p_at = 0, a_at = 0; /* the spec's names come in order */
 
 	for (size_t i = 0; i < ev->n;) {
 		const char *name = ev->v[i].name;
 		size_t n = 1, pf;
 		bool allowed = false;
 
-		while (i + n < ev->n && strcmp(ev->v[i + n].name, name) == 0)
+		while (i + n < ev->n && ref_cmp_name(&ev->v[i + n], name, ev->v[i].prefix) == 0)
 			n++;
 		for (size_t k = 0; k < n; k++)
 			allowed |= !hr_seccomp_action_denies(ev->v[i + k].action);
-		if (allowed && exists_on(&m->o, name) && view_find(&m->pv, name, &pf) == 0 &&
-		    !bsearch(&name, m->sp->allow, m->sp->n_allow, sizeof(char *), cmp_str)) {
+		if (allowed && view_seek(&m->pv, &p_at, name, &pf) == 0 &&
+		    !strv_seek(m->sp->allow, m->sp->n_allow, &a_at, name) && exists_on(&m->o, name)) {
 			st->denied_by_profile++;
 			note(st->examples_profile, sizeof st->examples_profile, name);
 		}

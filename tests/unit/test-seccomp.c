@@ -523,6 +523,65 @@ Test(merge, different_argument_rules_conflict)
 	merged_free(&m);
 }
 
+/* The profile's five personality rules, as the spec words them: the
+ * same rules in another order (members too, valueTwo 0 spelt out) are
+ * the same; one value off, or one rule repeated in place of another, is
+ * a conflict. */
+static const char *const personality_rules[] = {
+	"{'names': ['personality'], 'args': [{'op': 'SCMP_CMP_EQ', 'value': 131080, 'index': 0}],"
+	" 'action': 'SCMP_ACT_ALLOW'}",
+	"{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+	" 'args': [{'index': 0, 'value': 4294967295, 'valueTwo': 0, 'op': 'SCMP_CMP_EQ'}]}",
+	"{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+	" 'args': [{'index': 0, 'value': 0, 'op': 'SCMP_CMP_EQ'}]}",
+	"{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+	" 'args': [{'index': 0, 'value': 131072, 'op': 'SCMP_CMP_EQ'}]}",
+	"{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+	" 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ'}]}",
+};
+
+static unsigned personality_conflicts(const char *replace_last)
+{
+	struct merged m = { 0 };
+	char text[2048] = "{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': [";
+	unsigned conflicts;
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(personality_rules); i++) {
+		bool last = i + 1 == HR_ARRAY_SIZE(personality_rules);
+		strcat(text, last && replace_last ? replace_last : personality_rules[i]);
+		strcat(text, last ? "]}" : ", ");
+	}
+	merge(&m, "restricted", hrt_json(text));
+	conflicts = m.st.conflicts;
+	cr_assert_eq(may_allow(m.result, "personality"), conflicts == 0);
+	merged_free(&m);
+	return conflicts;
+}
+
+Test(merge, the_same_argument_rules_in_any_order_are_kept)
+{
+	cr_assert_eq(personality_conflicts(NULL), 0);
+	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+					   " 'args': [{'index': 0, 'value': 9, 'op': 'SCMP_CMP_EQ'}]}"),
+		     1, "a value off");
+	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+					   " 'args': [{'index': 0, 'value': 0, 'op': 'SCMP_CMP_EQ'}]}"),
+		     1, "a rule repeated, one missing");
+	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+					   " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ',"
+					   " 'valueTwo': 1}]}"),
+		     1, "valueTwo differs");
+	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+					   " 'args': [{'index': 1, 'value': 8, 'op': 'SCMP_CMP_EQ'}]}"),
+		     1, "another argument");
+	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+					   " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_GE'}]}"),
+		     1, "another comparison");
+	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_LOG',"
+					   " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ'}]}"),
+		     1, "another action");
+}
+
 Test(merge, empty_architecture_list_means_native)
 {
 	struct merged m = { 0 };
