@@ -203,11 +203,25 @@ struct scan {
 	bool unterminated; /* ended inside a string, array or object */
 };
 
+/* What prescan looks at outside strings; everything else (white space,
+ * commas, colons, literals) it passes over. */
+enum { SCAN_QUOTE = 1, SCAN_OPEN, SCAN_CLOSE, SCAN_NUMBER };
+static const unsigned char scan_class[256] = {
+	['"'] = SCAN_QUOTE,  ['['] = SCAN_OPEN,	  ['{'] = SCAN_OPEN,   [']'] = SCAN_CLOSE,
+	['}'] = SCAN_CLOSE,  ['-'] = SCAN_NUMBER, ['0'] = SCAN_NUMBER, ['1'] = SCAN_NUMBER,
+	['2'] = SCAN_NUMBER, ['3'] = SCAN_NUMBER, ['4'] = SCAN_NUMBER, ['5'] = SCAN_NUMBER,
+	['6'] = SCAN_NUMBER, ['7'] = SCAN_NUMBER, ['8'] = SCAN_NUMBER, ['9'] = SCAN_NUMBER,
+};
+
 /*
  * A lexical pass over text that cJSON is about to parse. It does not
  * judge grammar (cJSON does); it finds what cJSON would accept but Go
  * would read differently, and measures depth before cJSON's own recursion
  * limit turns a deep document into an anonymous parse error.
+ *
+ * text[len] is a NUL and none is before it, so that the inside of a
+ * string, most of a spec, is passed over by strcspn to the next quote or
+ * backslash at once.
  */
 static int prescan(const char *text, size_t len, const struct hr_json_limits *lim,
 		   struct scan *sc, hr_error *err)
@@ -219,14 +233,15 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 	for (size_t i = 0; i < len; i++) {
 		char c = text[i];
 
-		if (in_str) {
-			/* Most of a spec is the inside of strings: to the next
-			 * quote or backslash at once. */
-			while (i + 1 < len && text[i] != '"' && text[i] != '\\')
-				i++;
-			c = text[i];
-			if (c == '\\') {
-				if (i + 1 < len && text[i + 1] == 'u' && i + 5 < len &&
+		switch (scan_class[(unsigned char)c]) {
+		case 0:
+			continue;
+		case SCAN_QUOTE:
+			for (i++;; i += 2) {
+				i += strcspn(text + i, "\\\"");
+				if (i >= len || text[i] == '"')
+					break;
+				if (i + 5 < len && text[i + 1] == 'u' &&
 				    memcmp(text + i + 2, "0000", 4) == 0) {
 					line_col(text, i, &line, &col);
 					return hr_err(err, HR_E_INVALID,
@@ -235,15 +250,17 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 						      "silently truncate (fix: remove it)",
 						      line, col);
 				}
-				i++;
-			} else if (c == '"') {
-				in_str = false;
+				if (i + 1 >= len) {
+					i = len;
+					break;
+				}
 			}
+			in_str = i >= len;
 			continue;
+		default:
+			break;
 		}
-		if (c == '"') {
-			in_str = true;
-		} else if (c == '[' || c == '{') {
+		if (c == '[' || c == '{') {
 			if (++depth > lim->max_depth) {
 				line_col(text, i, &line, &col);
 				return hr_err(err, HR_E_INVALID,
@@ -522,14 +539,13 @@ int hr_json_parse(const char *text, size_t len, const struct hr_json_limits *lim
 			      "line %zu, column %zu: invalid UTF-8 (fix: save the file as UTF-8)",
 			      line, col);
 	}
-	r = prescan(text, len, lim, &sc, err);
-	if (r < 0)
-		goto out;
-
 	/* cJSON wants the terminating NUL inside the length it is given. */
 	copy = hr_xmalloc(len + 1);
 	memcpy(copy, text, len);
 	copy[len] = '\0';
+	r = prescan(copy, len, lim, &sc, err);
+	if (r < 0)
+		goto out;
 	tree = cJSON_ParseWithLengthOpts(copy, len + 1, &end, true);
 	if (!tree) {
 		size_t off = end && end >= copy ? (size_t)(end - copy) : 0;

@@ -69,6 +69,30 @@ Test(parse, unterminated_string_is_truncation)
 	assert_msg(&err, "unexpected end of JSON");
 }
 
+Test(parse, backslash_at_the_end_is_truncation)
+{
+	hr_error err = { 0 };
+
+	refused_str("{\"a\": \"x\\", &err);
+	assert_msg(&err, "unexpected end of JSON");
+}
+
+/* Nothing inside a string counts: not brackets for the depth, not digits
+ * for the numbers whose text is kept, not a quote after a backslash. */
+Test(parse, strings_are_passed_over_whole)
+{
+	char text[512] = "{\"a\": \"\\\"";
+	cJSON *j;
+
+	for (int i = 0; i < 100; i++)
+		strcat(text, "[");
+	strcat(text, " 123456789012345678901 \\\\\", \"b\": 98765432109876543210}");
+	j = hrt_parse(text);
+	cr_assert_str_eq(cJSON_GetObjectItem(j, "b")->valuestring, "98765432109876543210");
+	cr_assert_eq(strncmp(cJSON_GetObjectItem(j, "a")->valuestring, "\"[[[", 4), 0);
+	cJSON_Delete(j);
+}
+
 Test(parse, empty_document)
 {
 	hr_error err = { 0 };
