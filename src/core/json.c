@@ -186,10 +186,6 @@ static void line_col(const char *text, size_t off, size_t *line, size_t *col)
 	}
 }
 
-/* Whether this process ever kept a number's text: until it did, no tree
- * holds one, and printing needs no walk to find them. */
-static bool kept_numbers;
-
 /* Long integers keep their source text; see hr_json_parse. */
 struct kept_number {
 	size_t ordinal; /* which number token in document order */
@@ -473,7 +469,6 @@ static int walk_tree(cJSON *node, const char *parent_key, size_t depth, struct w
 		if (w->kept_index < w->sc->n_kept &&
 		    w->sc->kept[w->kept_index].ordinal == w->number_index) {
 			const struct kept_number *k = &w->sc->kept[w->kept_index++];
-			kept_numbers = true;
 			node->valuestring = hr_xmalloc(k->len + 1);
 			memcpy(node->valuestring, w->text + k->off, k->len);
 			node->valuestring[k->len] = '\0';
@@ -584,26 +579,82 @@ out:
 	return r;
 }
 
-static void mark_raw(cJSON *node, bool to_raw)
+/*
+ * Numbers are printed as raw text: a kept number (beyond a double's
+ * precision) as its text, an integer of at most 15 digits as its digits,
+ * which is what cJSON's printer writes for it, without its sprintf of
+ * "%1.15g" and sscanf back (3,000 instructions a number). Any other
+ * number is left to cJSON.
+ */
+struct raw_number {
+	cJSON *node;
+	char digits[24]; /* "" for a kept number: its valuestring is its text */
+};
+
+struct raw_numbers {
+	struct raw_number *v, few[64];
+	size_t n, cap;
+};
+
+static bool short_integer(double d)
+{
+	return d > -1e15 && d < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d));
+}
+
+static void integer_text(char *out, long long v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		*--p = '-';
+	memcpy(out, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static void collect_numbers(cJSON *node, struct raw_numbers *rn)
 {
 	for (; node; node = node->next) {
-		if (to_raw && cJSON_IsNumber(node) && node->valuestring)
-			node->type = (node->type & ~0xff) | cJSON_Raw;
-		else if (!to_raw && cJSON_IsRaw(node))
-			node->type = (node->type & ~0xff) | cJSON_Number;
+		if (cJSON_IsNumber(node) && (node->valuestring || short_integer(node->valuedouble))) {
+			struct raw_number *x;
+			if (rn->n == rn->cap) {
+				rn->cap *= 2;
+				if (rn->v == rn->few) {
+					rn->v = hr_xmalloc(rn->cap * sizeof *rn->v);
+					memcpy(rn->v, rn->few, sizeof rn->few);
+				} else {
+					rn->v = hr_xrealloc(rn->v, rn->cap * sizeof *rn->v);
+				}
+			}
+			x = &rn->v[rn->n++];
+			x->node = node;
+			x->digits[0] = '\0';
+			if (!node->valuestring)
+				integer_text(x->digits, (long long)node->valuedouble);
+		}
 		if (node->child)
-			mark_raw(node->child, to_raw);
+			collect_numbers(node->child, rn);
 	}
 }
 
 char *hr_json_print(const cJSON *tree, bool pretty)
 {
 	cJSON *t = (cJSON *)tree;
+	struct raw_numbers rn = { .cap = HR_ARRAY_SIZE(rn.few) };
 	char *s;
 
-	/* The tree is borrowed: raw nodes are restored before returning. */
-	if (kept_numbers)
-		mark_raw(t, true);
+	/* The tree is borrowed: its numbers are numbers again on return. */
+	rn.v = rn.few;
+	collect_numbers(t, &rn);
+	for (size_t i = 0; i < rn.n; i++) {
+		cJSON *n = rn.v[i].node;
+		if (rn.v[i].digits[0])
+			n->valuestring = rn.v[i].digits;
+		n->type = (n->type & ~0xff) | cJSON_Raw;
+	}
 	/* The text is the caller's, to free(): from malloc, and with
 	 * realloc, which cJSON uses only under its own hooks. */
 	if (arena.hooked)
@@ -611,8 +662,14 @@ char *hr_json_print(const cJSON *tree, bool pretty)
 	s = pretty ? cJSON_Print(t) : cJSON_PrintUnformatted(t);
 	if (arena.hooked)
 		cJSON_InitHooks(&arena_hooks);
-	if (kept_numbers)
-		mark_raw(t, false);
+	for (size_t i = 0; i < rn.n; i++) {
+		cJSON *n = rn.v[i].node;
+		if (rn.v[i].digits[0])
+			n->valuestring = NULL;
+		n->type = (n->type & ~0xff) | cJSON_Number;
+	}
+	if (rn.v != rn.few)
+		free(rn.v);
 	if (!s)
 		abort();
 	return s;

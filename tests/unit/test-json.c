@@ -93,6 +93,47 @@ Test(parse, strings_are_passed_over_whole)
 	cJSON_Delete(j);
 }
 
+/* hardrun writes integers itself (not through cJSON's sprintf and sscanf):
+ * what it writes must be what cJSON writes, digit for digit, in arrays
+ * and objects, and for more numbers than it keeps on its stack. */
+Test(print, numbers_as_cjson_writes_them)
+{
+	static const double values[] = { 0,	    -0.0,	 1,	 -1,	   7,
+					 10,	    4095,	 65536,	 -65536,   2147483647,
+					 2147483648.0, 4294967295.0, -4294967296.0, 1e14,
+					 999999999999999.0, -999999999999999.0, 1e15, -1e15,
+					 1e16,	    123456789012345.0, 0.5, -2.25, 1e-7, 3e300 };
+	cJSON *theirs = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(theirs, "list");
+	cJSON *mine;
+	char *a, *b;
+
+	for (int round = 0; round < 5; round++)
+		for (size_t i = 0; i < HR_ARRAY_SIZE(values); i++) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "v", values[i]);
+			cJSON_AddItemToArray(list, cJSON_CreateNumber(values[i] * (round + 1)));
+			cJSON_AddItemToArray(list, o);
+		}
+	mine = cJSON_Duplicate(theirs, true);
+	a = hr_json_print(mine, false);
+	b = cJSON_PrintUnformatted(theirs);
+	cr_assert_str_eq(a, b);
+	free(a);
+	a = hr_json_print(mine, true);
+	cJSON_free(b);
+	b = cJSON_Print(theirs);
+	cr_assert_str_eq(a, b);
+	/* The tree is left as it was: numbers, and no text of hardrun's. */
+	cr_assert(cJSON_Compare(mine, theirs, true));
+	for (const cJSON *n = cJSON_GetObjectItem(mine, "list")->child; n; n = n->next)
+		cr_assert(cJSON_IsNumber(n) ? !n->valuestring
+					    : cJSON_IsNumber(n->child) && !n->child->valuestring);
+	free(a);
+	cJSON_free(b);
+	cJSON_Delete(mine);
+	cJSON_Delete(theirs);
+}
+
 Test(parse, empty_document)
 {
 	hr_error err = { 0 };
