@@ -48,6 +48,7 @@ const char *const hr_engine_default_caps[] = {
  */
 static char cap_names[64][40];
 static int cap_names_n = -1;
+static unsigned char cap_by_name[64]; /* numbers in the order of their names */
 
 static void cap_names_load(void)
 {
@@ -66,6 +67,13 @@ static void cap_names_load(void)
 		if (!named)
 			break;
 		cap_names_n = v + 1;
+	}
+	/* Sorted once, by insertion (about 41 names), for hr_cap_from_name. */
+	for (int i = 0; i < cap_names_n; i++) {
+		int j = i;
+		for (; j > 0 && strcmp(cap_names[cap_by_name[j - 1]], cap_names[i]) > 0; j--)
+			cap_by_name[j] = cap_by_name[j - 1];
+		cap_by_name[j] = (unsigned char)i;
 	}
 }
 
@@ -92,9 +100,15 @@ int hr_cap_from_name(const char *name)
 	if (strncmp(name, "CAP_", 4) != 0 || !name[4])
 		return -1;
 	cap_names_load();
-	for (int v = 0; v < cap_names_n; v++)
-		if (strcmp(cap_names[v], name) == 0)
-			return v;
+	for (int lo = 0, hi = cap_names_n; lo < hi;) {
+		int mid = (lo + hi) / 2, c = strcmp(cap_names[cap_by_name[mid]], name);
+		if (c == 0)
+			return cap_by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 

@@ -670,6 +670,9 @@ Test(helpers, capability_names)
 	cr_assert_eq(hr_cap_from_name("CAP_SYS_ADMIN "), -1);
 	cr_assert_eq(hr_cap_from_name("CAP_"), -1);
 	cr_assert_eq(hr_cap_from_name("CAP_21"), -1);
+	/* Before the first name and after the last, in their order. */
+	cr_assert_eq(hr_cap_from_name("CAP_A"), -1);
+	cr_assert_eq(hr_cap_from_name("CAP_ZZZ"), -1);
 	n = hr_cap_name(21);
 	cr_assert_str_eq(n, "CAP_SYS_ADMIN");
 	free(n);

@@ -77,13 +77,14 @@ static int refuse_asked(struct hr_pass_ctx *c, const cJSON *caps)
 	return 0;
 }
 
-static bool keep(const struct hr_pass_ctx *c, bool ambient, const char *name)
+/* allow: hr_pass_caps_allowed(c), asked once for all of a set. */
+static bool keep(const struct hr_pass_ctx *c, uint64_t allow, bool ambient, const char *name)
 {
 	int v = hr_cap_from_name(name);
 
 	if (ambient && !c->profile->caps.ambient)
 		return false;
-	return v >= 0 && (hr_pass_caps_allowed(c) & (UINT64_C(1) << v));
+	return v >= 0 && (allow & (UINT64_C(1) << v));
 }
 
 static cJSON *allowlist(const struct hr_pass_ctx *c)
@@ -188,6 +189,7 @@ static void grant_userns(struct hr_pass_ctx *c, cJSON *caps)
 int hr_pass_capabilities(struct hr_pass_ctx *c)
 {
 	cJSON *process, *caps;
+	uint64_t allow;
 	int r;
 
 	if ((r = hr_json_get_object(c->spec, "process", "", &process, c->err)) < 0 ||
@@ -208,6 +210,7 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 	}
 	if ((r = refuse_asked(c, caps)) < 0)
 		return r;
+	allow = hr_pass_caps_allowed(c);
 	for (size_t i = 0; i < HR_ARRAY_SIZE(sets); i++) {
 		_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", sets[i]);
 		bool ambient = strcmp(sets[i], "ambient") == 0;
@@ -228,7 +231,7 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 		e = set->child;
 		while (e) {
 			cJSON *next = e->next;
-			if (!keep(c, ambient, e->valuestring)) {
+			if (!keep(c, allow, ambient, e->valuestring)) {
 				if (strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
 					snprintf(names + strlen(names), sizeof names - strlen(names),
 						 "%s%s", dropped ? ", " : "", e->valuestring);
