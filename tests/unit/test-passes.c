@@ -753,6 +753,38 @@ Test(mounts, sensitive_sources_refused)
 	bind_refused("/var/lib/docker/containers/x/hosts/../../../image", "/var/lib/docker");
 }
 
+/* Denied sources whose first character is a wildcard, a bracket or a
+ * backslash are tried on every path; a literal one only on paths that
+ * begin with the same character, above or below it. (A backslash in a
+ * denied source without wildcards is a character of its name.) */
+Test(mounts, denied_patterns_by_their_first_character)
+{
+	struct hr_profile *p = hrt_profile("restricted");
+	static const char *const denied[] = { "/xs*", "/[yz]q", "/\\w", "/?t", "/*/keys" };
+	static const struct {
+		const char *path, *by;
+	} cases[] = {
+		{ "/xsecret", "/xs*" }, { "/xsa/b", "/xs*" },	{ "/zq", "/[yz]q" },
+		{ "/yq/a", "/[yz]q" },	{ "/\\w/a", "/\\w" },	{ "/w", "/*/keys" },
+		{ "/w/x", NULL },
+		{ "/home/keys", "/*/keys" }, { "/home", "/*/keys" }, { "/at", "/?t" },
+		{ "/", "/proc" },	{ "/e/f", NULL },		{ "/xa/b", NULL },
+		{ "/yr/b", NULL },	{ "/etc/x", "/etc" },	{ "/eu/c", NULL },
+	};
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(denied); i++)
+		hr_strv_push(&p->mounts.denied_sources, denied[i]);
+	for (size_t i = 0; i < HR_ARRAY_SIZE(cases); i++) {
+		const char *by = hr_pass_denied_by(p, cases[i].path);
+		if (cases[i].by)
+			cr_assert(by && strcmp(by, cases[i].by) == 0, "%s: %s, not %s",
+				  cases[i].path, by ? by : "allowed", cases[i].by);
+		else if (by && strcmp(by, "/proc") != 0)
+			cr_assert_null(by, "%s: denied by %s", cases[i].path, by);
+	}
+	hr_profile_free(p);
+}
+
 Test(mounts, denied_root_means_the_root_only)
 {
 	struct hr_profile *p = hrt_profile("restricted");
