@@ -399,10 +399,14 @@ static bool num_same(const cJSON *a, const cJSON *b)
 
 	if (!ta && !tb)
 		return x == y;
-	if (!ta)
-		snprintf(bx, sizeof bx, "%.0f", x), ta = bx;
-	if (!tb)
-		snprintf(by, sizeof by, "%.0f", y), tb = by;
+	if (!ta) {
+		snprintf(bx, sizeof bx, "%.0f", x);
+		ta = bx;
+	}
+	if (!tb) {
+		snprintf(by, sizeof by, "%.0f", y);
+		tb = by;
+	}
 	return strcmp(ta, tb) == 0;
 }
 
