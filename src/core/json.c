@@ -201,7 +201,12 @@ struct scan {
 
 /* What prescan looks at outside strings; everything else (white space,
  * commas, colons, literals) it passes over. */
-enum { SCAN_QUOTE = 1, SCAN_OPEN, SCAN_CLOSE, SCAN_NUMBER };
+enum {
+	SCAN_QUOTE = 1,
+	SCAN_OPEN,
+	SCAN_CLOSE,
+	SCAN_NUMBER
+};
 static const unsigned char scan_class[256] = {
 	['"'] = SCAN_QUOTE,  ['['] = SCAN_OPEN,	  ['{'] = SCAN_OPEN,   [']'] = SCAN_CLOSE,
 	['}'] = SCAN_CLOSE,  ['-'] = SCAN_NUMBER, ['0'] = SCAN_NUMBER, ['1'] = SCAN_NUMBER,
@@ -618,7 +623,8 @@ static void integer_text(char *out, long long v)
 static void collect_numbers(cJSON *node, struct raw_numbers *rn)
 {
 	for (; node; node = node->next) {
-		if (cJSON_IsNumber(node) && (node->valuestring || short_integer(node->valuedouble))) {
+		if (cJSON_IsNumber(node) &&
+		    (node->valuestring || short_integer(node->valuedouble))) {
 			struct raw_number *x;
 			if (rn->n == rn->cap) {
 				rn->cap *= 2;

@@ -343,8 +343,9 @@ static void view_add_rules(struct view *vw, const cJSON *rules)
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
 		int a = hr_seccomp_action_from_name(act->valuestring);
 		for (const cJSON *n = names ? names->child : NULL; n; n = n->next)
-			vw->v[vw->n++] = (struct rule_ref){ n->valuestring, name_prefix(n->valuestring),
-							    r, a, seq };
+			vw->v[vw->n++] = (struct rule_ref){ n->valuestring,
+							    name_prefix(n->valuestring), r, a,
+							    seq };
 	}
 	qsort(vw->v, vw->n, sizeof *vw->v, cmp_ref);
 }
@@ -394,7 +395,8 @@ static bool num_same(const cJSON *a, const cJSON *b)
 {
 	const char *ta = cJSON_IsNumber(a) ? a->valuestring : NULL;
 	const char *tb = cJSON_IsNumber(b) ? b->valuestring : NULL;
-	double x = cJSON_IsNumber(a) ? a->valuedouble : 0, y = cJSON_IsNumber(b) ? b->valuedouble : 0;
+	double x = cJSON_IsNumber(a) ? a->valuedouble : 0,
+	       y = cJSON_IsNumber(b) ? b->valuedouble : 0;
 	char bx[32], by[32];
 
 	if (!ta && !tb)
@@ -757,7 +759,8 @@ static void count_denied_by_profile(struct merge *m)
 		for (size_t k = 0; k < n; k++)
 			allowed |= !hr_seccomp_action_denies(ev->v[i + k].action);
 		if (allowed && view_seek(&m->pv, &p_at, name, &pf) == 0 &&
-		    !strv_seek(m->sp->allow, m->sp->n_allow, &a_at, name) && exists_on(&m->o, name)) {
+		    !strv_seek(m->sp->allow, m->sp->n_allow, &a_at, name) &&
+		    exists_on(&m->o, name)) {
 			st->denied_by_profile++;
 			note(st->examples_profile, sizeof st->examples_profile, name);
 		}

@@ -98,11 +98,30 @@ Test(parse, strings_are_passed_over_whole)
  * and objects, and for more numbers than it keeps on its stack. */
 Test(print, numbers_as_cjson_writes_them)
 {
-	static const double values[] = { 0,	    -0.0,	 1,	 -1,	   7,
-					 10,	    4095,	 65536,	 -65536,   2147483647,
-					 2147483648.0, 4294967295.0, -4294967296.0, 1e14,
-					 999999999999999.0, -999999999999999.0, 1e15, -1e15,
-					 1e16,	    123456789012345.0, 0.5, -2.25, 1e-7, 3e300 };
+	static const double values[] = { 0,
+					 -0.0,
+					 1,
+					 -1,
+					 7,
+					 10,
+					 4095,
+					 65536,
+					 -65536,
+					 2147483647,
+					 2147483648.0,
+					 4294967295.0,
+					 -4294967296.0,
+					 1e14,
+					 999999999999999.0,
+					 -999999999999999.0,
+					 1e15,
+					 -1e15,
+					 1e16,
+					 123456789012345.0,
+					 0.5,
+					 -2.25,
+					 1e-7,
+					 3e300 };
 	cJSON *theirs = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(theirs, "list");
 	cJSON *mine;
 	char *a, *b;

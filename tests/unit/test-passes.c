@@ -764,12 +764,14 @@ Test(mounts, denied_patterns_by_their_first_character)
 	static const struct {
 		const char *path, *by;
 	} cases[] = {
-		{ "/xsecret", "/xs*" }, { "/xsa/b", "/xs*" },	{ "/zq", "/[yz]q" },
-		{ "/yq/a", "/[yz]q" },	{ "/\\w/a", "/\\w" },	{ "/w", "/*/keys" },
-		{ "/w/x", NULL },
-		{ "/home/keys", "/*/keys" }, { "/home", "/*/keys" }, { "/at", "/?t" },
-		{ "/", "/proc" },	{ "/e/f", NULL },		{ "/xa/b", NULL },
-		{ "/yr/b", NULL },	{ "/etc/x", "/etc" },	{ "/eu/c", NULL },
+		{ "/xsecret", "/xs*" }, { "/xsa/b", "/xs*" },
+		{ "/zq", "/[yz]q" },	{ "/yq/a", "/[yz]q" },
+		{ "/\\w/a", "/\\w" },	{ "/w", "/*/keys" },
+		{ "/w/x", NULL },	{ "/home/keys", "/*/keys" },
+		{ "/home", "/*/keys" }, { "/at", "/?t" },
+		{ "/", "/proc" },	{ "/e/f", NULL },
+		{ "/xa/b", NULL },	{ "/yr/b", NULL },
+		{ "/etc/x", "/etc" },	{ "/eu/c", NULL },
 	};
 
 	for (size_t i = 0; i < HR_ARRAY_SIZE(denied); i++)

@@ -561,25 +561,30 @@ static unsigned personality_conflicts(const char *replace_last)
 Test(merge, the_same_argument_rules_in_any_order_are_kept)
 {
 	cr_assert_eq(personality_conflicts(NULL), 0);
-	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
-					   " 'args': [{'index': 0, 'value': 9, 'op': 'SCMP_CMP_EQ'}]}"),
-		     1, "a value off");
-	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
-					   " 'args': [{'index': 0, 'value': 0, 'op': 'SCMP_CMP_EQ'}]}"),
-		     1, "a rule repeated, one missing");
+	cr_assert_eq(
+		personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+				      " 'args': [{'index': 0, 'value': 9, 'op': 'SCMP_CMP_EQ'}]}"),
+		1, "a value off");
+	cr_assert_eq(
+		personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+				      " 'args': [{'index': 0, 'value': 0, 'op': 'SCMP_CMP_EQ'}]}"),
+		1, "a rule repeated, one missing");
 	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
 					   " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ',"
 					   " 'valueTwo': 1}]}"),
 		     1, "valueTwo differs");
-	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
-					   " 'args': [{'index': 1, 'value': 8, 'op': 'SCMP_CMP_EQ'}]}"),
-		     1, "another argument");
-	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
-					   " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_GE'}]}"),
-		     1, "another comparison");
-	cr_assert_eq(personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_LOG',"
-					   " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ'}]}"),
-		     1, "another action");
+	cr_assert_eq(
+		personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+				      " 'args': [{'index': 1, 'value': 8, 'op': 'SCMP_CMP_EQ'}]}"),
+		1, "another argument");
+	cr_assert_eq(
+		personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW',"
+				      " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_GE'}]}"),
+		1, "another comparison");
+	cr_assert_eq(
+		personality_conflicts("{'names': ['personality'], 'action': 'SCMP_ACT_LOG',"
+				      " 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ'}]}"),
+		1, "another action");
 }
 
 Test(merge, empty_architecture_list_means_native)
