@@ -95,10 +95,12 @@ int hr_pass_seccomp(struct hr_pass_ctx *c)
 			       count_allowed(filter), sp->default_action);
 		return 0;
 	}
-	if ((r = hr_seccomp_spec_check(old, "/linux/seccomp", c->err)) < 0)
+	/* The merge checks the spec's filter first (hr_seccomp_spec_check):
+	 * an invalid one is an error, and no listener is judged. */
+	r = hr_seccomp_merge(sp, old, &filter, &st, c->err);
+	if (r < 0 && r != HR_E_REFUSED)
 		return r;
 	listener(c, old);
-	r = hr_seccomp_merge(sp, old, &filter, &st, c->err);
 	if (r == HR_E_REFUSED) {
 		hr_finding_add(c->findings, "seccomp.merge", HR_REFUSED, "/linux/seccomp/architectures",
 			       NULL, NULL,
@@ -106,8 +108,6 @@ int hr_pass_seccomp(struct hr_pass_ctx *c)
 			       "%s", c->err->msg);
 		return 0;
 	}
-	if (r < 0)
-		return r;
 	/* A filter that already is the combination (a spec hardened before)
 	 * is not a change. */
 	if (hr_json_equal(old, filter)) {
