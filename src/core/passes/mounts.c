@@ -78,6 +78,21 @@ static const struct {
 static const char *const virtual_fs[] = { "tmpfs", "proc",  "sysfs",   "devpts",  "mqueue",
 					  "cgroup", "cgroup2", "overlay", "ramfs", NULL };
 
+/* Whether o is one of `flags`: bisected in a sorted copy made at the first
+ * call, as every option of every mount is looked up (84 names). */
+static bool is_flag(const char *o)
+{
+	static const char *sorted[HR_ARRAY_SIZE(flags)];
+	static size_t n;
+
+	if (!n) {
+		for (; flags[n]; n++)
+			sorted[n] = flags[n];
+		qsort(sorted, n, sizeof *sorted, hr_strcmp_p);
+	}
+	return bsearch(&o, sorted, n, sizeof *sorted, hr_strcmp_p) != NULL;
+}
+
 static bool in(const char *const *v, const char *s)
 {
 	for (size_t i = 0; v[i]; i++)
@@ -334,7 +349,7 @@ static void judge_options(struct mount_ctx *m, const cJSON *opts, const char *op
 			       "`%s`: an id map in an option is not judged; use uidMappings and "
 			       "gidMappings",
 			       o);
-		} else if (in(flags, o)) {
+		} else if (is_flag(o)) {
 			continue;
 		} else if (m->bind ? !data_opt_known("", o) : !data_opt_known(m->type, o)) {
 			refuse(m, "mounts.option", eptr, NULL,
