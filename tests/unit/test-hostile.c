@@ -563,6 +563,30 @@ Test(dangerous, the_table_is_sorted_known_and_refused_by_the_shipped_profiles)
 		p->troubleshooting = false;
 		_cleanup_strv_ char **d = hr_profile_dangerous(p);
 		cr_expect(d && hr_strv_contains(d, "ptrace"));
+		/* The same names as looking each allowed one up. */
+		for (size_t i = 0; i < p->seccomp.n_allow; i++)
+			cr_expect_eq(hr_strv_contains(d, p->seccomp.allow[i]),
+				     hr_syscall_danger(p->seccomp.allow[i]) != NULL, "%s",
+				     p->seccomp.allow[i]);
+		hr_profile_free(p);
+	}
+	{
+		/* The table's first and last names, and names beyond both. */
+		struct hr_profile *p = hrt_profile("strict");
+		size_t last = 0;
+		char aaa[] = "aaa", read[] = "read", zzzz[] = "zzzz";
+		char *allow[] = { aaa, (char *)hr_dangerous_name(0), read, NULL, zzzz, NULL };
+
+		while (hr_dangerous_name(last + 1))
+			last++;
+		allow[3] = (char *)hr_dangerous_name(last);
+		hr_strv_free(p->seccomp.allow);
+		p->seccomp.allow = hr_strv_copy(allow);
+		p->seccomp.n_allow = HR_ARRAY_SIZE(allow) - 1;
+		_cleanup_strv_ char **d = hr_profile_dangerous(p);
+		cr_assert(d && d[0] && d[1] && !d[2]);
+		cr_expect_str_eq(d[0], hr_dangerous_name(0));
+		cr_expect_str_eq(d[1], hr_dangerous_name(last));
 		hr_profile_free(p);
 	}
 }
