@@ -17,30 +17,33 @@
  * leading part, as a slash count cannot be read from it. */
 bool hr_pass_patterns_cover(char *const *patterns, const char *path)
 {
-	if (!patterns || !patterns[0])
-		return false;
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ size_t *ends = NULL;
+	size_t len = strlen(path), total = 0;
 
-	_cleanup_free_ char *buf = hr_xstrdup(path);
-	size_t len = strlen(buf), total = 0;
-
-	for (size_t i = 0; i < len; i++)
-		total += buf[i] == '/';
-	/* ends[k]: the length of the leading part with k slashes; 0 for none
-	 * (the empty part before a leading '/'). */
-	_cleanup_free_ size_t *ends = hr_xcalloc(total + 1, sizeof(*ends));
-	for (size_t i = 0, k = 0; i < len; i++)
-		if (buf[i] == '/')
-			ends[k++] = i;
-	ends[total] = len;
-
-	for (size_t p = 0; patterns[p]; p++) {
+	for (size_t p = 0; patterns && patterns[p]; p++) {
 		const char *pattern = patterns[p];
 		/* The literal text before the first wildcard must begin the
 		 * path: most patterns are ruled out here, without fnmatch. */
-		size_t lit = strcspn(pattern, "*?[\\"), from = 0, to = total, k = 0;
+		size_t lit = strcspn(pattern, "*?[\\"), from, to, k = 0;
 
-		if (lit > len || memcmp(pattern, buf, lit) != 0)
+		if (lit > len || memcmp(pattern, path, lit) != 0)
 			continue;
+		/* The leading parts of the path, made for the first pattern
+		 * that gets this far. ends[k]: the length of the part with k
+		 * slashes; 0 for none (the empty part before a leading '/'). */
+		if (!buf) {
+			buf = hr_xstrdup(path);
+			for (size_t i = 0; i < len; i++)
+				total += buf[i] == '/';
+			ends = hr_xcalloc(total + 1, sizeof(*ends));
+			for (size_t i = 0, n = 0; i < len; i++)
+				if (buf[i] == '/')
+					ends[n++] = i;
+			ends[total] = len;
+		}
+		from = 0;
+		to = total;
 		if (pattern[lit] != '[' && pattern[lit] != '\\' && !strpbrk(pattern + lit, "[\\")) {
 			for (const char *q = pattern; *q; q++)
 				k += *q == '/';
