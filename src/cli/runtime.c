@@ -100,7 +100,7 @@ static void log_warned(struct rt *rt, const char *id, const struct hr_findings *
 			_cleanup_free_ char *m = hr_xasprintf(
 				"%s %s: would have been changed, mode warn leaves it: %s %s: %s",
 				hr_runc_cmd_name(rt->call.cmd), id, x->rule->id,
-				x->pointer[0] ? x->pointer : "/", x->message);
+				x->pointer[0] ? x->pointer : "/", hr_finding_message(x));
 			hr_log_to(rt->log.own_path, "info", m);
 		}
 }

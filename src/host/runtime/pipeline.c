@@ -30,7 +30,7 @@ char *hr_launch_refusal_text(const struct hr_findings *f, const struct hr_profil
 		if (x->outcome != HR_REFUSED)
 			continue;
 		s = hr_xasprintf(" %s at %s: %s (hint: %s);", x->rule->id,
-				 x->pointer[0] ? x->pointer : "/", x->message, x->hint);
+				 x->pointer[0] ? x->pointer : "/", hr_finding_message(x), x->hint);
 		hr_buf_add(&b, s, strlen(s));
 		free(s);
 	}
