@@ -135,6 +135,11 @@ static int cmd_create(struct rt *rt)
 			.cfg = &rt->cfg,
 			.image_checks = true,
 			.restore = rt->call.cmd == HR_RUNC_RESTORE,
+			/* Of the findings, the audit record reads counts and
+			 * rule ids, the refusal REFUSED ones, log_warned
+			 * WARNED ones: a change's texts would be built for
+			 * nothing (both stay as they were). */
+			.changes_summary_only = true,
 			.mode = HR_ENV_RUNTIME,
 			.state = &rt->state,
 			.runtime_root = rt->root,
