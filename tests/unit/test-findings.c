@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hardrun/control.h"
 #include "hardrun/harden.h"
 #include "hardrun/report.h"
 #include "helpers.h"
@@ -167,15 +166,6 @@ Test(findings, no_brief_is_printed_for_a_change)
 	run_done(&lean);
 }
 
-static void set_mode(struct hr_profile *p, const char *control, enum hr_mode m)
-{
-	size_t i = hr_control_index(control);
-
-	cr_assert_neq(i, SIZE_MAX, "no control %s", control);
-	p->modes[i] = m;
-	p->has_mode[i] = true;
-}
-
 /* Under warn and refuse a control's changes become WARNED and REFUSED
  * findings, which are printed: they keep every text. */
 Test(findings, warn_and_refuse_keep_their_texts)
@@ -185,8 +175,8 @@ Test(findings, warn_and_refuse_keep_their_texts)
 	_cleanup_profile_ struct hr_profile *p = hrt_profile("restricted");
 	const struct hr_finding *x;
 
-	set_mode(p, "capabilities", HR_MODE_WARN);
-	set_mode(p, "mounts", HR_MODE_WARN);
+	hrt_set_mode(p, "capabilities", HR_MODE_WARN);
+	hrt_set_mode(p, "mounts", HR_MODE_WARN);
 	{
 		struct run full = harden(text, p, false), lean = harden(text, p, true);
 		assert_same_but_lean(&full, &lean, "capabilities and mounts in mode warn");
@@ -198,7 +188,7 @@ Test(findings, warn_and_refuse_keep_their_texts)
 		run_done(&full);
 		run_done(&lean);
 	}
-	set_mode(p, "capabilities", HR_MODE_REFUSE);
+	hrt_set_mode(p, "capabilities", HR_MODE_REFUSE);
 	{
 		struct run full = harden(text, p, false), lean = harden(text, p, true);
 		assert_same_but_lean(&full, &lean, "capabilities in mode refuse");
