@@ -55,7 +55,8 @@ struct hr_finding {
 	char *pointer; /* JSON pointer into the spec */
 	char *before;  /* compact JSON of the old value, NULL if absent */
 	char *after;   /* compact JSON of the new value, NULL if removed */
-	char *message; /* what happened, one sentence */
+	char *message; /* what happened, one sentence; NULL only for a CHANGED
+			* finding of a changes_summary_only list */
 	char *hint;    /* how to allow it, one line (defaults to the rule's) */
 	enum hr_stage stage; /* where it was found: the rule's stage unless the checker says */
 	unsigned line;	     /* for text inputs (a Dockerfile): the line, 1-based; 0 if none */
@@ -73,6 +74,14 @@ struct hr_findings {
 	/* By index into hr_rules, 3 x hr_rules_count: findings kept, findings
 	 * not kept, 1 + the index of the rule's summary finding (0: none). */
 	size_t *per_rule;
+	/* Set by a caller that reads, of CHANGED findings, only what is
+	 * counted and where (rule, outcome, pointer, stage, line), as a
+	 * launch in mode harden does: their before, after and message are
+	 * then not built at all (NULL). REFUSED and WARNED findings are
+	 * always complete. hr_harden clears it while a control whose mode is
+	 * warn or refuse runs, since its CHANGED findings become WARNED or
+	 * REFUSED ones (hr_findings_apply_mode) and are printed. */
+	bool changes_summary_only;
 };
 
 /* Frees the findings f holds and leaves it empty; NULL-safe. Also the
@@ -80,7 +89,8 @@ struct hr_findings {
 void hr_findings_done(struct hr_findings *f);
 
 /*
- * Record a finding; before/after are copied, the message is formatted.
+ * Record a finding; before/after are copied, the message is formatted
+ * (none of them for a CHANGED finding of a changes_summary_only list).
  * `rule_id` must name a row of hr_rules (an unknown id aborts: it is a bug).
  * hint may be NULL for the rule's general hint. Returns the finding (for
  * the caller to set its stage or line), or NULL when f is NULL or the rule
@@ -91,6 +101,22 @@ struct hr_finding *hr_finding_add(struct hr_findings *f, const char *rule_id, en
 		    const char *pointer, const char *before, const char *after,
 		    const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
+
+/* hr_finding_add with a va_list. */
+struct hr_finding *hr_finding_addv(struct hr_findings *f, const char *rule_id,
+				   enum hr_outcome outcome, const char *pointer, const char *before,
+				   const char *after, const char *hint, const char *fmt, va_list ap)
+	__attribute__((format(printf, 8, 0)));
+
+/* Whether a finding of `outcome` added to f keeps its texts (before,
+ * after, message): false when f is NULL (nothing is kept) or when f is
+ * changes_summary_only and outcome is HR_CHANGED. A caller that builds a
+ * text only for a finding asks this first. */
+bool hr_findings_want_text(const struct hr_findings *f, enum hr_outcome outcome);
+
+/* The finding's message, or the rule's summary where none was built
+ * (changes_summary_only): what a printer shows. */
+const char *hr_finding_message(const struct hr_finding *x);
 
 /* Count `more` findings of rule_id in its summary as if each had been
  * added with that outcome and not kept. */

@@ -47,6 +47,10 @@ struct hr_launch_opts {
 	bool image_checks;	 /* the image audit and SBOM of profile and cfg */
 	bool restore;		 /* runtime mode's restore: refused unless the profile
 				  * allows it (rule process.restore) */
+	bool changes_summary_only; /* the caller prints no CHANGED finding (runtime mode:
+				    * the audit record counts them, the log shows only
+				    * REFUSED and WARNED ones): l->findings keeps only
+				    * their rule, outcome and pointer (finding.h) */
 	/* For a private bundle (not judge_only): */
 	struct hr_state *state;
 	const char *runtime_root; /* the runtime's --root, or NULL for its default */

@@ -100,7 +100,7 @@ static void log_warned(struct rt *rt, const char *id, const struct hr_findings *
 			_cleanup_free_ char *m = hr_xasprintf(
 				"%s %s: would have been changed, mode warn leaves it: %s %s: %s",
 				hr_runc_cmd_name(rt->call.cmd), id, x->rule->id,
-				x->pointer[0] ? x->pointer : "/", x->message);
+				x->pointer[0] ? x->pointer : "/", hr_finding_message(x));
 			hr_log_to(rt->log.own_path, "info", m);
 		}
 }
@@ -135,6 +135,11 @@ static int cmd_create(struct rt *rt)
 			.cfg = &rt->cfg,
 			.image_checks = true,
 			.restore = rt->call.cmd == HR_RUNC_RESTORE,
+			/* Of the findings, the audit record reads counts and
+			 * rule ids, the refusal REFUSED ones, log_warned
+			 * WARNED ones: a change's texts would be built for
+			 * nothing (both stay as they were). */
+			.changes_summary_only = true,
 			.mode = HR_ENV_RUNTIME,
 			.state = &rt->state,
 			.runtime_root = rt->root,

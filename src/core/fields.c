@@ -722,10 +722,12 @@ static int apply(cJSON *parent, cJSON *value, const struct hr_field *f, const ch
 		return 1;
 	}
 	if (f->disp == HR_FD_REMOVED) {
-		_cleanup_free_ char *before = hr_json_brief(value);
+		_cleanup_free_ char *before = hr_findings_want_text(w->findings, HR_CHANGED)
+						      ? hr_json_brief(value)
+						      : NULL;
 		hr_finding_add(w->findings, f->rule, HR_CHANGED, ptr,
-			       strlen(before) <= 256 ? before : NULL, NULL, NULL, "`%s` removed: %s",
-			       value->string ? value->string : ptr, f->doc);
+			       before && strlen(before) <= 256 ? before : NULL, NULL, NULL,
+			       "`%s` removed: %s", value->string ? value->string : ptr, f->doc);
 		cJSON_Delete(cJSON_DetachItemViaPointer(parent, value));
 		return 1;
 	}

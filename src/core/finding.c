@@ -74,14 +74,24 @@ static void summarize(struct hr_findings *f, const struct hr_rule *rule, enum hr
 				  dropped, dropped == 1 ? "" : "s", HR_FINDINGS_PER_RULE);
 }
 
-struct hr_finding *hr_finding_add(struct hr_findings *f, const char *rule_id,
-				  enum hr_outcome outcome, const char *pointer, const char *before,
-				  const char *after, const char *hint, const char *fmt, ...)
+bool hr_findings_want_text(const struct hr_findings *f, enum hr_outcome outcome)
+{
+	return f && !(f->changes_summary_only && outcome == HR_CHANGED);
+}
+
+const char *hr_finding_message(const struct hr_finding *x)
+{
+	return x->message ? x->message : x->rule->summary;
+}
+
+struct hr_finding *hr_finding_addv(struct hr_findings *f, const char *rule_id,
+				   enum hr_outcome outcome, const char *pointer, const char *before,
+				   const char *after, const char *hint, const char *fmt, va_list ap)
 {
 	const struct hr_rule *rule = hr_rule_find(rule_id);
+	bool text = hr_findings_want_text(f, outcome);
 	struct hr_finding *x;
 	size_t k;
-	va_list ap;
 
 	if (!rule)
 		abort(); /* every pass names a rule of the table */
@@ -101,14 +111,25 @@ struct hr_finding *hr_finding_add(struct hr_findings *f, const char *rule_id,
 		.rule = rule,
 		.outcome = outcome,
 		.pointer = hr_xstrdup(pointer ? pointer : ""),
-		.before = before ? hr_xstrdup(before) : NULL,
-		.after = after ? hr_xstrdup(after) : NULL,
+		.before = text && before ? hr_xstrdup(before) : NULL,
+		.after = text && after ? hr_xstrdup(after) : NULL,
 		.hint = hr_xstrdup(hint ? hint : rule->hint),
 		.stage = rule->stage,
 	};
-	va_start(ap, fmt);
-	if (vasprintf(&x->message, fmt, ap) < 0)
+	if (text && vasprintf(&x->message, fmt, ap) < 0)
 		abort();
+	return x;
+}
+
+struct hr_finding *hr_finding_add(struct hr_findings *f, const char *rule_id,
+				  enum hr_outcome outcome, const char *pointer, const char *before,
+				  const char *after, const char *hint, const char *fmt, ...)
+{
+	struct hr_finding *x;
+	va_list ap;
+
+	va_start(ap, fmt);
+	x = hr_finding_addv(f, rule_id, outcome, pointer, before, after, hint, fmt, ap);
 	va_end(ap);
 	return x;
 }

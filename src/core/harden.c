@@ -23,7 +23,7 @@ void hr_findings_apply_mode(struct hr_findings *findings, size_t first, enum hr_
 			x->outcome = HR_WARNED;
 		} else if (mode == HR_MODE_REFUSE && x->outcome == HR_CHANGED) {
 			char *m = hr_xasprintf("needs a change that mode refuse does not make: %s",
-					       x->message);
+					       hr_finding_message(x));
 			free(x->message);
 			x->message = m;
 			x->outcome = HR_REFUSED;
@@ -33,6 +33,19 @@ void hr_findings_apply_mode(struct hr_findings *findings, size_t first, enum hr_
 					       control, x->rule->hint);
 		}
 	}
+}
+
+/* A control's pass keeps only a summary of its changes when the caller
+ * asked for that (changes_summary_only) and the control's mode is harden:
+ * under warn and refuse its CHANGED findings become WARNED and REFUSED
+ * ones, which are printed. Returns what to restore afterwards. */
+static bool summary_for_mode(struct hr_findings *findings, enum hr_mode mode)
+{
+	bool asked = findings && findings->changes_summary_only;
+
+	if (asked && mode != HR_MODE_HARDEN)
+		findings->changes_summary_only = false;
+	return asked;
 }
 
 int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env *env,
@@ -63,6 +76,7 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
 		enum hr_mode mode = hr_profile_mode(profile, i);
 		size_t first = findings ? findings->n : 0;
 		cJSON *copy = NULL;
+		bool asked;
 		int r;
 
 		/* warn and refuse judge a copy: the spec stays as it was. */
@@ -72,7 +86,10 @@ int hr_harden(cJSON *spec, const struct hr_profile *profile, const struct hr_env
 				abort();
 			c.spec = copy;
 		}
+		asked = summary_for_mode(findings, mode);
 		r = hr_controls[i]->pass(&c);
+		if (findings)
+			findings->changes_summary_only = asked;
 		c.spec = spec;
 		if (copy)
 			cJSON_Delete(copy);
@@ -118,13 +135,13 @@ static int enforce_label(struct hr_pass_ctx *c, cJSON *process, const cJSON *con
 	if (cJSON_IsString(want) && want->valuestring[0]) {
 		if (have && strcmp(have->valuestring, want->valuestring) == 0)
 			return 0;
-		_cleanup_free_ char *before = hr_json_brief(have);
+		_cleanup_free_ char *before = hr_pass_brief(c, have);
 		hr_json_set(process, key, cJSON_CreateString(want->valuestring));
 		hr_pass_changed(c, "exec.labels", ptr, before,
 				cJSON_GetObjectItemCaseSensitive(process, key),
 				"the exec'd process keeps the container's %s", key);
 	} else if (have) {
-		_cleanup_free_ char *before = hr_json_brief(have);
+		_cleanup_free_ char *before = hr_pass_brief(c, have);
 		cJSON_DeleteItemFromObjectCaseSensitive(process, key);
 		hr_finding_add(c->findings, "exec.labels", HR_CHANGED, ptr, before, NULL, NULL,
 			       "the container has no %s, so neither has the exec'd process", key);
@@ -162,6 +179,7 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 		enum hr_mode mode = control ? hr_profile_mode_of(profile, control) : profile->mode;
 		size_t first = findings ? findings->n : 0;
 		cJSON *copy = NULL, *proc = process;
+		bool asked;
 
 		if (mode != HR_MODE_HARDEN) {
 			copy = cJSON_Duplicate(spec, true);
@@ -170,6 +188,7 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 			c.spec = copy;
 			proc = cJSON_GetObjectItemCaseSensitive(copy, "process");
 		}
+		asked = summary_for_mode(findings, mode);
 		if (control) {
 			r = passes[i]->pass(&c);
 		} else if (container_process) {
@@ -177,6 +196,8 @@ int hr_harden_process(cJSON *process, const struct hr_profile *profile,
 			if (r >= 0)
 				r = enforce_label(&c, proc, container_process, "selinuxLabel");
 		}
+		if (findings)
+			findings->changes_summary_only = asked;
 		c.spec = spec;
 		if (copy)
 			cJSON_Delete(copy);

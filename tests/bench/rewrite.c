@@ -3,32 +3,37 @@
  * rewrite: the in-process cost of hardening a spec, against its floor.
  *
  *   rewrite [-i ITERATIONS] [-w WARMUP] [-p PROFILE] [-d PROFILE-DIR]...
- *           [--only harden|floor|floor-out] [--print] NAME=FILE...
+ *           [--only harden|floor|floor-out|harden-full] [--print] NAME=FILE...
  *
  * The profile is loaded once (as a long-lived caller would hold it; the
  * on-disk cache is not used). Then, for each spec FILE, it times
- * ITERATIONS rounds of three operations, in an order that rotates from
+ * ITERATIONS rounds of four operations, in an order that rotates from
  * round to round so that none always runs on the caches another warmed:
  *
  *   harden:    hr_harden_text(): hardrun's parser (UTF-8, duplicate and
  *              case-folded keys, limits), every pass, and printing, i.e.
  *              what hardrun does between reading config.json and writing
- *              it, with its trees in the arena as in a launch (json.h);
+ *              it, as in a launch: its trees in the arena (json.h), and
+ *              its findings kept as runtime mode's create keeps them, a
+ *              summary of the changes (finding.h, changes_summary_only);
  *   floor:     cJSON_ParseWithLength() + cJSON_PrintUnformatted() of the
  *              same text, the least any tool that rewrites it pays;
  *   floor-out: the same of the hardened document, which is larger when
  *              hardening added to it (a seccomp filter, mounts): what
- *              part of the cost is only the size of the result.
+ *              part of the cost is only the size of the result;
+ *   harden-full: harden with every finding complete (before, after,
+ *              message), as check, explain and direct mode keep them.
  *
  * The host is faked as in the golden tests (helpers.h, hrt_fake_env): no
  * look-up leaves the process, so only the core is measured. One line per
- * round on stdout, "NAME ROUND FLOOR_NS HARDEN_NS FLOOR_OUT_NS"
+ * round on stdout, "NAME ROUND FLOOR_NS HARDEN_NS FLOOR_OUT_NS HARDEN_FULL_NS"
  * (CLOCK_MONOTONIC; 0 for an operation left out by --only), and
  * a summary of medians on stderr. --print prints each hardened document
  * instead (compact JSON, one per line), for checking that this is the
  * spec hardrun itself produces. --only runs one of the operations, for
- * callgrind: bench_harden_once and bench_floor_once are kept out of line
- * so that `--toggle-collect` can count one call's instructions.
+ * callgrind: bench_harden_once (harden and harden-full) and
+ * bench_floor_once are kept out of line so that `--toggle-collect` can
+ * count one call's instructions.
  *
  * A spec that does not harden (refused, invalid) is an error naming the
  * file: a benchmark of a refusal would measure something else.
@@ -85,11 +90,13 @@ static char *read_spec(const char *path, size_t *ret_len)
 }
 
 /* One hardening of the text, as hardrun does it; returns the document
- * (malloc'd) or NULL with *err filled. */
+ * (malloc'd) or NULL with *err filled. `full`: every finding complete,
+ * else as a launch keeps them (runtime mode's create, src/cli/runtime.c). */
 __attribute__((noinline)) static char *bench_harden_once(const char *text, size_t len,
-							 const struct hr_profile *p, hr_error *err)
+							 const struct hr_profile *p, bool full,
+							 hr_error *err)
 {
-	_cleanup_(hr_findings_done) struct hr_findings findings = { 0 };
+	_cleanup_(hr_findings_done) struct hr_findings findings = { .changes_summary_only = !full };
 	char *out = NULL;
 
 	int r;
@@ -122,8 +129,14 @@ static double median_us(int64_t *v, size_t n)
 	return (n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2) / 1e3;
 }
 
-enum op { OP_FLOOR, OP_HARDEN, OP_FLOOR_OUT, OP__MAX };
-static const char *const op_names[OP__MAX] = { "floor", "harden", "floor-out" };
+enum op {
+	OP_FLOOR,
+	OP_HARDEN,
+	OP_FLOOR_OUT,
+	OP_HARDEN_FULL,
+	OP__MAX
+};
+static const char *const op_names[OP__MAX] = { "floor", "harden", "floor-out", "harden-full" };
 
 struct spec {
 	const char *name, *path;
@@ -146,13 +159,16 @@ static void round_once(const struct spec *sp, const struct hr_profile *p, const 
 		if (!ops[op])
 			continue;
 		t0 = now_ns();
-		out = op == OP_HARDEN  ? bench_harden_once(sp->text, sp->len, p, &err)
-		      : op == OP_FLOOR ? bench_floor_once(sp->text, sp->len)
-				       : bench_floor_once(sp->out, sp->out_len);
+		if (op == OP_HARDEN || op == OP_HARDEN_FULL)
+			out = bench_harden_once(sp->text, sp->len, p, op == OP_HARDEN_FULL, &err);
+		else
+			out = bench_floor_once(op == OP_FLOOR ? sp->text : sp->out,
+					       op == OP_FLOOR ? sp->len : sp->out_len);
 		ns[op] = now_ns() - t0;
 		if (!out) {
 			fprintf(stderr, "rewrite: %s: %s\n", sp->path,
-				op == OP_HARDEN ? err.msg : "cJSON cannot parse it");
+				op == OP_HARDEN || op == OP_HARDEN_FULL ? err.msg
+									: "cJSON cannot parse it");
 			exit(1);
 		}
 		free(out);
@@ -162,7 +178,7 @@ static void round_once(const struct spec *sp, const struct hr_profile *p, const 
 static void usage(FILE *out)
 {
 	fputs("usage: rewrite [-i ITERATIONS] [-w WARMUP] [-p PROFILE] [-d PROFILE-DIR]...\n"
-	      "               [--only harden|floor|floor-out] [--print] NAME=FILE...\n",
+	      "               [--only harden|floor|floor-out|harden-full] [--print] NAME=FILE...\n",
 	      out);
 }
 
@@ -181,7 +197,7 @@ int main(int argc, char **argv)
 	_cleanup_profile_ struct hr_profile *profile = NULL;
 	const char *profile_name = "restricted";
 	unsigned iterations = 1000, warmup = 50;
-	bool ops[OP__MAX] = { true, true, true };
+	bool ops[OP__MAX] = { true, true, true, true };
 	bool print = false;
 	hr_error err = { 0 };
 	int c;
@@ -214,7 +230,9 @@ int main(int argc, char **argv)
 					found = k;
 			}
 			if (found < 0) {
-				fprintf(stderr, "rewrite: --only %s: expected harden, floor or floor-out\n",
+				fprintf(stderr,
+					"rewrite: --only %s: expected harden, floor, floor-out "
+					"or harden-full\n",
 					optarg);
 				return 2;
 			}
@@ -285,8 +303,9 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < iterations; i++) {
 			int64_t *t = ns + (size_t)i * OP__MAX;
 			round_once(&sp, profile, ops, i, t);
-			printf("%s %u %lld %lld %lld\n", name, i, (long long)t[OP_FLOOR],
-			       (long long)t[OP_HARDEN], (long long)t[OP_FLOOR_OUT]);
+			printf("%s %u %lld %lld %lld %lld\n", name, i, (long long)t[OP_FLOOR],
+			       (long long)t[OP_HARDEN], (long long)t[OP_FLOOR_OUT],
+			       (long long)t[OP_HARDEN_FULL]);
 		}
 		for (int k = 0; k < OP__MAX; k++) {
 			_cleanup_free_ int64_t *v = hr_xcalloc(iterations, sizeof *v);
@@ -296,9 +315,10 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr,
 			"%s: %zu bytes, hardened %zu; %u rounds, medians: floor %.1f us, harden %.1f "
-			"us, floor of the hardened document %.1f us\n",
+			"us, floor of the hardened document %.1f us, harden with full findings "
+			"%.1f us\n",
 			name, sp.len, sp.out_len, iterations, med[OP_FLOOR], med[OP_HARDEN],
-			med[OP_FLOOR_OUT]);
+			med[OP_FLOOR_OUT], med[OP_HARDEN_FULL]);
 		free(sp.text);
 		free(sp.out);
 	}

@@ -103,10 +103,12 @@ for s in runc-spec docker k8s; do
   check "$s: rewrite --print gives what hardrun -n prints" same_text "$got" "$want"
 done
 out=$("$BT/rewrite" -i 5 -w 1 -d "$PROFILES" "docker=$top_srcdir/tests/fixtures/docker-run-default.json" 2>/dev/null)
-check "rewrite -i 5: five rounds, each with three positive times" \
-  [ "$(awk 'NF == 5 && $3 > 0 && $4 > 0 && $5 > 0' <<<"$out" | wc -l)" = 5 ]
+check "rewrite -i 5: five rounds, each with four positive times" \
+  [ "$(awk 'NF == 6 && $3 > 0 && $4 > 0 && $5 > 0 && $6 > 0' <<<"$out" | wc -l)" = 5 ]
 out=$("$BT/rewrite" -i 2 --only harden -d "$PROFILES" "docker=$top_srcdir/tests/fixtures/docker-run-default.json" 2>/dev/null)
-check "rewrite --only harden times nothing else" [ "$(awk '$3 == 0 && $4 > 0 && $5 == 0' <<<"$out" | wc -l)" = 2 ]
+check "rewrite --only harden times nothing else" [ "$(awk '$3 == 0 && $4 > 0 && $5 == 0 && $6 == 0' <<<"$out" | wc -l)" = 2 ]
+out=$("$BT/rewrite" -i 2 --only harden-full -d "$PROFILES" "docker=$top_srcdir/tests/fixtures/docker-run-default.json" 2>/dev/null)
+check "rewrite --only harden-full times nothing else" [ "$(awk '$3 == 0 && $4 == 0 && $5 == 0 && $6 > 0' <<<"$out" | wc -l)" = 2 ]
 printf '%s\n' '{ "process": { "args": ["sh"] }, "root": { "path": "rootfs" },' \
   '"mounts": [ { "destination": "/x", "type": "bind", "source": "/var/run/docker.sock" } ] }' >"$WORK/refused.json"
 out=$("$BT/rewrite" -i 1 -d "$PROFILES" "bad=$WORK/refused.json" 2>&1)
@@ -135,13 +137,13 @@ check "scripts/bench --quick exits 0 (got $rc)" [ "$rc" = 0 ]
 J=$WORK/bench.json
 [ -s "$J" ] || { fail "scripts/bench wrote no $J"; finish; }
 for id in direct.runc direct.hardrun hardened.docker hardened.hardrun sequence.runc sequence.hardrun runtime.trivial runtime.trivial:rss runtime.create-docker:rss \
-  runtime.create-k8s:rss runtime.state rewrite.runc-spec.harden rewrite.docker.floor rewrite.k8s.harden \
+  runtime.create-k8s:rss runtime.state rewrite.runc-spec.harden rewrite.docker.floor rewrite.k8s.harden rewrite.docker.harden-full \
   containerd.runc containerd.hardrun parallel.runc.start parallel.hardrun.start docker.runc docker.hardrun \
   pod.runc pod.hardrun explain.plain explain.explain; do
   check "figure $id: median, min, max and runs" \
     jqe --arg id "$id" '.figures[$id] | (.median | numbers) and (.min <= .median) and (.median <= .max) and .runs >= 1' "$J"
 done
-for id in wrapper.direct wrapper.direct:cpu hardened.start wrapper.sequence wrapper.sequence:cpu wrapper.containerd wrapper.docker rewrite.runc-spec rewrite.docker rewrite.k8s \
+for id in wrapper.direct wrapper.direct:cpu hardened.start wrapper.sequence wrapper.sequence:cpu wrapper.containerd wrapper.docker rewrite.runc-spec rewrite.docker rewrite.k8s rewrite.docker.full \
   memory.create-docker memory.create-k8s hardrun.create-docker parallel.p50 parallel.p99 wrapper.pod hardrun.pod \
   explain; do
   check "comparison $id: a value from pairs measured in the same run" \

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hardrun/control.h"
 #include "hardrun/host.h"
 #include "helpers.h"
 
@@ -133,6 +134,15 @@ struct hr_profile *hrt_profile(const char *name)
 
 	cr_assert_eq(r, 0, "profile %s does not load: %s", name, err.msg);
 	return p;
+}
+
+void hrt_set_mode(struct hr_profile *p, const char *control, enum hr_mode m)
+{
+	size_t i = hr_control_index(control);
+
+	cr_assert_neq(i, SIZE_MAX, "no control %s", control);
+	p->modes[i] = m;
+	p->has_mode[i] = true;
 }
 
 cJSON *hrt_at(const cJSON *root, const char *pointer)

@@ -39,6 +39,8 @@ void hrt_assert_json(const cJSON *node, const char *relaxed, const char *what);
 cJSON *hrt_fixture(const char *name);
 /* A shipped profile (profiles/NAME.json), resolved. */
 struct hr_profile *hrt_profile(const char *name);
+/* Set the mode of one control of p, as a profile's "modes" would. */
+void hrt_set_mode(struct hr_profile *p, const char *control, enum hr_mode m);
 
 /* The node at an RFC 6901 pointer, or NULL. */
 cJSON *hrt_at(const cJSON *root, const char *pointer);

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "hardrun/container.h"
-#include "hardrun/control.h"
 #include "hardrun/exec.h"
 #include "hardrun/harden.h"
 #include "hardrun/update.h"
@@ -75,15 +74,6 @@ static bool has_note(const struct hr_call_result *r, const char *part)
 		if (strstr(r->notes[i], part))
 			return true;
 	return false;
-}
-
-static void set_mode(struct hr_profile *p, const char *control, enum hr_mode m)
-{
-	size_t i = hr_control_index(control);
-
-	cr_assert_neq(i, SIZE_MAX, "no control %s", control);
-	p->modes[i] = m;
-	p->has_mode[i] = true;
 }
 
 Test(update, sizes_as_runc_reads_them)
@@ -194,7 +184,7 @@ Test(update, warn_leaves_the_words_refuse_refuses)
 	char *out;
 
 	p->resources.pids = 100;
-	set_mode(p, "resources", HR_MODE_WARN);
+	hrt_set_mode(p, "resources", HR_MODE_WARN);
 	parse(&w, "update --pids-limit 1_000 --memory lots ID");
 	cr_assert_eq(hr_update_clamp_flags(&w.c, p, 0, &res), 0);
 	out = final(&w);
@@ -206,7 +196,7 @@ Test(update, warn_leaves_the_words_refuse_refuses)
 	hr_call_result_done(&res);
 	done(&w);
 
-	set_mode(p, "resources", HR_MODE_REFUSE);
+	hrt_set_mode(p, "resources", HR_MODE_REFUSE);
 	parse(&w, "update --pids-limit 1000 ID");
 	cr_assert_eq(hr_update_clamp_flags(&w.c, p, 0, &res), HR_E_REFUSED);
 	cr_expect(strstr(res.refusal, "mode refuse does not make: --pids-limit 1000 lowered "
@@ -215,7 +205,7 @@ Test(update, warn_leaves_the_words_refuse_refuses)
 	hr_call_result_done(&res);
 	done(&w);
 
-	set_mode(p, "resources", HR_MODE_HARDEN);
+	hrt_set_mode(p, "resources", HR_MODE_HARDEN);
 	parse(&w, "update --memory lots ID");
 	cr_assert_eq(hr_update_clamp_flags(&w.c, p, 0, &res), HR_E_REFUSED,
 		     "what hardrun cannot read it cannot check");
@@ -267,7 +257,7 @@ Test(exec, names_cannot_be_checked)
 	hr_call_result_done(&res);
 	done(&w);
 
-	set_mode(p, "user", HR_MODE_WARN);
+	hrt_set_mode(p, "user", HR_MODE_WARN);
 	parse(&w, "exec --user root ID /bin/true");
 	cr_assert_eq(hr_exec_process_from_flags(&w.c, p, NULL, &res, &proc), 0);
 	cr_expect(has_note(&res, "exec ID: --user root: only numeric uid[:gid] can be checked; "

@@ -53,13 +53,14 @@ int hr_pass_annotations(struct hr_pass_ctx *c)
 			a = next;
 			continue;
 		}
-		_cleanup_free_ char *before = hr_json_brief(a);
 		if (strcmp(row->rule, "annotations.runtime-override") == 0) {
+			_cleanup_free_ char *before = hr_pass_brief(c, a);
 			hr_finding_add(c->findings, row->rule, HR_CHANGED, ptr, before, NULL, NULL,
 				       "removed `%s`: %s would read it as a setting", a->string,
 				       row->origin);
 			cJSON_Delete(cJSON_DetachItemViaPointer(ann, a));
 		} else {
+			_cleanup_free_ char *before = hr_json_brief(a);
 			hr_finding_add(c->findings, row->rule, HR_REFUSED, ptr, before, NULL, NULL,
 				       "`%s` is not an annotation hardrun knows, so whether a "
 				       "runtime acts on it cannot be judged",

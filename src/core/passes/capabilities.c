@@ -112,6 +112,7 @@ static void raise_into(struct hr_pass_ctx *c, cJSON *caps, const char *name)
 	cJSON *bnd = cJSON_GetObjectItemCaseSensitive(caps, "bounding");
 	_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", name);
 	_cleanup_free_ char *before = NULL;
+	bool text = hr_findings_want_text(c->findings, HR_CHANGED); /* names: the message's */
 	char names[512] = "";
 	size_t added = 0;
 
@@ -119,13 +120,13 @@ static void raise_into(struct hr_pass_ctx *c, cJSON *caps, const char *name)
 		set = cJSON_CreateArray();
 		cJSON_AddItemToObject(caps, name, set);
 	}
-	before = hr_json_brief(set);
+	before = hr_pass_brief(c, set);
 	for (const cJSON *e = prm ? prm->child : NULL; e; e = e->next) {
 		int v = hr_cap_from_name(e->valuestring);
 		if (v < 0 || !(c->profile->caps.allow & (UINT64_C(1) << v)) ||
 		    !hr_opts_has(bnd, e->valuestring) || !hr_opts_add(set, e->valuestring))
 			continue;
-		if (strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
+		if (text && strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
 			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
 				 added ? ", " : "", e->valuestring);
 		added++;
@@ -163,7 +164,8 @@ static void grant_userns(struct hr_pass_ctx *c, cJSON *caps)
 	for (size_t i = 0; i < HR_ARRAY_SIZE(granted); i++) {
 		_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", granted[i]);
 		cJSON *set = cJSON_GetObjectItemCaseSensitive(caps, granted[i]);
-		_cleanup_free_ char *before = hr_json_brief(set);
+		_cleanup_free_ char *before = hr_pass_brief(c, set);
+		bool text = hr_findings_want_text(c->findings, HR_CHANGED);
 		char names[512] = "";
 		size_t added = 0;
 
@@ -174,7 +176,7 @@ static void grant_userns(struct hr_pass_ctx *c, cJSON *caps)
 			n = hr_cap_name(v);
 			if (!hr_opts_add(set, n))
 				continue;
-			if (strlen(names) + strlen(n) + 8 < sizeof names)
+			if (text && strlen(names) + strlen(n) + 8 < sizeof names)
 				snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
 					 added ? ", " : "", n);
 			added++;
@@ -215,6 +217,7 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 		_cleanup_free_ char *ptr = hr_json_ptr("/process/capabilities", sets[i]);
 		bool ambient = strcmp(sets[i], "ambient") == 0;
 		_cleanup_free_ char *before = NULL;
+		bool text = hr_findings_want_text(c->findings, HR_CHANGED);
 		cJSON *set, *e;
 		size_t dropped = 0;
 		char names[512] = "";
@@ -227,12 +230,13 @@ int hr_pass_capabilities(struct hr_pass_ctx *c)
 		}
 		if ((r = hr_json_check_string_array(set, ptr, c->err)) < 0)
 			return r;
-		before = hr_json_brief(set);
+		before = hr_pass_brief(c, set);
 		e = set->child;
 		while (e) {
 			cJSON *next = e->next;
 			if (!keep(c, allow, ambient, e->valuestring)) {
-				if (strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
+				if (text &&
+				    strlen(names) + strlen(e->valuestring) + 8 < sizeof names)
 					snprintf(names + strlen(names), sizeof names - strlen(names),
 						 "%s%s", dropped ? ", " : "", e->valuestring);
 				cJSON_Delete(cJSON_DetachItemViaPointer(set, e));

@@ -92,7 +92,7 @@ static int filter_nodes(struct hr_pass_ctx *c, cJSON *lnx)
 				      "%s: a device needs a path and a type", ptr);
 		if (!device_allowed(c->profile, path->valuestring, type->valuestring,
 				    num(d, "major", -1), num(d, "minor", -1))) {
-			_cleanup_free_ char *before = hr_json_brief(d);
+			_cleanup_free_ char *before = hr_pass_brief(c, d);
 			hr_finding_add(c->findings, "devices.nonstandard", HR_CHANGED, ptr, before,
 				       NULL, NULL, "device %s (%s %.0f:%.0f) removed",
 				       path->valuestring, type->valuestring, num(d, "major", -1),
@@ -126,7 +126,7 @@ static int filter_cgroup(struct hr_pass_ctx *c, cJSON *lnx)
 	if ((r = hr_json_ensure_object(lnx, "resources", "/linux", &res, c->err)) < 0 ||
 	    (r = hr_json_ensure_array(res, "devices", "/linux/resources", &rules, c->err)) < 0)
 		return r;
-	before = hr_json_brief(rules);
+	before = hr_pass_brief(c, rules);
 	for (rule = rules->child; rule; rule = rule->next, i++) {
 		_cleanup_free_ char *ptr = hr_json_ptr_index("/linux/resources/devices", i);
 		cJSON *allow;

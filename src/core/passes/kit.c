@@ -14,18 +14,21 @@
 #include "hardrun/json.h"
 #include "pass.h"
 
+char *hr_pass_brief(const struct hr_pass_ctx *c, const cJSON *node)
+{
+	return hr_findings_want_text(c->findings, HR_CHANGED) ? hr_json_brief(node) : NULL;
+}
+
 void hr_pass_changed(struct hr_pass_ctx *c, const char *rule, const char *ptr,
 		     const char *before, const cJSON *node, const char *fmt, ...)
 {
-	_cleanup_free_ char *after = hr_json_brief(node);
-	_cleanup_free_ char *msg = NULL;
+	/* The after-text only where it is kept (changes_summary_only). */
+	_cleanup_free_ char *after = hr_pass_brief(c, node);
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	(void)hr_finding_addv(c->findings, rule, HR_CHANGED, ptr, before, after, NULL, fmt, ap);
 	va_end(ap);
-	hr_finding_add(c->findings, rule, HR_CHANGED, ptr, before, after, NULL, "%s", msg);
 }
 
 bool hr_opts_has(const cJSON *options, const char *opt)

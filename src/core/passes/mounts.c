@@ -534,14 +534,14 @@ static int one_mount(struct hr_pass_ctx *c, cJSON *mnt, size_t i)
 
 	if (!opts)
 		opts = cJSON_AddArrayToObject(mnt, "options");
-	before = hr_json_brief(opts);
+	before = hr_pass_brief(c, opts);
 	if (propagation(opts))
 		hr_pass_changed(c, "mounts.propagation", optr, before, opts,
 				"%s mount at %s: shared propagation made slave, so that mounts "
 				"made in the container do not reach the host",
 				m.bind ? "bind" : m.type, m.dest);
 	free(before);
-	before = hr_json_brief(opts);
+	before = hr_pass_brief(c, opts);
 	changed_flags |= hr_opts_remove(opts, "suid");
 	changed_flags |= hr_opts_remove(opts, "rsuid");
 	changed_flags |= hr_opts_add(opts, "nosuid");
@@ -599,7 +599,7 @@ static int rootfs_propagation(struct hr_pass_ctx *c)
 			      "/linux/rootfsPropagation: `%s` is not a propagation (fix: rslave or "
 			      "rprivate, or leave it out)",
 			      prop->valuestring);
-	_cleanup_free_ char *before = hr_json_brief(prop);
+	_cleanup_free_ char *before = hr_pass_brief(c, prop);
 	hr_finding_add(c->findings, "mounts.propagation", HR_CHANGED, "/linux/rootfsPropagation",
 		       before, NULL, NULL,
 		       "removed `%s`: %s; the runtime's default, recursive (rslave or rprivate), "

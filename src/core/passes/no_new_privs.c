@@ -18,7 +18,7 @@ int hr_pass_no_new_privs(struct hr_pass_ctx *c)
 	    (r = hr_json_get_bool(process, "noNewPrivileges", "/process", &nnp, c->err)) < 0)
 		return r;
 	if (!nnp || !cJSON_IsTrue(nnp)) {
-		_cleanup_free_ char *before = hr_json_brief(nnp);
+		_cleanup_free_ char *before = hr_pass_brief(c, nnp);
 		hr_json_set(process, "noNewPrivileges", cJSON_CreateTrue());
 		hr_pass_changed(c, "process.no-new-privileges", "/process/noNewPrivileges", before,
 				cJSON_GetObjectItemCaseSensitive(process, "noNewPrivileges"),

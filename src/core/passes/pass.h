@@ -43,10 +43,18 @@ uint64_t hr_pass_caps_allowed(const struct hr_pass_ctx *c);
 int hr_pass_check_mounts(const cJSON *spec, hr_error *err);
 
 /* Record a change of `node` at `ptr`: `before` is the caller's snapshot
- * (compact JSON or NULL), the after-text is taken from node now. */
+ * (compact JSON or NULL, from hr_pass_brief), the after-text is taken
+ * from node now. Neither text nor the message is built when the findings
+ * keep only a summary of changes (finding.h, changes_summary_only). */
 void hr_pass_changed(struct hr_pass_ctx *c, const char *rule, const char *ptr,
 		     const char *before, const cJSON *node, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* The compact JSON of `node` for the `before` (or the message) of a
+ * CHANGED finding (hr_pass_changed, hr_finding_add), or NULL without
+ * printing anything when such a finding would not keep it (c->findings
+ * NULL or changes_summary_only). Only for a text that nothing but a
+ * CHANGED finding uses: a refusal's or a warning's is always built. */
+char *hr_pass_brief(const struct hr_pass_ctx *c, const cJSON *node);
 
 /* The host's facts about `path` (see hr_env.path_facts), or NULL when
  * the env has none (paths are then judged by name). */

@@ -24,10 +24,12 @@ static int ensure_list(struct hr_pass_ctx *c, cJSON *lnx, const char *key, char 
 	if ((r = hr_json_ensure_array(lnx, key, "/linux", &list, c->err)) < 0 ||
 	    (r = hr_json_check_string_array(list, ptr, c->err)) < 0)
 		return r;
-	before = hr_json_brief(list);
+	before = hr_pass_brief(c, list);
 	for (size_t i = 0; want && want[i]; i++) {
 		if (hr_opts_add(list, want[i])) {
-			if (strlen(added) + strlen(want[i]) + 8 < sizeof added)
+			/* The message's list, only where the message is kept. */
+			if (hr_findings_want_text(c->findings, HR_CHANGED) &&
+			    strlen(added) + strlen(want[i]) + 8 < sizeof added)
 				snprintf(added + strlen(added), sizeof added - strlen(added), "%s%s",
 					 n ? ", " : "", want[i]);
 			n++;

@@ -39,7 +39,7 @@ static int raise_to(struct hr_pass_ctx *c, cJSON *obj, const char *key, const ch
 		return r;
 	if (v->valuedouble >= floor_)
 		return 0;
-	_cleanup_free_ char *before = hr_json_brief(v);
+	_cleanup_free_ char *before = hr_pass_brief(c, v);
 	hr_json_set_number(v, floor_);
 	hr_pass_changed(c, rule, ptr, before, v, "%s raised to %.0f, the profile's minimum", what,
 			floor_);

@@ -33,7 +33,7 @@ static int clamp(struct hr_pass_ctx *c, cJSON *obj, const char *key, const char 
 		*final = v->valuedouble;
 		return 0;
 	}
-	_cleanup_free_ char *before = hr_json_brief(v);
+	_cleanup_free_ char *before = hr_pass_brief(c, v);
 	/* hr_json_set frees v */
 	const char *how = !v || v->valuedouble <= 0 ? "was unset or unlimited; set to" : "lowered to";
 	hr_json_set(obj, key, hr_json_new_number((double)max));
@@ -112,7 +112,7 @@ static int clamp_unified(struct hr_pass_ctx *c, cJSON *res, double mem, double p
 				       &cur) &&
 		    cur <= max)
 			continue;
-		_cleanup_free_ char *before = hr_json_brief(v);
+		_cleanup_free_ char *before = hr_pass_brief(c, v);
 		snprintf(buf, sizeof buf, "%.0f", max);
 		hr_json_set(uni, keys[i].key, cJSON_CreateString(buf));
 		hr_pass_changed(c, keys[i].rule, ptr, before,
@@ -185,7 +185,7 @@ static int hugepages(struct hr_pass_ctx *c, const cJSON *res)
 			continue;
 		}
 		if (!limit || limit->valuedouble > (double)c->profile->resources.hugepages) {
-			_cleanup_free_ char *before = hr_json_brief(limit);
+			_cleanup_free_ char *before = hr_pass_brief(c, limit);
 			_cleanup_free_ char *lptr = hr_json_ptr(ptr, "limit");
 			hr_json_set(e, "limit", hr_json_new_number((double)c->profile->resources.hugepages));
 			hr_pass_changed(c, "resources.hugepages", lptr, before,
@@ -230,7 +230,7 @@ int hr_pass_resources(struct hr_pass_ctx *c)
 		/* memory+swap below the memory limit: runc refuses that, and the
 		 * spec's own bound on memory+swap bounds memory too. */
 		cJSON *lim = cJSON_GetObjectItemCaseSensitive(mem, "limit");
-		_cleanup_free_ char *before = hr_json_brief(lim);
+		_cleanup_free_ char *before = hr_pass_brief(c, lim);
 		limit = swap->valuedouble;
 		hr_json_set(mem, "limit", hr_json_new_number(limit));
 		hr_pass_changed(c, "resources.memory", "/linux/resources/memory/limit", before,
@@ -241,7 +241,7 @@ int hr_pass_resources(struct hr_pass_ctx *c)
 	/* 0 is "not set" to runc, like absent. */
 	if ((swap && (swap->valuedouble < 0 || swap->valuedouble > limit)) ||
 	    ((!swap || swap->valuedouble == 0) && c->env->swap_accounting > 0)) {
-		_cleanup_free_ char *before = hr_json_brief(swap);
+		_cleanup_free_ char *before = hr_pass_brief(c, swap);
 		hr_json_set(mem, "swap", hr_json_new_number(limit));
 		hr_pass_changed(c, "resources.memory", "/linux/resources/memory/swap", before,
 				cJSON_GetObjectItemCaseSensitive(mem, "swap"),

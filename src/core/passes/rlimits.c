@@ -64,7 +64,7 @@ static void cap_present(struct hr_pass_ctx *c, cJSON *e, const char *ptr, size_t
 
 	if (h <= (double)max && s <= h)
 		return;
-	before = hr_json_brief(e);
+	before = hr_pass_brief(c, e);
 	h = h < (double)max ? h : (double)max;
 	s = s < h ? s : h;
 	hr_json_set(e, "hard", hr_json_new_number(h));
@@ -119,7 +119,7 @@ int hr_pass_rlimits(struct hr_pass_ctx *c)
 	for (size_t k = 0; k < HR_ARRAY_SIZE(managed); k++) {
 		double max = (double)cap_of(c->profile, k);
 		cJSON *e = found[k];
-		_cleanup_free_ char *before = hr_json_brief(e), *ptr = NULL;
+		_cleanup_free_ char *before = hr_pass_brief(c, e), *ptr = NULL;
 		size_t idx = 0;
 
 		if (e) {

@@ -216,7 +216,7 @@ static void clamp_tmpfs(struct hr_pass_ctx *c, cJSON *m, size_t idx)
 	_cleanup_free_ char *ptr = NULL, *dest = NULL;
 	char *save = NULL;
 	const char *unread = NULL;
-	bool changed = false;
+	bool changed = false, noexec = false;
 	int64_t want = -1, have = -1;
 
 	if (!cJSON_IsString(type) || strcmp(type->valuestring, "tmpfs") != 0 ||
@@ -224,16 +224,16 @@ static void clamp_tmpfs(struct hr_pass_ctx *c, cJSON *m, size_t idx)
 		return;
 	if (!opts)
 		opts = cJSON_AddArrayToObject(m, "options");
-	before = hr_json_brief(opts);
 	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-		if (strcmp(o, "noexec") == 0) {
-			changed |= hr_opts_remove(opts, "exec");
-			changed |= hr_opts_add(opts, "noexec");
-		} else if (size_of(o) >= 0) {
+		if (strcmp(o, "noexec") == 0)
+			noexec = true;
+		else if (size_of(o) >= 0)
 			want = size_of(o);
-		}
 	}
+	/* Judged before any edit, so that a refusal shows the options as
+	 * they were (a refusal's texts are always kept, unlike a change's). */
 	if (want >= 0 && !tmpfs_bound(opts, &have, &unread)) {
+		before = hr_json_brief(opts);
 		ptr = hr_json_ptr_index("/mounts", idx);
 		dest = hr_json_brief(cJSON_GetObjectItemCaseSensitive(m, "destination"));
 		_cleanup_free_ char *optr = hr_json_ptr(ptr, "options");
@@ -244,6 +244,11 @@ static void clamp_tmpfs(struct hr_pass_ctx *c, cJSON *m, size_t idx)
 			       "which hardrun cannot compare with the profile's (%s)",
 			       dest, unread, prof ? prof : "");
 		return;
+	}
+	before = hr_pass_brief(c, opts);
+	if (noexec) {
+		changed |= hr_opts_remove(opts, "exec");
+		changed |= hr_opts_add(opts, "noexec");
 	}
 	if (want >= 0 && (have < 0 || have > want)) {
 		_cleanup_free_ char *sz = hr_xasprintf("size=%lld", (long long)want);
@@ -260,7 +265,7 @@ static void clamp_tmpfs(struct hr_pass_ctx *c, cJSON *m, size_t idx)
 	if (!changed)
 		return;
 	ptr = hr_json_ptr_index("/mounts", idx);
-	dest = hr_json_brief(cJSON_GetObjectItemCaseSensitive(m, "destination"));
+	dest = hr_pass_brief(c, cJSON_GetObjectItemCaseSensitive(m, "destination"));
 	_cleanup_free_ char *optr = hr_json_ptr(ptr, "options");
 	hr_pass_changed(c, "rootfs.tmpfs", optr, before, opts,
 			"the spec's own tmpfs at writable path %s is held to the profile's "
@@ -285,7 +290,7 @@ int hr_pass_rootfs(struct hr_pass_ctx *c)
 	if (!p->rootfs.readonly)
 		return 0;
 	if (!ro || !cJSON_IsTrue(ro)) {
-		_cleanup_free_ char *before = hr_json_brief(ro);
+		_cleanup_free_ char *before = hr_pass_brief(c, ro);
 		hr_json_set(root, "readonly", cJSON_CreateTrue());
 		hr_pass_changed(c, "rootfs.readonly", "/root/readonly", before,
 				cJSON_GetObjectItemCaseSensitive(root, "readonly"),

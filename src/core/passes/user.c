@@ -51,7 +51,7 @@ int hr_pass_user(struct hr_pass_ctx *c)
 	if (!p->user.allow_root && !(p->userns.allow_root && hr_pass_in_userns(c))) {
 		/* An absent id is 0 to the runtime. */
 		if (!uid || uid->valuedouble == 0) {
-			_cleanup_free_ char *before = hr_json_brief(uid);
+			_cleanup_free_ char *before = hr_pass_brief(c, uid);
 			hr_json_set(user, "uid", hr_json_new_number(p->user.uid));
 			hr_pass_changed(c, "user.root-uid", "/process/user/uid", before,
 					cJSON_GetObjectItemCaseSensitive(user, "uid"),
@@ -59,7 +59,7 @@ int hr_pass_user(struct hr_pass_ctx *c)
 					p->user.uid);
 		}
 		if (!gid || gid->valuedouble == 0) {
-			_cleanup_free_ char *before = hr_json_brief(gid);
+			_cleanup_free_ char *before = hr_pass_brief(c, gid);
 			hr_json_set(user, "gid", hr_json_new_number(p->user.gid));
 			hr_pass_changed(c, "user.root-gid", "/process/user/gid", before,
 					cJSON_GetObjectItemCaseSensitive(user, "gid"),
@@ -67,7 +67,7 @@ int hr_pass_user(struct hr_pass_ctx *c)
 					p->user.gid);
 		}
 		if (groups) {
-			_cleanup_free_ char *before = hr_json_brief(groups);
+			_cleanup_free_ char *before = hr_pass_brief(c, groups);
 			bool removed = false;
 			cJSON *g = groups->child;
 
@@ -89,7 +89,7 @@ int hr_pass_user(struct hr_pass_ctx *c)
 	uint32_t old = umask ? (uint32_t)umask->valuedouble : RUNC_DEFAULT_UMASK;
 	uint32_t want = (old | p->user.umask) & 0777;
 	if (!umask || want != old) {
-		_cleanup_free_ char *before = hr_json_brief(umask);
+		_cleanup_free_ char *before = hr_pass_brief(c, umask);
 		hr_json_set(user, "umask", hr_json_new_number(want));
 		hr_pass_changed(c, "user.umask", "/process/user/umask", before,
 				cJSON_GetObjectItemCaseSensitive(user, "umask"),

@@ -185,7 +185,7 @@ static void clamp_ping_groups(struct hr_pass_ctx *c, cJSON *lnx, uint32_t size)
 	if (!cJSON_IsString(v) || sscanf(v->valuestring, "%lu %lu%n", &lo, &hi, &n) != 2 ||
 	    v->valuestring[n] != '\0' || hi < size)
 		return;
-	before = hr_json_brief(v);
+	before = hr_pass_brief(c, v);
 	snprintf(fixed, sizeof fixed, "%lu %u", lo < size ? lo : (unsigned long)size - 1, size - 1);
 	cJSON_SetValuestring(v, fixed);
 	hr_pass_changed(c, "userns.private", "/linux/sysctl/net.ipv4.ping_group_range", before, v,

@@ -48,7 +48,7 @@ cJSON *hr_report_json(const struct hr_findings *f, const struct hr_report_subjec
 		cJSON_AddStringToObject(o, "pointer", x->pointer);
 		cJSON_AddItemToObject(o, "before", value_of(x->before));
 		cJSON_AddItemToObject(o, "after", value_of(x->after));
-		cJSON_AddStringToObject(o, "message", x->message);
+		cJSON_AddStringToObject(o, "message", hr_finding_message(x));
 		cJSON_AddStringToObject(o, "hint", x->hint);
 		if (x->line)
 			cJSON_AddNumberToObject(o, "line", x->line);

@@ -193,9 +193,10 @@ cJSON *hr_report_sarif(const struct hr_findings *f, const struct hr_report_subje
 	for (size_t i = 0; i < f->n; i++) {
 		const struct hr_finding *x = &f->v[i];
 		cJSON *res = cJSON_CreateObject(), *locs, *loc, *phys, *region, *alocs, *al, *fp;
-		_cleanup_free_ char *msg = hr_xasprintf("%s%s (hint: %s)",
-							x->outcome == HR_WARNED ? "[warning, nothing changed] " : "",
-							x->message, x->hint);
+		_cleanup_free_ char *msg = hr_xasprintf(
+			"%s%s (hint: %s)",
+			x->outcome == HR_WARNED ? "[warning, nothing changed] " : "",
+			hr_finding_message(x), x->hint);
 		/* An image file the audit found is its own artifact. */
 		bool in_image = x->rule->in_image && s->rootfs && x->pointer[0] == '/';
 		_cleanup_free_ char *path = in_image ? hr_xasprintf("%s%s", s->rootfs, x->pointer)

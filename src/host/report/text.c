@@ -34,8 +34,9 @@ static void line(FILE *out, const struct hr_finding *x, size_t idw, unsigned fla
 
 	fprintf(out, "  %s%-8s%s %-*s ", on, hr_severity_name(x->rule->severity), off, (int)idw,
 		x->rule->id);
-	hr_fprintf_clean(out, "%s%s: %s", x->outcome == HR_WARNED ? "(warning, nothing changed) " : "",
-			 x->pointer[0] ? x->pointer : "/", x->message);
+	hr_fprintf_clean(out, "%s%s: %s",
+			 x->outcome == HR_WARNED ? "(warning, nothing changed) " : "",
+			 x->pointer[0] ? x->pointer : "/", hr_finding_message(x));
 	if (brief)
 		hr_fprintf_clean(out, " (%s -> %s)", x->before, x->after);
 	fputc('\n', out);

@@ -36,7 +36,7 @@ void hr_call_result_findings(struct hr_call_result *r, const struct hr_runc_call
 				      ? "would have been changed, mode warn leaves it: "
 				      : "",
 			      f->v[i].rule->id, f->v[i].pointer[0] ? f->v[i].pointer : "/",
-			      f->v[i].message);
+			      hr_finding_message(&f->v[i]));
 }
 
 int hr_call_unreadable(const struct hr_runc_call *call, const struct hr_profile *p,

@@ -30,7 +30,7 @@ char *hr_launch_refusal_text(const struct hr_findings *f, const struct hr_profil
 		if (x->outcome != HR_REFUSED)
 			continue;
 		s = hr_xasprintf(" %s at %s: %s (hint: %s);", x->rule->id,
-				 x->pointer[0] ? x->pointer : "/", x->message, x->hint);
+				 x->pointer[0] ? x->pointer : "/", hr_finding_message(x), x->hint);
 		hr_buf_add(&b, s, strlen(s));
 		free(s);
 	}
@@ -690,6 +690,9 @@ static int prepare(const struct hr_launch_opts *o, struct hr_launch *l, hr_error
 		};
 		hr_host_env_userns(&host, o->state, &pool, l->owner);
 	}
+	/* What hr_harden keeps of a change; mode warn and refuse still get
+	 * complete findings (hr_harden, per control). */
+	l->findings.changes_summary_only = o->changes_summary_only;
 	r = hr_harden(l->spec, l->profile, &host.env, &l->findings, err);
 	/* The range is the launch's from here (released below on failure). */
 	if (host.range_taken) {
