@@ -97,6 +97,53 @@ static void one_profile(const cJSON *in, const struct fz_profile *fp, int swap)
 		fz_die("profile %s: hardening twice changed the spec", fp->name);
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A launch keeps only a summary of the changes (changes_summary_only):
+ * it must harden to the same spec, with the same findings in the same
+ * places, and keep the texts of everything it prints (refused, warned). */
+static void lean_matches(const cJSON *in, const struct fz_profile *fp, int swap)
+{
+	struct hr_env env = fz_env(swap);
+	_cleanup_json_ cJSON *full = cJSON_Duplicate(in, true), *lean = cJSON_Duplicate(in, true);
+	_cleanup_(hr_findings_done) struct hr_findings ff = { 0 },
+						       lf = { .changes_summary_only = true };
+	hr_error ef = { 0 }, el = { 0 };
+	int rf, rl;
+
+	if (!full || !lean)
+		abort();
+	rf = hr_harden(full, fp->p, &env, &ff, &ef);
+	rl = hr_harden(lean, fp->p, &env, &lf, &el);
+	if (rf != rl || strcmp(ef.msg, el.msg) != 0)
+		fz_die("profile %s: a summary of the changes hardens differently: %d (%s), "
+		       "not %d (%s)",
+		       fp->name, rl, el.msg, rf, ef.msg);
+	if (rf == 0 && !hr_json_equal(full, lean))
+		fz_die("profile %s: a summary of the changes hardens to another spec", fp->name);
+	if (ff.n != lf.n)
+		fz_die("profile %s: %zu findings with a summary of the changes, %zu without",
+		       fp->name, lf.n, ff.n);
+	for (size_t i = 0; i < ff.n; i++) {
+		const struct hr_finding *a = &ff.v[i], *b = &lf.v[i];
+		/* A change's texts are not built; a rule's summary of the
+		 * findings it did not list keeps its count. */
+		bool texts = a->outcome != HR_CHANGED;
+		if (a->rule != b->rule || a->outcome != b->outcome ||
+		    strcmp(a->pointer, b->pointer) != 0 ||
+		    (texts ? !same_text(a->message, b->message) || !same_text(a->before, b->before) ||
+				     !same_text(a->after, b->after)
+			   : (b->message && !same_text(a->message, b->message)) || b->before ||
+				     b->after))
+			fz_die("profile %s: finding %zu (%s at %s) differs with a summary of the "
+			       "changes",
+			       fp->name, i, a->rule->id, a->pointer);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	_cleanup_free_ char *text = NULL;
@@ -124,7 +171,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	/* The replay (every seed, crasher and grown corpus input) also
-	 * checks that the same text parses again to an equal tree. */
+	 * checks that the same text parses again to an equal tree, and that
+	 * a launch's summary of the changes hardens alike (lean_matches). */
 	{
 		_cleanup_json_ cJSON *again = NULL;
 		if (hr_json_parse(text, size, &hr_json_spec_limits, &again, &err) < 0)
@@ -132,7 +180,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!hr_json_equal(again, doc))
 			fz_die("the same text parsed twice gave different trees");
 	}
-	for (size_t i = 0; i < fz_profiles_count; i++)
+	for (size_t i = 0; i < fz_profiles_count; i++) {
 		one_profile(doc, &fz_profiles[i], (int)(size % 3) - 1);
+		lean_matches(doc, &fz_profiles[i], (int)(size % 3) - 1);
+	}
 	return 0;
 }
