@@ -6,7 +6,7 @@
 # runc.sh only.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd crun busybox unshare
+need_cmd crun busybox unshare jq
 [ -x "$PROBE" ] || skip "the probe was not built (make check builds it)"
 
 RUNTIME=$(command -v crun)
@@ -58,6 +58,34 @@ in_crun_ns "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runt
   --runtime-arg=--cgroup-manager=disabled "$WORK/exit" >/dev/null 2>&1
 rc=$?
 check "the container's exit status 7 is hardrun's (got $rc)" [ "$rc" = 7 ]
+
+echo "# a device whose type crun reads by its first letter (rule 1)"
+# crun 1.8 takes a device type such as "c," or "cu" as "c" (runc refuses
+# it as invalid): the container gets a character device of the numbers
+# asked for, here /dev/mem's (1:1). hardrun judges the whole type: an
+# entry whose type is not one letter is no device a profile allows, even
+# at an allowed path and numbers (/dev/null, 1:3, "c,"), and is removed
+# under every profile, debug too, before crun sees the spec.
+D=$WORK/device
+mkbundle "$D" -- /bin/sh -c 'ls -ln /dev/hr-mem /dev/null'
+jq '.linux.devices = [{"path": "/dev/null", "type": "c,", "major": 1, "minor": 3},
+                      {"path": "/dev/hr-mem", "type": "cu", "major": 1, "minor": 1}]' \
+  "$D/config.json" >"$D/c" && mv "$D/c" "$D/config.json"
+before=$(digest "$D/config.json")
+control=$(in_crun_ns crun --cgroup-manager=disabled run -b "$D" "hr-crun-device-$$" 2>&1)
+check "control: plain crun makes /dev/mem's device of type \"cu\" ($control)" \
+  grep -Eq '^c.* 1, +1 .*/dev/hr-mem$' <<<"$control"
+for profile in restricted debug; do
+  out=$(in_crun_ns "$HARDRUN" --state-dir "$HRSTATE" --profile-dir "$PROFILES" --profile "$profile" \
+    --runtime "$RUNTIME" --runtime-arg=--cgroup-manager=disabled "$D" 2>&1)
+  check "$profile: no device of type \"cu\" was made" \
+    bash -c '! grep -Eq "^c.*/dev/hr-mem" <<<"$1" && grep -q "/dev/hr-mem: No such file" <<<"$1"' _ "$out"
+  for i in 0 1; do
+    check "$profile: /linux/devices/$i removed as not a standard device" \
+      grep -Eq "devices\.nonstandard +/linux/devices/$i: .* removed" <<<"$out"
+  done
+done
+check "the user's bundle is unchanged" [ "$(digest "$D/config.json")" = "$before" ]
 
 echo "# strict under crun"
 out=$(in_crun_ns "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --profile strict --runtime "$RUNTIME" \
