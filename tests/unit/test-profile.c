@@ -551,6 +551,12 @@ Test(validate, memory_floor)
 	invalid("{\"resources\": {\"memory\": 6291455}}", "/resources/memory:");
 	invalid("{\"resources\": {\"memory\": \"lots\"}}", "/resources/memory:");
 	invalid("{\"resources\": {\"memory\": -1}}", "/resources/memory:");
+	/* Beyond int64_t: refused, not converted (the fuzz campaign's
+	 * crasher profile/memory-beyond-int64, a trap under clang's UBSan). */
+	invalid("{\"resources\": {\"memory\": 1e19}}", "/resources/memory: expected a size");
+	invalid("{\"resources\": {\"memory\": 4e97}}", "at most 8E");
+	invalid("{\"resources\": {\"memory\": 9.1e18}}", "/resources/memory:");
+	valid("{\"resources\": {\"memory\": 9000000000000000000}}");
 }
 
 Test(validate, paths_and_sources)
