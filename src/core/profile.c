@@ -1117,14 +1117,15 @@ static int parse_resources(const cJSON *doc, struct pctx *c, struct hr_profile *
 		 * below; arm64 saturates to INT64_MAX, which would be no limit
 		 * at all). The same bound as hugepages'. */
 		int64_t v = cJSON_IsString(m) ? hr_parse_size(m->valuestring)
-			  : cJSON_IsNumber(m) && m->valuedouble == hr_floor(m->valuedouble) &&
-					  m->valuedouble >= 0 && m->valuedouble <= 9.0e18
-				  ? (int64_t)m->valuedouble
-				  : -1;
+			    : cJSON_IsNumber(m) && m->valuedouble == hr_floor(m->valuedouble) &&
+					    m->valuedouble >= 0 && m->valuedouble <= 9.0e18
+				    ? (int64_t)m->valuedouble
+				    : -1;
 		if (v < (INT64_C(6) << 20))
-			return hr_err(c->err, HR_E_INVALID,
-				      "/resources/memory: expected a size of at least 6M and at most "
-				      "8E, such as \"512M\" (runc cannot start a container below 6M)");
+			return hr_err(
+				c->err, HR_E_INVALID,
+				"/resources/memory: expected a size of at least 6M and at most "
+				"8E, such as \"512M\" (runc cannot start a container below 6M)");
 		p->resources.memory = v;
 	}
 	return 0;
