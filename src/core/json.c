@@ -232,9 +232,7 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 	size_t line, col;
 
 	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-
-		switch (scan_class[(unsigned char)c]) {
+		switch (scan_class[(unsigned char)text[i]]) {
 		case 0:
 			continue;
 		case SCAN_QUOTE:
@@ -258,10 +256,7 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 			}
 			in_str = i >= len;
 			continue;
-		default:
-			break;
-		}
-		if (c == '[' || c == '{') {
+		case SCAN_OPEN:
 			if (++depth > lim->max_depth) {
 				line_col(text, i, &line, &col);
 				return hr_err(err, HR_E_INVALID,
@@ -270,10 +265,12 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 					      "file was generated)",
 					      line, col, lim->max_depth);
 			}
-		} else if (c == ']' || c == '}') {
+			continue;
+		case SCAN_CLOSE:
 			if (depth > 0)
 				depth--;
-		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			continue;
+		case SCAN_NUMBER: {
 			size_t start = i, digits = 0;
 
 			while (i < len && (text[i] == '-' || text[i] == '+' || text[i] == '.' ||
@@ -299,6 +296,8 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 				};
 			}
 			sc->n_numbers++;
+			break;
+		}
 		}
 	}
 	sc->unterminated = in_str || depth > 0;
