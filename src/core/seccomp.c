@@ -285,7 +285,6 @@ int hr_seccomp_spec_check(const cJSON *f, const char *where, hr_error *err)
 
 struct rule_ref {
 	const char *name;
-	uint64_t prefix; /* name_prefix(name) */
 	const cJSON *rule;
 	int action;
 	int seq;
@@ -296,32 +295,10 @@ struct view {
 	size_t n;
 };
 
-/* The first 8 bytes of a name as one number that orders as strcmp orders
- * them (unsigned, NUL-padded): most comparisons of two names end there. */
-static uint64_t name_prefix(const char *s)
-{
-	uint64_t k = 0;
-
-	for (int i = 0; i < 8; i++) {
-		k <<= 8;
-		if (*s)
-			k |= (unsigned char)*s++;
-	}
-	return k;
-}
-
-/* strcmp(x->name, name)'s sign, name's prefix being k. */
-static int ref_cmp_name(const struct rule_ref *x, const char *name, uint64_t k)
-{
-	if (x->prefix != k)
-		return x->prefix < k ? -1 : 1;
-	return strcmp(x->name, name);
-}
-
 static int cmp_ref(const void *a, const void *b)
 {
 	const struct rule_ref *x = a, *y = b;
-	int c = ref_cmp_name(x, y->name, y->prefix);
+	int c = strcmp(x->name, y->name);
 	return c ? c : x->seq - y->seq;
 }
 
@@ -343,9 +320,7 @@ static void view_add_rules(struct view *vw, const cJSON *rules)
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
 		int a = hr_seccomp_action_from_name(act->valuestring);
 		for (const cJSON *n = names ? names->child : NULL; n; n = n->next)
-			vw->v[vw->n++] = (struct rule_ref){ n->valuestring,
-							    name_prefix(n->valuestring), r, a,
-							    seq };
+			vw->v[vw->n++] = (struct rule_ref){ n->valuestring, r, a, seq };
 	}
 	qsort(vw->v, vw->n, sizeof *vw->v, cmp_ref);
 }
@@ -714,7 +689,7 @@ static void merge_profile_rules(struct merge *m)
 		const char *name = pv->v[i].name;
 		size_t np = 1, ef_first, ne;
 
-		while (i + np < pv->n && ref_cmp_name(&pv->v[i + np], name, pv->v[i].prefix) == 0)
+		while (i + np < pv->n && strcmp(pv->v[i + np].name, name) == 0)
 			np++;
 		if (!exists_on(&m->o, name)) {
 			i += np;
@@ -754,7 +729,7 @@ static void count_denied_by_profile(struct merge *m)
 		size_t n = 1, pf;
 		bool allowed = false;
 
-		while (i + n < ev->n && ref_cmp_name(&ev->v[i + n], name, ev->v[i].prefix) == 0)
+		while (i + n < ev->n && strcmp(ev->v[i + n].name, name) == 0)
 			n++;
 		for (size_t k = 0; k < n; k++)
 			allowed |= !hr_seccomp_action_denies(ev->v[i + k].action);
