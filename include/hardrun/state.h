@@ -83,7 +83,9 @@ const char *hr_state_runtime_default_root(const char *runtime_path);
  * (tests/integration/race.sh): HARDRUN_TEST_PAUSE once the spec is
  * judged and the runtime's bundle is ready ("judged"),
  * HARDRUN_TEST_PAUSE_BUNDLES once bundles/ is opened and found not
- * mounted ("opened").
+ * mounted ("opened"), HARDRUN_TEST_PAUSE_SWEEP when a sweep has found
+ * an engine's bundle whose container the runtime does not hold, before
+ * it locks it (the bundle's name).
  */
 void hr_test_pause(const char *env, const char *word);
 #else

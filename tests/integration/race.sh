@@ -15,7 +15,10 @@
 # resolves the path itself. Then a free-running racer flips a bind source
 # between a directory and a link to /etc while the installed hardrun
 # starts HARDRUN_RACE_FREE containers (default 120): each run is refused
-# (hardrun saw /etc) or sees the directory, never /etc.
+# (hardrun saw /etc) or sees the directory, never /etc. Two races between
+# hardruns: two on a state directory neither has used, and a sweep that
+# finds a container missing from its runtime just before the runtime
+# takes it.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_cmd runc jq busybox mkfifo
@@ -232,6 +235,64 @@ check "the running container's private bundle is still where its runtime looks" 
   eval 'ls -d "$FS"/bundles/*/"$B" >/dev/null 2>&1 && [ -d "$(runc state "$B" | jq -r .bundle)" ]'
 runc kill "$B" KILL >/dev/null 2>&1
 wait "$bpid" 2>/dev/null
+
+echo "# a sweep leaves the private bundle of a container its runtime took after the sweep looked"
+# An engine's create of K leaves K's private bundle and runc's state of K.
+# The test build of a second create stops in its sweep once it has found
+# K's bundle unlocked and K missing from the runtime: runc's state of K is
+# hidden then, as it is between the publish of a bundle and the end of
+# runc's create. Meanwhile the runtime takes K (its state is back), and K's
+# creator has let go of the lock. The sweep must leave K's bundle: runc
+# finds K's files there, and hardrun the record by which it judges what
+# is exec'd into K. (Without it, every exec into K fails: runc's, because
+# K's bundle is gone; hardrun's, refused for want of a record.) An exec
+# asking for CAP_SYS_ADMIN gets it from plain runc and not through
+# hardrun. (Another bundle the sweep stops at is let through.)
+K=hr-race-sweep-k-$$ L=hr-race-sweep-l-$$
+mkbundle "$WORK/sweep" -- /bin/sh -c 'test -e /MARK-SWEEP && echo sweep-ok; sleep 60'
+touch "$WORK/sweep/rootfs/MARK-SWEEP"
+on_exit "\"$HARDRUN\" --hardrun-config \"$CONF\" --root \"$ROOT\" delete --force $K >/dev/null 2>&1"
+on_exit "\"$HARDRUN\" --hardrun-config \"$CONF\" --root \"$ROOT\" delete --force $L >/dev/null 2>&1"
+"$HARDRUN" --hardrun-config "$CONF" --root "$ROOT" create --bundle "$WORK/sweep" "$K" \
+  </dev/null >"$WORK/sweep-k.out" 2>&1
+check "K is created" [ -d "$ROOT/$K" ]
+mv "$ROOT/$K" "$WORK/sweep-k-state"
+SP=$WORK/pause-sweep
+mkfifo "$SP" "$SP.go"
+exec {sfd}<>"$SP"
+HARDRUN_TEST_PAUSE_SWEEP=$SP "$FAULTY" --hardrun-config "$CONF" --root "$ROOT" \
+  create --bundle "$WORK/sweep" "$L" </dev/null >"$WORK/sweep-l.out" 2>&1 &
+lpid=$!
+stopped_at_k=0
+while kill -0 "$lpid" 2>/dev/null; do
+  read -r -t 1 -u "$sfd" line || continue
+  if [ "$line" = "$K" ]; then
+    stopped_at_k=1
+    mv "$WORK/sweep-k-state" "$ROOT/$K"
+  fi
+  echo go >"$SP.go"
+done
+wait "$lpid"
+rc=$?
+exec {sfd}<&-
+[ -d "$ROOT/$K" ] || mv "$WORK/sweep-k-state" "$ROOT/$K"
+check "the second create's sweep stopped at K's bundle, and the create went on (exit $rc)" \
+  eval '[ "$stopped_at_k" = 1 ] && [ "$rc" = 0 ]'
+check "K's private bundle is still there" eval 'ls -d "$HRSTATE"/bundles/*/"$K"/rootfs >/dev/null 2>&1'
+runc --root "$ROOT" start "$K" >/dev/null 2>&1
+for _ in $(seq 50); do grep -q sweep-ok "$WORK/sweep-k.out" && break; sleep 0.1; done
+check "K starts and runs from its root file system ($(tr '\n' ' ' <"$WORK/sweep-k.out"))" \
+  grep -q sweep-ok "$WORK/sweep-k.out"
+# CAP_SYS_ADMIN is bit 21.
+admin() { local c; c=$(sed -n 's/^CapEff:[[:space:]]*//p' <<<"$1"); [ -n "$c" ] && (( (16#$c) & (1 << 21) )); }
+out=$(runc --root "$ROOT" exec --cap CAP_SYS_ADMIN "$K" grep CapEff /proc/self/status 2>&1)
+check "plain runc's exec --cap CAP_SYS_ADMIN into K runs and gets it ($out)" admin "$out"
+out=$("$HARDRUN" --hardrun-config "$CONF" --root "$ROOT" exec --cap CAP_SYS_ADMIN "$K" \
+  grep CapEff /proc/self/status 2>&1)
+check "the same exec through hardrun is judged by K's record: no CAP_SYS_ADMIN ($out)" \
+  eval '[[ $out == CapEff:* ]] && ! admin "$out"'
+"$HARDRUN" --hardrun-config "$CONF" --root "$ROOT" delete --force "$K" >/dev/null 2>&1
+"$HARDRUN" --hardrun-config "$CONF" --root "$ROOT" delete --force "$L" >/dev/null 2>&1
 
 echo "# a free-running racer: a bind source flips between a directory and a link to /etc"
 fresh "$WORK/free"

@@ -16,20 +16,61 @@
 #include "hardrun/idrange.h"
 #include "hardrun/pbundle.h"
 #include "hardrun/spawn.h"
+#include "hardrun/state.h"
 
-/* Does the runtime still hold container `id`? runc and crun keep a
- * directory per container in their state root (`rt_fd`, when a sweep
- * opened it, or -1: one lookup of the id for every bundle, not one of
- * the whole path); another runtime is asked (`state ID`), and one that
+/* The containers a runtime held when a sweep listed its state root:
+ * runc and crun keep a directory per container there. */
+struct held_list {
+	char **names; /* sorted */
+	size_t n;
+};
+
+/* Lists the state root of `rt` once, so that a sweep does not look up
+ * every bundle's container in it. False when it cannot be read: each
+ * bundle's container is then looked up alone. */
+static bool list_held(const struct hr_runtime_ref *rt, struct held_list *l)
+{
+	struct hr_strv_builder b = { 0 };
+	struct dirent *de;
+	DIR *d;
+	int fd, e;
+
+	if (!rt || !rt->root)
+		return false;
+	fd = open(rt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			(void)close(fd);
+		return false;
+	}
+	errno = 0;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			hr_strvb_push(&b, de->d_name);
+	e = errno;
+	closedir(d);
+	l->n = b.n;
+	l->names = hr_strvb_take(&b);
+	if (e != 0) {
+		l->names = hr_strv_free(l->names);
+		return false;
+	}
+	hr_strv_sort(l->names, l->n);
+	return true;
+}
+
+/* Does the runtime still hold container `id`? By the sweep's listing
+ * `l` when there is one; otherwise its state root is looked up, or,
+ * when that is unknown, the runtime asked (`state ID`). A runtime that
  * cannot be asked holds everything. */
-static bool runtime_has(const struct hr_runtime_ref *rt, int rt_fd, const char *id)
+static bool runtime_has(const struct hr_runtime_ref *rt, const struct held_list *l, const char *id)
 {
 	_cleanup_free_ char *p = NULL;
 
 	if (!rt || (!rt->root && !rt->cmd))
 		return true;
-	if (rt->root && rt_fd >= 0)
-		return faccessat(rt_fd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+	if (rt->root && l)
+		return l->n > 0 && bsearch(&id, l->names, l->n, sizeof *l->names, hr_strcmp_p);
 	if (!rt->root) {
 		const char *const args[] = { "state", id, NULL };
 		_cleanup_free_ char **argv = hr_runtime_argv(rt->cmd[0], rt->cmd + 1, args);
@@ -40,7 +81,7 @@ static bool runtime_has(const struct hr_runtime_ref *rt, int rt_fd, const char *
 }
 
 static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtime_ref *rt,
-		      int rt_fd, const char *name, bool ask);
+		      const struct held_list *held, const char *name, bool ask);
 
 static void pbundle_init(struct hr_pbundle *pb)
 {
@@ -219,7 +260,7 @@ int hr_pbundle_create(int root_fd, const char *root_path, const char *id,
 	/* A bundle of that name: a live container's (the runtime will say it
 	 * exists), or a stale one, removed here. */
 	if (faccessat(root_fd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !sweep_one(root_fd, root_path, rt, -1, id, true))
+	    !sweep_one(root_fd, root_path, rt, NULL, id, true))
 		return hr_err(err, -EEXIST, "container %s: exists", id);
 	if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
 		rnd = (uint64_t)getpid() << 20 ^ (uint64_t)time(NULL);
@@ -354,7 +395,7 @@ static void delete_container(char **rt, const char *id)
  * true when it is gone.
  */
 static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtime_ref *rt,
-		      int rt_fd, const char *name, bool ask)
+		      const struct held_list *held_list, const char *name, bool ask)
 {
 	_cleanup_(hr_pbundle_close) struct hr_pbundle pb;
 	_cleanup_strv_ char **direct = NULL;
@@ -375,11 +416,18 @@ static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtim
 		is_direct = faccessat(root_fd, marker, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 		/* Cheap first: an engine's live container is not locked. Asking a
 		 * runtime costs a process: only for one id, not for a sweep. */
-		bool held = !ask && (!rt || !rt->root) ? true : runtime_has(rt, rt_fd, name);
+		bool held = !ask && (!rt || !rt->root) ? true : runtime_has(rt, held_list, name);
 		if (!is_direct && held)
 			return false;
+		if (!is_direct)
+			hr_test_pause("HARDRUN_TEST_PAUSE_SWEEP", name);
 		if (try_lock(root_fd, name, &pb.dirfd) < 0)
 			return false; /* in use */
+		/* Its creator keeps it locked until the runtime's create has
+		 * ended: under the lock, ask again, for the runtime may have
+		 * taken the container since it was looked up or listed. */
+		if (!is_direct && runtime_has(rt, NULL, name))
+			return false;
 	}
 	pb.root_fd = root_fd;
 	pb.id = hr_xstrdup(name);
@@ -398,10 +446,9 @@ void hr_state_sweep(int root_fd, const char *root_path, const struct hr_runtime_
 {
 	_cleanup_close_ int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
 	DIR *d = fd >= 0 ? fdopendir(HR_TAKE_FD(fd)) : NULL;
-	/* Missing: each bundle's container is looked up by path. */
-	_cleanup_close_ int rt_fd = rt && rt->root ? open(rt->root, O_RDONLY | O_DIRECTORY |
-									 O_CLOEXEC)
-						 : -1;
+	/* Unlisted: each bundle's container is looked up by path. */
+	struct held_list held = { 0 };
+	bool listed = d && list_held(rt, &held);
 	struct dirent *de;
 
 	if (!d)
@@ -410,7 +457,8 @@ void hr_state_sweep(int root_fd, const char *root_path, const struct hr_runtime_
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
 		    (de->d_name[0] == '.' && strncmp(de->d_name, ".new-", 5) != 0))
 			continue;
-		(void)sweep_one(root_fd, root_path, rt, rt_fd, de->d_name, false);
+		(void)sweep_one(root_fd, root_path, rt, listed ? &held : NULL, de->d_name, false);
 	}
 	closedir(d);
+	hr_strv_free(held.names);
 }
