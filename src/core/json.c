@@ -214,10 +214,59 @@ static const unsigned char scan_class[256] = {
 	['6'] = SCAN_NUMBER, ['7'] = SCAN_NUMBER, ['8'] = SCAN_NUMBER, ['9'] = SCAN_NUMBER,
 };
 
+static size_t skip_digits(const char *s, size_t i, size_t n)
+{
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i;
+}
+
+/* Is s[0..n) a number as JSON writes it (RFC 8259)? cJSON reads a
+ * number with strtod, which also takes 01, -00, 1., -.5 and 1.e5: Go
+ * refuses each. */
+static bool json_number(const char *s, size_t n)
+{
+	size_t i = s[0] == '-', d;
+
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		i = skip_digits(s, i, n);
+	else
+		return false;
+	if (i < n && s[i] == '.') {
+		d = ++i;
+		if ((i = skip_digits(s, i, n)) == d)
+			return false;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		d = i;
+		if ((i = skip_digits(s, i, n)) == d)
+			return false;
+	}
+	return i == n;
+}
+
+static int not_a_number(const char *text, size_t off, size_t n, hr_error *err)
+{
+	size_t line, col;
+
+	line_col(text, off, &line, &col);
+	return hr_err(err, HR_E_INVALID,
+		      "line %zu, column %zu: `%.*s%s` is not a JSON number: no leading zeros, "
+		      "and digits on both sides of a decimal point (fix: write it as JSON "
+		      "does, such as 1, 0.5 or 1e3)",
+		      line, col, n > 40 ? 40 : (int)n, text + off, n > 40 ? "..." : "");
+}
+
 /*
  * A lexical pass over text that cJSON is about to parse. It does not
  * judge grammar (cJSON does); it finds what cJSON would accept but Go
- * would read differently, and measures depth before cJSON's own recursion
+ * would refuse or read differently (a NUL, a number strtod reads but
+ * JSON does not write), and measures depth before cJSON's own recursion
  * limit turns a deep document into an anonymous parse error.
  *
  * text[len] is a NUL and none is before it, so that the inside of a
@@ -280,6 +329,8 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 					digits++;
 				i++;
 			}
+			if (!json_number(text + start, i - start))
+				return not_a_number(text, start, i - start, err);
 			i--;
 			/* A double holds 15 significant decimal digits exactly, and
 			 * cJSON prints only as many as it judges close enough:

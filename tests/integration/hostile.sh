@@ -134,6 +134,12 @@ hostile "a NUL byte" dr 125 'config.json: '
 pyspec 'w("")'
 hostile "an empty file" dr 125 'config.json: '
 
+echo "# numbers C's strtod reads and JSON does not write (Go refuses them)"
+for num in '01' '-00' '1.' '-.5' '1.e3' '1e' '00000000000000000001'; do
+  pyspec "w(json.dumps(s).replace('\"umask\": 18', '\"umask\": $num', 1))"
+  hostile "umask $num" dr 125 "config.json: line 1, column [0-9]+: \`${num//./\\.}\` is not a JSON number"
+done
+
 echo "# huge numbers and negative ids"
 jqspec '.process.user.uid = 1e30'
 hostile "uid 1e30" dr 125 '/process/user/uid: '

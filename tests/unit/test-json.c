@@ -416,6 +416,35 @@ Test(parse, non_finite_number)
 	assert_msg(&err, "/a/0: number out of range");
 }
 
+Test(parse, numbers_json_does_not_write)
+{
+	/* cJSON reads each with strtod; Go refuses each. */
+	static const char *const bad[] = { "01",  "-01",  "00",	   "-00", "1.",
+					   "-.5", "1.e5", "1e",	   "1e+", "1E-",
+					   "-",	  "0.",	  "1.5.3", "1-2", "00000000000000000001" };
+	static const char *const good[] = { "0",	"-0",	 "10",
+					    "1.5",	"1e5",	 "1E+5",
+					    "-1.25e-3", "0.0e0", "12345678901234567890" };
+	hr_error err = { 0 };
+
+	for (size_t i = 0; i < HR_ARRAY_SIZE(bad); i++) {
+		_cleanup_free_ char *doc = hr_xasprintf("{\n  \"uid\": %s\n}", bad[i]);
+		_cleanup_free_ char *want = hr_xasprintf(
+			"line 2, column 10: `%s` is not a JSON number", bad[i]);
+		refused_str(doc, &err);
+		assert_msg(&err, want);
+		assert_msg(&err, "(fix: ");
+	}
+	for (size_t i = 0; i < HR_ARRAY_SIZE(good); i++) {
+		_cleanup_free_ char *doc = hr_xasprintf("{\"uid\": [%s]}", good[i]);
+		cJSON *j = hrt_parse(doc);
+		cJSON_Delete(j);
+	}
+	/* Shown up to 40 characters. */
+	refused_str("{\"a\": 0000000000000000000000000000000000000000000000001}", &err);
+	assert_msg(&err, "`0000000000000000000000000000000000000000...` is not");
+}
+
 Test(parse, size_over_the_limit)
 {
 	size_t n = hr_json_spec_limits.max_bytes + 1;
