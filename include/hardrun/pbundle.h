@@ -64,8 +64,18 @@ int hr_pbundle_remove(struct hr_pbundle *pb, hr_error *err);
 /* Release the lock and the descriptors (the bundle stays). */
 void hr_pbundle_close(struct hr_pbundle *pb);
 
+/*
+ * Note in the bundle's root directory, before the bundle is published,
+ * that direct-mode bundles may be there (HR_PBUNDLE_DIRECT_RUNS, never
+ * removed): a sweep of a directory without it looks at no bundle's
+ * files, only at the runtime's list. Returns 0 or a negative errno.
+ */
+int hr_pbundle_note_direct(struct hr_pbundle *pb, hr_error *err);
+
 /* Files hardrun keeps in a private bundle besides config.json. */
 #define HR_PBUNDLE_DIRECT "direct" /* direct mode: the runtime and its global flags */
+/* In the root directory: a direct-mode bundle has been made there. */
+#define HR_PBUNDLE_DIRECT_RUNS ".direct-runs"
 #define HR_PBUNDLE_PINS "m"	   /* pinned bind sources: m/0, m/1, ... */
 #define HR_PBUNDLE_ROOTFS "rootfs" /* the pinned root file system */
 #define HR_PBUNDLE_USERNS "userns" /* its range of host ids: the index in the pool */

@@ -140,6 +140,9 @@ hpid=$!
 wait_running "hr-dead-$$"
 kill -KILL "$hpid"; wait "$hpid" 2>/dev/null
 check "killed run left its private bundle behind" [ -d "$HRSTATE/bundles/run-runc/hr-dead-$$" ]
+# The sweep looks for direct-mode bundles (and their containers, still
+# running) only where this note says one was made.
+check "a direct-mode run noted itself in its root directory" [ -f "$HRSTATE/bundles/run-runc/.direct-runs" ]
 "$HARDRUN" --state-dir "$HRSTATE" -q --profile-dir "$PROFILES" --runtime "$RUNTIME" "$WORK/exit" >/dev/null 2>&1
 check "the next run removed the stale private bundle" [ ! -e "$HRSTATE/bundles/run-runc/hr-dead-$$" ]
 check "... and its pins" [ -z "$(private_bundles "$HRSTATE")" ]

@@ -80,8 +80,15 @@ static bool runtime_has(const struct hr_runtime_ref *rt, const struct held_list 
 	return access(p, F_OK) == 0 || errno != ENOENT;
 }
 
-static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtime_ref *rt,
-		      const struct held_list *held, const char *name, bool ask);
+/* What a sweep knows before it looks at a bundle. */
+struct sweep {
+	const struct hr_runtime_ref *rt;
+	const struct held_list *held; /* the runtime's containers, or NULL: ask */
+	bool ask;		      /* ask a runtime without a state root (one id) */
+	bool direct_runs;	      /* a direct-mode bundle may be here */
+};
+
+static bool sweep_one(int root_fd, const char *root_path, const struct sweep *sw, const char *name);
 
 static void pbundle_init(struct hr_pbundle *pb)
 {
@@ -260,7 +267,8 @@ int hr_pbundle_create(int root_fd, const char *root_path, const char *id,
 	/* A bundle of that name: a live container's (the runtime will say it
 	 * exists), or a stale one, removed here. */
 	if (faccessat(root_fd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    !sweep_one(root_fd, root_path, rt, NULL, id, true))
+	    !sweep_one(root_fd, root_path,
+		       &(struct sweep){ .rt = rt, .ask = true, .direct_runs = true }, id))
 		return hr_err(err, -EEXIST, "container %s: exists", id);
 	if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
 		rnd = (uint64_t)getpid() << 20 ^ (uint64_t)time(NULL);
@@ -394,11 +402,11 @@ static void delete_container(char **rt, const char *id)
  * run whose hardrun is gone (its container is deleted first). Returns
  * true when it is gone.
  */
-static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtime_ref *rt,
-		      const struct held_list *held_list, const char *name, bool ask)
+static bool sweep_one(int root_fd, const char *root_path, const struct sweep *sw, const char *name)
 {
 	_cleanup_(hr_pbundle_close) struct hr_pbundle pb;
 	_cleanup_strv_ char **direct = NULL;
+	const struct hr_runtime_ref *rt = sw->rt;
 	bool tmp = strncmp(name, ".new-", 5) == 0, is_direct = false;
 
 	pbundle_init(&pb);
@@ -412,11 +420,13 @@ static bool sweep_one(int root_fd, const char *root_path, const struct hr_runtim
 		if (r < 0)
 			return false; /* in use */
 	} else {
-		_cleanup_free_ char *marker = hr_xasprintf("%s/" HR_PBUNDLE_DIRECT, name);
-		is_direct = faccessat(root_fd, marker, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+		if (sw->direct_runs) {
+			_cleanup_free_ char *marker = hr_xasprintf("%s/" HR_PBUNDLE_DIRECT, name);
+			is_direct = faccessat(root_fd, marker, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+		}
 		/* Cheap first: an engine's live container is not locked. Asking a
 		 * runtime costs a process: only for one id, not for a sweep. */
-		bool held = !ask && (!rt || !rt->root) ? true : runtime_has(rt, held_list, name);
+		bool held = !sw->ask && (!rt || !rt->root) ? true : runtime_has(rt, sw->held, name);
 		if (!is_direct && held)
 			return false;
 		if (!is_direct)
@@ -446,19 +456,42 @@ void hr_state_sweep(int root_fd, const char *root_path, const struct hr_runtime_
 {
 	_cleanup_close_ int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
 	DIR *d = fd >= 0 ? fdopendir(HR_TAKE_FD(fd)) : NULL;
-	/* Unlisted: each bundle's container is looked up by path. */
+	struct hr_strv_builder b = { 0 };
+	_cleanup_strv_ char **names = NULL;
 	struct held_list held = { 0 };
-	bool listed = d && list_held(rt, &held);
+	struct sweep sw = { .rt = rt };
 	struct dirent *de;
 
 	if (!d)
 		return;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    (de->d_name[0] == '.' && strncmp(de->d_name, ".new-", 5) != 0))
-			continue;
-		(void)sweep_one(root_fd, root_path, rt, listed ? &held : NULL, de->d_name, false);
-	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+		    (de->d_name[0] != '.' || strncmp(de->d_name, ".new-", 5) == 0))
+			hr_strvb_push(&b, de->d_name);
 	closedir(d);
+	names = hr_strvb_take(&b);
+	/* Looked for after the listing: a direct-mode bundle in it was made
+	 * after the file was (hr_pbundle_note_direct), and the file stays. In
+	 * doubt, every bundle is looked at. */
+	sw.direct_runs = faccessat(root_fd, HR_PBUNDLE_DIRECT_RUNS, F_OK, AT_SYMLINK_NOFOLLOW) ==
+				 0 ||
+			 errno != ENOENT;
+	/* Unlisted: each bundle's container is looked up by path. */
+	if (list_held(rt, &held))
+		sw.held = &held;
+	for (size_t i = 0; names[i]; i++)
+		(void)sweep_one(root_fd, root_path, &sw, names[i]);
 	hr_strv_free(held.names);
+}
+
+int hr_pbundle_note_direct(struct hr_pbundle *pb, hr_error *err)
+{
+	int fd = openat(pb->root_fd, HR_PBUNDLE_DIRECT_RUNS,
+			O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return hr_err(err, -errno, "%s: cannot note a direct-mode run: %s", pb->path,
+			      strerror(errno));
+	(void)close(fd);
+	return 0;
 }

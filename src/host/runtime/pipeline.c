@@ -574,6 +574,8 @@ static int write_private_bundle(const struct hr_launch_opts *o, struct hr_launch
 	 * is synced. */
 	if (o->direct) {
 		struct hr_buf b = { 0 };
+		if ((r = hr_pbundle_note_direct(&l->pb, err)) < 0)
+			return r;
 		for (size_t i = 0; o->direct[i]; i++) {
 			hr_buf_add(&b, o->direct[i], strlen(o->direct[i]));
 			hr_buf_add(&b, "\n", 1);
