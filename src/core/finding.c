@@ -8,8 +8,9 @@
 
 const struct hr_rule *hr_rule_find(const char *id)
 {
+	/* Every finding asks: the first letter before a call to strcmp. */
 	for (size_t i = 0; i < hr_rules_count; i++)
-		if (strcmp(hr_rules[i].id, id) == 0)
+		if (hr_rules[i].id[0] == id[0] && strcmp(hr_rules[i].id, id) == 0)
 			return &hr_rules[i];
 	return NULL;
 }

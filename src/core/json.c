@@ -329,7 +329,9 @@ static int prescan(const char *text, size_t len, const struct hr_json_limits *li
 					digits++;
 				i++;
 			}
-			if (!json_number(text + start, i - start))
+			/* Most are digits alone, without a leading zero. */
+			if ((digits != i - start || (text[start] == '0' && digits > 1)) &&
+			    !json_number(text + start, i - start))
 				return not_a_number(text, start, i - start, err);
 			i--;
 			/* A double holds 15 significant decimal digits exactly, and
@@ -740,12 +742,16 @@ int hr_json_get(const cJSON *obj, const char *key, const char *where, cJSON **re
 	if (!obj)
 		return 0;
 	for (cJSON *c = obj->child; c; c = c->next)
-		if (strcmp(c->string, key) == 0) {
+		if (c->string[0] == key[0] && strcmp(c->string, key) == 0) {
 			*ret = c;
 			return 0;
 		}
+	/* Folded alike, two names begin with one letter in either case, or
+	 * one of them with a byte of U+017F or U+212A. */
 	for (cJSON *c = obj->child; c && !folded; c = c->next)
-		if (fold_cmp(c->string, key) == 0)
+		if (((c->string[0] | 0x20) == (key[0] | 0x20) || (c->string[0] & 0x80) ||
+		     (key[0] & 0x80)) &&
+		    fold_cmp(c->string, key) == 0)
 			folded = c;
 	if (folded) {
 		_cleanup_free_ char *p = hr_json_ptr(where, folded->string);
