@@ -33,16 +33,10 @@ static bool list_held(const struct hr_runtime_ref *rt, struct held_list *l)
 	struct hr_strv_builder b = { 0 };
 	struct dirent *de;
 	DIR *d;
-	int fd, e;
+	int e;
 
-	if (!rt || !rt->root)
+	if (!rt || !rt->root || !(d = opendir(rt->root))) /* O_CLOEXEC, as glibc opens it */
 		return false;
-	fd = open(rt->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			(void)close(fd);
-		return false;
-	}
 	errno = 0;
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
@@ -70,7 +64,7 @@ static bool runtime_has(const struct hr_runtime_ref *rt, const struct held_list 
 	if (!rt || (!rt->root && !rt->cmd))
 		return true;
 	if (rt->root && l)
-		return l->n > 0 && bsearch(&id, l->names, l->n, sizeof *l->names, hr_strcmp_p);
+		return bsearch(&id, l->names, l->n, sizeof *l->names, hr_strcmp_p);
 	if (!rt->root) {
 		const char *const args[] = { "state", id, NULL };
 		_cleanup_free_ char **argv = hr_runtime_argv(rt->cmd[0], rt->cmd + 1, args);
